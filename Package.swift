@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "DueTrail",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "duetrail", targets: ["duetrail"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libgit2 from the system (Debian: libgit2-dev). Only GitStore imports it.
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // Thin, typed Swift wrapper over libgit2. Knows nothing of invoices.
+        .target(name: "GitStore", dependencies: ["CLibgit2"]),
+        // The domain: money, dates, case files, import planning, queue. No git, no network.
+        .target(name: "DueTrailCore", dependencies: ["Yams"]),
+        // The ledger: the domain stored in a git repository through GitStore.
+        .target(
+            name: "DueTrailLedger",
+            dependencies: ["DueTrailCore", "GitStore"],
+            resources: [.copy("Resources/templates")]
+        ),
+        // The commands, one file each; testable in-process.
+        .target(
+            name: "DueTrailCLI",
+            dependencies: [
+                "DueTrailLedger", "DueTrailCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
+        .target(name: "TestSupport", dependencies: ["DueTrailLedger", "GitStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
+        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore"]),
+        .testTarget(
+            name: "DueTrailCLITests",
+            dependencies: ["DueTrailLedger", "DueTrailCore", "TestSupport", "duetrail"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,34 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate every ledger file; each problem as path:line: message.",
+        discussion: "Checks the working tree (your uncommitted edits too), or HEAD of a bare repository. Exit 1 when anything is wrong.")
+
+    @OptionGroup var options: LedgerOptions
+
+    @Flag(help: "Print problems as JSON.")
+    var json = false
+
+    func run() throws {
+        let ledger = try options.open()
+        let files = try guarded { try ledger.currentFiles() }
+        let report = LedgerCheck.run(files: files)
+        if json {
+            struct Problem: Encodable { var path: String; var line: Int?; var column: Int?; var message: String }
+            struct Out: Encodable { var ok: Bool; var cases: Int; var customers: Int; var events: Int; var problems: [Problem] }
+            Terminal.print(JSON.render(Out(ok: report.problems.isEmpty, cases: report.cases, customers: report.customers, events: report.events,
+                problems: report.problems.map { Problem(path: $0.path, line: $0.line, column: $0.column, message: $0.message) })))
+        } else if report.problems.isEmpty {
+            Terminal.print("ok: \(report.cases) cases, \(report.customers) customers, \(report.events) events checked, no problems")
+        } else {
+            for p in report.problems { Terminal.print(p.description + "\n") }
+            Terminal.note("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found")
+        }
+        if !report.problems.isEmpty { throw ExitCode.failure }
+    }
+}

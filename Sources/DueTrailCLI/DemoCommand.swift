@@ -1,0 +1,122 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a demo ledger from example-ledger/ at a fixed date and walk through the main job.",
+        discussion: """
+            Creates a new ledger (default ./duetrail-demo) with the example's settings and
+            customers, imports its Xero export, and shows the worklist and one case, all as of
+            \(DemoCommand.demoDate) and authored by a demo identity, so every run prints the same.
+            """)
+
+    static let demoDate = "2026-11-30"
+    static let demoNow = "2026-11-30T09:00:00Z"
+
+    @Argument(help: "Folder for the demo ledger.")
+    var directory: String = "duetrail-demo"
+
+    @Option(help: "The example ledger to start from (default: ./example-ledger, or the one beside the source tree).")
+    var example: String?
+
+    @Flag(help: "Replace the folder if it already holds a previous demo.")
+    var force = false
+
+    func run() throws {
+        let fm = FileManager.default
+        guard let example = locateExample() else {
+            Terminal.error("cannot find example-ledger/; run from the DueTrail source folder or pass --example PATH")
+            throw ExitCode.failure
+        }
+        let target = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if fm.fileExists(atPath: target) {
+            guard force, fm.fileExists(atPath: target + "/" + LedgerConfig.fileName) else {
+                Terminal.error("\(target) already exists; choose another folder, or --force to replace a previous demo")
+                throw ExitCode.failure
+            }
+            try fm.removeItem(atPath: target)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["DUETRAIL_NOW"] = Self.demoNow
+        environment["GIT_AUTHOR_NAME"] = "Dana Demo"
+        environment["GIT_AUTHOR_EMAIL"] = "dana@northwind-studio.example"
+
+        try guarded {
+            // 1. A ledger with the example's settings and customers.
+            let configText = try String(contentsOfFile: example + "/" + LedgerConfig.fileName, encoding: .utf8)
+            let config = try LedgerConfig.parse(configText, path: "example-ledger/" + LedgerConfig.fileName)
+            var extra: [String: String] = [LedgerConfig.fileName: configText]
+            for name in (try fm.contentsOfDirectory(atPath: example + "/customers")).sorted() where name.hasSuffix(".yaml") {
+                extra["customers/" + name] = try String(contentsOfFile: example + "/customers/" + name, encoding: .utf8)
+            }
+            if let cadence = try? String(contentsOfFile: example + "/cadence.yaml", encoding: .utf8) { extra["cadence.yaml"] = cadence }
+            step(1, "init: a new ledger for \(config.company) in \(target)")
+            _ = try Ledger.initialize(at: target, bare: false, config: config, extraFiles: extra, environment: environment)
+
+            // 2. Import the accounting export.
+            let ledger = try Ledger.open(at: target, today: CalendarDate(iso: Self.demoDate), environment: environment)
+            let csv = example + "/exports/open-invoices.csv"
+            step(2, "import invoices \(relative(csv)) (a Xero export, as of \(Self.demoDate))")
+            guard let data = fm.contents(atPath: csv) else { throw CLIError("\(csv): cannot read") }
+            let result = try ledger.importInvoices(
+                bytes: [UInt8](data), source: csv, options: ExportOptions(defaultCurrency: ledger.config.currency), closeMissing: false, dryRun: false)
+            Terminal.print(indent(ImportReport(result, file: csv, dryRun: false).text))
+
+            // 3. The worklist.
+            step(3, "queue: the aging worklist, most urgent first")
+            let snapshot = try ledger.snapshot()
+            let items = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today).items
+            Terminal.print(indent(QueueCommand.table(items, limit: 10, today: ledger.clock.today)))
+
+            // 4. One case, and a note on it.
+            if let top = items.first {
+                step(4, "note \(top.summary.facts.number): a contact, recorded as a commit")
+                let clock = ledger.clock
+                _ = try ledger.record(
+                    on: [top.summary.facts.number], action: "note", subject: { c in "note: \(c.map(\.facts.number).joined(separator: ", "))" },
+                    event: { _, who in
+                        TimelineEvent(date: clock.today, minutes: clock.minutes, kind: "note", text: "Called accounts payable; invoice is with their approver", who: who.name)
+                    })
+                Terminal.print("    cases file: \(top.summary.path)")
+            }
+        }
+        Terminal.print("""
+
+            Try next (in \(relative(target))):
+              cd \(relative(target))
+              git log --stat                       # every action is a commit
+              duetrail queue --today \(Self.demoDate) --bucket 90+
+              duetrail show INV-1042 --today \(Self.demoDate)
+              duetrail check
+              duetrail queue --json --today \(Self.demoDate) | head -30
+            """)
+    }
+
+    func step(_ n: Int, _ text: String) {
+        Terminal.print("\n[\(n)] duetrail \(text)")
+    }
+
+    func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+    }
+
+    func relative(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    func locateExample() -> String? {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let example { candidates.append(example) }
+        candidates.append(fm.currentDirectoryPath + "/example-ledger")
+        // Beside the source tree, when run from .build/<config>/duetrail.
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        candidates.append(exe.appendingPathComponent("../../../example-ledger").standardizedFileURL.path)
+        candidates.append(exe.appendingPathComponent("../../example-ledger").standardizedFileURL.path)
+        return candidates.first { fm.fileExists(atPath: $0 + "/" + LedgerConfig.fileName) }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `duetrail`: accounts-receivable collections over a git ledger.
+public struct DueTrailCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "duetrail",
+        abstract: "Accounts-receivable collections over a git repository of plain-text case files.",
+        discussion: """
+            Every overdue invoice is a case file in a git repository (the ledger). Every action
+            is a commit, so `git log` is the audit trail and any git remote shares the ledger.
+
+            Start with `duetrail demo`, or `duetrail init my-ledger` and
+            `duetrail import invoices open-invoices.csv`.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, ImportCommand.self, QueueCommand.self, ShowCommand.self, NoteCommand.self,
+            CheckCommand.self, DemoCommand.self,
+        ]
+    )
+
+    public init() {}
+}

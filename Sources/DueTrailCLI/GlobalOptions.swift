@@ -1,0 +1,79 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+/// Options every ledger command takes: where the ledger is and what day it is.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The ledger folder (default: $DUETRAIL_LEDGER or the repository containing the current folder).", valueName: "path"))
+    var ledger: String?
+
+    @Option(name: .long, help: ArgumentHelp("Act as if today were this date, YYYY-MM-DD (default: $DUETRAIL_TODAY or the real date).", valueName: "date"))
+    var today: String?
+
+    func validate() throws {
+        if let today, CalendarDate(iso: today) == nil {
+            throw ValidationError("--today takes a date like 2026-11-29, not `\(today)`")
+        }
+    }
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var ledgerPath: String {
+        ledger ?? environment["DUETRAIL_LEDGER"] ?? FileManager.default.currentDirectoryPath
+    }
+
+    func todayOverride() throws -> CalendarDate? {
+        if let today { return CalendarDate(iso: today) }
+        if let env = environment["DUETRAIL_TODAY"], !env.isEmpty {
+            guard let date = CalendarDate(iso: env) else { throw CLIError("DUETRAIL_TODAY must be a date like 2026-11-29, not `\(env)`") }
+            return date
+        }
+        return nil
+    }
+
+    func open() throws -> Ledger {
+        try guarded { try Ledger.open(at: ledgerPath, today: try todayOverride(), environment: environment) }
+    }
+}
+
+/// An error already phrased for the person at the terminal.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Prints a ledger or input error the way the tool prints every error, then exits 1.
+func guarded<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as LedgerError {
+        Terminal.error(error.description)
+        throw ExitCode.failure
+    } catch let error as CLIError {
+        Terminal.error(error.description)
+        throw ExitCode.failure
+    } catch let error as DiagnosticList {
+        Terminal.error(error.description)
+        throw ExitCode.failure
+    }
+}
+
+/// Where output goes; errors to standard error so scripts can read standard output cleanly.
+enum Terminal {
+    static func print(_ text: String) {
+        Swift.print(text)
+    }
+
+    static func error(_ text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let first = lines.first, !first.hasPrefix("error") { lines[0] = "error: " + first }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+struct NoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note",
+        abstract: "Add a note to a case's timeline (one commit, authored by you).")
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "Invoice number.")
+    var invoice: String
+
+    @Argument(help: "The note.")
+    var text: String
+
+    func validate() throws {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("the note is empty") }
+    }
+
+    func run() throws {
+        let ledger = try options.open()
+        let clock = ledger.clock
+        let result = try guarded {
+            try ledger.record(
+                on: [invoice], action: "note",
+                subject: { cases in "note: \(cases.map(\.facts.number).joined(separator: ", "))" },
+                event: { _, who in TimelineEvent(date: clock.today, minutes: clock.minutes, kind: "note", text: text, who: who.name) })
+        }
+        for c in result.cases {
+            Terminal.print("Noted on \(c.facts.number) (\(c.path))" + (result.outcome.map { ", commit \($0.commit.short)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+struct QueueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue",
+        abstract: "The aging worklist: open cases, most urgent first, each with its next action.",
+        discussion: """
+            Reads the committed ledger (HEAD). Priority grows with days overdue and the size of
+            the balance; totals are per currency, never summed across currencies.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+
+    @Option(help: "Only this aging bucket: current, 1-30, 31-60, 61-90, 90+.")
+    var bucket: String?
+
+    @Option(help: "Only this customer (slug or name).")
+    var customer: String?
+
+    @Option(help: "Show at most this many rows in the table (totals count every case).")
+    var limit: Int = 50
+
+    @Flag(help: "Show every row.")
+    var all = false
+
+    @Flag(help: "Print JSON (every row).")
+    var json = false
+
+    @Flag(help: "Print CSV (every row).")
+    var csv = false
+
+    func validate() throws {
+        if let bucket, AgingBucket(argument: bucket) == nil {
+            throw ValidationError("--bucket is one of current, 1-30, 31-60, 61-90, 90+; not `\(bucket)`")
+        }
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let ledger = try options.open()
+        let snapshot = try guarded { try ledger.snapshot() }
+        var items = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today).items
+        if let bucket, let b = AgingBucket(argument: bucket) { items = items.filter { $0.bucket == b } }
+        if let customer {
+            let wanted = customer.lowercased()
+            items = items.filter { $0.summary.facts.customer == wanted || $0.customerName.lowercased() == wanted }
+        }
+        for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
+        if json {
+            Terminal.print(JSON.render(QueueJSON(today: ledger.clock.today, items: items)))
+        } else if csv {
+            var out = csvLine(["rank", "invoice", "customer", "customer_name", "due", "days_overdue", "bucket", "balance", "currency", "next_action", "path"]) + "\n"
+            for (i, item) in items.enumerated() {
+                let s = item.summary
+                out += csvLine([String(i + 1), s.facts.number, s.facts.customer, item.customerName, s.facts.due.iso, String(item.daysOverdue),
+                    item.bucket.rawValue, s.state.balance.plain, s.state.balance.currency.code, item.nextAction, s.path]) + "\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(Self.table(items, limit: all ? nil : limit, today: ledger.clock.today).utf8))
+        }
+    }
+
+    /// The worklist as a person reads it; shared with `demo`.
+    static func table(_ items: [QueueItem], limit: Int?, today: CalendarDate) -> String {
+        if items.isEmpty { return "No open cases as of \(today.iso).\n" }
+        var table = TextTable(
+            headers: ["#", "INVOICE", "CUSTOMER", "DUE", "DAYS", "BUCKET", "BALANCE", "NEXT ACTION"],
+            align: [.right, .left, .left, .left, .right, .left, .right, .left])
+        let shown = limit.map { Array(items.prefix($0)) } ?? items
+        for (i, item) in shown.enumerated() {
+            let s = item.summary
+            table.rows.append([String(i + 1), s.facts.number, item.customerName, s.facts.due.iso, String(item.daysOverdue),
+                item.bucket.rawValue, s.state.balance.display, item.nextAction])
+        }
+        var out = "Open cases as of \(today.iso), most urgent first\n\n" + table.render()
+        if shown.count < items.count { out += "… \(items.count - shown.count) more (--all shows every row)\n" }
+        out += "\n"
+        for t in Queue.totals(items) {
+            out += "Total \(t.total.display) in \(t.count) open case\(t.count == 1 ? "" : "s")\n"
+        }
+        return out
+    }
+}
+
+struct QueueJSON: Encodable {
+    struct Row: Encodable {
+        var rank: Int
+        var invoice: String
+        var customer: String
+        var customerName: String
+        var due: String
+        var daysOverdue: Int
+        var bucket: String
+        var balance: String
+        var currency: String
+        var nextAction: String
+        var path: String
+    }
+    struct Total: Encodable {
+        var currency: String
+        var balance: String
+        var cases: Int
+    }
+    var today: String
+    var cases: [Row]
+    var totals: [Total]
+
+    init(today: CalendarDate, items: [QueueItem]) {
+        self.today = today.iso
+        cases = items.enumerated().map { i, item in
+            let s = item.summary
+            return Row(rank: i + 1, invoice: s.facts.number, customer: s.facts.customer, customerName: item.customerName, due: s.facts.due.iso,
+                daysOverdue: item.daysOverdue, bucket: item.bucket.rawValue, balance: s.state.balance.plain, currency: s.state.balance.currency.code,
+                nextAction: item.nextAction, path: s.path)
+        }
+        totals = Queue.totals(items).map { Total(currency: $0.currency.code, balance: $0.total.plain, cases: $0.count) }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "One case: its invoice facts, derived state and timeline.")
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "Invoice number (or the case file's name).")
+    var invoice: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let ledger = try options.open()
+        let (summary, file, customerName) = try guarded { () throws -> (CaseSummary, CaseFile, String) in
+            let snapshot = try ledger.snapshot()
+            guard let summary = try Ledger.resolve([invoice], in: snapshot).first, let tree = snapshot.tree,
+                let text = try ledger.read(summary.path, inTree: tree)
+            else { throw CLIError("no case for `\(invoice)`") }
+            switch CaseFile.parse(text, path: summary.path) {
+            case .success(let file): return (summary, file, snapshot.customerNames[summary.facts.customer] ?? summary.facts.customer)
+            case .failure(let list): throw list
+            }
+        }
+        let today = ledger.clock.today
+        let days = summary.facts.due.days(to: today)
+        if json {
+            Terminal.print(JSON.render(CaseJSON(summary: summary, file: file, customerName: customerName, daysOverdue: max(0, days))))
+            return
+        }
+        let f = file.facts
+        var out = "Invoice \(f.number) — \(customerName)\n"
+        out += "  file      \(summary.path)\n"
+        if let issued = f.issued { out += "  issued    \(issued.iso)\n" }
+        out += "  due       \(f.due.iso)" + (days > 0 ? " (\(days) days overdue)" : days == 0 ? " (today)" : " (in \(-days) days)") + "\n"
+        out += "  amount    \(f.amount.display)\n"
+        out += "  balance   \(summary.state.balance.display)\n"
+        out += "  status    \(summary.state.status.rawValue)" + (summary.state.closedReason.map { " (\($0))" } ?? "") + "\n"
+        if summary.state.status == .open {
+            out += "  bucket    \(AgingBucket(daysOverdue: days).rawValue)\n"
+        }
+        out += "\nTimeline\n"
+        for e in file.events {
+            var details = e.attributes.map { "\($0.key): \($0.value)" }
+            if let text = e.text { details.append(text) }
+            out += "  \(e.timestamp)  \(e.kind)  \(details.joined(separator: "; "))  — \(e.who)\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct CaseJSON: Encodable {
+    struct Event: Encodable {
+        var id: String
+        var date: String
+        var time: String?
+        var kind: String
+        var attributes: [String: String]
+        var text: String?
+        var who: String
+    }
+    var invoice: String
+    var customer: String
+    var customerName: String
+    var path: String
+    var issued: String?
+    var due: String
+    var amount: String
+    var currency: String
+    var balance: String
+    var status: String
+    var daysOverdue: Int
+    var events: [Event]
+
+    init(summary: CaseSummary, file: CaseFile, customerName: String, daysOverdue: Int) {
+        let f = file.facts
+        invoice = f.number
+        customer = f.customer
+        self.customerName = customerName
+        path = summary.path
+        issued = f.issued?.iso
+        due = f.due.iso
+        amount = f.amount.plain
+        currency = f.amount.currency.code
+        balance = summary.state.balance.plain
+        status = summary.state.status.rawValue
+        self.daysOverdue = daysOverdue
+        events = file.events.map { e in
+            Event(id: e.id, date: e.date.iso, time: e.minutes.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }, kind: e.kind,
+                attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }), text: e.text, who: e.who)
+        }
+    }
+}

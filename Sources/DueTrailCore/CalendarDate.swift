@@ -1,0 +1,107 @@
+import Foundation
+
+/// A day on the calendar, with no time and no timezone: due dates, issue dates, "today".
+/// Stored as days since 1970-01-01 so comparisons and day arithmetic are exact and cheap.
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let daysSinceEpoch: Int
+
+    public init(daysSinceEpoch: Int) {
+        self.daysSinceEpoch = daysSinceEpoch
+    }
+
+    /// nil when the parts do not name a real day (31 April, 29 February 2027, month 13).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+            day <= CalendarDate.daysInMonth(year: year, month: month)
+        else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        daysSinceEpoch = era * 146097 + doe - 719468
+    }
+
+    public var parts: (year: Int, month: Int, day: Int) {
+        let z = daysSinceEpoch + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(iso text: some StringProtocol) {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == 45, b[7] == 45,
+            let y = Self.digits(b[0..<4]), let m = Self.digits(b[5..<7]), let d = Self.digits(b[8..<10])
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var n = 0
+        for c in bytes {
+            guard c >= 48 && c <= 57 else { return nil }
+            n = n * 10 + Int(c - 48)
+        }
+        return bytes.isEmpty ? nil : n
+    }
+
+    /// `YYYY-MM-DD`.
+    public var iso: String {
+        let (y, m, d) = parts
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    public var description: String { iso }
+
+    public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+    /// Whole days from `self` to `other` (positive when `other` is later).
+    public func days(to other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+
+    /// 1 = Monday … 7 = Sunday (ISO 8601).
+    public var isoWeekday: Int {
+        // 1970-01-01 was a Thursday (4).
+        let r = (daysSinceEpoch + 3) % 7
+        return (r < 0 ? r + 7 : r) + 1
+    }
+
+    public static func < (l: CalendarDate, r: CalendarDate) -> Bool { l.daysSinceEpoch < r.daysSinceEpoch }
+
+    /// The calendar day of `instant` in `timeZone`.
+    public init(_ instant: Date, in timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        self.init(daysSinceEpoch: CalendarDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)?.daysSinceEpoch ?? 0)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CalendarDate(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM-DD date: \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(iso)
+    }
+}

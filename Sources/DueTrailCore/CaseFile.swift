@@ -1,0 +1,188 @@
+import Foundation
+
+/// The facts of one invoice as the accounting package stated them.
+public struct InvoiceFacts: Sendable, Equatable {
+    public var number: String
+    public var customer: String  // customer slug
+    public var issued: CalendarDate?
+    public var due: CalendarDate
+    public var amount: Money  // invoice total
+    public var source: String?
+    public var reference: String?
+
+    public init(number: String, customer: String, issued: CalendarDate?, due: CalendarDate, amount: Money, source: String? = nil, reference: String? = nil) {
+        self.number = number
+        self.customer = customer
+        self.issued = issued
+        self.due = due
+        self.amount = amount
+        self.source = source
+        self.reference = reference
+    }
+}
+
+/// One case: a Markdown file with YAML front matter (the invoice facts) and a `## Timeline`.
+///
+/// The tool owns the front-matter keys in `ownedKeys` and the timeline lines; everything else
+/// a person writes (other keys, prose above or below the timeline) is kept byte for byte when
+/// the tool rewrites the file, and the same state always renders to the same bytes.
+public struct CaseFile: Sendable, Equatable {
+    public static let ownedKeys: Set<String> = ["invoice", "customer", "issued", "due", "amount", "currency", "source", "reference"]
+    public static let timelineHeading = "## Timeline"
+
+    public var facts: InvoiceFacts
+    /// Front-matter keys the tool does not own, verbatim.
+    public var extraFrontMatter: String
+    /// Everything between the front matter and `## Timeline` (the title and any prose).
+    public var preamble: String
+    public var events: [TimelineEvent]
+    /// Everything after the timeline list (another `##` section a person added).
+    public var postamble: String
+
+    public init(facts: InvoiceFacts, customerName: String, events: [TimelineEvent]) {
+        self.facts = facts
+        extraFrontMatter = ""
+        preamble = "# Invoice \(facts.number) — \(customerName)\n"
+        self.events = events
+        postamble = ""
+    }
+
+    public var state: CaseState { CaseState(facts: facts, events: events) }
+
+    /// Adds an event, giving it an id that no other event of this case has.
+    public mutating func append(_ event: TimelineEvent) {
+        var e = event
+        var salt = 0
+        let ids = Set(events.map(\.id))
+        while ids.contains(e.id) {
+            salt += 1
+            e.id = e.derivedID(salt: salt)
+        }
+        events.append(e)
+    }
+
+    // MARK: Rendering
+
+    public func render() -> String {
+        var out = "---\n"
+        out += "invoice: \(YAMLText.scalar(facts.number))\n"
+        out += "customer: \(YAMLText.scalar(facts.customer))\n"
+        if let issued = facts.issued { out += "issued: \(issued.iso)\n" }
+        out += "due: \(facts.due.iso)\n"
+        out += "amount: \(facts.amount.plain)\n"
+        out += "currency: \(facts.amount.currency.code)\n"
+        if let source = facts.source { out += "source: \(YAMLText.scalar(source))\n" }
+        if let reference = facts.reference { out += "reference: \(YAMLText.scalar(reference))\n" }
+        out += extraFrontMatter
+        out += "---\n\n"
+        let pre = preamble.trimmingCharacters(in: .newlines)
+        if !pre.isEmpty { out += pre + "\n\n" }
+        out += Self.timelineHeading + "\n\n"
+        for event in events { out += event.line + "\n" }
+        let post = postamble.trimmingCharacters(in: .newlines)
+        if !post.isEmpty { out += "\n" + post + "\n" }
+        return out
+    }
+
+    // MARK: Parsing
+
+    /// Reads a case file; every problem is reported with `path:line`.
+    public static func parse(_ text: String, path: String) -> Result<CaseFile, DiagnosticList> {
+        var problems: [Diagnostic] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard lines.first == "---" else {
+            return .failure(DiagnosticList([Diagnostic(path: path, line: 1, message: "a case file starts with `---` and YAML front matter", excerpt: lines.first.map(String.init))]))
+        }
+        guard let close = lines.dropFirst().firstIndex(of: "---") else {
+            return .failure(DiagnosticList([Diagnostic(path: path, line: 1, message: "front matter is not closed by a `---` line")]))
+        }
+        let yamlText = lines[1..<close].joined(separator: "\n") + "\n"
+        let facts: InvoiceFacts
+        let extra: String
+        do {
+            let map = try YAMLMap(text: yamlText, path: path, lineOffset: 1)
+            facts = try readFacts(map)
+            extra = YAMLBlocks(yamlText).foreign(excluding: ownedKeys)
+        } catch {
+            return .failure(DiagnosticList([error]))
+        }
+
+        // Body: preamble, `## Timeline`, events, postamble.
+        var preamble: [Substring] = []
+        var postamble: [Substring] = []
+        var events: [TimelineEvent] = []
+        var section = 0  // 0 before the timeline, 1 in it, 2 after it
+        var ids: [String: Int] = [:]
+        for index in (close + 1)..<lines.count {
+            let line = lines[index]
+            let lineNumber = index + 1
+            switch section {
+            case 0:
+                if line.trimmingCharacters(in: .whitespaces).lowercased() == timelineHeading.lowercased() { section = 1 } else { preamble.append(line) }
+            case 1:
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                if line.hasPrefix("#") { section = 2; postamble.append(line); continue }
+                switch TimelineEvent.parse(line) {
+                case .success(var event):
+                    if let earlier = ids[event.id] {
+                        if event.id == event.derivedID(salt: 0) && !line.contains("#") {
+                            // Two identical hand-typed lines: keep both, with distinct ids.
+                            var salt = 1
+                            while ids[event.derivedID(salt: salt)] != nil { salt += 1 }
+                            event.id = event.derivedID(salt: salt)
+                        } else {
+                            problems.append(Diagnostic(path: path, line: lineNumber, message: "event id #\(event.id) is already used on line \(earlier)", excerpt: String(line)))
+                            continue
+                        }
+                    }
+                    ids[event.id] = lineNumber
+                    events.append(event)
+                case .failure(let error):
+                    problems.append(Diagnostic(path: path, line: lineNumber, message: describe(error), excerpt: String(line),
+                        hint: "a timeline line reads: - 2026-11-29 09:14 · note · what happened · by Your Name"))
+                }
+            default:
+                postamble.append(line)
+            }
+        }
+        if section == 0 {
+            problems.append(Diagnostic(path: path, line: lines.count, message: "no `## Timeline` section"))
+        }
+        if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
+        var file = CaseFile(facts: facts, customerName: "", events: events)
+        file.extraFrontMatter = extra
+        file.preamble = preamble.joined(separator: "\n")
+        file.postamble = postamble.joined(separator: "\n")
+        return .success(file)
+    }
+
+    static func describe(_ error: TimelineEvent.ParseError) -> String {
+        switch error {
+        case .notAListItem: return "a timeline line must start with `- `"
+        case .badTimestamp(let t): return "`\(t)` is not a date (YYYY-MM-DD, optionally HH:MM)"
+        case .missingKind: return "the event kind is missing (e.g. `note`)"
+        case .missingWho: return "who did it is missing (`by NAME`)"
+        case .badID(let id): return "`#\(id)` is not an event id (letters, digits, hyphens)"
+        }
+    }
+
+    static func readFacts(_ map: YAMLMap) throws(Diagnostic) -> InvoiceFacts {
+        let (number, _) = try map.requiredString("invoice", wholeLine: 2)
+        let (customer, customerEntry) = try map.requiredString("customer", wholeLine: 2)
+        guard Slug.isValid(customer) else { throw map.problem(customerEntry, "`customer` must be a customer file's slug (like `acme-gmbh`), not `\(customer)`") }
+        let (dueText, dueEntry) = try map.requiredString("due", wholeLine: 2)
+        guard let due = CalendarDate(iso: dueText) else { throw map.problem(dueEntry, "`due` must be a date YYYY-MM-DD, not `\(dueText)`") }
+        var issued: CalendarDate?
+        if let text = try map.optionalString("issued") {
+            guard let d = CalendarDate(iso: text) else { throw map.problem(map["issued"]!, "`issued` must be a date YYYY-MM-DD, not `\(text)`") }
+            issued = d
+        }
+        let (currencyText, currencyEntry) = try map.requiredString("currency", wholeLine: 2)
+        guard let currency = Currency(code: currencyText) else { throw map.problem(currencyEntry, "`currency` must be a three-letter code like EUR, not `\(currencyText)`") }
+        let (amountText, amountEntry) = try map.requiredString("amount", wholeLine: 2)
+        guard let amount = Decimals.parsePlain(amountText) else { throw map.problem(amountEntry, "`amount` must be a number like 1200.50, not `\(amountText)`") }
+        return InvoiceFacts(
+            number: number, customer: customer, issued: issued, due: due, amount: Money(amount, currency),
+            source: try map.optionalString("source"), reference: try map.optionalString("reference"))
+    }
+}

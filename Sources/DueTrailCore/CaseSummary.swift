@@ -1,0 +1,80 @@
+import Foundation
+
+/// What the queue and import need to know of a case without reading its file again:
+/// its facts and derived state. Kept in a cache keyed by git object ids.
+public struct CaseSummary: Sendable, Equatable {
+    /// Path in the ledger, e.g. `cases/acme-gmbh/inv-1042.md`.
+    public var path: String
+    public var facts: InvoiceFacts
+    public var state: CaseState
+
+    public init(path: String, facts: InvoiceFacts, state: CaseState) {
+        self.path = path
+        self.facts = facts
+        self.state = state
+    }
+
+    public init(path: String, file: CaseFile) {
+        self.init(path: path, facts: file.facts, state: file.state)
+    }
+
+    // MARK: Cache encoding: one tab-separated line per case.
+
+    public var cacheLine: String {
+        let fields: [String] = [
+            path, facts.number, facts.customer, facts.issued?.iso ?? "", facts.due.iso, facts.amount.plain, facts.amount.currency.code,
+            facts.source ?? "", facts.reference ?? "", state.balance.plain, state.status.rawValue, state.closedReason ?? "",
+            state.lastEvent?.iso ?? "",
+        ]
+        return fields.map(Self.escape).joined(separator: "\t")
+    }
+
+    public init?(cacheLine line: Substring) {
+        let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(Self.unescape)
+        guard f.count == 13, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
+            let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10])
+        else { return nil }
+        path = f[0]
+        facts = InvoiceFacts(
+            number: f[1], customer: f[2], issued: CalendarDate(iso: f[3]), due: due, amount: Money(amount, currency),
+            source: f[7].isEmpty ? nil : f[7], reference: f[8].isEmpty ? nil : f[8])
+        state = CaseState(balance: Money(balance, currency), status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
+    }
+
+    public static func escape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" || $0 == "\r" }) else { return s }
+        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    public static func unescape(_ s: Substring) -> String {
+        guard s.contains("\\") else { return String(s) }
+        var out = ""
+        var escaping = false
+        for c in s {
+            if escaping {
+                switch c {
+                case "t": out.append("\t")
+                case "n": out.append("\n")
+                case "r": out.append("\r")
+                default: out.append(c)
+                }
+                escaping = false
+            } else if c == "\\" {
+                escaping = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension CaseState {
+    init(balance: Money, status: Status, closedReason: String?, lastEvent: CalendarDate?) {
+        self.balance = balance
+        self.status = status
+        self.closedReason = closedReason
+        self.lastEvent = lastEvent
+    }
+}

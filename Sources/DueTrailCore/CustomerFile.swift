@@ -1,0 +1,104 @@
+import Foundation
+
+/// A customer: `customers/<slug>.yaml`. Who to write to and how carefully.
+public struct CustomerFile: Sendable, Equatable {
+    public struct Contact: Sendable, Equatable {
+        public var name: String?
+        public var email: String
+        public init(name: String?, email: String) {
+            self.name = name
+            self.email = email
+        }
+    }
+
+    /// How drafts for this customer are approved.
+    public enum Policy: String, Sendable, CaseIterable {
+        case review, auto, manual
+    }
+
+    public static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive"]
+
+    public var slug: String
+    public var name: String
+    public var contacts: [Contact]
+    public var policy: Policy
+    public var sensitive: Bool
+    /// Keys a person added (notes, cadence, …), verbatim.
+    public var extra: String
+
+    public init(slug: String, name: String, contacts: [Contact], policy: Policy = .review, sensitive: Bool = false, extra: String = "") {
+        self.slug = slug
+        self.name = name
+        self.contacts = contacts
+        self.policy = policy
+        self.sensitive = sensitive
+        self.extra = extra
+    }
+
+    public func render() -> String {
+        var out = "name: \(YAMLText.scalar(name))\n"
+        if contacts.isEmpty {
+            out += "contacts: []\n"
+        } else {
+            out += "contacts:\n"
+            for c in contacts {
+                if let n = c.name {
+                    out += "  - name: \(YAMLText.scalar(n))\n    email: \(YAMLText.scalar(c.email))\n"
+                } else {
+                    out += "  - email: \(YAMLText.scalar(c.email))\n"
+                }
+            }
+        }
+        out += "policy: \(policy.rawValue)\n"
+        out += "sensitive: \(sensitive)\n"
+        out += extra
+        return out
+    }
+
+    public static func parse(_ text: String, path: String, slug: String) -> Result<CustomerFile, DiagnosticList> {
+        do throws(Diagnostic) {
+            let map = try YAMLMap(text: text, path: path)
+            let (name, _) = try map.requiredString("name")
+            var contacts: [Contact] = []
+            if let entry = map["contacts"] {
+                if let seq = entry.value.sequence {
+                    for item in seq {
+                        guard let m = item.mapping, let email = m["email"]?.string else {
+                            let line = map.line(of: item) ?? entry.line
+                            throw Diagnostic(path: path, line: line, message: "each contact needs an `email:`", excerpt: map.excerpt(line))
+                        }
+                        guard EmailAddress.isPlausible(email) else {
+                            let line = map.line(of: m["email"]!) ?? entry.line
+                            throw Diagnostic(path: path, line: line, message: "`\(email)` is not an email address", excerpt: map.excerpt(line))
+                        }
+                        contacts.append(Contact(name: m["name"]?.string, email: email))
+                    }
+                } else if entry.value.scalar?.string.isEmpty == false {
+                    throw map.problem(entry, "`contacts` is a list of `- name: …` / `email: …` entries")
+                }
+            }
+            var policy = Policy.review
+            if let text = try map.optionalString("policy") {
+                guard let p = Policy(rawValue: text) else {
+                    throw map.problem(map["policy"]!, "`policy` is one of review, auto, manual — not `\(text)`")
+                }
+                policy = p
+            }
+            let sensitive = try map.optionalBool("sensitive") ?? false
+            return .success(CustomerFile(slug: slug, name: name, contacts: contacts, policy: policy, sensitive: sensitive,
+                extra: YAMLBlocks(text).foreign(excluding: ownedKeys)))
+        } catch {
+            return .failure(DiagnosticList([error]))
+        }
+    }
+}
+
+/// A deliberately simple email address check: one `@`, no spaces or line breaks, a dot in
+/// the domain. Strict RFC 5322 parsing belongs to the mail layer; this stops typos early.
+public enum EmailAddress {
+    public static func isPlausible(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
+    }
+}

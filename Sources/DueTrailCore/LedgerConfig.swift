@@ -1,0 +1,92 @@
+import Foundation
+
+/// `duetrail.yaml`: who the ledger belongs to and how it counts. Never holds secrets.
+public struct LedgerConfig: Sendable, Equatable {
+    public static let fileName = "duetrail.yaml"
+
+    public var company: String
+    public var senderName: String
+    public var senderEmail: String
+    public var currency: Currency
+    public var timezone: TimeZone
+    /// Keys the tool does not own (later: transport, portal), verbatim.
+    public var extra: String
+
+    public init(company: String, senderName: String, senderEmail: String, currency: Currency, timezone: TimeZone, extra: String = "") {
+        self.company = company
+        self.senderName = senderName
+        self.senderEmail = senderEmail
+        self.currency = currency
+        self.timezone = timezone
+        self.extra = extra
+    }
+
+    public static func defaults(company: String) -> LedgerConfig {
+        LedgerConfig(
+            company: company, senderName: "Accounts at \(company)", senderEmail: "accounts@example.com",
+            currency: Currency(code: "EUR") ?? Currency(code: "USD")!, timezone: TimeZone(identifier: "UTC") ?? .current)
+    }
+
+    static let owned: Set<String> = ["company", "sender", "currency", "timezone"]
+
+    public func render() -> String {
+        var out = "# DueTrail ledger settings. Secrets (passwords, keys) never go in this file.\n"
+        out += "company: \(YAMLText.scalar(company))\n"
+        out += "sender:\n  name: \(YAMLText.scalar(senderName))\n  email: \(YAMLText.scalar(senderEmail))\n"
+        out += "currency: \(currency.code)\n"
+        out += "timezone: \(timezone.identifier)\n"
+        out += extra
+        return out
+    }
+
+    public static func parse(_ text: String, path: String = fileName) throws(Diagnostic) -> LedgerConfig {
+        let map = try YAMLMap(text: text, path: path)
+        let (company, _) = try map.requiredString("company")
+        guard let sender = map["sender"], let s = sender.value.mapping, let name = s["name"]?.string, let email = s["email"]?.string else {
+            throw Diagnostic(path: path, line: map["sender"]?.line ?? 1, message: "`sender:` needs `name:` and `email:` lines (who reminders come from)")
+        }
+        guard EmailAddress.isPlausible(email) else {
+            throw Diagnostic(path: path, line: map.line(of: s["email"]!) ?? sender.line, message: "sender email `\(email)` is not an email address")
+        }
+        let (currencyText, currencyEntry) = try map.requiredString("currency")
+        guard let currency = Currency(code: currencyText) else { throw map.problem(currencyEntry, "`currency` must be a code like EUR, not `\(currencyText)`") }
+        let (tzText, tzEntry) = try map.requiredString("timezone")
+        guard let tz = TimeZone(identifier: tzText) else {
+            throw map.problem(tzEntry, "`\(tzText)` is not a timezone", hint: "use a name like Europe/Berlin, America/New_York or UTC")
+        }
+        return LedgerConfig(company: company, senderName: name, senderEmail: email, currency: currency, timezone: tz,
+            extra: YAMLBlocks(text).foreign(excluding: owned))
+    }
+}
+
+/// "Today" and "now" for every date rule, settable so rules are testable and simulable:
+/// `--today` / `DUETRAIL_TODAY` fix the date; `DUETRAIL_NOW` (ISO 8601) fixes the instant.
+public struct LedgerClock: Sendable {
+    public let today: CalendarDate
+    /// Minutes after midnight in the ledger's timezone, for event timestamps.
+    public let minutes: Int
+    public let instant: Date
+
+    public init(timezone: TimeZone, today: CalendarDate? = nil, now: Date? = nil) {
+        let instant = now ?? Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timezone
+        let c = calendar.dateComponents([.hour, .minute], from: instant)
+        self.minutes = (c.hour ?? 0) * 60 + (c.minute ?? 0)
+        self.today = today ?? CalendarDate(instant, in: timezone)
+        // With only the date fixed, the commit time is that date at the current time of day.
+        if let today, now == nil {
+            let start = calendar.date(from: DateComponents(year: today.parts.year, month: today.parts.month, day: today.parts.day)) ?? instant
+            self.instant = start.addingTimeInterval(TimeInterval(minutes * 60))
+        } else {
+            self.instant = instant
+        }
+    }
+
+    public static func parseInstant(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// An amount of one currency. Decimal, never binary floating point, so 0.10 + 0.20 is 0.30
+/// and totals match the accounting package to the cent.
+public struct Money: Hashable, Sendable, CustomStringConvertible {
+    public let amount: Decimal
+    public let currency: Currency
+
+    public init(_ amount: Decimal, _ currency: Currency) {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    public static func zero(_ currency: Currency) -> Money { Money(0, currency) }
+
+    public var isZero: Bool { amount == 0 }
+    public var isNegative: Bool { amount < 0 }
+
+    /// `1234.50` — plain, with the currency's minor digits, for files and machines.
+    public var plain: String { Decimals.plain(amount, scale: currency.minorDigits) }
+
+    /// `1234.50 EUR` — how the ledger files write money.
+    public var description: String { "\(plain) \(currency.code)" }
+
+    /// `EUR 1,234.50` — for people reading a table.
+    public var display: String { "\(currency.code) \(Decimals.grouped(amount, scale: currency.minorDigits))" }
+
+    /// Adds two amounts of the same currency; nil when the currencies differ.
+    public func adding(_ other: Money) -> Money? {
+        guard other.currency == currency else { return nil }
+        return Money(amount + other.amount, currency)
+    }
+
+    /// Parses the ledger's own form `1234.50 EUR`.
+    public init?(ledgerText: some StringProtocol) {
+        let parts = ledgerText.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, let currency = Currency(code: parts[1]), let amount = Decimals.parsePlain(parts[0]) else { return nil }
+        self.init(amount, currency)
+    }
+}
+
+/// An ISO 4217 currency code, upper case (`EUR`, `USD`, `JPY`).
+public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let code: String
+
+    /// Accepts three ASCII letters in any case (Stripe writes `usd`).
+    public init?(code: some StringProtocol) {
+        let upper = code.uppercased()
+        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
+        self.code = upper
+    }
+
+    /// Digits after the decimal point in everyday use (ISO 4217's minor unit).
+    public var minorDigits: Int {
+        switch code {
+        case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG": return 0
+        case "BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD": return 3
+        default: return 2
+        }
+    }
+
+    public var description: String { code }
+    public static func < (l: Currency, r: Currency) -> Bool { l.code < r.code }
+}
+
+/// Decimal text helpers shared by money parsing and printing.
+public enum Decimals {
+    /// Parses `-1234.5`, `1234`, `.5`: ASCII digits with at most one `.`, optional leading `-`.
+    public static func parsePlain(_ text: some StringProtocol) -> Decimal? {
+        var sawDigit = false, sawPoint = false
+        for (i, c) in text.utf8.enumerated() {
+            switch c {
+            case 48...57: sawDigit = true
+            case 46: if sawPoint { return nil } else { sawPoint = true }
+            case 45 where i == 0: break
+            default: return nil
+            }
+        }
+        guard sawDigit else { return nil }
+        return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Rounds half away from zero to `scale` digits and prints without grouping.
+    public static func plain(_ value: Decimal, scale: Int) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, scale, .plain)
+        let negative = rounded < 0
+        var magnitude = negative ? -rounded : rounded
+        var text = NSDecimalString(&magnitude, Locale(identifier: "en_US_POSIX"))
+        if scale > 0 {
+            if let dot = text.firstIndex(of: ".") {
+                let fraction = text.distance(from: text.index(after: dot), to: text.endIndex)
+                if fraction < scale { text += String(repeating: "0", count: scale - fraction) }
+            } else {
+                text += "." + String(repeating: "0", count: scale)
+            }
+        }
+        return negative ? "-" + text : text
+    }
+
+    /// `1,234,567.89` (comma thousands, point decimals) for display.
+    public static func grouped(_ value: Decimal, scale: Int) -> String {
+        let text = plain(value, scale: scale)
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let parts = body.split(separator: ".", maxSplits: 1)
+        let integer = Array(parts[0])
+        var grouped = ""
+        for (i, ch) in integer.enumerated() {
+            if i > 0 && (integer.count - i) % 3 == 0 { grouped.append(",") }
+            grouped.append(ch)
+        }
+        if parts.count > 1 { grouped += "." + parts[1] }
+        return negative ? "-" + grouped : grouped
+    }
+}

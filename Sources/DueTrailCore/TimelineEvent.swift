@@ -1,0 +1,137 @@
+import Foundation
+
+/// One line of a case's `## Timeline`: something that happened, when, and who did it.
+///
+/// Written as `- 2026-11-29 09:14 · opened · balance: 1200.00 EUR · by Ana Ruiz · #7f3a9c1e`:
+/// date and time (the ledger's timezone; the time may be left out when typed by hand), kind,
+/// details (`key: value` attributes and free text), `by` someone, and an identity `#id` that
+/// later merges use to unite two people's edits. An event typed without an id gets one derived
+/// from its content, so hand-written lines behave like the tool's own.
+public struct TimelineEvent: Sendable, Equatable {
+    public var id: String
+    public var date: CalendarDate
+    /// Minutes after midnight, when known.
+    public var minutes: Int?
+    public var kind: String
+    public var attributes: [(key: String, value: String)]
+    public var text: String?
+    public var who: String
+
+    public static func == (l: TimelineEvent, r: TimelineEvent) -> Bool {
+        l.id == r.id && l.date == r.date && l.minutes == r.minutes && l.kind == r.kind && l.text == r.text && l.who == r.who
+            && l.attributes.map(\.key) == r.attributes.map(\.key) && l.attributes.map(\.value) == r.attributes.map(\.value)
+    }
+
+    public static let separator = " · "
+    /// Kinds whose details are free text only (a note may well contain `re: …`).
+    static let textOnlyKinds: Set<String> = ["note"]
+
+    public init(
+        id: String? = nil, date: CalendarDate, minutes: Int?, kind: String,
+        attributes: [(key: String, value: String)] = [], text: String? = nil, who: String
+    ) {
+        self.date = date
+        self.minutes = minutes
+        self.kind = kind
+        self.attributes = attributes.map { ($0.key, Self.clean($0.value)) }
+        self.text = text.map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
+        self.who = Self.clean(who).replacingOccurrences(of: "·", with: "-")
+        self.id = ""
+        self.id = id ?? derivedID(salt: 0)
+    }
+
+    public func attribute(_ key: String) -> String? { attributes.first { $0.key == key }?.value }
+
+    /// An id from the event's content; `salt` separates two identical events in one case.
+    public func derivedID(salt: Int) -> String {
+        var basis = "\(date.iso) \(minutes.map(String.init) ?? "") \(kind)"
+        for (k, v) in attributes { basis += "|\(k)=\(v)" }
+        basis += "|\(text ?? "")|\(who)"
+        if salt > 0 { basis += "|\(salt)" }
+        return StableHash.hex(basis, length: 8)
+    }
+
+    /// One line of text for the file (no newline).
+    public var line: String {
+        var parts = [timestamp, kind]
+        for (k, v) in attributes { parts.append("\(k): \(v)") }
+        if let text { parts.append(text) }
+        parts.append("by \(who)")
+        parts.append("#\(id)")
+        return "- " + parts.joined(separator: Self.separator)
+    }
+
+    public var timestamp: String {
+        guard let minutes else { return date.iso }
+        return date.iso + String(format: " %02d:%02d", minutes / 60, minutes % 60)
+    }
+
+    /// Newlines would break the one-event-per-line format; the separator would break parsing.
+    static func clean(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            .replacingOccurrences(of: separator, with: " - ").trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Why a timeline line could not be read.
+    public enum ParseError: Error, Equatable {
+        case notAListItem
+        case badTimestamp(String)
+        case missingKind
+        case missingWho
+        case badID(String)
+    }
+
+    /// Reads one timeline line (`- …`).
+    public static func parse(_ line: Substring) -> Result<TimelineEvent, ParseError> {
+        guard line.hasPrefix("- ") else { return .failure(.notAListItem) }
+        var parts = line.dropFirst(2).components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count >= 2 else { return .failure(parts.isEmpty ? .badTimestamp("") : .missingKind) }
+        let stamp = parts.removeFirst()
+        guard let (date, minutes) = parseTimestamp(stamp) else { return .failure(.badTimestamp(stamp)) }
+        let kind = parts.removeFirst()
+        guard !kind.isEmpty, kind.allSatisfy({ $0.isLetter || $0 == "-" }) else { return .failure(.missingKind) }
+        var id: String?
+        if let last = parts.last, last.hasPrefix("#") {
+            let candidate = String(last.dropFirst())
+            guard !candidate.isEmpty, candidate.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || $0 == 45 }) else {
+                return .failure(.badID(candidate))
+            }
+            id = candidate
+            parts.removeLast()
+        }
+        guard let last = parts.last, last.hasPrefix("by ") else { return .failure(.missingWho) }
+        let who = String(last.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+        parts.removeLast()
+        var attributes: [(key: String, value: String)] = []
+        var text: [String] = []
+        for part in parts {
+            if !textOnlyKinds.contains(kind), text.isEmpty, let (k, v) = attributePair(part) {
+                attributes.append((k, v))
+            } else {
+                text.append(part)
+            }
+        }
+        let joined = text.joined(separator: separator)
+        return .success(TimelineEvent(id: id, date: date, minutes: minutes, kind: kind, attributes: attributes, text: joined.isEmpty ? nil : joined, who: who))
+    }
+
+    static func attributePair(_ part: String) -> (String, String)? {
+        guard let colon = part.range(of: ": ") else { return nil }
+        let key = part[..<colon.lowerBound]
+        guard let first = key.first, first.isLowercase, first.isASCII,
+            key.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0 == "-" || $0.isNumber })
+        else { return nil }
+        return (String(key), String(part[colon.upperBound...]))
+    }
+
+    static func parseTimestamp(_ text: String) -> (CalendarDate, Int?)? {
+        let pieces = text.split(separator: " ")
+        guard let first = pieces.first, let date = CalendarDate(iso: first) else { return nil }
+        if pieces.count == 1 { return (date, nil) }
+        guard pieces.count == 2 else { return nil }
+        let hm = pieces[1].split(separator: ":")
+        guard hm.count == 2, hm[0].count == 2, hm[1].count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m)
+        else { return nil }
+        return (date, h * 60 + m)
+    }
+}

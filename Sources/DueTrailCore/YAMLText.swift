@@ -1,0 +1,52 @@
+/// Writes YAML scalars so that Yams reads back exactly the same string: plain where that is
+/// unambiguous, double-quoted with escapes otherwise. Case and customer files are written by
+/// hand (not by Yams' emitter) so key order and layout stay fixed and diffs stay minimal.
+public enum YAMLText {
+    public static func scalar(_ value: String) -> String {
+        needsQuotes(value) ? quoted(value) : value
+    }
+
+    public static func quoted(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) || scalar.value == 0xFEFF
+                    || scalar.value == 0x2028 || scalar.value == 0x2029
+                {
+                    out += String(format: "\\u%04X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static let reserved: Set<String> = [
+        "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+    ]
+
+    static func needsQuotes(_ value: String) -> Bool {
+        if reserved.contains(value.lowercased()) { return true }
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return true }
+        if first == " " || last == " " { return true }
+        if "-?:,[]{}#&*!|>'\"%@`.".unicodeScalars.contains(first) { return true }
+        // Numbers, dates and anything numeric-looking would change type.
+        if first.properties.numericType != nil || first == "+" { return true }
+        for scalar in value.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value >= 0x80 && scalar.value < 0xA0 || scalar.value == 0xFEFF
+                || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar == "\\" || scalar == "\""
+            {
+                return true
+            }
+        }
+        if value.contains(": ") || value.contains(" #") || value.hasSuffix(":") { return true }
+        return false
+    }
+}

@@ -1,0 +1,52 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+extension Ledger {
+    /// Appends one event to each of `keys`' cases in one commit authored by the person acting.
+    /// Every key is resolved before anything is written; an unknown or ambiguous key fails
+    /// the whole action.
+    public func record(
+        on keys: [String], action: String, subject: (_ cases: [CaseSummary]) -> String,
+        event: (_ summary: CaseSummary, _ who: Identity) -> TimelineEvent
+    ) throws(LedgerError) -> (cases: [CaseSummary], outcome: CommitOutcome?) {
+        let identity = try identity()
+        var resolved: [CaseSummary] = []
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            let snapshot = try snapshot(at: base)
+            resolved = try Self.resolve(keys, in: snapshot)
+            guard let tree = snapshot.tree else { return nil }
+            var change = ChangeSet(
+                subject: subject(resolved),
+                trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) })
+            for summary in resolved {
+                guard let text = try read(summary.path, inTree: tree) else { continue }
+                var file: CaseFile
+                switch CaseFile.parse(text, path: summary.path) {
+                case .success(let f): file = f
+                case .failure(let list): throw LedgerError.invalid(list)
+                }
+                file.append(event(summary, identity))
+                change.files[summary.path] = file.render()
+            }
+            return change
+        }
+        return (resolved, outcome)
+    }
+
+    /// Finds exactly one case per key, or explains which key matched none or several.
+    public static func resolve(_ keys: [String], in snapshot: LedgerSnapshot) throws(LedgerError) -> [CaseSummary] {
+        var out: [CaseSummary] = []
+        var problems: [String] = []
+        for key in keys {
+            let found = snapshot.find(key)
+            switch found.count {
+            case 1: if !out.contains(found[0]) { out.append(found[0]) }
+            case 0: problems.append("no case for `\(key)` (give an invoice number, e.g. `duetrail show INV-1042`)")
+            default: problems.append("`\(key)` matches several cases: " + found.map(\.path).joined(separator: ", "))
+            }
+        }
+        if !problems.isEmpty { throw LedgerError.usage(problems.joined(separator: "\n")) }
+        return out
+    }
+}

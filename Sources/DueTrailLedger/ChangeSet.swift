@@ -1,0 +1,131 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// Files to write (or remove) in one commit, and the commit's message. Every action of the
+/// tool is one of these: one commit with a clear subject and machine-readable trailers.
+public struct ChangeSet: Sendable {
+    /// New contents by ledger path; nil removes the file.
+    public var files: [String: String?] = [:]
+    public var subject: String
+    public var body: String = ""
+    /// `Key: value` lines at the end of the message (`DueTrail-Action: import`).
+    public var trailers: [(key: String, value: String)] = []
+
+    public init(subject: String, body: String = "", trailers: [(key: String, value: String)] = []) {
+        self.subject = subject
+        self.body = body
+        self.trailers = trailers
+    }
+
+    public var message: String {
+        var out = subject.replacingOccurrences(of: "\n", with: " ") + "\n"
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty { out += "\n" + trimmed + "\n" }
+        if !trailers.isEmpty {
+            out += "\n"
+            for (k, v) in trailers { out += "\(k): \(v.replacingOccurrences(of: "\n", with: " "))\n" }
+        }
+        return out
+    }
+}
+
+/// The commit an action made.
+public struct CommitOutcome: Sendable {
+    public let commit: ObjectID
+    public let paths: [String]
+    public let attempts: Int
+}
+
+extension Ledger {
+    /// Above this many files a change is written through one pack instead of loose objects.
+    static let bulkThreshold = 2000
+
+    /// Makes one commit on the current branch from what `build` returns for the current tip,
+    /// advancing the branch with compare-and-swap; when another writer moved it first,
+    /// `build` runs again on the new tip (up to `maxAttempts`). In a working clone the
+    /// changed files and the index are brought up to date, and files with uncommitted edits
+    /// are refused up front, so nothing a person typed is ever overwritten.
+    /// Returns nil when there was nothing to change.
+    public func commit(
+        author identity: Identity, maxAttempts: Int = 8, _ build: (_ base: ObjectID?) throws(LedgerError) -> ChangeSet?
+    ) throws(LedgerError) -> CommitOutcome? {
+        let repo = repository
+        let branch = try branch()
+        for attempt in 1...maxAttempts {
+            let base: ObjectID?
+            let baseTree: ObjectID?
+            do {
+                base = try repo.resolve(reference: branch)
+                baseTree = try base.map { (b: ObjectID) throws(GitError) in try repo.commit(b).tree }
+            } catch {
+                throw error.context("reading \(branch)")
+            }
+            guard let changes = try build(base), !changes.files.isEmpty else { return nil }
+            let paths = changes.files.keys.sorted()
+            try refuseDirty(paths)
+            let written: (commit: ObjectID, tree: ObjectID)?
+            do throws(GitError) {
+                written = try write(changes, paths: paths, onto: branch, base: base, baseTree: baseTree, author: identity)
+            } catch {
+                throw error.context("committing \"\(changes.subject)\"")
+            }
+            guard let written else { continue }  // someone else committed first: rebuild on their tip
+            if written.tree == baseTree { return nil }
+            do {
+                try repo.checkout(from: written.tree, baseline: baseTree)
+            } catch {
+                throw LedgerError.io(path: root, message: "committed \(written.commit.short), but the working tree could not be updated (\(error.message)); run `git checkout -- .` to refresh it")
+            }
+            return CommitOutcome(commit: written.commit, paths: paths, attempts: attempt)
+        }
+        throw LedgerError.raceLost(attempts: maxAttempts)
+    }
+
+    /// Writes the objects and the commit; nil when the branch moved (lost the race).
+    private func write(
+        _ changes: ChangeSet, paths: [String], onto branch: String, base: ObjectID?, baseTree: ObjectID?, author identity: Identity
+    ) throws(GitError) -> (commit: ObjectID, tree: ObjectID)? {
+        let repo = repository
+        let batch = paths.count > Self.bulkThreshold ? try ObjectBatch(gitDirectory: repo.gitDirectory) : nil
+        let writer = batch?.repository ?? repo
+        var updates: [TreeUpdate] = []
+        updates.reserveCapacity(paths.count)
+        for path in paths {
+            if let content = changes.files[path] ?? nil {
+                updates.append(.upsert(path: path, blob: try writer.writeBlob(content)))
+            } else if let tree = baseTree, try repo.entry(at: path, inTree: tree) != nil {
+                updates.append(.remove(path: path))
+            }
+        }
+        let tree = try writer.makeTree(base: baseTree, updates: updates)
+        try batch?.finish()
+        if tree == baseTree, let base { return (base, tree) }
+        let signature = signature(identity)
+        do {
+            let commit = try repo.commit(tree: tree, onto: branch, parent: base, author: signature, committer: signature, message: changes.message)
+            return (commit, tree)
+        } catch where error.code == .modified {
+            return nil
+        }
+    }
+
+    /// Refuses to rewrite files that have uncommitted edits in the working tree.
+    func refuseDirty(_ paths: [String]) throws(LedgerError) {
+        guard !repository.isBare else { return }
+        let statuses: [PathStatus]
+        do {
+            if paths.count <= 200 {
+                statuses = try repository.status(pathspecs: paths, literal: true)
+            } else {
+                let folders = Set(paths.map { $0.split(separator: "/").first.map { String($0) + "/" } ?? $0 }).sorted()
+                statuses = try repository.status(pathspecs: folders)
+            }
+        } catch {
+            throw error.context("checking the working tree")
+        }
+        let wanted = Set(paths)
+        let dirty = statuses.filter { wanted.contains($0.path) }.map(\.path).sorted()
+        if !dirty.isEmpty { throw LedgerError.dirtyPaths(dirty) }
+    }
+}

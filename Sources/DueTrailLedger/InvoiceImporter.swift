@@ -1,0 +1,73 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What an import did (or, with `--dry-run`, would do).
+public struct ImportResult {
+    public let export: InvoiceExport
+    public let plan: ImportPlan
+    /// nil when nothing changed or on a dry run.
+    public let outcome: CommitOutcome?
+}
+
+extension Ledger {
+    /// Imports an invoice export as one commit: all of it, or nothing.
+    public func importInvoices(
+        bytes: [UInt8], source: String, options: ExportOptions, closeMissing: Bool, dryRun: Bool
+    ) throws(LedgerError) -> ImportResult {
+        let export: InvoiceExport
+        do {
+            export = try InvoiceExport(bytes: bytes, path: source, options: options)
+        } catch {
+            throw LedgerError.invalid(error)
+        }
+        let identity = try identity()
+        let sourceName = URL(fileURLWithPath: source).lastPathComponent
+        var lastPlan: ImportPlan?
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            let snapshot = try snapshot(at: base)
+            if !snapshot.unreadable.isEmpty {
+                throw LedgerError.invalid(DiagnosticList(snapshot.unreadable + [Diagnostic(path: "ledger", message: "fix these committed files before importing (duetrail check)")]))
+            }
+            let plan: ImportPlan
+            do throws(DiagnosticList) {
+                plan = try ImportPlan.make(
+                    export: export, source: sourceName, cases: snapshot.casesByNumber(), customers: snapshot.customerNames,
+                    who: identity.name, clock: clock, closeMissing: closeMissing)
+            } catch {
+                throw LedgerError.invalid(error)
+            }
+            lastPlan = plan
+            if dryRun || plan.isEmpty { return nil }
+            var change = ChangeSet(
+                subject: plan.subject(source: sourceName),
+                body: Self.importBody(plan),
+                trailers: [("DueTrail-Action", "import-invoices"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)])
+            for customer in plan.newCustomers { change.files[ImportPlan.customerPath(customer.slug)] = customer.render() }
+            for (path, file) in plan.newCases { change.files[path] = file.render() }
+            for update in plan.updates {
+                guard let tree = snapshot.tree, let text = try read(update.path, inTree: tree) else { continue }
+                var file: CaseFile
+                switch CaseFile.parse(text, path: update.path) {
+                case .success(let f): file = f
+                case .failure(let list): throw LedgerError.invalid(list)
+                }
+                if let facts = update.facts { file.facts = facts }
+                for event in update.events { file.append(event) }
+                change.files[update.path] = file.render()
+            }
+            return change
+        }
+        guard let plan = lastPlan else { throw LedgerError.usage("import planned nothing") }
+        return ImportResult(export: export, plan: plan, outcome: outcome)
+    }
+
+    static func importBody(_ plan: ImportPlan) -> String {
+        var lines: [String] = []
+        if !plan.newCustomers.isEmpty { lines.append("New customers: \(plan.newCustomers.count)") }
+        let balance = plan.updates.filter { $0.events.contains { $0.kind == "balance" } }.count
+        if balance > 0 { lines.append("Balances changed: \(balance)") }
+        if !plan.missing.isEmpty { lines.append("Not in this export (paid?): \(plan.missing.count)") }
+        return lines.joined(separator: "\n")
+    }
+}

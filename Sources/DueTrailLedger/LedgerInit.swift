@@ -1,0 +1,96 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+extension Ledger {
+    /// Repository settings that keep the ledger readable by libgit2 1.5 whatever git version
+    /// a teammate uses (git ≥ 2.40 may write a skip-hash or split index libgit2 cannot read).
+    static let compatibilitySettings: [(String, Bool)] = [
+        ("index.skipHash", false), ("core.splitIndex", false), ("feature.manyFiles", false),
+    ]
+
+    /// The files of a new ledger.
+    public static func initialFiles(config: LedgerConfig) throws(LedgerError) -> [String: String] {
+        var files: [String: String] = [
+            LedgerConfig.fileName: config.render(),
+            "cadence.yaml": """
+                # The reminder cadence: which reminders go out when, relative to the due date.
+                # Filled in by `duetrail cadence` (see the README); until then nothing is drafted.
+                cadences: {}
+
+                """,
+            "customers/.gitkeep": "",
+            "cases/.gitkeep": "",
+        ]
+        for template in try ShippedTemplates.all() {
+            files["templates/\(template.name)"] = template.text
+        }
+        return files
+    }
+
+    /// Creates a new ledger repository at `path` with one first commit.
+    /// `extraFiles` (e.g. customers from an example) are added to that commit.
+    @discardableResult
+    public static func initialize(
+        at path: String, bare: Bool, config: LedgerConfig, author: Identity? = nil, extraFiles: [String: String] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(LedgerError) -> Ledger {
+        let fm = FileManager.default
+        if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw LedgerError.usage("\(path) already exists and is not empty; choose a new folder")
+        }
+        var files = try initialFiles(config: config)
+        files.merge(extraFiles) { _, new in new }
+        let existed = fm.fileExists(atPath: path)
+        do {
+            return try create(at: path, bare: bare, config: config, files: files, author: author, environment: environment)
+        } catch {
+            // Never leave half a ledger behind.
+            if !existed { try? fm.removeItem(atPath: path) }
+            throw error
+        }
+    }
+
+    private static func create(
+        at path: String, bare: Bool, config: LedgerConfig, files: [String: String], author: Identity?, environment: [String: String]
+    ) throws(LedgerError) -> Ledger {
+        let fm = FileManager.default
+        let repo: Repository
+        do {
+            repo = try Repository.create(at: path, bare: bare)
+            for (key, value) in compatibilitySettings { try repo.setConfig(key, value) }
+        } catch {
+            throw error.context("creating a repository at \(path)")
+        }
+        let identity: Identity
+        if let author { identity = author } else { identity = try Identity.resolve(repo, environment: environment) }
+        let now = environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant)
+        let clock = LedgerClock(timezone: config.timezone, now: now)
+        let ledger = Ledger(repository: repo, config: config, clock: clock, environment: environment)
+        var change = ChangeSet(subject: "init: new DueTrail ledger for \(config.company)", trailers: [("DueTrail-Action", "init")])
+        for (p, text) in files { change.files[p] = text }
+        if !bare {
+            // Write the files first so the working tree holds them; the commit then checks them out as-is.
+            for (p, text) in files {
+                let url = URL(fileURLWithPath: path).appendingPathComponent(p)
+                do {
+                    try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(text.utf8).write(to: url)
+                } catch {
+                    throw LedgerError.io(path: url.path, message: error.localizedDescription)
+                }
+            }
+            do {
+                try repo.stage(paths: files.keys.sorted())
+                let tree = try repo.writeIndexTree()
+                let sig = ledger.signature(identity)
+                _ = try repo.commit(tree: tree, onto: try repo.headBranch(), parent: nil, author: sig, committer: sig, message: change.message)
+            } catch {
+                throw error.context("making the first commit")
+            }
+            return ledger
+        }
+        _ = try ledger.commit(author: identity) { _ throws(LedgerError) in change }
+        return ledger
+    }
+}

@@ -1,0 +1,104 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// The committed ledger at one commit, summarised: every case's facts and state and every
+/// customer's name. Built from a cache keyed by git object ids, so only folders that changed
+/// since the last run are parsed again (a 100,000-case queue reads no case file when nothing
+/// changed).
+public struct LedgerSnapshot {
+    public let commit: ObjectID?
+    public let tree: ObjectID?
+    public let cases: [CaseSummary]
+    public let customerNames: [String: String]
+    /// Files that could not be read (a bad hand edit): listed, never silently dropped.
+    public let unreadable: [Diagnostic]
+
+    public func casesByNumber() -> [String: CaseSummary] {
+        var out: [String: CaseSummary] = [:]
+        out.reserveCapacity(cases.count)
+        for c in cases { out[c.facts.number] = c }
+        return out
+    }
+
+    /// Finds a case by invoice number, path, or file name (`inv-1042`, `acme/inv-1042`).
+    public func find(_ key: String) -> [CaseSummary] {
+        if let exact = cases.first(where: { $0.facts.number == key }) { return [exact] }
+        let lowered = key.lowercased()
+        if let byNumber = cases.first(where: { $0.facts.number.lowercased() == lowered }) { return [byNumber] }
+        let slugged = Slug.make(key) ?? key
+        return cases.filter {
+            $0.path == key || $0.path == "cases/\(key).md" || $0.path.hasSuffix("/\(slugged).md") || $0.path == "cases/\(key)"
+        }
+    }
+}
+
+extension Ledger {
+    /// Summarises HEAD (or `commit`).
+    public func snapshot(at commit: ObjectID? = nil) throws(LedgerError) -> LedgerSnapshot {
+        let repo = repository
+        do throws(GitError) {
+            let head = try repo.headCommit()
+            guard let commitID = commit ?? head else {
+                return LedgerSnapshot(commit: nil, tree: nil, cases: [], customerNames: [:], unreadable: [])
+            }
+            let tree = try repo.commit(commitID).tree
+            var cache = SummaryCache.load(gitDirectory: repo.gitDirectory)
+            var fresh = SummaryCache()
+            var unreadable: [Diagnostic] = []
+            var names: [String: String] = [:]
+            if let customers = try repo.entry(at: "customers", inTree: tree), customers.kind == .tree {
+                for entry in try repo.treeEntries(customers.id) where entry.kind == .blob && entry.name.hasSuffix(".yaml") {
+                    let slug = String(entry.name.dropLast(5))
+                    if let name = cache.customers[entry.id] {
+                        names[slug] = name
+                        fresh.customers[entry.id] = name
+                        continue
+                    }
+                    let text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
+                    switch CustomerFile.parse(text, path: "customers/\(entry.name)", slug: slug) {
+                    case .success(let c):
+                        names[slug] = c.name
+                        fresh.customers[entry.id] = c.name
+                        cache.changed = true
+                    case .failure(let list):
+                        unreadable += list.items
+                    }
+                }
+            }
+            var cases: [CaseSummary] = []
+            if let casesEntry = try repo.entry(at: "cases", inTree: tree), casesEntry.kind == .tree {
+                for folder in try repo.treeEntries(casesEntry.id) where folder.kind == .tree {
+                    if let summaries = cache.folders[folder.id] {
+                        cases += summaries
+                        fresh.folders[folder.id] = summaries
+                        continue
+                    }
+                    var summaries: [CaseSummary] = []
+                    var clean = true
+                    for file in try repo.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
+                        let path = "cases/\(folder.name)/\(file.name)"
+                        let text = String(decoding: try repo.readBlob(file.id), as: UTF8.self)
+                        switch CaseFile.parse(text, path: path) {
+                        case .success(let c): summaries.append(CaseSummary(path: path, file: c))
+                        case .failure(let list):
+                            unreadable += list.items
+                            clean = false
+                        }
+                    }
+                    cases += summaries
+                    if clean {
+                        fresh.folders[folder.id] = summaries
+                        cache.changed = true
+                    }
+                }
+            }
+            if cache.changed || fresh.folders.count != cache.folders.count || fresh.customers.count != cache.customers.count {
+                fresh.save(gitDirectory: repo.gitDirectory)
+            }
+            return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customerNames: names, unreadable: unreadable)
+        } catch {
+            throw error.context("reading the ledger")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+internal import CLibgit2
+
+/// How one working-tree path differs from HEAD and the index, reduced to what callers act on.
+public struct PathStatus: Sendable, Equatable {
+    public let path: String
+    /// True when the path is staged differently from HEAD.
+    public let staged: Bool
+    /// True when the file on disk differs from the index (or is new and untracked).
+    public let unstaged: Bool
+    public let untracked: Bool
+    public let conflicted: Bool
+}
+
+extension Repository {
+    /// Paths that differ between HEAD, the index and the working tree, limited to `pathspecs`
+    /// (folder or file paths; empty means everything). Ignored files are left out.
+    /// `literal`: the pathspecs are exact file paths (no globbing, no folder prefixes).
+    public func status(pathspecs: [String] = [], literal: Bool = false, refreshIndex: Bool = true) throws(GitError) -> [PathStatus] {
+        var options = git_status_options()
+        try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        var flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        if literal { flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue }
+        if refreshIndex { flags |= GIT_STATUS_OPT_UPDATE_INDEX.rawValue }
+        options.flags = flags
+        let cPaths = pathspecs.map { strdup($0) }
+        defer { cPaths.forEach { free($0) } }
+        var list: OpaquePointer?
+        var mutablePaths = cPaths
+        let rc = mutablePaths.withUnsafeMutableBufferPointer { buf -> Int32 in
+            options.pathspec = git_strarray(strings: buf.baseAddress, count: buf.count)
+            return git_status_list_new(&list, pointer, &options)
+        }
+        try check(rc, "git_status_list_new")
+        defer { git_status_list_free(list) }
+        var out: [PathStatus] = []
+        for i in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, i) else { continue }
+            let s = entry.pointee.status.rawValue
+            let delta = entry.pointee.index_to_workdir ?? entry.pointee.head_to_index
+            guard let delta, let cPath = delta.pointee.new_file.path ?? delta.pointee.old_file.path else { continue }
+            let staged = s & (GIT_STATUS_INDEX_NEW.rawValue | GIT_STATUS_INDEX_MODIFIED.rawValue | GIT_STATUS_INDEX_DELETED.rawValue
+                | GIT_STATUS_INDEX_RENAMED.rawValue | GIT_STATUS_INDEX_TYPECHANGE.rawValue) != 0
+            let unstaged = s & (GIT_STATUS_WT_NEW.rawValue | GIT_STATUS_WT_MODIFIED.rawValue | GIT_STATUS_WT_DELETED.rawValue
+                | GIT_STATUS_WT_RENAMED.rawValue | GIT_STATUS_WT_TYPECHANGE.rawValue) != 0
+            out.append(PathStatus(
+                path: String(cString: cPath), staged: staged, unstaged: unstaged,
+                untracked: s & GIT_STATUS_WT_NEW.rawValue != 0, conflicted: s & GIT_STATUS_CONFLICTED.rawValue != 0))
+        }
+        return out
+    }
+
+    /// Adds the working-tree versions of `paths` to the index (a path missing on disk is
+    /// removed from it) and writes the index, as `git add` does.
+    public func stage(paths: [String]) throws(GitError) {
+        guard let workdir = workingDirectory else {
+            throw GitError(code: .bareRepository, function: "stage", message: "a bare repository has no working tree to stage from")
+        }
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        for path in paths {
+            if FileManager.default.fileExists(atPath: workdir + path) {
+                try check(git_index_add_bypath(index, path), "git_index_add_bypath")
+            } else {
+                let rc = git_index_remove_bypath(index, path)
+                try check(rc, "git_index_remove_bypath")
+            }
+        }
+        try check(git_index_write(index), "git_index_write")
+    }
+
+    /// Writes the index as a tree (what `git commit` would commit) and returns its id.
+    public func writeIndexTree() throws(GitError) -> ObjectID {
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        var out = git_oid()
+        try check(git_index_write_tree(&out, index), "git_index_write_tree")
+        return ObjectID(out)
+    }
+
+    private func openIndex() throws(GitError) -> OpaquePointer {
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer), "git_repository_index")
+        guard let index else { throw GitError(code: .notFound, function: "git_repository_index", message: "no index") }
+        try check(git_index_read(index, 1), "git_index_read")
+        return index
+    }
+
+    /// Brings the working tree and index in line with `tree` after a commit made straight to
+    /// the branch on top of `baseline`: only what differs between the two is touched, and only
+    /// where the file still matches `baseline`, so a person's unsaved edits are never
+    /// overwritten (libgit2 reports a conflict instead). `paths` narrows it further.
+    public func checkout(paths: [String] = [], from tree: ObjectID, baseline: ObjectID?) throws(GitError) {
+        guard !isBare else { return }
+        var options = git_checkout_options()
+        try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "git_checkout_options_init")
+        options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH.rawValue
+        var baseTree: OpaquePointer?
+        if let baseline {
+            var b = baseline.oid
+            try check(git_tree_lookup(&baseTree, pointer, &b), "git_tree_lookup")
+        }
+        defer { if baseTree != nil { git_tree_free(baseTree) } }
+        options.baseline = baseTree
+        var target = tree.oid
+        var object: OpaquePointer?
+        try check(git_object_lookup(&object, pointer, &target, GIT_OBJECT_TREE), "git_object_lookup")
+        defer { git_object_free(object) }
+        var cPaths = paths.map { strdup($0) }
+        defer { cPaths.forEach { free($0) } }
+        let rc = cPaths.withUnsafeMutableBufferPointer { buf -> Int32 in
+            options.paths = git_strarray(strings: buf.baseAddress, count: buf.count)
+            return git_checkout_tree(pointer, object, &options)
+        }
+        try check(rc, "git_checkout_tree")
+    }
+}

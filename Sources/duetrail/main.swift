@@ -1,0 +1,3 @@
+import DueTrailCLI
+
+DueTrailCommand.main()
