@@ -63,6 +63,8 @@ struct QueueCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(Self.table(items, limit: all ? nil : limit, today: ledger.clock.today).utf8))
         }
+        // Done: skip tearing down 100,000 summaries one by one.
+        Terminal.finish()
     }
 
     /// The worklist as a person reads it; shared with `demo`.

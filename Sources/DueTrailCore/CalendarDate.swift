@@ -46,26 +46,27 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: some StringProtocol) {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == 45, b[7] == 45,
-            let y = Self.digits(b[0..<4]), let m = Self.digits(b[5..<7]), let d = Self.digits(b[8..<10])
-        else { return nil }
-        self.init(year: y, month: m, day: d)
-    }
-
-    static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var n = 0
-        for c in bytes {
-            guard c >= 48 && c <= 57 else { return nil }
-            n = n * 10 + Int(c - 48)
+        var parts = [0, 0, 0]
+        var count = 0
+        for (i, c) in text.utf8.enumerated() {
+            count += 1
+            switch i {
+            case 4, 7: if c != 45 { return nil }
+            case 0..<4, 5..<7, 8..<10:
+                guard c >= 48 && c <= 57 else { return nil }
+                let k = i < 4 ? 0 : i < 7 ? 1 : 2
+                parts[k] = parts[k] * 10 + Int(c - 48)
+            default: return nil
+            }
         }
-        return bytes.isEmpty ? nil : n
+        guard count == 10 else { return nil }
+        self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 
     /// `YYYY-MM-DD`.
     public var iso: String {
         let (y, m, d) = parts
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2)
     }
 
     public var description: String { iso }

@@ -75,11 +75,11 @@ public struct CaseFile: Sendable, Equatable {
         if let reference = facts.reference { out += "reference: \(YAMLText.scalar(reference))\n" }
         out += extraFrontMatter
         out += "---\n\n"
-        let pre = preamble.trimmingCharacters(in: .newlines)
+        let pre = preamble.trimmedLines
         if !pre.isEmpty { out += pre + "\n\n" }
         out += Self.timelineHeading + "\n\n"
         for event in events { out += event.line + "\n" }
-        let post = postamble.trimmingCharacters(in: .newlines)
+        let post = postamble.trimmedLines
         if !post.isEmpty { out += "\n" + post + "\n" }
         return out
     }
@@ -118,9 +118,9 @@ public struct CaseFile: Sendable, Equatable {
             let lineNumber = index + 1
             switch section {
             case 0:
-                if line.trimmingCharacters(in: .whitespaces).lowercased() == timelineHeading.lowercased() { section = 1 } else { preamble.append(line) }
+                if line.trimmedSpaces.lowercased() == timelineHeading.lowercased() { section = 1 } else { preamble.append(line) }
             case 1:
-                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                if line.trimmedSpaces.isEmpty { continue }
                 if line.hasPrefix("#") { section = 2; postamble.append(line); continue }
                 switch TimelineEvent.parse(line) {
                 case .success(var event):

@@ -30,7 +30,11 @@ public struct CaseSummary: Sendable, Equatable {
     }
 
     public init?(cacheLine line: Substring) {
-        let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(Self.unescape)
+        self.init(cacheFields: line.utf8.split(separator: 9, omittingEmptySubsequences: false).map { Self.unescape(Substring($0)) })
+    }
+
+    /// Decodes a cache line that the caller already split on tabs (and unescaped).
+    public init?(cacheFields f: [String]) {
         guard f.count == 13, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
             let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10])
         else { return nil }
@@ -43,12 +47,12 @@ public struct CaseSummary: Sendable, Equatable {
 
     public static func escape(_ s: String) -> String {
         guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" || $0 == "\r" }) else { return s }
-        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        return s.replacingAll("\\", with: "\\\\").replacingAll("\t", with: "\\t")
+            .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
     }
 
     public static func unescape(_ s: Substring) -> String {
-        guard s.contains("\\") else { return String(s) }
+        guard s.utf8.contains(92) else { return String(s) }
         var out = ""
         var escaping = false
         for c in s {

@@ -113,7 +113,7 @@ public struct ColumnMap: Sendable {
                     }
                 }
                 for (field, column) in overrides {
-                    if let i = record.fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(column) == .orderedSame })
+                    if let i = record.fields.firstIndex(where: { $0.trimmedSpaces.caseInsensitiveCompare(column) == .orderedSame })
                         ?? normalised.firstIndex(of: ExportFormat.normalise(column))
                     {
                         columns[field] = i

@@ -29,7 +29,7 @@ public struct DateReader: Sendable {
 
     /// Splits `text` into numeric parts, ignoring a trailing time (`2026-10-01 12:00`).
     static func numericParts(_ text: String) -> (parts: [Int], firstWidth: Int)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedSpaces
         let datePart = trimmed.split(separator: " ").first.map(String.init) ?? trimmed
         let datePart2 = datePart.split(separator: "T").first.map(String.init) ?? datePart
         let pieces = datePart2.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
@@ -57,7 +57,7 @@ public struct DateReader: Sendable {
     }
 
     public func parse(_ raw: String) -> CalendarDate? {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmedSpaces
         if let (p, width) = Self.numericParts(text) {
             if width == 4 { return CalendarDate(year: p[0], month: p[1], day: p[2]) }
             let year = p[2] < 100 ? 2000 + p[2] : p[2]
@@ -119,7 +119,11 @@ public struct AmountReader: Sendable {
 
     /// The amount, and a currency when the text carries a symbol; nil when it is not a number.
     public func parse(_ raw: String) -> (Decimal, String?)? {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        // The common case, `1234.56`, goes straight to the decimal parser.
+        if !decimalComma, !raw.isEmpty, raw.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), let value = Decimals.parsePlain(raw) {
+            return (value, nil)
+        }
+        var text = raw.trimmedSpaces
         if text.isEmpty || text == "-" || text == "–" { return (0, nil) }
         var negative = false
         if text.hasPrefix("(") && text.hasSuffix(")") {
@@ -129,7 +133,7 @@ public struct AmountReader: Sendable {
         var symbol: String?
         for (s, code) in Self.symbols where text.contains(s) {
             symbol = code
-            text = text.replacingOccurrences(of: s, with: "")
+            text = text.replacingAll(s, with: "")
         }
         // A trailing or leading ISO code: `1200.00 EUR`.
         let letters = text.filter { $0.isLetter }
@@ -147,7 +151,7 @@ public struct AmountReader: Sendable {
         }
         if text.hasPrefix("+") { text.removeFirst() }
         if decimalComma {
-            text = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+            text = text.replacingAll(".", with: "").replacingOccurrences(of: ",", with: ".")
         } else {
             text = text.replacingOccurrences(of: ",", with: "")
         }

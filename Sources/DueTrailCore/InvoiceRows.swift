@@ -64,7 +64,7 @@ public struct InvoiceExport: Sendable {
         let data = Array(table.records[(map.headerRecord + 1)...])
         func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String {
             guard let i = map.columns[f], i < r.fields.count else { return "" }
-            return r.fields[i].trimmingCharacters(in: .whitespaces)
+            return r.fields[i].trimmedSpaces
         }
         func columnName(_ f: InvoiceField) -> String {
             guard let i = map.columns[f], i < map.headers.count else { return f.rawValue }
@@ -115,13 +115,13 @@ public struct InvoiceExport: Sendable {
 
         for r in data {
             let number = cell(r, .number)
-            let nonEmpty = r.fields.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let nonEmpty = r.fields.filter { !$0.trimmedSpaces.isEmpty }
             // Report exports (QuickBooks) carry group headings, totals and footers.
             if number.isEmpty {
                 if let first = nonEmpty.first {
                     let lowered = first.lowercased()
                     if nonEmpty.count == 1 && !lowered.hasPrefix("total") && !Self.isBucketHeading(lowered) {
-                        groupCustomer = first.trimmingCharacters(in: .whitespaces)
+                        groupCustomer = first.trimmedSpaces
                     }
                     if lowered.hasPrefix("total") || lowered.hasPrefix("grand total") || nonEmpty.count == 1 || map.format == .quickbooks {
                         continue

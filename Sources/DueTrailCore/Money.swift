@@ -45,6 +45,10 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Accepts three ASCII letters in any case (Stripe writes `usd`).
     public init?(code: some StringProtocol) {
+        if code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
+            self.code = String(code)
+            return
+        }
         let upper = code.uppercased()
         guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
         self.code = upper
@@ -67,17 +71,30 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
 public enum Decimals {
     /// Parses `-1234.5`, `1234`, `.5`: ASCII digits with at most one `.`, optional leading `-`.
     public static func parsePlain(_ text: some StringProtocol) -> Decimal? {
-        var sawDigit = false, sawPoint = false
+        var sawDigit = false, sawPoint = false, negative = false
+        var significand: UInt64 = 0
+        var digits = 0
+        var exponent = 0
         for (i, c) in text.utf8.enumerated() {
             switch c {
-            case 48...57: sawDigit = true
+            case 48...57:
+                sawDigit = true
+                if significand == 0 && c == 48 {
+                    if sawPoint { exponent -= 1 }
+                    continue
+                }
+                digits += 1
+                // Beyond 18 digits, let Foundation handle it exactly.
+                if digits > 18 { return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX")) }
+                significand = significand * 10 + UInt64(c - 48)
+                if sawPoint { exponent -= 1 }
             case 46: if sawPoint { return nil } else { sawPoint = true }
-            case 45 where i == 0: break
+            case 45 where i == 0: negative = true
             default: return nil
             }
         }
         guard sawDigit else { return nil }
-        return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(sign: negative && significand != 0 ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
     }
 
     /// Rounds half away from zero to `scale` digits and prints without grouping.

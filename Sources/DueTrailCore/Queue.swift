@@ -16,7 +16,7 @@ public enum AgingBucket: String, CaseIterable, Sendable, Comparable {
 
     /// Accepts `current`, `1-30`, `31-60`, `61-90`, `90+` (also `90plus`).
     public init?(argument: String) {
-        let a = argument.lowercased().replacingOccurrences(of: "–", with: "-")
+        let a = argument.lowercased().replacingAll("–", with: "-")
         if a == "90plus" || a == "over90" { self = .d90plus; return }
         guard let b = AgingBucket(rawValue: a) else { return nil }
         self = b
@@ -48,22 +48,32 @@ public struct Queue: Sendable {
 
     public init(cases: [CaseSummary], customerNames: [String: String], today: CalendarDate) {
         self.today = today
-        var items: [QueueItem] = []
-        items.reserveCapacity(cases.count)
-        for c in cases where c.state.status == .open {
-            let days = c.facts.due.days(to: today)
-            let balance = NSDecimalNumber(decimal: c.state.balance.amount).doubleValue
-            let priority = days > 0 ? Double(days) * (1 + log10(1 + max(0, balance))) : Double(days) / 1000
-            items.append(QueueItem(
-                summary: c, customerName: customerNames[c.facts.customer] ?? c.facts.customer, daysOverdue: max(0, days),
-                bucket: AgingBucket(daysOverdue: days), priority: priority, nextAction: Self.nextAction(daysOverdue: days)))
+        // Rank small keys, not whole cases: sorting 100,000 large values is most of the cost.
+        struct Key { let priority: Double; let due: Int; let index: Int }
+        var keys: [Key] = []
+        keys.reserveCapacity(cases.count)
+        for (i, c) in cases.enumerated() where c.state.status == .open {
+            keys.append(Key(priority: Self.priority(c, today: today), due: c.facts.due.daysSinceEpoch, index: i))
         }
-        items.sort { a, b in
+        keys.sort { a, b in
             if a.priority != b.priority { return a.priority > b.priority }
-            if a.summary.facts.due != b.summary.facts.due { return a.summary.facts.due < b.summary.facts.due }
-            return a.summary.path < b.summary.path
+            if a.due != b.due { return a.due < b.due }
+            return cases[a.index].path < cases[b.index].path
         }
-        self.items = items
+        items = keys.map { key in
+            let c = cases[key.index]
+            let days = c.facts.due.days(to: today)
+            return QueueItem(
+                summary: c, customerName: customerNames[c.facts.customer] ?? c.facts.customer, daysOverdue: max(0, days),
+                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: Self.nextAction(daysOverdue: days))
+        }
+    }
+
+    static func priority(_ c: CaseSummary, today: CalendarDate) -> Double {
+        let days = c.facts.due.days(to: today)
+        guard days > 0 else { return Double(days) / 1000 }
+        let balance = NSDecimalNumber(decimal: c.state.balance.amount).doubleValue
+        return Double(days) * (1 + log10(1 + max(0, balance)))
     }
 
     /// Until the cadence decides, the next action follows the age of the debt.
@@ -81,12 +91,12 @@ public struct Queue: Sendable {
 
     /// Open balance per currency, never summed across currencies.
     public static func totals(_ items: [QueueItem]) -> [(currency: Currency, total: Money, count: Int)] {
-        var sums: [Currency: (Decimal, Int)] = [:]
+        var sums: [Currency: (total: Decimal, count: Int)] = [:]
         for i in items {
             let b = i.summary.state.balance
-            sums[b.currency, default: (0, 0)].0 += b.amount
-            sums[b.currency, default: (0, 0)].1 += 1
+            sums[b.currency, default: (0, 0)].total += b.amount
+            sums[b.currency, default: (0, 0)].count += 1
         }
-        return sums.keys.sorted().map { ($0, Money(sums[$0]!.0, $0), sums[$0]!.1) }
+        return sums.sorted { $0.key < $1.key }.map { ($0.key, Money($0.value.total, $0.key), $0.value.count) }
     }
 }

@@ -35,7 +35,7 @@ public struct TimelineEvent: Sendable, Equatable {
         self.kind = kind
         self.attributes = attributes.map { ($0.key, Self.clean($0.value)) }
         self.text = text.map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
-        self.who = Self.clean(who).replacingOccurrences(of: "·", with: "-")
+        self.who = Self.clean(who).replacingAll("·", with: "-")
         self.id = ""
         self.id = id ?? derivedID(salt: 0)
     }
@@ -63,13 +63,14 @@ public struct TimelineEvent: Sendable, Equatable {
 
     public var timestamp: String {
         guard let minutes else { return date.iso }
-        return date.iso + String(format: " %02d:%02d", minutes / 60, minutes % 60)
+        return date.iso + " " + padded(minutes / 60, 2) + ":" + padded(minutes % 60, 2)
     }
 
     /// Newlines would break the one-event-per-line format; the separator would break parsing.
     static func clean(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-            .replacingOccurrences(of: separator, with: " - ").trimmingCharacters(in: .whitespaces)
+        if !text.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0xC2 }) { return text.trimmedSpaces }
+        return text.replacingAll("\r\n", with: " ").replacingAll("\n", with: " ").replacingAll("\r", with: " ")
+            .replacingAll(separator, with: " - ").trimmedSpaces
     }
 
     /// Why a timeline line could not be read.
@@ -84,7 +85,7 @@ public struct TimelineEvent: Sendable, Equatable {
     /// Reads one timeline line (`- …`).
     public static func parse(_ line: Substring) -> Result<TimelineEvent, ParseError> {
         guard line.hasPrefix("- ") else { return .failure(.notAListItem) }
-        var parts = line.dropFirst(2).components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+        var parts = line.dropFirst(2).splitOn(separator).map { $0.trimmedSpaces }
         guard parts.count >= 2 else { return .failure(parts.isEmpty ? .badTimestamp("") : .missingKind) }
         let stamp = parts.removeFirst()
         guard let (date, minutes) = parseTimestamp(stamp) else { return .failure(.badTimestamp(stamp)) }
@@ -100,7 +101,7 @@ public struct TimelineEvent: Sendable, Equatable {
             parts.removeLast()
         }
         guard let last = parts.last, last.hasPrefix("by ") else { return .failure(.missingWho) }
-        let who = String(last.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+        let who = String(last.dropFirst(3)).trimmedSpaces
         parts.removeLast()
         var attributes: [(key: String, value: String)] = []
         var text: [String] = []

@@ -9,6 +9,9 @@ public struct YAMLMap {
         public let value: Node
         /// Line of the key in the file (already shifted by the document's offset).
         public let line: Int
+        /// Line and column where the value starts.
+        public let valueLine: Int
+        public let valueColumn: Int?
     }
 
     public let path: String
@@ -21,6 +24,14 @@ public struct YAMLMap {
         self.path = path
         self.lineOffset = lineOffset
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let fast = Self.simpleEntries(lines, lineOffset: lineOffset) {
+            var seen: Set<String> = []
+            for e in fast where !seen.insert(e.key).inserted {
+                throw Diagnostic(path: path, line: e.line, message: "`\(e.key)` appears twice", excerpt: Self.line(lines, e.line - lineOffset))
+            }
+            entries = fast
+            return
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -46,7 +57,7 @@ public struct YAMLMap {
             if !seen.insert(key).inserted {
                 throw Diagnostic(path: path, line: line, message: "`\(key)` appears twice", excerpt: Self.line(lines, line - lineOffset))
             }
-            entries.append(Entry(key: key, value: v, line: line))
+            entries.append(Entry(key: key, value: v, line: line, valueLine: (v.mark?.line ?? 0) + lineOffset, valueColumn: v.mark?.column))
         }
         self.entries = entries
     }
@@ -66,8 +77,81 @@ public struct YAMLMap {
 
     /// A diagnostic pointing at `entry`'s value.
     public func problem(_ entry: Entry, _ message: String, hint: String? = nil) -> Diagnostic {
-        let line = line(of: entry.value) ?? entry.line
-        return Diagnostic(path: path, line: line, column: entry.value.mark?.column, message: message, excerpt: excerpt(line), hint: hint)
+        let line = entry.valueLine > lineOffset ? entry.valueLine : entry.line
+        return Diagnostic(path: path, line: line, column: entry.valueColumn, message: message, excerpt: excerpt(line), hint: hint)
+    }
+
+    /// The common case read without Yams: every line is `key: value` with a plain or
+    /// double-quoted scalar (what the tool itself writes), or a comment or blank. Anything else
+    /// (nesting, lists, block scalars, anchors, single quotes) returns nil and goes to Yams.
+    /// Yams resolves every scalar's tag with a regular expression, which made reading 100,000
+    /// case files take many seconds; this keeps the same meaning for the simple form.
+    static func simpleEntries(_ lines: [Substring], lineOffset: Int) -> [Entry]? {
+        var out: [Entry] = []
+        for (i, line) in lines.enumerated() {
+            let bytes = line.utf8
+            guard let first = bytes.first else { continue }
+            if first == UInt8(ascii: "#") { continue }
+            // Keys: letters, digits, `_`, `-`, starting at column 1.
+            guard (first >= 97 && first <= 122) || (first >= 65 && first <= 90) else { return nil }
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let keyBytes = bytes[bytes.startIndex..<colon]
+            guard keyBytes.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }) else { return nil }
+            var rest = bytes[bytes.index(after: colon)...]
+            guard rest.isEmpty || rest.first == 32 else { return nil }
+            var column = keyBytes.count + 2
+            while rest.first == 32 { rest = rest.dropFirst(); column += 1 }
+            while rest.last == 32 || rest.last == 13 { rest = rest.dropLast() }
+            guard let v0 = rest.first else { return nil }  // `key:` alone opens a block
+            let value: String
+            if v0 == UInt8(ascii: "\"") {
+                guard let decoded = decodeDoubleQuoted(rest) else { return nil }
+                value = decoded
+            } else {
+                // Characters that make a plain scalar mean something else in YAML.
+                if "'[]{}|>&*!%@`#,?-".utf8.contains(v0) { return nil }
+                if rest.contains(where: { $0 == 9 }) { return nil }
+                let text = String(decoding: rest, as: UTF8.self)
+                if text.contains(" #") || text.contains(": ") || text.hasSuffix(":") { return nil }
+                value = text
+            }
+            let lineNumber = i + 1 + lineOffset
+            out.append(Entry(key: String(decoding: keyBytes, as: UTF8.self), value: .scalar(Node.Scalar(value)), line: lineNumber,
+                valueLine: lineNumber, valueColumn: column))
+        }
+        return out
+    }
+
+    /// `"…"` with the escapes `YAMLText.quoted` writes; nil for anything else.
+    static func decodeDoubleQuoted(_ bytes: Substring.UTF8View.SubSequence) -> String? {
+        guard bytes.count >= 2, bytes.last == UInt8(ascii: "\"") else { return nil }
+        let inner = Array(bytes.dropFirst().dropLast())
+        var out: [UInt8] = []
+        out.reserveCapacity(inner.count)
+        var i = 0
+        while i < inner.count {
+            let c = inner[i]
+            if c == UInt8(ascii: "\"") { return nil }
+            guard c == UInt8(ascii: "\\") else { out.append(c); i += 1; continue }
+            guard i + 1 < inner.count else { return nil }
+            switch inner[i + 1] {
+            case UInt8(ascii: "\""): out.append(34)
+            case UInt8(ascii: "\\"): out.append(92)
+            case UInt8(ascii: "n"): out.append(10)
+            case UInt8(ascii: "r"): out.append(13)
+            case UInt8(ascii: "t"): out.append(9)
+            case UInt8(ascii: "u"):
+                guard i + 5 < inner.count, let v = UInt32(String(decoding: inner[(i + 2)...(i + 5)], as: UTF8.self), radix: 16),
+                    let scalar = Unicode.Scalar(v)
+                else { return nil }
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                i += 6
+                continue
+            default: return nil
+            }
+            i += 2
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A required scalar, or a diagnostic naming the missing key.
@@ -140,7 +224,7 @@ public struct YAMLBlocks: Sendable, Equatable {
         guard let colon = line.firstIndex(of: ":") else { return nil }
         let after = line.index(after: colon)
         guard after == line.endIndex || line[after] == " " else { return nil }
-        var key = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        var key = String(line[..<colon]).trimmedSpaces
         if key.hasPrefix("\"") && key.hasSuffix("\"") && key.count >= 2 { key = String(key.dropFirst().dropLast()) }
         return key
     }

@@ -28,6 +28,7 @@ extension Ledger {
                 }
                 file.append(event(summary, identity))
                 change.files[summary.path] = file.render()
+                change.caseSummaries[summary.path] = CaseSummary(path: summary.path, file: file)
             }
             return change
         }

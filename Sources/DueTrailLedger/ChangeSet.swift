@@ -11,6 +11,10 @@ public struct ChangeSet: Sendable {
     public var body: String = ""
     /// `Key: value` lines at the end of the message (`DueTrail-Action: import`).
     public var trailers: [(key: String, value: String)] = []
+    /// What the written case and customer files say, by path, when the caller knows it:
+    /// the summary cache is then brought up to date without reading them back.
+    public var caseSummaries: [String: CaseSummary] = [:]
+    public var customerNames: [String: String] = [:]
 
     public init(subject: String, body: String = "", trailers: [(key: String, value: String)] = []) {
         self.subject = subject
@@ -64,7 +68,8 @@ extension Ledger {
             guard let changes = try build(base), !changes.files.isEmpty else { return nil }
             let paths = changes.files.keys.sorted()
             try refuseDirty(paths)
-            let written: (commit: ObjectID, tree: ObjectID)?
+            Timings.mark("check working tree")
+            let written: (commit: ObjectID, tree: ObjectID, files: [WorkingFile])?
             do throws(GitError) {
                 written = try write(changes, paths: paths, onto: branch, base: base, baseTree: baseTree, author: identity)
             } catch {
@@ -72,10 +77,22 @@ extension Ledger {
             }
             guard let written else { continue }  // someone else committed first: rebuild on their tip
             if written.tree == baseTree { return nil }
+            Timings.mark("write objects and commit")
             do {
-                try repo.checkout(from: written.tree, baseline: baseTree)
+                try repo.writeWorkingFiles(written.files)
             } catch {
                 throw LedgerError.io(path: root, message: "committed \(written.commit.short), but the working tree could not be updated (\(error.message)); run `git checkout -- .` to refresh it")
+            }
+            Timings.mark("update working tree")
+            if !changes.caseSummaries.isEmpty || !changes.customerNames.isEmpty {
+                var hints = SummaryHints()
+                for file in written.files {
+                    guard let blob = file.blob else { continue }
+                    if let s = changes.caseSummaries[file.path] { hints.cases[blob] = s }
+                    if let n = changes.customerNames[file.path] { hints.customers[blob] = n }
+                }
+                _ = try? snapshot(at: written.commit, hints: hints)
+                Timings.mark("update summary cache")
             }
             return CommitOutcome(commit: written.commit, paths: paths, attempts: attempt)
         }
@@ -85,26 +102,37 @@ extension Ledger {
     /// Writes the objects and the commit; nil when the branch moved (lost the race).
     private func write(
         _ changes: ChangeSet, paths: [String], onto branch: String, base: ObjectID?, baseTree: ObjectID?, author identity: Identity
-    ) throws(GitError) -> (commit: ObjectID, tree: ObjectID)? {
+    ) throws(GitError) -> (commit: ObjectID, tree: ObjectID, files: [WorkingFile])? {
         let repo = repository
         let batch = paths.count > Self.bulkThreshold ? try ObjectBatch(gitDirectory: repo.gitDirectory) : nil
         let writer = batch?.repository ?? repo
         var updates: [TreeUpdate] = []
+        var files: [WorkingFile] = []
         updates.reserveCapacity(paths.count)
+        files.reserveCapacity(paths.count)
         for path in paths {
             if let content = changes.files[path] ?? nil {
-                updates.append(.upsert(path: path, blob: try writer.writeBlob(content)))
+                let bytes = Array(content.utf8)
+                let blob = try writer.writeBlob(bytes)
+                updates.append(.upsert(path: path, blob: blob))
+                files.append(WorkingFile(path: path, bytes: bytes, blob: blob))
             } else if let tree = baseTree, try repo.entry(at: path, inTree: tree) != nil {
                 updates.append(.remove(path: path))
+                files.append(WorkingFile(path: path, bytes: nil, blob: nil))
             }
         }
+        Timings.mark("write blobs")
         let tree = try writer.makeTree(base: baseTree, updates: updates)
-        try batch?.finish()
-        if tree == baseTree, let base { return (base, tree) }
+        Timings.mark("write trees")
+        if let batch {
+            try batch.finish(tree: tree, base: baseTree)
+            try repo.refreshObjects()
+        }
+        if tree == baseTree, let base { return (base, tree, []) }
         let signature = signature(identity)
         do {
             let commit = try repo.commit(tree: tree, onto: branch, parent: base, author: signature, committer: signature, message: changes.message)
-            return (commit, tree)
+            return (commit, tree, files)
         } catch where error.code == .modified {
             return nil
         }

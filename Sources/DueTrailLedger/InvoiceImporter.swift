@@ -15,12 +15,14 @@ extension Ledger {
     public func importInvoices(
         bytes: [UInt8], source: String, options: ExportOptions, closeMissing: Bool, dryRun: Bool
     ) throws(LedgerError) -> ImportResult {
+        Timings.mark("start")
         let export: InvoiceExport
         do {
             export = try InvoiceExport(bytes: bytes, path: source, options: options)
         } catch {
             throw LedgerError.invalid(error)
         }
+        Timings.mark("read export")
         let identity = try identity()
         let sourceName = URL(fileURLWithPath: source).lastPathComponent
         var lastPlan: ImportPlan?
@@ -29,6 +31,7 @@ extension Ledger {
             if !snapshot.unreadable.isEmpty {
                 throw LedgerError.invalid(DiagnosticList(snapshot.unreadable + [Diagnostic(path: "ledger", message: "fix these committed files before importing (duetrail check)")]))
             }
+            Timings.mark("snapshot")
             let plan: ImportPlan
             do throws(DiagnosticList) {
                 plan = try ImportPlan.make(
@@ -38,13 +41,21 @@ extension Ledger {
                 throw LedgerError.invalid(error)
             }
             lastPlan = plan
+            Timings.mark("plan")
             if dryRun || plan.isEmpty { return nil }
             var change = ChangeSet(
                 subject: plan.subject(source: sourceName),
                 body: Self.importBody(plan),
                 trailers: [("DueTrail-Action", "import-invoices"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)])
-            for customer in plan.newCustomers { change.files[ImportPlan.customerPath(customer.slug)] = customer.render() }
-            for (path, file) in plan.newCases { change.files[path] = file.render() }
+            for customer in plan.newCustomers {
+                let path = ImportPlan.customerPath(customer.slug)
+                change.files[path] = customer.render()
+                change.customerNames[path] = customer.name
+            }
+            for (path, file) in plan.newCases {
+                change.files[path] = file.render()
+                change.caseSummaries[path] = CaseSummary(path: path, file: file)
+            }
             for update in plan.updates {
                 guard let tree = snapshot.tree, let text = try read(update.path, inTree: tree) else { continue }
                 var file: CaseFile
@@ -55,9 +66,12 @@ extension Ledger {
                 if let facts = update.facts { file.facts = facts }
                 for event in update.events { file.append(event) }
                 change.files[update.path] = file.render()
+                change.caseSummaries[update.path] = CaseSummary(path: update.path, file: file)
             }
+            Timings.mark("render files")
             return change
         }
+        Timings.mark("commit")
         guard let plan = lastPlan else { throw LedgerError.usage("import planned nothing") }
         return ImportResult(export: export, plan: plan, outcome: outcome)
     }

@@ -33,9 +33,17 @@ public struct LedgerSnapshot {
     }
 }
 
+/// Summaries the caller already knows (files it just wrote), by blob id, so a snapshot
+/// right after a commit parses nothing.
+public struct SummaryHints {
+    public var cases: [ObjectID: CaseSummary] = [:]
+    public var customers: [ObjectID: String] = [:]
+    public init() {}
+}
+
 extension Ledger {
     /// Summarises HEAD (or `commit`).
-    public func snapshot(at commit: ObjectID? = nil) throws(LedgerError) -> LedgerSnapshot {
+    public func snapshot(at commit: ObjectID? = nil, hints: SummaryHints = SummaryHints()) throws(LedgerError) -> LedgerSnapshot {
         let repo = repository
         do throws(GitError) {
             let head = try repo.headCommit()
@@ -43,24 +51,25 @@ extension Ledger {
                 return LedgerSnapshot(commit: nil, tree: nil, cases: [], customerNames: [:], unreadable: [])
             }
             let tree = try repo.commit(commitID).tree
-            var cache = SummaryCache.load(gitDirectory: repo.gitDirectory)
+            let cache = SummaryCache.load(gitDirectory: repo.gitDirectory)
             var fresh = SummaryCache()
+            var changed = false
             var unreadable: [Diagnostic] = []
             var names: [String: String] = [:]
             if let customers = try repo.entry(at: "customers", inTree: tree), customers.kind == .tree {
                 for entry in try repo.treeEntries(customers.id) where entry.kind == .blob && entry.name.hasSuffix(".yaml") {
                     let slug = String(entry.name.dropLast(5))
-                    if let name = cache.customers[entry.id] {
+                    if let name = cache.customers[entry.id] ?? hints.customers[entry.id] {
                         names[slug] = name
                         fresh.customers[entry.id] = name
                         continue
                     }
+                    changed = true
                     let text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
                     switch CustomerFile.parse(text, path: "customers/\(entry.name)", slug: slug) {
                     case .success(let c):
                         names[slug] = c.name
                         fresh.customers[entry.id] = c.name
-                        cache.changed = true
                     case .failure(let list):
                         unreadable += list.items
                     }
@@ -68,32 +77,42 @@ extension Ledger {
             }
             var cases: [CaseSummary] = []
             if let casesEntry = try repo.entry(at: "cases", inTree: tree), casesEntry.kind == .tree {
+                // Summaries of the previous version of each file, by blob id, built only on a miss.
+                var known: [ObjectID: CaseSummary]?
                 for folder in try repo.treeEntries(casesEntry.id) where folder.kind == .tree {
-                    if let summaries = cache.folders[folder.id] {
-                        cases += summaries
-                        fresh.folders[folder.id] = summaries
+                    if let items = cache.folders[folder.id] {
+                        for item in items { cases.append(item.summary) }
+                        fresh.folders[folder.id] = items
                         continue
                     }
-                    var summaries: [CaseSummary] = []
+                    changed = true
+                    if known == nil {
+                        var k = hints.cases
+                        for items in cache.folders.values { for item in items { k[item.blob] = item.summary } }
+                        known = k
+                    }
+                    var items: [SummaryCache.Item] = []
                     var clean = true
                     for file in try repo.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
                         let path = "cases/\(folder.name)/\(file.name)"
+                        if var summary = known?[file.id] {
+                            summary.path = path
+                            items.append(SummaryCache.Item(blob: file.id, summary: summary))
+                            continue
+                        }
                         let text = String(decoding: try repo.readBlob(file.id), as: UTF8.self)
                         switch CaseFile.parse(text, path: path) {
-                        case .success(let c): summaries.append(CaseSummary(path: path, file: c))
+                        case .success(let c): items.append(SummaryCache.Item(blob: file.id, summary: CaseSummary(path: path, file: c)))
                         case .failure(let list):
                             unreadable += list.items
                             clean = false
                         }
                     }
-                    cases += summaries
-                    if clean {
-                        fresh.folders[folder.id] = summaries
-                        cache.changed = true
-                    }
+                    for item in items { cases.append(item.summary) }
+                    if clean { fresh.folders[folder.id] = items }
                 }
             }
-            if cache.changed || fresh.folders.count != cache.folders.count || fresh.customers.count != cache.customers.count {
+            if changed || fresh.folders.count != cache.folders.count || fresh.customers.count != cache.customers.count {
                 fresh.save(gitDirectory: repo.gitDirectory)
             }
             return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customerNames: names, unreadable: unreadable)

@@ -7,8 +7,13 @@ import GitStore
 /// has a new id. Lives in `.git/duetrail/` (never committed); a missing or damaged cache only
 /// costs a re-read.
 struct SummaryCache {
-    static let header = "duetrail-summaries 1"
-    var folders: [ObjectID: [CaseSummary]] = [:]
+    static let header = "duetrail-summaries 2"
+    /// A case file's blob id and what it says.
+    struct Item {
+        let blob: ObjectID
+        let summary: CaseSummary
+    }
+    var folders: [ObjectID: [Item]] = [:]
     var customers: [ObjectID: String] = [:]
     var changed = false
 
@@ -17,30 +22,78 @@ struct SummaryCache {
     }
 
     static func load(gitDirectory: String) -> SummaryCache {
+        guard let data = try? Data(contentsOf: url(gitDirectory: gitDirectory)) else { return SummaryCache() }
+        return parse([UInt8](data)) ?? SummaryCache()
+    }
+
+    /// Reads the cache bytes line by line without building one giant String (a 100,000-case
+    /// cache is about 20 MB). nil when anything is off: the caller then starts afresh.
+    static func parse(_ bytes: [UInt8]) -> SummaryCache? {
         var cache = SummaryCache()
-        guard let data = try? Data(contentsOf: url(gitDirectory: gitDirectory)) else { return cache }
-        let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard lines.popFirst() == Substring(header) else { return SummaryCache() }
-        while let line = lines.popFirst() {
+        var lines: [Range<Int>] = []
+        lines.reserveCapacity(bytes.count / 150)
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == 10 {
+            lines.append(start..<i)
+            start = i + 1
+        }
+        if start < bytes.count { lines.append(start..<bytes.count) }
+        guard let first = lines.first, bytes[first].elementsEqual(header.utf8) else { return nil }
+        // First pass: find each record's lines; second pass decodes folders on every core.
+        struct FolderSpan { let id: ObjectID; let lines: Range<Int> }
+        var spans: [FolderSpan] = []
+        var n = 1
+        func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+        while n < lines.count {
+            let line = lines[n]
+            n += 1
             if line.isEmpty { continue }
-            if line.hasPrefix("T ") {
-                let parts = line.split(separator: " ")
-                guard parts.count == 3, let id = ObjectID(hex: parts[1]), let n = Int(parts[2]) else { return SummaryCache() }
-                var summaries: [CaseSummary] = []
-                summaries.reserveCapacity(n)
-                for _ in 0..<n {
-                    guard let l = lines.popFirst(), let s = CaseSummary(cacheLine: l) else { return SummaryCache() }
-                    summaries.append(s)
-                }
-                cache.folders[id] = summaries
-            } else if line.hasPrefix("C ") {
-                let rest = line.dropFirst(2)
-                guard let space = rest.firstIndex(of: " "), let id = ObjectID(hex: rest[..<space]) else { return SummaryCache() }
-                cache.customers[id] = CaseSummary.unescape(rest[rest.index(after: space)...])
-            } else {
-                return SummaryCache()
+            let kind = bytes[line.lowerBound]
+            guard line.count > 43, bytes[line.lowerBound + 1] == 32 else { return nil }
+            guard let id = ObjectID(hex: text((line.lowerBound + 2)..<(line.lowerBound + 42))) else { return nil }
+            let rest = (line.lowerBound + 43)..<line.upperBound
+            if kind == UInt8(ascii: "C") {
+                cache.customers[id] = CaseSummary.unescape(Substring(text(rest)))
+                continue
             }
+            guard kind == UInt8(ascii: "T"), let count = Int(text(rest)), count >= 0, n + count <= lines.count else { return nil }
+            spans.append(FolderSpan(id: id, lines: n..<(n + count)))
+            n += count
+        }
+        let lineRanges = lines
+        let folderSpans = spans
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let chunk = (spans.count + workers - 1) / max(workers, 1)
+        let results = Slots<[ObjectID: [Item]]>(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var out: [ObjectID: [Item]] = [:]
+            let mine = folderSpans[min(w * chunk, folderSpans.count)..<min((w + 1) * chunk, folderSpans.count)]
+            out.reserveCapacity(mine.count)
+            for span in mine {
+                var items: [Item] = []
+                items.reserveCapacity(span.lines.count)
+                for k in span.lines {
+                    let l = lineRanges[k]
+                    var fields: [String] = []
+                    fields.reserveCapacity(14)
+                    var fieldStart = l.lowerBound
+                    for j in l where bytes[j] == 9 {
+                        fields.append(String(decoding: bytes[fieldStart..<j], as: UTF8.self))
+                        fieldStart = j + 1
+                    }
+                    fields.append(String(decoding: bytes[fieldStart..<l.upperBound], as: UTF8.self))
+                    guard fields.count == 14, let blob = ObjectID(hex: fields[0]),
+                        let summary = CaseSummary(cacheFields: fields.dropFirst().map { $0.utf8.contains(92) ? CaseSummary.unescape(Substring($0)) : $0 })
+                    else { return }  // leaves this worker's result nil: the whole cache is discarded
+                    items.append(Item(blob: blob, summary: summary))
+                }
+                out[span.id] = items
+            }
+            results.values[w] = out
+        }
+        for w in 0..<workers {
+            guard let part = results.values[w] else { return nil }
+            cache.folders.merge(part) { a, _ in a }
         }
         return cache
     }
@@ -51,18 +104,31 @@ struct SummaryCache {
         for (id, name) in customers.sorted(by: { $0.key < $1.key }) {
             out += "C \(id.hex) \(CaseSummary.escape(name))\n"
         }
-        for (id, summaries) in folders.sorted(by: { $0.key < $1.key }) {
-            out += "T \(id.hex) \(summaries.count)\n"
-            for s in summaries { out += s.cacheLine + "\n" }
+        for (id, items) in folders.sorted(by: { $0.key < $1.key }) {
+            out += "T \(id.hex) \(items.count)\n"
+            for item in items { out += item.blob.hex + "\t" + item.summary.cacheLine + "\n" }
         }
         let target = Self.url(gitDirectory: gitDirectory)
         let temp = target.deletingLastPathComponent().appendingPathComponent("summaries.\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(out.utf8).write(to: temp)
-            _ = try FileManager.default.replaceItemAt(target, withItemAt: temp)
+            if rename(temp.path, target.path) != 0 { try? FileManager.default.removeItem(at: temp) }
         } catch {
             try? FileManager.default.removeItem(at: temp)  // a cache that cannot be written only costs time
         }
+    }
+}
+
+/// One result slot per worker of a `concurrentPerform`; each worker writes only its own slot.
+private final class Slots<T>: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<T?>
+    init(count: Int) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: nil)
+    }
+    deinit {
+        _ = values.deinitialize()
+        values.deallocate()
     }
 }

@@ -27,15 +27,20 @@ public final class ObjectBatch {
         self.backend = backend
     }
 
-    /// Writes everything written so far into one pack (with its index) in the repository.
-    /// Returns the number of bytes of the pack.
+    /// Writes the objects that `tree` has and `base` does not (the changed trees and their new
+    /// blobs) into one pack with its index in the repository, and returns the pack's size in bytes.
     @discardableResult
-    public func finish() throws(GitError) -> Int {
+    public func finish(tree: ObjectID, base: ObjectID?) throws(GitError) -> Int {
         guard !finished else { return 0 }
         finished = true
+        var builder: OpaquePointer?
+        try check(git_packbuilder_new(&builder, repository.pointer), "git_packbuilder_new")
+        defer { git_packbuilder_free(builder) }
+        git_packbuilder_set_threads(builder, 0)
+        try insertNew(tree: tree, base: base, into: builder)
         var buf = git_buf()
         defer { git_buf_dispose(&buf) }
-        try check(git_mempack_dump(&buf, repository.pointer, backend), "git_mempack_dump")
+        try check(git_packbuilder_write_buf(&buf, builder), "git_packbuilder_write_buf")
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
         defer { git_odb_free(odb) }
@@ -46,8 +51,30 @@ public final class ObjectBatch {
         var stats = git_indexer_progress()
         try check(duetrail_writepack_append(writer, buf.ptr, buf.size, &stats), "git_odb_writepack.append")
         try check(duetrail_writepack_commit(writer, &stats), "git_odb_writepack.commit")
-        let size = buf.size
         try check(git_mempack_reset(backend), "git_mempack_reset")
-        return size
+        return buf.size
+    }
+
+    /// Adds `tree` and, recursively, every entry whose id differs from the same path in `base`.
+    private func insertNew(tree: ObjectID, base: ObjectID?, into builder: OpaquePointer?) throws(GitError) {
+        var oid = tree.oid
+        try check(git_packbuilder_insert(builder, &oid, nil), "git_packbuilder_insert")
+        var old: [String: TreeEntry] = [:]
+        if let base {
+            for entry in try repository.treeEntries(base) { old[entry.name] = entry }
+        }
+        for entry in try repository.treeEntries(tree) {
+            let before = old[entry.name]
+            if before?.id == entry.id { continue }
+            switch entry.kind {
+            case .tree:
+                try insertNew(tree: entry.id, base: before?.kind == .tree ? before?.id : nil, into: builder)
+            case .blob, .executable, .link:
+                var id = entry.id.oid
+                try check(git_packbuilder_insert(builder, &id, nil), "git_packbuilder_insert")
+            case .submodule:
+                continue
+            }
+        }
     }
 }

@@ -106,6 +106,14 @@ public final class Repository {
         git_reference_free(ref)
     }
 
+    /// Makes objects that another handle wrote (e.g. a new pack) visible to this one.
+    public func refreshObjects() throws(GitError) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer), "git_repository_odb")
+        defer { git_odb_free(odb) }
+        try check(git_odb_refresh(odb), "git_odb_refresh")
+    }
+
     // MARK: - Configuration
 
     /// Sets a boolean in the repository's own config file (`.git/config`).

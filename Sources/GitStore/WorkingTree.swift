@@ -1,5 +1,14 @@
 import Foundation
 internal import CLibgit2
+#if canImport(Glibc)
+import Glibc
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { Glibc.open(path, flags, mode) }
+private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+#elseif canImport(Darwin)
+import Darwin
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { Darwin.open(path, flags, mode) }
+private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
+#endif
 
 /// How one working-tree path differs from HEAD and the index, reduced to what callers act on.
 public struct PathStatus: Sendable, Equatable {
@@ -114,5 +123,95 @@ extension Repository {
             return git_checkout_tree(pointer, object, &options)
         }
         try check(rc, "git_checkout_tree")
+    }
+}
+
+/// A file the tool just committed, to be written to the working tree as-is.
+public struct WorkingFile: Sendable {
+    public let path: String
+    /// nil: remove the file.
+    public let bytes: [UInt8]?
+    public let blob: ObjectID?
+
+    public init(path: String, bytes: [UInt8]?, blob: ObjectID?) {
+        self.path = path
+        self.bytes = bytes
+        self.blob = blob
+    }
+}
+
+extension Repository {
+    /// Writes committed files into the working tree and records them in the index with the
+    /// blob ids already known, so nothing is hashed twice. This is what `git checkout` would do
+    /// for these paths, at a fraction of the cost for a 100,000-file import. The caller has
+    /// checked that these paths hold no uncommitted edits.
+    public func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
+        guard let workdir = workingDirectory else { return }
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer), "git_repository_index")
+        defer { git_index_free(index) }
+        try check(git_index_read(index, 1), "git_index_read")
+        var madeDirs: Set<String> = []
+        for file in files {
+            let full = workdir + file.path
+            guard let bytes = file.bytes, let blob = file.blob else {
+                unlink(full)
+                let rc = git_index_remove_bypath(index, file.path)
+                try check(rc, "git_index_remove_bypath")
+                continue
+            }
+            if let slash = file.path.lastIndex(of: "/") {
+                let dir = String(file.path[..<slash])
+                if !madeDirs.contains(dir) {
+                    try makeDirectories(workdir, dir)
+                    madeDirs.insert(dir)
+                }
+            }
+            let fd = systemOpen(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw GitError(code: .other(-1), function: "open", message: "\(file.path): \(String(cString: strerror(errno)))")
+            }
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n <= 0 { return -1 }
+                    offset += n
+                }
+                return offset
+            }
+            var st = stat()
+            let statResult = fstat(fd, &st)
+            _ = systemClose(fd)
+            guard written == bytes.count, statResult == 0 else {
+                throw GitError(code: .other(-1), function: "write", message: "\(file.path): \(String(cString: strerror(errno)))")
+            }
+            var entry = git_index_entry()
+            entry.ctime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_ctim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: st.st_ctim.tv_nsec))
+            entry.mtime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_mtim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec))
+            entry.dev = UInt32(truncatingIfNeeded: st.st_dev)
+            entry.ino = UInt32(truncatingIfNeeded: st.st_ino)
+            entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+            entry.uid = st.st_uid
+            entry.gid = st.st_gid
+            entry.file_size = UInt32(truncatingIfNeeded: st.st_size)
+            entry.id = blob.oid
+            let rc = file.path.withCString { p -> Int32 in
+                entry.path = p
+                return git_index_add(index, &entry)
+            }
+            try check(rc, "git_index_add")
+        }
+        try check(git_index_write(index), "git_index_write")
+    }
+
+    private func makeDirectories(_ root: String, _ relative: String) throws(GitError) {
+        var path = root
+        for part in relative.split(separator: "/") {
+            path += part + "/"
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw GitError(code: .other(-1), function: "mkdir", message: "\(path): \(String(cString: strerror(errno)))")
+            }
+        }
     }
 }

@@ -1,0 +1,81 @@
+/// Small string helpers written over Unicode scalars. Foundation's `NSString`-backed
+/// `trimmingCharacters` / `replacingOccurrences` / `String(format:)` dominated a 100,000-invoice
+/// import on Linux; these do the same few jobs without bridging.
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and non-breaking spaces.
+    public var trimmedSpaces: String {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\u{00A0}" || s == "\u{202F}" }
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[start..<end])
+        return String(out)
+    }
+
+    /// Without leading and trailing white space and line breaks.
+    public var trimmedLines: String {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[start..<end])
+        return String(out)
+    }
+
+    /// Every occurrence of `target` replaced by `replacement` (plain text, no patterns).
+    public func replacingAll(_ target: String, with replacement: String) -> String {
+        let t = Array(target.utf8)
+        let bytes = Array(utf8)
+        guard !t.isEmpty, bytes.count >= t.count else { return String(self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        var found = false
+        while i < bytes.count {
+            if bytes[i] == t[0], i + t.count <= bytes.count, bytes[i..<(i + t.count)].elementsEqual(t) {
+                out.append(contentsOf: replacement.utf8)
+                i += t.count
+                found = true
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return found ? String(decoding: out, as: UTF8.self) : String(self)
+    }
+}
+
+/// Zero-padded decimal, e.g. `pad2(7)` is `07`.
+@inline(__always)
+func padded(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+extension StringProtocol {
+    /// Splits on a multi-character separator, keeping empty pieces.
+    public func splitOn(_ separator: String) -> [String] {
+        let sep = Array(separator.utf8)
+        let bytes = Array(utf8)
+        var pieces: [String] = []
+        var start = 0
+        var i = 0
+        while i + sep.count <= bytes.count {
+            if bytes[i] == sep[0], bytes[i..<(i + sep.count)].elementsEqual(sep) {
+                pieces.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                i += sep.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        pieces.append(String(decoding: bytes[start...], as: UTF8.self))
+        return pieces
+    }
+}

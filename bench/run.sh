@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The ledger benchmark: DueTrail against plain git on the same generated ledger, in one run.
+#
+#   bench/run.sh [INVOICES] [CUSTOMERS]      (default 100000 invoices, 5000 customers)
+#
+# Prints one line per measurement. Needs hyperfine and /usr/bin/time (Debian: hyperfine, time);
+# installs them when missing and run as root. Work files go to bench/out/ (ignored by git).
+set -euo pipefail
+N=${1:-100000}
+C=${2:-5000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${BENCH_DIR:-$root/bench/out}
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
+if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
+
+(cd "$root" && swift build -c release --product duetrail 2>&1 | tail -1)
+bin=$root/.build/release/duetrail
+rm -rf "$out" && mkdir -p "$out"
+cd "$out"
+export DUETRAIL_NOW=2026-11-30T09:00:00Z DUETRAIL_TODAY=2026-11-30
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.test GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.test
+python3 "$root/bench/generate_export.py" --invoices "$N" --customers "$C" > open.csv
+echo "export: $N invoices, $C customers, $(du -h open.csv | cut -f1)"
+
+"$bin" init L --company Bench >/dev/null
+sync
+/usr/bin/time -f "%e %M" -o import.time "$bin" import invoices open.csv --ledger L > import.log
+read -r import_s import_kb < import.time
+echo "duetrail import (empty ledger):      ${import_s} s, peak $((import_kb / 1024)) MiB"
+
+# The same resulting files, committed by plain git.
+mkdir G && (cd L && git ls-files -z | xargs -0 cp --parents -t ../G) && (cd G && git init -q)
+sync
+/usr/bin/time -f "%e" -o git.time bash -c 'cd G && git add -A && git commit -qm import'
+echo "git add -A && git commit (same files): $(cat git.time) s"
+echo "import / git ratio:                  $(python3 -c "print(round($import_s / $(cat git.time), 2))")"
+echo ".git size: duetrail $(du -sh L/.git | cut -f1) ($(find L/.git/objects -type f -path '*/objects/??/*' | wc -l) loose objects, $(ls L/.git/objects/pack/*.pack | wc -l) packs); git $(du -sh G/.git | cut -f1)"
+
+hf() { hyperfine --style none --warmup 1 --runs "${2:-5}" --export-json "$1.json" "${@:3}" >/dev/null 2>&1; python3 -c "import json;r=json.load(open('$1.json'))['results'];print('  '.join(f\"{x['command']}: {x['mean']:.3f} s\" for x in r))"; }
+echo "queue vs git status (warm, mean of 5):"
+hf queue 5 "$bin queue --ledger L" "git -C L status"
+hf queueall 3 "$bin queue --ledger L --all"
+head_before=$(git -C L rev-parse HEAD)
+echo "re-import of the unchanged export (mean of 3):"
+hf reimport 3 "$bin import invoices open.csv --ledger L"
+[ "$(git -C L rev-parse HEAD)" = "$head_before" ] && echo "  re-import made no commit" || echo "  ERROR: re-import committed"
+echo "one action on one case vs git commit of a one-line change (mean of 5):"
+case_path=$(cd L && git ls-files cases | sed -n 500p)
+number=$(grep -m1 '^invoice:' "L/$case_path" | cut -d' ' -f2)
+hf action 5 "$bin note $number 'Called, promised next week' --ledger L"
+hf gitcommit 5 --prepare "echo '- 2026-11-30 09:00 · note · x · by Bench' >> 'G/$case_path'" "git -C G commit -qam note"
+git -C L status --porcelain | head -3
+git -C L fsck --strict 2>&1 | tail -1 || true
+echo "done"
