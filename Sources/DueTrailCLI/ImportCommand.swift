@@ -87,6 +87,7 @@ struct ImportInvoicesCommand: ParsableCommand {
         } else {
             Terminal.print(ImportReport(result, file: file, dryRun: dryRun).text)
         }
+        Terminal.finish()
     }
 }
 

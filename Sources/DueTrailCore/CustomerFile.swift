@@ -97,8 +97,24 @@ public struct CustomerFile: Sendable, Equatable {
 /// the domain. Strict RFC 5322 parsing belongs to the mail layer; this stops typos early.
 public enum EmailAddress {
     public static func isPlausible(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
+        var at = -1, dotAfterAt = false, count = 0, last: UInt8 = 0
+        for (i, c) in text.utf8.enumerated() {
+            count += 1
+            switch c {
+            case UInt8(ascii: "@"):
+                if at >= 0 || i == 0 { return false }
+                at = i
+            case UInt8(ascii: "."):
+                if at >= 0 {
+                    if i == at + 1 { return false }
+                    dotAfterAt = true
+                }
+            case 0...32, 127, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""):
+                return false
+            default: break
+            }
+            last = c
+        }
+        return at >= 0 && dotAfterAt && last != UInt8(ascii: ".") && at < count - 1
     }
 }

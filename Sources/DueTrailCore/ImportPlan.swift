@@ -63,10 +63,18 @@ public struct ImportPlan: Sendable {
         }
 
         var seen: Set<String> = []
+        var exactSlug: [String: String] = [:]  // the export's spelling → slug, to lower-case each name once
+        seen.reserveCapacity(export.invoices.count)
         for invoice in export.invoices {
             seen.insert(invoice.number)
             if let existing = cases[invoice.number] {
-                let customerSlug = slugByName[invoice.customerName.lowercased()]
+                let customerSlug: String?
+                if let known = exactSlug[invoice.customerName] {
+                    customerSlug = known
+                } else {
+                    customerSlug = slugByName[invoice.customerName.lowercased()]
+                    if let customerSlug { exactSlug[invoice.customerName] = customerSlug }
+                }
                 if let customerSlug, customerSlug != existing.facts.customer {
                     problems.append(Diagnostic(path: source, line: invoice.line,
                         message: "invoice \(invoice.number) belongs to customer `\(existing.facts.customer)` in the ledger but to `\(invoice.customerName)` here",
@@ -134,7 +142,8 @@ public struct ImportPlan: Sendable {
             let opened = event("opened", [("balance", invoice.balance.description), ("source", sourceLabel)])
             plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [opened])))
         }
-        for summary in cases.values.sorted(by: { $0.path < $1.path }) where summary.state.status == .open && !seen.contains(summary.facts.number) {
+        let notSeen = cases.values.filter { $0.state.status == .open && !seen.contains($0.facts.number) }
+        for summary in notSeen.sorted(by: { $0.path < $1.path }) {
             plan.missing.append(summary)
             if closeMissing {
                 plan.updates.append(CaseUpdate(path: summary.path, number: summary.facts.number, facts: nil,

@@ -62,8 +62,13 @@ public struct InvoiceExport: Sendable {
         format = map.format
         delimiterName = table.delimiterName
         let data = Array(table.records[(map.headerRecord + 1)...])
+        // Column of each field (-1: absent), looked up once instead of per cell.
+        var columnOf = [Int](repeating: -1, count: InvoiceField.allCases.count)
+        for (field, column) in map.columns { columnOf[InvoiceField.allCases.firstIndex(of: field) ?? 0] = column }
+        let fieldIndex = Dictionary(uniqueKeysWithValues: InvoiceField.allCases.enumerated().map { ($1, $0) })
         func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String {
-            guard let i = map.columns[f], i < r.fields.count else { return "" }
+            let i = columnOf[fieldIndex[f] ?? 0]
+            guard i >= 0, i < r.fields.count else { return "" }
             return r.fields[i].trimmedSpaces
         }
         func columnName(_ f: InvoiceField) -> String {

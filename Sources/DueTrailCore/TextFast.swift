@@ -1,9 +1,12 @@
 /// Small string helpers written over Unicode scalars. Foundation's `NSString`-backed
 /// `trimmingCharacters` / `replacingOccurrences` / `String(format:)` dominated a 100,000-invoice
 /// import on Linux; these do the same few jobs without bridging.
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Without leading and trailing spaces, tabs and non-breaking spaces.
     public var trimmedSpaces: String {
+        // Fast path: nothing to trim (almost every field of an export).
+        if let f = utf8.first, let l = utf8.last, f != 32, f != 9, l != 32, l != 9, f < 0x80, l < 0x80 { return String(self) }
+        if utf8.isEmpty { return "" }
         let scalars = unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
@@ -14,7 +17,9 @@ extension StringProtocol {
         out.append(contentsOf: scalars[start..<end])
         return String(out)
     }
+}
 
+extension StringProtocol {
     /// Without leading and trailing white space and line breaks.
     public var trimmedLines: String {
         let scalars = unicodeScalars
