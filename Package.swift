@@ -37,7 +37,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
-        .target(name: "TestSupport", dependencies: ["DueTrailLedger", "GitStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
         .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore"]),
         .testTarget(

@@ -1,0 +1,110 @@
+import Foundation
+
+/// A temporary folder with an environment of its own: a fresh HOME (so no global git config
+/// leaks in), a fixed identity and a fixed clock. Removed when the test ends.
+public final class Sandbox {
+    public let root: URL
+    public var environment: [String: String]
+
+    public init(identity: Bool = true) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("duetrail-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let home = root.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") && !$0.key.hasPrefix("DUETRAIL_") }
+        env["HOME"] = home.path
+        env["XDG_CONFIG_HOME"] = home.appendingPathComponent(".config").path
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        env["DUETRAIL_NOW"] = "2026-11-30T09:00:00Z"
+        env["DUETRAIL_TODAY"] = "2026-11-30"
+        if identity {
+            env["GIT_AUTHOR_NAME"] = "Ana Ruiz"
+            env["GIT_AUTHOR_EMAIL"] = "ana@northwind-studio.example"
+            env["GIT_COMMITTER_NAME"] = "Ana Ruiz"
+            env["GIT_COMMITTER_EMAIL"] = "ana@northwind-studio.example"
+        }
+        environment = env
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    public func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    public func write(_ relative: String, _ text: String) throws {
+        let url = root.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    public func read(_ relative: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    /// Runs `git` with this sandbox's environment.
+    @discardableResult
+    public func git(_ args: [String], in dir: String? = nil) throws -> ProcessResult {
+        try ProcessResult.run("/usr/bin/env", ["git"] + args, cwd: dir ?? root.path, environment: environment)
+    }
+
+    /// Runs the built `duetrail` binary.
+    @discardableResult
+    public func duetrail(_ args: [String], in dir: String? = nil, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
+        try ProcessResult.run(Binary.duetrail, args, cwd: dir ?? root.path, environment: environment.merging(extraEnvironment) { _, new in new })
+    }
+}
+
+/// What a command printed and how it exited.
+public struct ProcessResult: CustomStringConvertible {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+
+    public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+
+    public static func run(_ executable: String, _ args: [String], cwd: String, environment: [String: String]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = args
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        process.environment = environment
+        // Output goes to files, not pipes: a large output can never block the child.
+        let tmp = FileManager.default.temporaryDirectory
+        let outURL = tmp.appendingPathComponent("duetrail-out-\(UUID().uuidString)")
+        let errURL = tmp.appendingPathComponent("duetrail-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try? out.close()
+        try? err.close()
+        let outData = (try? Data(contentsOf: outURL)) ?? Data()
+        let errData = (try? Data(contentsOf: errURL)) ?? Data()
+        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Where the package's things are.
+public enum Binary {
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static var duetrail: String {
+        if let env = ProcessInfo.processInfo.environment["DUETRAIL_BIN"] { return env }
+        for config in ["debug", "release"] {
+            let candidate = packageRoot.appendingPathComponent(".build/\(config)/duetrail").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/duetrail").path
+    }
+
+    public static var exampleLedger: String { packageRoot.appendingPathComponent("example-ledger").path }
+}
