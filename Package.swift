@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
-        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore"]),
+        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams"]),
         .testTarget(
             name: "DueTrailCLITests",
             dependencies: ["DueTrailLedger", "DueTrailCore", "TestSupport", "duetrail"]

@@ -22,6 +22,8 @@ public enum DateOrder: String, Sendable {
 public struct DateReader: Sendable {
     public var slashOrder: DateOrder?
 
+    public init(slashOrder: DateOrder?) { self.slashOrder = slashOrder }
+
     static let months: [String: Int] = [
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
         "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "janv": 1, "févr": 2, "avr": 4, "juin": 6, "juil": 7, "août": 8, "déc": 12,
@@ -114,6 +116,8 @@ public struct DateReader: Sendable {
 /// Reads amounts as exports write them: `$1,234.56`, `1.234,56`, `1 234,56 €`, `(12.00)`, `-`.
 public struct AmountReader: Sendable {
     public var decimalComma: Bool
+
+    public init(decimalComma: Bool) { self.decimalComma = decimalComma }
 
     /// Decides per file whether `,` is the decimal mark, from values that prove it
     /// (`12,50` or `1.234,56` prove a comma; `12.50` or `1,234.56` prove a point).

@@ -34,7 +34,9 @@ public struct TimelineEvent: Sendable, Equatable {
         self.minutes = minutes
         self.kind = kind
         self.attributes = attributes.map { ($0.key, Self.clean($0.value)) }
-        self.text = text.map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
+        // Free text may hold the separator (it is the last detail, so parsing rejoins it);
+        // line breaks never.
+        self.text = text.map { Self.clean($0, keepSeparator: true) }.flatMap { $0.isEmpty ? nil : $0 }
         self.who = Self.clean(who).replacingAll("·", with: "-")
         self.id = ""
         self.id = id ?? derivedID(salt: 0)
@@ -67,10 +69,10 @@ public struct TimelineEvent: Sendable, Equatable {
     }
 
     /// Newlines would break the one-event-per-line format; the separator would break parsing.
-    static func clean(_ text: String) -> String {
+    static func clean(_ text: String, keepSeparator: Bool = false) -> String {
         if !text.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0xC2 }) { return text.trimmedSpaces }
-        return text.replacingAll("\r\n", with: " ").replacingAll("\n", with: " ").replacingAll("\r", with: " ")
-            .replacingAll(separator, with: " - ").trimmedSpaces
+        let oneLine = text.replacingAll("\r\n", with: " ").replacingAll("\n", with: " ").replacingAll("\r", with: " ")
+        return (keepSeparator ? oneLine : oneLine.replacingAll(separator, with: " - ")).trimmedSpaces
     }
 
     /// Why a timeline line could not be read.
