@@ -83,9 +83,11 @@ struct DemoCommand: ParsableCommand {
                 Terminal.print("    cases file: \(top.summary.path)")
             }
         }
+        let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         Terminal.print("""
 
-            Try next (in \(relative(target))):
+            Try next:
+              export PATH="\(binDir):$PATH"
               cd \(relative(target))
               git log --stat                       # every action is a commit
               duetrail queue --today \(Self.demoDate) --bucket 90+

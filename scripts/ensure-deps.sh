@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building and testing DueTrail needs, when it is missing (Debian/Ubuntu).
+# Sourced by scripts/demo.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "error: need root (or sudo) to install: $*" >&2; exit 1; fi
+}
+
+# Swift 6 toolchain: not in Debian's archive; use the one on PATH or the usual /opt/swift.
+if ! command -v swift >/dev/null 2>&1; then
+  for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+    if [ -x "$dir/swift" ]; then export PATH="$dir:$PATH"; break; fi
+  done
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  echo "error: no Swift toolchain found. Install Swift 6 (https://www.swift.org/install/linux/) and put it on PATH." >&2
+  exit 1
+fi
+
+missing=()
+pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev pkg-config)
+command -v git >/dev/null || missing+=(git)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
