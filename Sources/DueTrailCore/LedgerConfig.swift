@@ -24,7 +24,7 @@ public struct LedgerConfig: Sendable, Equatable {
     public static func defaults(company: String) -> LedgerConfig {
         LedgerConfig(
             company: company, senderName: "Accounts at \(company)", senderEmail: "accounts@example.com",
-            currency: Currency(code: "EUR") ?? Currency(code: "USD")!, timezone: TimeZone(identifier: "UTC") ?? .current)
+            currency: .euro, timezone: TimeZone(identifier: "UTC") ?? .current)
     }
 
     static let owned: Set<String> = ["company", "sender", "currency", "timezone"]

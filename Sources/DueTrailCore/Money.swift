@@ -65,6 +65,9 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     public var description: String { code }
     public static func < (l: Currency, r: Currency) -> Bool { l.code < r.code }
+
+    private init(trusted code: String) { self.code = code }
+    public static let euro = Currency(trusted: "EUR")
 }
 
 /// Decimal text helpers shared by money parsing and printing.

@@ -19,7 +19,7 @@ public enum Slug {
             if isAlnum || isUpper {
                 if pendingHyphen && !out.isEmpty { out.append("-") }
                 pendingHyphen = false
-                out.unicodeScalars.append(isUpper ? Unicode.Scalar(v + 32)! : scalar)
+                out.unicodeScalars.append(isUpper ? Unicode.Scalar(UInt8(v + 32)) : scalar)
             } else if scalar == "ß" {
                 if pendingHyphen && !out.isEmpty { out.append("-") }
                 pendingHyphen = false

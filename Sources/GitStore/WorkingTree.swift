@@ -172,9 +172,10 @@ extension Repository {
                 throw GitError(code: .other(-1), function: "open", message: "\(file.path): \(String(cString: strerror(errno)))")
             }
             let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }  // an empty file
                 var offset = 0
                 while offset < raw.count {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    let n = write(fd, base + offset, raw.count - offset)
                     if n <= 0 { return -1 }
                     offset += n
                 }
