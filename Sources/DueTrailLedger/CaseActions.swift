@@ -13,9 +13,14 @@ extension Ledger {
         let identity = try identity()
         var resolved: [CaseSummary] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            let snapshot = try snapshot(at: base)
-            resolved = try Self.resolve(keys, in: snapshot)
-            guard let tree = snapshot.tree else { return nil }
+            Timings.mark("start")
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            if let quick = try quickLocate(keys, tree: tree) {
+                resolved = quick
+            } else {
+                resolved = try Self.resolve(keys, in: try snapshot(at: base))
+            }
+            Timings.mark("find cases")
             var change = ChangeSet(
                 subject: subject(resolved),
                 trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) })
@@ -30,6 +35,7 @@ extension Ledger {
                 change.files[summary.path] = file.render()
                 change.caseSummaries[summary.path] = CaseSummary(path: summary.path, file: file)
             }
+            Timings.mark("render")
             return change
         }
         return (resolved, outcome)

@@ -67,7 +67,7 @@ extension Ledger {
             }
             guard let changes = try build(base), !changes.files.isEmpty else { return nil }
             let paths = changes.files.keys.sorted()
-            try refuseDirty(paths)
+            try refuseDirty(paths, tree: baseTree)
             Timings.mark("check working tree")
             let written: (commit: ObjectID, tree: ObjectID, files: [WorkingFile])?
             do throws(GitError) {
@@ -84,16 +84,14 @@ extension Ledger {
                 throw LedgerError.io(path: root, message: "committed \(written.commit.short), but the working tree could not be updated (\(error.message)); run `git checkout -- .` to refresh it")
             }
             Timings.mark("update working tree")
-            if !changes.caseSummaries.isEmpty || !changes.customerNames.isEmpty {
-                var hints = SummaryHints()
-                for file in written.files {
-                    guard let blob = file.blob else { continue }
-                    if let s = changes.caseSummaries[file.path] { hints.cases[blob] = s }
-                    if let n = changes.customerNames[file.path] { hints.customers[blob] = n }
-                }
-                _ = try? snapshot(at: written.commit, hints: hints)
-                Timings.mark("update summary cache")
+            var hints = SummaryHints()
+            for file in written.files {
+                guard let blob = file.blob else { continue }
+                if let s = changes.caseSummaries[file.path] { hints.cases[blob] = s }
+                if let n = changes.customerNames[file.path] { hints.customers[blob] = n }
             }
+            try? journal(tree: written.tree, base: baseTree, hints: hints)
+            Timings.mark("update summary cache")
             return CommitOutcome(commit: written.commit, paths: paths, attempts: attempt)
         }
         throw LedgerError.raceLost(attempts: maxAttempts)
@@ -139,21 +137,21 @@ extension Ledger {
     }
 
     /// Refuses to rewrite files that have uncommitted edits in the working tree.
-    func refuseDirty(_ paths: [String]) throws(LedgerError) {
+    func refuseDirty(_ paths: [String], tree: ObjectID?) throws(LedgerError) {
         guard !repository.isBare else { return }
-        let statuses: [PathStatus]
-        do {
+        let dirty: [String]
+        do throws(GitError) {
             if paths.count <= 200 {
-                statuses = try repository.status(pathspecs: paths, literal: true)
+                dirty = try repository.modifiedPaths(paths, comparedTo: tree)
             } else {
+                // Many paths: one status pass over their folders beats asking path by path.
                 let folders = Set(paths.map { $0.split(separator: "/").first.map { String($0) + "/" } ?? $0 }).sorted()
-                statuses = try repository.status(pathspecs: folders)
+                let wanted = Set(paths)
+                dirty = try repository.status(pathspecs: folders).filter { wanted.contains($0.path) }.map(\.path)
             }
         } catch {
             throw error.context("checking the working tree")
         }
-        let wanted = Set(paths)
-        let dirty = statuses.filter { wanted.contains($0.path) }.map(\.path).sorted()
-        if !dirty.isEmpty { throw LedgerError.dirtyPaths(dirty) }
+        if !dirty.isEmpty { throw LedgerError.dirtyPaths(dirty.sorted()) }
     }
 }

@@ -16,6 +16,7 @@ extension Ledger {
         bytes: [UInt8], source: String, options: ExportOptions, closeMissing: Bool, dryRun: Bool
     ) throws(LedgerError) -> ImportResult {
         Timings.mark("start")
+        preloadSummaries()
         let export: InvoiceExport
         do {
             export = try InvoiceExport(bytes: bytes, path: source, options: options)

@@ -12,6 +12,8 @@ public final class Ledger {
     public let environment: [String: String]
     /// The folder a person works in (the working tree, or the bare repository).
     public let root: String
+    /// A summary cache read ahead on another core (see `preloadSummaries`).
+    let preloadedCache = CacheBox()
 
     init(repository: Repository, config: LedgerConfig, clock: LedgerClock, environment: [String: String]) {
         self.repository = repository
@@ -79,5 +81,41 @@ public final class Ledger {
         } catch {
             throw error.context("reading \(path)")
         }
+    }
+}
+
+/// Holds a summary cache read on a background thread until the snapshot takes it.
+final class CacheBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private let group = DispatchGroup()
+    private var value: SummaryCache?
+
+    func load(gitDirectory: String) {
+        group.enter()
+        DispatchQueue.global().async {
+            let cache = SummaryCache.load(gitDirectory: gitDirectory)
+            self.lock.lock()
+            self.value = cache
+            self.lock.unlock()
+            self.group.leave()
+        }
+    }
+
+    /// Waits for a load in flight, and hands its result over once.
+    func take() -> SummaryCache? {
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        let out = value
+        value = nil
+        return out
+    }
+}
+
+extension Ledger {
+    /// Starts reading the summary cache on another core while the caller does other work
+    /// (an import reads its export meanwhile); the next snapshot uses it.
+    public func preloadSummaries() {
+        preloadedCache.load(gitDirectory: repository.gitDirectory)
     }
 }

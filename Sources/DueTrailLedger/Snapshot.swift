@@ -51,7 +51,7 @@ extension Ledger {
                 return LedgerSnapshot(commit: nil, tree: nil, cases: [], customerNames: [:], unreadable: [])
             }
             let tree = try repo.commit(commitID).tree
-            let cache = SummaryCache.load(gitDirectory: repo.gitDirectory)
+            let cache = preloadedCache.take() ?? SummaryCache.load(gitDirectory: repo.gitDirectory)
             var fresh = SummaryCache()
             var changed = false
             var unreadable: [Diagnostic] = []
@@ -77,7 +77,7 @@ extension Ledger {
             }
             var cases: [CaseSummary] = []
             if let casesEntry = try repo.entry(at: "cases", inTree: tree), casesEntry.kind == .tree {
-                // Summaries of the previous version of each file, by blob id, built only on a miss.
+                // Summaries of files already seen, by blob id, built only on a miss.
                 var known: [ObjectID: CaseSummary]?
                 for folder in try repo.treeEntries(casesEntry.id) where folder.kind == .tree {
                     if let items = cache.folders[folder.id] {
@@ -112,7 +112,10 @@ extension Ledger {
                     if clean { fresh.folders[folder.id] = items }
                 }
             }
-            if changed || fresh.folders.count != cache.folders.count || fresh.customers.count != cache.customers.count {
+            // Rewrite the base when something was read afresh, the journal grew large, or many
+            // entries no longer belong to any current folder.
+            let stale = cache.folders.count - fresh.folders.count + cache.customers.count - fresh.customers.count
+            if changed || cache.journalSize > 1 << 20 || stale > 100 + (fresh.folders.count + fresh.customers.count) / 10 {
                 fresh.save(gitDirectory: repo.gitDirectory)
             }
             return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customerNames: names, unreadable: unreadable)

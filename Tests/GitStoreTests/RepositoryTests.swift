@@ -75,6 +75,23 @@ import TestSupport
         #expect(porcelain == " M b.md\n?? new.md\n")
     }
 
+    @Test func modifiedPathsSeeEditsStagingAndNewFilesButNotATouch() throws {
+        let dir = sandbox.path("w")
+        let repo = try Repository.create(at: dir)
+        for name in ["a.md", "b.md", "c.md", "d.md"] { try sandbox.write("w/\(name)", "\(name)\n") }
+        try repo.stage(paths: ["a.md", "b.md", "c.md", "d.md"])
+        let tree = try repo.writeIndexTree()
+        _ = try repo.commit(tree: tree, onto: try repo.headBranch(), parent: nil, author: signature(), committer: signature(), message: "base")
+        try sandbox.write("w/a.md", "A.md\n")  // same size, new content: needs the hash to notice
+        try sandbox.write("w/b.md", "b.md\n")  // rewritten with the same bytes: not a change
+        try sandbox.write("w/c.md", "staged\n")
+        try sandbox.git(["add", "c.md"], in: dir)
+        try sandbox.write("w/c.md", "c.md\n")  // disk matches HEAD again, but the index does not
+        try sandbox.write("w/new.md", "new\n")
+        let dirty = try repo.modifiedPaths(["a.md", "b.md", "c.md", "d.md", "new.md", "absent.md"], comparedTo: tree)
+        #expect(dirty == ["a.md", "c.md", "new.md"])
+    }
+
     @Test func workingFilesWrittenAfterACommitLeaveGitStatusClean() throws {
         let dir = sandbox.path("w")
         let repo = try Repository.create(at: dir)
