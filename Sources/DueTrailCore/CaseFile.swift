@@ -173,8 +173,8 @@ public struct CaseFile: Sendable, Equatable {
         let (dueText, dueEntry) = try map.requiredString("due", wholeLine: 2)
         guard let due = CalendarDate(iso: dueText) else { throw map.problem(dueEntry, "`due` must be a date YYYY-MM-DD, not `\(dueText)`") }
         var issued: CalendarDate?
-        if let text = try map.optionalString("issued") {
-            guard let d = CalendarDate(iso: text) else { throw map.problem(map["issued"]!, "`issued` must be a date YYYY-MM-DD, not `\(text)`") }
+        if let (text, entry) = try map.optionalEntry("issued") {
+            guard let d = CalendarDate(iso: text) else { throw map.problem(entry, "`issued` must be a date YYYY-MM-DD, not `\(text)`") }
             issued = d
         }
         let (currencyText, currencyEntry) = try map.requiredString("currency", wholeLine: 2)

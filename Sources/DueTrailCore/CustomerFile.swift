@@ -63,12 +63,12 @@ public struct CustomerFile: Sendable, Equatable {
             if let entry = map["contacts"] {
                 if let seq = entry.value.sequence {
                     for item in seq {
-                        guard let m = item.mapping, let email = m["email"]?.string else {
+                        guard let m = item.mapping, let emailNode = m["email"], let email = emailNode.string else {
                             let line = map.line(of: item) ?? entry.line
                             throw Diagnostic(path: path, line: line, message: "each contact needs an `email:`", excerpt: map.excerpt(line))
                         }
                         guard EmailAddress.isPlausible(email) else {
-                            let line = map.line(of: m["email"]!) ?? entry.line
+                            let line = map.line(of: emailNode) ?? entry.line
                             throw Diagnostic(path: path, line: line, message: "`\(email)` is not an email address", excerpt: map.excerpt(line))
                         }
                         contacts.append(Contact(name: m["name"]?.string, email: email))
@@ -78,9 +78,9 @@ public struct CustomerFile: Sendable, Equatable {
                 }
             }
             var policy = Policy.review
-            if let text = try map.optionalString("policy") {
+            if let (text, policyEntry) = try map.optionalEntry("policy") {
                 guard let p = Policy(rawValue: text) else {
-                    throw map.problem(map["policy"]!, "`policy` is one of review, auto, manual — not `\(text)`")
+                    throw map.problem(policyEntry, "`policy` is one of review, auto, manual — not `\(text)`")
                 }
                 policy = p
             }

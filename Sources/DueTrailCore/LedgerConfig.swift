@@ -42,11 +42,11 @@ public struct LedgerConfig: Sendable, Equatable {
     public static func parse(_ text: String, path: String = fileName) throws(Diagnostic) -> LedgerConfig {
         let map = try YAMLMap(text: text, path: path)
         let (company, _) = try map.requiredString("company")
-        guard let sender = map["sender"], let s = sender.value.mapping, let name = s["name"]?.string, let email = s["email"]?.string else {
+        guard let sender = map["sender"], let s = sender.value.mapping, let name = s["name"]?.string, let emailNode = s["email"], let email = emailNode.string else {
             throw Diagnostic(path: path, line: map["sender"]?.line ?? 1, message: "`sender:` needs `name:` and `email:` lines (who reminders come from)")
         }
         guard EmailAddress.isPlausible(email) else {
-            throw Diagnostic(path: path, line: map.line(of: s["email"]!) ?? sender.line, message: "sender email `\(email)` is not an email address")
+            throw Diagnostic(path: path, line: map.line(of: emailNode) ?? sender.line, message: "sender email `\(email)` is not an email address")
         }
         let (currencyText, currencyEntry) = try map.requiredString("currency")
         guard let currency = Currency(code: currencyText) else { throw map.problem(currencyEntry, "`currency` must be a code like EUR, not `\(currencyText)`") }

@@ -165,6 +165,12 @@ public struct YAMLMap {
         return (text, entry)
     }
 
+    /// An optional scalar with its entry, for pointing at it in a complaint.
+    public func optionalEntry(_ key: String) throws(Diagnostic) -> (String, Entry)? {
+        guard let entry = self[key], let text = try optionalString(key) else { return nil }
+        return (text, entry)
+    }
+
     public func optionalString(_ key: String) throws(Diagnostic) -> String? {
         guard let entry = self[key] else { return nil }
         if entry.value.scalar?.string == "" || entry.value.scalar?.string == "~" || entry.value.scalar?.string == "null" { return nil }
