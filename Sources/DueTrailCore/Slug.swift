@@ -9,7 +9,9 @@ public enum Slug {
     /// `2026/118` → `2026-118`, `INV 7` → `inv-7`, `Ü-12` → `u-12`, `../../x` → `x`.
     /// Returns nil when nothing usable is left (e.g. `///`).
     public static func make(_ text: String) -> String? {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        // Folding (Ü → u) only matters beyond ASCII, and Foundation's is slow: skip it for ASCII.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 })
+            ? text : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         var out = ""
         var pendingHyphen = false
         for scalar in folded.unicodeScalars {

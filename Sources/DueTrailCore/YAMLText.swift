@@ -33,7 +33,7 @@ public enum YAMLText {
     ]
 
     static func needsQuotes(_ value: String) -> Bool {
-        if reserved.contains(value.lowercased()) { return true }
+        if value.utf8.count <= 5 && reserved.contains(value.lowercased()) { return true }
         guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return true }
         if first == " " || last == " " { return true }
         if "-?:,[]{}#&*!|>'\"%@`.".unicodeScalars.contains(first) { return true }
@@ -46,7 +46,12 @@ public enum YAMLText {
                 return true
             }
         }
-        if value.contains(": ") || value.contains(" #") || value.hasSuffix(":") { return true }
-        return false
+        // `: ` and ` #` start a mapping or a comment inside a plain scalar.
+        var previous: UInt8 = 0
+        for byte in value.utf8 {
+            if (previous == UInt8(ascii: ":") && byte == 32) || (previous == 32 && byte == UInt8(ascii: "#")) { return true }
+            previous = byte
+        }
+        return previous == UInt8(ascii: ":")
     }
 }

@@ -53,10 +53,9 @@ extension Ledger {
                 change.files[path] = customer.render()
                 change.customerNames[path] = customer.name
             }
-            for (path, file) in plan.newCases {
-                change.files[path] = file.render()
-                change.caseSummaries[path] = CaseSummary(path: path, file: file)
-            }
+            // Rendering is pure: spread a large import over every core.
+            for (path, text) in Self.renderAll(plan.newCases) { change.files[path] = text }
+            for (path, file) in plan.newCases { change.caseSummaries[path] = CaseSummary(path: path, file: file) }
             for update in plan.updates {
                 guard let tree = snapshot.tree, let text = try read(update.path, inTree: tree) else { continue }
                 var file: CaseFile
@@ -77,6 +76,17 @@ extension Ledger {
         return ImportResult(export: export, plan: plan, outcome: outcome)
     }
 
+    static func renderAll(_ cases: [(path: String, file: CaseFile)]) -> [(String, String)] {
+        guard cases.count > 1000 else { return cases.map { ($0.path, $0.file.render()) } }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (cases.count + workers - 1) / workers
+        let out = RenderSlots(count: cases.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in (w * chunk)..<min((w + 1) * chunk, cases.count) { out.values[i] = cases[i].file.render() }
+        }
+        return cases.indices.map { (cases[$0].path, out.values[$0] ?? cases[$0].file.render()) }
+    }
+
     static func importBody(_ plan: ImportPlan) -> String {
         var lines: [String] = []
         if !plan.newCustomers.isEmpty { lines.append("New customers: \(plan.newCustomers.count)") }
@@ -84,5 +94,18 @@ extension Ledger {
         if balance > 0 { lines.append("Balances changed: \(balance)") }
         if !plan.missing.isEmpty { lines.append("Not in this export (paid?): \(plan.missing.count)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// One slot per case; each worker of a `concurrentPerform` writes only its own range.
+private final class RenderSlots: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<String?>
+    init(count: Int) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: nil)
+    }
+    deinit {
+        _ = values.deinitialize()
+        values.deallocate()
     }
 }
