@@ -14,6 +14,7 @@ struct DemoCommand: ParsableCommand {
             """)
 
     static let demoDate = "2026-11-30"
+    static let marker = "duetrail-demo"
     static let demoNow = "2026-11-30T09:00:00Z"
 
     @Argument(help: "Folder for the demo ledger.")
@@ -33,8 +34,9 @@ struct DemoCommand: ParsableCommand {
         }
         let target = URL(fileURLWithPath: directory).standardizedFileURL.path
         if fm.fileExists(atPath: target) {
-            guard force, fm.fileExists(atPath: target + "/" + LedgerConfig.fileName) else {
-                Terminal.error("\(target) already exists; choose another folder, or --force to replace a previous demo")
+            // --force replaces only a folder this command made (marked inside its .git), never a real ledger.
+            guard force, fm.fileExists(atPath: target + "/.git/" + Self.marker) else {
+                Terminal.error("\(target) already exists; choose another folder" + (force ? " (--force replaces only a previous demo)" : ", or --force to replace a previous demo"))
                 throw ExitCode.failure
             }
             try fm.removeItem(atPath: target)
@@ -55,6 +57,7 @@ struct DemoCommand: ParsableCommand {
             if let cadence = try? String(contentsOfFile: example + "/cadence.yaml", encoding: .utf8) { extra["cadence.yaml"] = cadence }
             step(1, "init: a new ledger for \(config.company) in \(target)")
             _ = try Ledger.initialize(at: target, bare: false, config: config, extraFiles: extra, environment: environment)
+            fm.createFile(atPath: target + "/.git/" + Self.marker, contents: Data("made by duetrail demo; `demo --force` may replace this folder\n".utf8))
 
             // 2. Import the accounting export.
             let ledger = try Ledger.open(at: target, today: CalendarDate(iso: Self.demoDate), environment: environment)
@@ -78,7 +81,7 @@ struct DemoCommand: ParsableCommand {
                 _ = try ledger.record(
                     on: [top.summary.facts.number], action: "note", subject: { c in "note: \(c.map(\.facts.number).joined(separator: ", "))" },
                     event: { _, who in
-                        TimelineEvent(date: clock.today, minutes: clock.minutes, kind: "note", text: "Called accounts payable; invoice is with their approver", who: who.name)
+                        TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "note", text: "Called accounts payable; invoice is with their approver", who: who.name)
                     })
                 Terminal.print("    cases file: \(top.summary.path)")
             }

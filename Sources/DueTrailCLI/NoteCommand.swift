@@ -27,7 +27,7 @@ struct NoteCommand: ParsableCommand {
             try ledger.record(
                 on: [invoice], action: "note",
                 subject: { cases in "note: \(cases.map(\.facts.number).joined(separator: ", "))" },
-                event: { _, who in TimelineEvent(date: clock.today, minutes: clock.minutes, kind: "note", text: text, who: who.name) })
+                event: { _, who in TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "note", text: text, who: who.name) })
         }
         for c in result.cases {
             Terminal.print("Noted on \(c.facts.number) (\(c.path))" + (result.outcome.map { ", commit \($0.commit.short)" } ?? ""))

@@ -33,6 +33,8 @@ public struct CaseFile: Sendable, Equatable {
     public var facts: InvoiceFacts
     /// Front-matter keys the tool does not own, verbatim.
     public var extraFrontMatter: String
+    /// Comments above the first front-matter key, verbatim.
+    public var leadingFrontMatter: String = ""
     /// Everything between the front matter and `## Timeline` (the title and any prose).
     public var preamble: String
     public var events: [TimelineEvent]
@@ -64,7 +66,7 @@ public struct CaseFile: Sendable, Equatable {
     // MARK: Rendering
 
     public func render() -> String {
-        var out = "---\n"
+        var out = "---\n" + leadingFrontMatter
         out += "invoice: \(YAMLText.scalar(facts.number))\n"
         out += "customer: \(YAMLText.scalar(facts.customer))\n"
         if let issued = facts.issued { out += "issued: \(issued.iso)\n" }
@@ -99,10 +101,13 @@ public struct CaseFile: Sendable, Equatable {
         let yamlText = lines[1..<close].joined(separator: "\n") + "\n"
         let facts: InvoiceFacts
         let extra: String
+        let leading: String
         do {
             let map = try YAMLMap(text: yamlText, path: path, lineOffset: 1)
             facts = try readFacts(map)
-            extra = YAMLBlocks(yamlText).foreign(excluding: ownedKeys)
+            let blocks = YAMLBlocks(yamlText)
+            extra = blocks.foreign(excluding: ownedKeys)
+            leading = blocks.leading
         } catch {
             return .failure(DiagnosticList([error]))
         }
@@ -136,6 +141,15 @@ public struct CaseFile: Sendable, Equatable {
                         }
                     }
                     ids[event.id] = lineNumber
+                    for key in ["balance", "was"] {
+                        guard let text = event.attribute(key) else { continue }
+                        guard let money = Money(ledgerText: text), money.currency == facts.amount.currency else {
+                            problems.append(Diagnostic(path: path, line: lineNumber,
+                                message: "`\(key): \(text)` must be an amount in the case's currency, like `\(key): 120.00 \(facts.amount.currency.code)`",
+                                excerpt: String(line)))
+                            continue
+                        }
+                    }
                     events.append(event)
                 case .failure(let error):
                     problems.append(Diagnostic(path: path, line: lineNumber, message: describe(error), excerpt: String(line),
@@ -151,6 +165,7 @@ public struct CaseFile: Sendable, Equatable {
         if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
         var file = CaseFile(facts: facts, customerName: "", events: events)
         file.extraFrontMatter = extra
+        file.leadingFrontMatter = leading
         file.preamble = preamble.joined(separator: "\n")
         file.postamble = postamble.joined(separator: "\n")
         return .success(file)

@@ -1,6 +1,9 @@
 /// What a case's events add up to: its balance and status. Derived, never stored, so the
 /// timeline is the single source of truth and a merge of two timelines recomputes it.
 public struct CaseState: Sendable, Equatable {
+    /// The version of the rules below; caches of derived state are keyed by it.
+    public static let derivation = 1
+
     public enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
     }

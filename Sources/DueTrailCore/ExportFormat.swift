@@ -102,6 +102,9 @@ public struct ColumnMap: Sendable {
         let formats = forced.map { [$0] } ?? ExportFormat.allCases
         for (index, record) in table.records.prefix(40).enumerated() {
             let normalised = record.fields.map(ExportFormat.normalise)
+            let unmatched = overrides.filter { (_, column) in
+                !record.fields.contains { $0.trimmedSpaces.caseInsensitiveCompare(column) == .orderedSame } && !normalised.contains(ExportFormat.normalise(column))
+            }
             for format in formats {
                 var columns: [InvoiceField: Int] = [:]
                 for (field, names) in format.columns {
@@ -125,6 +128,10 @@ public struct ColumnMap: Sendable {
                 if required.allSatisfy({ columns[$0] != nil }) && (columns[.balance] != nil || columns[.total] != nil)
                     && (columns[.customer] != nil || format == .quickbooks)
                 {
+                    if let (field, column) = unmatched.sorted(by: { $0.key.rawValue < $1.key.rawValue }).first {
+                        throw Diagnostic(path: path, line: record.line, message: "--map \(field.rawValue)=\(column): the header row has no column `\(column)`",
+                            excerpt: record.fields.joined(separator: ","), hint: "columns: " + record.fields.joined(separator: ", "))
+                    }
                     return ColumnMap(format: format, headerLine: record.line, headerRecord: index, columns: columns, headers: record.fields)
                 }
             }

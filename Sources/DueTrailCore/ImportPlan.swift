@@ -47,7 +47,7 @@ public struct ImportPlan: Sendable {
         let sourceLabel = "\(export.format.rawValue) \(source)"
 
         func event(_ kind: String, _ attributes: [(key: String, value: String)], text: String? = nil) -> TimelineEvent {
-            TimelineEvent(date: clock.today, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who)
+            TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who)
         }
 
         // New customers are created in a stable order (by name), so slugs never depend on row order.
@@ -93,7 +93,7 @@ public struct ImportPlan: Sendable {
                 if let issued = invoice.issued, facts.issued != issued {
                     changes.append(("issued", "\(facts.issued?.iso ?? "none") → \(issued.iso)")); facts.issued = issued
                 }
-                if facts.amount != invoice.total && invoice.total.amount != 0 {
+                if invoice.totalKnown && facts.amount != invoice.total && invoice.total.amount != 0 {
                     changes.append(("amount", "\(facts.amount) → \(invoice.total)")); facts.amount = invoice.total
                 }
                 if !changes.isEmpty {

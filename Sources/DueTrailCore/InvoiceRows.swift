@@ -21,6 +21,9 @@ public struct ImportedInvoice: Sendable, Equatable {
     public var issued: CalendarDate?
     public var due: CalendarDate
     public var total: Money
+    /// False when the export has no total column (then `total` is the balance, a best guess
+    /// that an update never writes over a known total).
+    public var totalKnown: Bool = true
     public var balance: Money
     public var disposition: Disposition
 }
@@ -103,6 +106,12 @@ public struct InvoiceExport: Sendable {
         }
         decimalComma = mark.comma
         let dates = DateReader(slashOrder: order)
+        // `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
+        let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"]
+        func fromSymbol(_ code: String) -> Currency? {
+            if code == "USD", dollars.contains(options.defaultCurrency.code) { return options.defaultCurrency }
+            return Currency(code: code)
+        }
         let amounts = AmountReader(decimalComma: mark.comma)
 
         var problems: [Diagnostic] = []
@@ -167,12 +176,12 @@ public struct InvoiceExport: Sendable {
             if map.columns[.total] != nil {
                 guard let (v, symbol) = amounts.parse(totalText) else { problem(r, .total, "`\(totalText)` is not an amount"); continue }
                 total = v
-                if currencyText.isEmpty, let symbol, let c = Currency(code: symbol) { currency = c }
+                if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
             }
             if map.columns[.balance] != nil {
                 guard let (v, symbol) = amounts.parse(balanceText) else { problem(r, .balance, "`\(balanceText)` is not an amount"); continue }
                 balance = v
-                if currencyText.isEmpty, let symbol, let c = Currency(code: symbol) { currency = c }
+                if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
             }
             let totalValue = total ?? balance ?? 0
             let balanceValue = balance ?? totalValue
@@ -186,7 +195,8 @@ public struct InvoiceExport: Sendable {
             let invoice = ImportedInvoice(
                 line: r.line, number: number, customerName: customer, email: email.isEmpty ? nil : email,
                 contactName: cell(r, .contact).isEmpty ? nil : cell(r, .contact), issued: issued, due: due,
-                total: Money(totalValue, currency), balance: Money(disposition == .open ? balanceValue : min(balanceValue, 0) , currency),
+                total: Money(totalValue, currency).rounded, totalKnown: total != nil,
+                balance: Money(disposition == .open ? balanceValue : min(balanceValue, 0), currency).rounded,
                 disposition: disposition)
             if let earlier = byNumber[number] {
                 let first = invoices[earlier]

@@ -59,12 +59,17 @@ public struct LedgerConfig: Sendable, Equatable {
     }
 }
 
-/// "Today" and "now" for every date rule, settable so rules are testable and simulable:
-/// `--today` / `DUETRAIL_TODAY` fix the date; `DUETRAIL_NOW` (ISO 8601) fixes the instant.
+/// "Today" and "now". `--today` / `DUETRAIL_TODAY` move every date *rule* (aging, what is due)
+/// so they can be tried on any day; what is *recorded* (event times, commit times: the audit
+/// trail) always uses the real clock, which only `DUETRAIL_NOW` (ISO 8601, for tests and the
+/// demo) can fix.
 public struct LedgerClock: Sendable {
+    /// The day date rules use.
     public let today: CalendarDate
-    /// Minutes after midnight in the ledger's timezone, for event timestamps.
+    /// The day and minutes after midnight of `instant` in the ledger's timezone, for events.
+    public let eventDate: CalendarDate
     public let minutes: Int
+    /// The moment recorded in events and commits.
     public let instant: Date
 
     public init(timezone: TimeZone, today: CalendarDate? = nil, now: Date? = nil) {
@@ -73,14 +78,9 @@ public struct LedgerClock: Sendable {
         calendar.timeZone = timezone
         let c = calendar.dateComponents([.hour, .minute], from: instant)
         self.minutes = (c.hour ?? 0) * 60 + (c.minute ?? 0)
-        self.today = today ?? CalendarDate(instant, in: timezone)
-        // With only the date fixed, the commit time is that date at the current time of day.
-        if let today, now == nil {
-            let start = calendar.date(from: DateComponents(year: today.parts.year, month: today.parts.month, day: today.parts.day)) ?? instant
-            self.instant = start.addingTimeInterval(TimeInterval(minutes * 60))
-        } else {
-            self.instant = instant
-        }
+        self.eventDate = CalendarDate(instant, in: timezone)
+        self.today = today ?? eventDate
+        self.instant = instant
     }
 
     public static func parseInstant(_ text: String) -> Date? {

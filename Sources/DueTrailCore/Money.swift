@@ -14,6 +14,15 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public static func zero(_ currency: Currency) -> Money { Money(0, currency) }
 
     public var isZero: Bool { amount == 0 }
+
+    /// Rounded half away from zero to the currency's digits (`100.125 EUR` → `100.13 EUR`),
+    /// as the ledger files store it.
+    public var rounded: Money {
+        var input = amount
+        var out = Decimal()
+        NSDecimalRound(&out, &input, currency.minorDigits, .plain)
+        return Money(out, currency)
+    }
     public var isNegative: Bool { amount < 0 }
 
     /// `1234.50` — plain, with the currency's minor digits, for files and machines.
@@ -87,8 +96,13 @@ public enum Decimals {
                     continue
                 }
                 digits += 1
-                // Beyond 18 digits, let Foundation handle it exactly.
-                if digits > 18 { return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX")) }
+                // Beyond 18 digits, let Foundation handle it exactly (the rest is checked first).
+                if digits > 18 {
+                    guard text.utf8.dropFirst(negative ? 1 : 0).allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }),
+                        text.utf8.filter({ $0 == 46 }).count <= 1
+                    else { return nil }
+                    return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+                }
                 significand = significand * 10 + UInt64(c - 48)
                 if sawPoint { exponent -= 1 }
             case 46: if sawPoint { return nil } else { sawPoint = true }

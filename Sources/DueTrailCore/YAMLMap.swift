@@ -235,8 +235,21 @@ public struct YAMLBlocks: Sendable, Equatable {
         return key
     }
 
-    /// The blocks whose keys are not in `owned`, in their original order.
+    /// The blocks whose keys are not in `owned`, in their original order, followed by any
+    /// comment lines a person put under an owned key (the tool rewrites that key's line).
     public func foreign(excluding owned: Set<String>) -> String {
-        blocks.filter { $0.key.map { !owned.contains($0) } ?? false }.map(\.text).joined()
+        var out = ""
+        for block in blocks {
+            guard let key = block.key else { continue }
+            if !owned.contains(key) {
+                out += block.text
+            } else {
+                for line in block.text.split(separator: "\n").dropFirst() where line.trimmedSpaces.hasPrefix("#") { out += line + "\n" }
+            }
+        }
+        return out
     }
+
+    /// Comment lines before the first key.
+    public var leading: String { blocks.first { $0.key == nil }?.text ?? "" }
 }

@@ -60,8 +60,8 @@ extension Ledger {
                     guard let file = try repository.entry(at: slug + ".md", inTree: folder.id) else { continue }
                     let path = "cases/\(folder.name)/\(slug).md"
                     guard case .success(let c) = CaseFile.parse(String(decoding: try repository.readBlob(file.id), as: UTF8.self), path: path),
-                        c.facts.number.lowercased() == key.lowercased()
-                    else { return nil }
+                        c.facts.number == key
+                    else { return nil }  // another spelling, or a collision: the full search decides
                     found.append(CaseSummary(path: path, file: c))
                 }
                 guard found.count == 1 else { return nil }

@@ -25,7 +25,9 @@ extension Ledger {
                 subject: subject(resolved),
                 trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) })
             for summary in resolved {
-                guard let text = try read(summary.path, inTree: tree) else { continue }
+                guard let text = try read(summary.path, inTree: tree) else {
+                    throw LedgerError.io(path: summary.path, message: "listed in the ledger summary but missing from HEAD; run `duetrail check`")
+                }
                 var file: CaseFile
                 switch CaseFile.parse(text, path: summary.path) {
                 case .success(let f): file = f

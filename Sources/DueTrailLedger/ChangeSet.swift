@@ -81,7 +81,14 @@ extension Ledger {
             do {
                 try repo.writeWorkingFiles(written.files)
             } catch {
-                throw LedgerError.io(path: root, message: "committed \(written.commit.short), but the working tree could not be updated (\(error.message)); run `git checkout -- .` to refresh it")
+                // The commit stands; bring these paths (clean before, we checked) in line with it.
+                do {
+                    try repo.checkout(paths: written.files.map(\.path), from: written.tree, baseline: baseTree)
+                } catch let second {
+                    let shown = written.files.count <= 20 ? written.files.map(\.path).joined(separator: " ") : "cases customers"
+                    throw LedgerError.io(path: root, message: "committed \(written.commit.short), but the working tree could not be updated (\(error.message); \(second.message)); "
+                        + "bring it in line with: git checkout HEAD -- \(shown)")
+                }
             }
             Timings.mark("update working tree")
             var hints = SummaryHints()

@@ -57,7 +57,9 @@ extension Ledger {
             for (path, text) in Self.renderAll(plan.newCases) { change.files[path] = text }
             for (path, file) in plan.newCases { change.caseSummaries[path] = CaseSummary(path: path, file: file) }
             for update in plan.updates {
-                guard let tree = snapshot.tree, let text = try read(update.path, inTree: tree) else { continue }
+                guard let tree = snapshot.tree, let text = try read(update.path, inTree: tree) else {
+                    throw LedgerError.io(path: update.path, message: "listed in the ledger summary but missing from HEAD; run `duetrail check`")
+                }
                 var file: CaseFile
                 switch CaseFile.parse(text, path: update.path) {
                 case .success(let f): file = f
@@ -82,7 +84,7 @@ extension Ledger {
         let chunk = (cases.count + workers - 1) / workers
         let out = RenderSlots(count: cases.count)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for i in (w * chunk)..<min((w + 1) * chunk, cases.count) { out.values[i] = cases[i].file.render() }
+            for i in min(w * chunk, cases.count)..<min((w + 1) * chunk, cases.count) { out.values[i] = cases[i].file.render() }
         }
         return cases.indices.map { (cases[$0].path, out.values[$0] ?? cases[$0].file.render()) }
     }

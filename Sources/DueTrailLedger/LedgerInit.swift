@@ -45,8 +45,12 @@ extension Ledger {
         do {
             return try create(at: path, bare: bare, config: config, files: files, author: author, environment: environment)
         } catch {
-            // Never leave half a ledger behind.
-            if !existed { try? fm.removeItem(atPath: path) }
+            // Never leave half a ledger behind: remove the folder we made, or empty the empty one we were given.
+            if !existed {
+                try? fm.removeItem(atPath: path)
+            } else {
+                for item in (try? fm.contentsOfDirectory(atPath: path)) ?? [] { try? fm.removeItem(atPath: path + "/" + item) }
+            }
             throw error
         }
     }

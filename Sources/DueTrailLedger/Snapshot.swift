@@ -80,7 +80,16 @@ extension Ledger {
                 // Summaries of files already seen, by blob id, built only on a miss.
                 var known: [ObjectID: CaseSummary]?
                 for folder in try repo.treeEntries(casesEntry.id) where folder.kind == .tree {
-                    if let items = cache.folders[folder.id] {
+                    if var items = cache.folders[folder.id] {
+                        // The same tree may now sit under another name (`git mv`): paths follow the name.
+                        let prefix = "cases/\(folder.name)/"
+                        if let first = items.first, !first.summary.path.hasPrefix(prefix) {
+                            items = items.map { item in
+                                var s = item.summary
+                                s.path = prefix + (s.path.split(separator: "/").last.map(String.init) ?? "")
+                                return SummaryCache.Item(blob: item.blob, summary: s)
+                            }
+                        }
                         for item in items { cases.append(item.summary) }
                         fresh.folders[folder.id] = items
                         continue

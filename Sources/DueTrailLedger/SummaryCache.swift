@@ -7,7 +7,9 @@ import GitStore
 /// has a new id. Lives in `.git/duetrail/` (never committed); a missing or damaged cache only
 /// costs a re-read.
 struct SummaryCache {
-    static let header = "duetrail-summaries 2"
+    /// Bump `CaseState.derivation` (or this format number) whenever what a summary holds, or
+    /// how state is derived from events, changes: an old cache is then simply re-read.
+    static let header = "duetrail-summaries 3 derivation \(CaseState.derivation)"
     /// A case file's blob id and what it says.
     struct Item {
         let blob: ObjectID
@@ -103,7 +105,7 @@ struct SummaryCache {
                 cache.customers[id] = CaseSummary.unescape(Substring(text(rest)))
                 continue
             }
-            guard kind == UInt8(ascii: "T"), let count = Int(text(rest)), count >= 0, n + count <= lines.count else { return nil }
+            guard kind == UInt8(ascii: "T"), let count = Int(text(rest)), count >= 0, count <= lines.count - n else { return nil }
             spans.append(FolderSpan(id: id, lines: n..<(n + count)))
             n += count
         }

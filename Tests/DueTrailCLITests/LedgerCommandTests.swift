@@ -36,6 +36,9 @@ import TestSupport
         #expect(r.status == 1)
         #expect(r.stderr.contains("user.name and user.email not set"), "\(r)")
         #expect(!FileManager.default.fileExists(atPath: anonymous.path("books")))  // nothing half-made
+        try FileManager.default.createDirectory(atPath: anonymous.path("empty"), withIntermediateDirectories: true)
+        #expect(try anonymous.duetrail(["init"], in: anonymous.path("empty")).status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: anonymous.path("empty")).isEmpty)  // no stray .git
     }
 
     @Test func importingTheExampleExportBuildsTheWorklist() throws {
@@ -218,6 +221,10 @@ import TestSupport
         // Same date, same identity: the same bytes every run.
         let again = try sandbox.duetrail(["demo", sandbox.path("demo"), "--example", Binary.exampleLedger, "--force"])
         #expect(again.stdout == r.stdout)
-        #expect(try sandbox.git(["rev-parse", "HEAD"], in: sandbox.path("demo")).status == 0)
+        // --force never replaces a real ledger.
+        let real = try sandbox.exampleLedger("real", importing: false)
+        let refused = try sandbox.duetrail(["demo", real, "--example", Binary.exampleLedger, "--force"])
+        #expect(refused.status == 1 && refused.stderr.contains("--force replaces only a previous demo"))
+        #expect(FileManager.default.fileExists(atPath: real + "/duetrail.yaml"))
     }
 }

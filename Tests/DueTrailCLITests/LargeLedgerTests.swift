@@ -1,0 +1,86 @@
+import DueTrailCore
+import Foundation
+import Testing
+import TestSupport
+
+/// A ledger big enough to take the bulk paths (a packed import, parallel rendering), and the
+/// summary cache under the things that happen to it: a damaged file, a renamed folder.
+@Suite struct LargeLedgerTests {
+    let sandbox: Sandbox
+    init() throws { sandbox = try Sandbox() }
+
+    /// Totals computed straight from the generated CSV (simple rows, no quoting), not by DueTrail.
+    func expectedTotals(_ csv: String) -> [String: (Decimal, Int)] {
+        var totals: [String: (Decimal, Int)] = [:]
+        for line in csv.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard let due = Decimal(string: String(f[6])), due > 0 else { continue }
+            totals[String(f[7]), default: (0, 0)].0 += due
+            totals[String(f[7]), default: (0, 0)].1 += 1
+        }
+        return totals
+    }
+
+    @Test func aBulkImportIsPackedAndEveryReaderAgrees() throws {
+        let csvPath = sandbox.path("open.csv")
+        let gen = try ProcessResult.run("/usr/bin/env", ["python3", Binary.packageRoot.path + "/bench/generate_export.py", "--invoices", "2600", "--customers", "130"], cwd: sandbox.root.path, environment: sandbox.environment)
+        #expect(gen.status == 0)
+        try sandbox.write("open.csv", gen.stdout)
+        let dir = sandbox.path("big")
+        #expect(try sandbox.duetrail(["init", dir, "--company", "Big"]).status == 0)
+        let imported = try sandbox.duetrail(["import", "invoices", csvPath], in: dir)
+        #expect(imported.status == 0, "\(imported)")
+        #expect(imported.stdout.contains("2600 new, 0 updated"))
+        #expect(try sandbox.git(["fsck", "--strict"], in: dir).status == 0)
+        #expect(try sandbox.git(["status", "--porcelain"], in: dir).stdout == "")
+        let loose = try sandbox.git(["count-objects", "-v"], in: dir).stdout
+        #expect(loose.contains("packs: 1\n"))  // the import landed as one pack, not 5,000 loose objects
+
+        let totals = expectedTotals(gen.stdout)
+        let queue = try sandbox.duetrail(["queue"], in: dir).stdout
+        for (currency, (sum, count)) in totals {
+            let display = Money(sum, Currency(code: currency)!).display
+            #expect(queue.contains("Total \(display) in \(count) open cases"), "\(currency): \(queue.suffix(300))")
+        }
+        #expect(try sandbox.duetrail(["check"], in: dir).stdout.hasPrefix("ok: 2600 cases, 130 customers"))
+        #expect(try sandbox.duetrail(["import", "invoices", csvPath], in: dir).stdout.contains("Nothing to change"))
+
+        // A damaged cache is ignored and rebuilt; the answer does not change.
+        try sandbox.write("big/.git/duetrail/summaries", "duetrail-summaries 3 derivation 1\nT garbage\n")
+        #expect(try sandbox.duetrail(["queue"], in: dir).stdout == queue)
+
+        // A folder renamed with plain git keeps its tree id; paths must follow the new name.
+        let folder = try sandbox.git(["ls-tree", "-d", "--name-only", "HEAD", "cases/"], in: dir).stdout.split(separator: "\n")[0]
+        try sandbox.git(["mv", String(folder), "cases/renamed-customer"], in: dir)
+        try sandbox.git(["commit", "-qm", "rename"], in: dir)
+        let csv = try sandbox.duetrail(["queue", "--csv"], in: dir).stdout
+        #expect(csv.contains("cases/renamed-customer/"))
+        #expect(!csv.contains(String(folder) + "/"))
+    }
+
+    @Test func aNoteOnABigLedgerKeepsTheQueueExact() throws {
+        let gen = try ProcessResult.run("/usr/bin/env", ["python3", Binary.packageRoot.path + "/bench/generate_export.py", "--invoices", "300", "--customers", "30"], cwd: sandbox.root.path, environment: sandbox.environment)
+        try sandbox.write("open.csv", gen.stdout)
+        let dir = sandbox.path("l")
+        #expect(try sandbox.duetrail(["init", dir]).status == 0)
+        #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("open.csv")], in: dir).status == 0)
+        let before = try sandbox.duetrail(["queue", "--all"], in: dir).stdout
+        #expect(try sandbox.duetrail(["note", "INV-100007", "Called"], in: dir).status == 0)
+        #expect(try sandbox.duetrail(["queue", "--all"], in: dir).stdout == before)  // a note changes no balance
+        #expect(FileManager.default.fileExists(atPath: sandbox.path("l/.git/duetrail/summaries.journal")))
+        // A hand-made case whose number differs only in case: exact matches win.
+        #expect(try sandbox.duetrail(["show", "inv-100007"], in: dir).stdout.hasPrefix("Invoice INV-100007"))
+    }
+
+    @Test func reImportingThreeDecimalAmountsIsANoOp() throws {
+        let dir = try sandbox.exampleLedger(importing: false)
+        try sandbox.write("odd.csv", "Invoice,Customer,Due,Total,Balance,Currency\nA-1,Acme GmbH,2026-10-01,100.125,100.125,EUR\n")
+        #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("odd.csv")], in: dir).status == 0)
+        #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("odd.csv")], in: dir).stdout.contains("Nothing to change"))
+        // A later balance-only export updates the balance and leaves the invoice total alone.
+        try sandbox.write("later.csv", "Invoice,Customer,Due,Balance,Currency\nA-1,Acme GmbH,2026-10-01,40.00,EUR\n")
+        #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("later.csv")], in: dir).status == 0)
+        let show = try sandbox.duetrail(["show", "A-1"], in: dir).stdout
+        #expect(show.contains("amount    EUR 100.13") && show.contains("balance   EUR 40.00"))
+    }
+}
