@@ -82,5 +82,11 @@ enum Terminal {
         exit(0)
     }
 
+    /// A line of progress on standard error, only when a person is watching (a terminal).
+    static func progress(_ text: String) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        note(text)
+    }
+
     static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
 }

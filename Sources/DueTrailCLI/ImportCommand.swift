@@ -80,7 +80,9 @@ struct ImportInvoicesCommand: ParsableCommand {
             format: ExportFormat(rawValue: format), overrides: try parsedMappings(),
             dateOrder: dateFormat.flatMap(DateOrder.init(pattern:)), defaultCurrency: ledger.config.currency)
         let result = try guarded {
-            try ledger.importInvoices(bytes: [UInt8](data), source: file, options: exportOptions, closeMissing: closeMissing, dryRun: dryRun)
+            try ledger.importInvoices(
+                bytes: [UInt8](data), source: file, options: exportOptions, closeMissing: closeMissing, dryRun: dryRun,
+                progress: Terminal.progress)
         }
         if json {
             Terminal.print(JSON.render(ImportReport(result, file: file, dryRun: dryRun)))

@@ -13,9 +13,11 @@ public struct ImportResult {
 extension Ledger {
     /// Imports an invoice export as one commit: all of it, or nothing.
     public func importInvoices(
-        bytes: [UInt8], source: String, options: ExportOptions, closeMissing: Bool, dryRun: Bool
+        bytes: [UInt8], source: String, options: ExportOptions, closeMissing: Bool, dryRun: Bool,
+        progress: (String) -> Void = { _ in }
     ) throws(LedgerError) -> ImportResult {
         Timings.mark("start")
+        progress("Reading \(URL(fileURLWithPath: source).lastPathComponent) (\(bytes.count / 1024) KiB)…")
         preloadSummaries()
         let export: InvoiceExport
         do {
@@ -43,6 +45,9 @@ extension Ledger {
             }
             lastPlan = plan
             Timings.mark("plan")
+            if !dryRun && !plan.isEmpty {
+                progress("Writing \(plan.newCases.count + plan.updates.count + plan.newCustomers.count) files in one commit…")
+            }
             if dryRun || plan.isEmpty { return nil }
             var change = ChangeSet(
                 subject: plan.subject(source: sourceName),

@@ -121,6 +121,11 @@ import TestSupport
 
         let missing = try sandbox.duetrail(["import", "invoices", "nope.csv"], in: dir)
         #expect(missing.status == 1 && missing.stderr.contains("nope.csv: cannot read the file"))
+        let dry = try sandbox.duetrail(["import", "invoices", Binary.exampleLedger + "/exports/open-invoices.csv", "--dry-run", "--json"], in: dir)
+        let report = try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any]
+        #expect(report?["new"] as? Int == 25 && report?["dryRun"] as? Bool == true && report?["commit"] == nil)
+        #expect(report?["format"] as? String == "xero" && report?["dateFormat"] as? String == "DD/MM/YYYY")
+        #expect(try sandbox.git(["rev-parse", "HEAD"], in: dir).stdout == head)  // a dry run writes nothing
         let badFlag = try sandbox.duetrail(["import", "invoices", "x.csv", "--map", "colour=Red"], in: dir)
         #expect(badFlag.status != 0 && badFlag.stderr.contains("--map takes FIELD=COLUMN"))
     }
