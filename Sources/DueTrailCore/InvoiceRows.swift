@@ -67,10 +67,9 @@ public struct InvoiceExport: Sendable {
         let data = Array(table.records[(map.headerRecord + 1)...])
         // Column of each field (-1: absent), looked up once instead of per cell.
         var columnOf = [Int](repeating: -1, count: InvoiceField.allCases.count)
-        for (field, column) in map.columns { columnOf[InvoiceField.allCases.firstIndex(of: field) ?? 0] = column }
-        let fieldIndex = Dictionary(uniqueKeysWithValues: InvoiceField.allCases.enumerated().map { ($1, $0) })
+        for (field, column) in map.columns { columnOf[field.ordinal] = column }
         func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String {
-            let i = columnOf[fieldIndex[f] ?? 0]
+            let i = columnOf[f.ordinal]
             guard i >= 0, i < r.fields.count else { return "" }
             return r.fields[i].trimmedSpaces
         }
