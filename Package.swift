@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev). Only GitStore imports it.
@@ -19,7 +20,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         // Thin, typed Swift wrapper over libgit2. Knows nothing of invoices.
-        .target(name: "GitStore", dependencies: ["CLibgit2"]),
+        .target(name: "GitStore", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
         // The domain: money, dates, case files, import planning, queue. No git, no network.
         .target(name: "DueTrailCore", dependencies: ["Yams"]),
         // The ledger: the domain stored in a git repository through GitStore.

@@ -102,6 +102,29 @@ extension Repository {
     /// hash when the stat data changed), so one case in a 100,000-file tree costs little.
     public func modifiedPaths(_ paths: [String], comparedTo tree: ObjectID?) throws(GitError) -> [String] {
         guard let workdir = workingDirectory else { return [] }
+        if paths.count <= IndexFile.fastPathLimit, let file = IndexFile.load(gitDirectory + "index") {
+            var out: [String] = []
+            for path in paths {
+                let committed = try tree.flatMap { (t: ObjectID) throws(GitError) in try entry(at: path, inTree: t)?.id }
+                var st = stat()
+                let onDisk = lstat(workdir + path, &st) == 0
+                guard let record = file.record(for: path), !file.hasConflict(path) else {
+                    if onDisk || committed != nil || file.hasConflict(path) { out.append(path) }
+                    continue
+                }
+                guard onDisk, record.id == committed else {
+                    out.append(path)
+                    continue
+                }
+                let sameStat = UInt32(truncatingIfNeeded: st.st_size) == record.size && UInt32(truncatingIfNeeded: st.st_mtim.tv_sec) == record.mtimeSeconds
+                    && UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == record.mtimeNanoseconds && UInt32(truncatingIfNeeded: st.st_ino) == record.inode
+                if sameStat { continue }
+                var hashed = git_oid()
+                try check(git_odb_hashfile(&hashed, workdir + path, GIT_OBJECT_BLOB), "git_odb_hashfile")
+                if ObjectID(hashed) != record.id { out.append(path) }
+            }
+            return out
+        }
         let index = try openIndex()
         defer { git_index_free(index) }
         var out: [String] = []
@@ -181,6 +204,20 @@ extension Repository {
     /// checked that these paths hold no uncommitted edits.
     public func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
         guard let workdir = workingDirectory else { return }
+        if files.count <= IndexFile.fastPathLimit, var index = IndexFile.load(gitDirectory + "index") {
+            for file in files {
+                let full = workdir + file.path
+                guard let bytes = file.bytes, let blob = file.blob else {
+                    unlink(full)
+                    index.remove(file.path)
+                    continue
+                }
+                if let slash = file.path.lastIndex(of: "/") { try makeDirectories(workdir, String(file.path[..<slash])) }
+                index.set(file.path, id: blob, stat: try writeFile(full, bytes, display: file.path))
+            }
+            try index.write(to: gitDirectory + "index")
+            return
+        }
         let index = try openIndex()
         defer { git_index_free(index) }
         var madeDirs: Set<String> = []
@@ -199,26 +236,7 @@ extension Repository {
                     madeDirs.insert(dir)
                 }
             }
-            let fd = systemOpen(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else {
-                throw GitError(code: .other(-1), function: "open", message: "\(file.path): \(String(cString: strerror(errno)))")
-            }
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }  // an empty file
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(fd, base + offset, raw.count - offset)
-                    if n <= 0 { return -1 }
-                    offset += n
-                }
-                return offset
-            }
-            var st = stat()
-            let statResult = fstat(fd, &st)
-            _ = systemClose(fd)
-            guard written == bytes.count, statResult == 0 else {
-                throw GitError(code: .other(-1), function: "write", message: "\(file.path): \(String(cString: strerror(errno)))")
-            }
+            let st = try writeFile(full, bytes, display: file.path)
             var entry = git_index_entry()
             entry.ctime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_ctim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: st.st_ctim.tv_nsec))
             entry.mtime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_mtim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec))
@@ -236,6 +254,31 @@ extension Repository {
             try check(rc, "git_index_add")
         }
         try check(git_index_write(index), "git_index_write")
+    }
+
+    /// Writes `bytes` to `full` and returns the file's stat data, for its index entry.
+    private func writeFile(_ full: String, _ bytes: [UInt8], display: String) throws(GitError) -> stat {
+        let fd = systemOpen(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw GitError(code: .other(-1), function: "open", message: "\(display): \(String(cString: strerror(errno)))")
+        }
+        let written = bytes.withUnsafeBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }  // an empty file
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, base + offset, raw.count - offset)
+                if n <= 0 { return -1 }
+                offset += n
+            }
+            return offset
+        }
+        var st = stat()
+        let statResult = fstat(fd, &st)
+        _ = systemClose(fd)
+        guard written == bytes.count, statResult == 0 else {
+            throw GitError(code: .other(-1), function: "write", message: "\(display): \(String(cString: strerror(errno)))")
+        }
+        return st
     }
 
     private func makeDirectories(_ root: String, _ relative: String) throws(GitError) {
