@@ -28,10 +28,10 @@ public struct ImportPlan: Sendable {
 
     /// Plans importing `export` into a ledger whose cases and customers are given.
     /// - Parameters:
-    ///   - cases: the ledger's cases by invoice number.
+    ///   - cases: the ledger's cases.
     ///   - customers: customer names by slug.
     public static func make(
-        export: InvoiceExport, source: String, cases: [String: CaseSummary], customers: [String: String],
+        export: InvoiceExport, source: String, cases: [CaseSummary], customers: [String: String],
         who: String, clock: LedgerClock, closeMissing: Bool
     ) throws(DiagnosticList) -> ImportPlan {
         var plan = ImportPlan()
@@ -42,7 +42,14 @@ public struct ImportPlan: Sendable {
             slugByName[name.lowercased()] = slug
         }
         var takenCustomerSlugs = Set(customers.keys)
-        var takenPaths = Set(cases.values.map(\.path))
+        // Positions, not copies: a 100,000-case ledger is looked up once per export row.
+        var indexByNumber: [String: Int] = [:]
+        indexByNumber.reserveCapacity(cases.count)
+        for (i, c) in cases.enumerated() { indexByNumber[c.facts.number] = i }
+        let existingIndex = export.invoices.map { indexByNumber[$0.number] }
+        var seen = [Bool](repeating: false, count: cases.count)
+        var takenPaths: Set<String> = []
+        var takenPathsReady = false  // built only when a new case needs a file name
         var newCustomerIndex: [String: Int] = [:]
         let sourceLabel = "\(export.format.rawValue) \(source)"
 
@@ -51,7 +58,7 @@ public struct ImportPlan: Sendable {
         }
 
         // New customers are created in a stable order (by name), so slugs never depend on row order.
-        let newNames = Set(export.invoices.filter { $0.disposition == .open && cases[$0.number] == nil }.map(\.customerName))
+        let newNames = Set(export.invoices.indices.filter { existingIndex[$0] == nil && export.invoices[$0].disposition == .open }.map { export.invoices[$0].customerName })
             .filter { slugByName[$0.lowercased()] == nil }
             .sorted()
         for name in newNames where slugByName[name.lowercased()] == nil {
@@ -62,12 +69,11 @@ public struct ImportPlan: Sendable {
             plan.newCustomers.append(CustomerFile(slug: slug, name: name, contacts: []))
         }
 
-        var seen: Set<String> = []
         var exactSlug: [String: String] = [:]  // the export's spelling → slug, to lower-case each name once
-        seen.reserveCapacity(export.invoices.count)
-        for invoice in export.invoices {
-            seen.insert(invoice.number)
-            if let existing = cases[invoice.number] {
+        for (row, invoice) in export.invoices.enumerated() {
+            if let position = existingIndex[row] {
+                seen[position] = true
+                let existing = cases[position]
                 let customerSlug: String?
                 if let known = exactSlug[invoice.customerName] {
                     customerSlug = known
@@ -133,6 +139,10 @@ public struct ImportPlan: Sendable {
             {
                 plan.newCustomers[i].contacts.append(CustomerFile.Contact(name: invoice.contactName, email: email))
             }
+            if !takenPathsReady {
+                takenPaths = Set(cases.map(\.path))
+                takenPathsReady = true
+            }
             let slug = Slug.unique(for: invoice.number, fallbackPrefix: "invoice") {
                 takenPaths.contains(casePath(customer: customerSlug, invoice: $0))
             }
@@ -142,7 +152,7 @@ public struct ImportPlan: Sendable {
             let opened = event("opened", [("balance", invoice.balance.description), ("source", sourceLabel)])
             plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [opened])))
         }
-        let notSeen = cases.values.filter { $0.state.status == .open && !seen.contains($0.facts.number) }
+        let notSeen = cases.indices.filter { !seen[$0] && cases[$0].state.status == .open }.map { cases[$0] }
         for summary in notSeen.sorted(by: { $0.path < $1.path }) {
             plan.missing.append(summary)
             if closeMissing {

@@ -38,7 +38,7 @@ extension Ledger {
             let plan: ImportPlan
             do throws(DiagnosticList) {
                 plan = try ImportPlan.make(
-                    export: export, source: sourceName, cases: snapshot.casesByNumber(), customers: snapshot.customerNames,
+                    export: export, source: sourceName, cases: snapshot.cases, customers: snapshot.customerNames,
                     who: identity.name, clock: clock, closeMissing: closeMissing)
             } catch {
                 throw LedgerError.invalid(error)

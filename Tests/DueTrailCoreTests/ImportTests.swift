@@ -166,7 +166,7 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
         """
 
     func plan(_ text: String, cases: [String: CaseSummary] = [:], customers: [String: String] = [:], closeMissing: Bool = false) throws -> ImportPlan {
-        try ImportPlan.make(export: try read(text), source: "open.csv", cases: cases, customers: customers, who: "Ana", clock: clock, closeMissing: closeMissing)
+        try ImportPlan.make(export: try read(text), source: "open.csv", cases: Array(cases.values), customers: customers, who: "Ana", clock: clock, closeMissing: closeMissing)
     }
 
     /// The ledger's view after applying `plan`, as the ledger layer would see it.
