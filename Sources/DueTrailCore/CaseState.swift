@@ -8,7 +8,11 @@ public struct CaseState: Sendable, Equatable {
         case open, paid, closed
     }
 
-    public var balance: Money
+    public var balance: Money {
+        didSet { balanceMinor = balance.minorUnits }
+    }
+    /// `balance` in minor units, kept beside it for fast totals and ranking.
+    public internal(set) var balanceMinor: Int64?
     public var status: Status
     public var closedReason: String?
     public var lastEvent: CalendarDate?
@@ -34,6 +38,7 @@ public struct CaseState: Sendable, Equatable {
             }
         }
         self.balance = balance
+        self.balanceMinor = balance.minorUnits
         self.lastEvent = events.map(\.date).max()
         if closed {
             status = .closed

@@ -35,6 +35,12 @@ public struct CaseSummary: Sendable, Equatable {
 
     /// Decodes a cache line that the caller already split on tabs (and unescaped).
     public init?(cacheFields f: [String]) {
+        self.init(cacheFields: f[...])
+    }
+
+    /// Decodes the 13 fields of a cache line (a slice, so the caller can reuse one buffer).
+    public init?(cacheFields all: ArraySlice<String>) {
+        let f = all.startIndex == 0 ? all : ArraySlice(all)  // index from 0 below
         guard f.count == 13, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
             let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10])
         else { return nil }
@@ -42,7 +48,7 @@ public struct CaseSummary: Sendable, Equatable {
         facts = InvoiceFacts(
             number: f[1], customer: f[2], issued: CalendarDate(iso: f[3]), due: due, amount: Money(amount, currency),
             source: f[7].isEmpty ? nil : f[7], reference: f[8].isEmpty ? nil : f[8])
-        state = CaseState(balance: Money(balance, currency), status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
+        state = CaseState(balance: Money(balance, currency), balanceText: f[9], status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
     }
 
     public static func escape(_ s: String) -> String {
@@ -75,8 +81,9 @@ public struct CaseSummary: Sendable, Equatable {
 }
 
 extension CaseState {
-    init(balance: Money, status: Status, closedReason: String?, lastEvent: CalendarDate?) {
+    init(balance: Money, balanceText: String, status: Status, closedReason: String?, lastEvent: CalendarDate?) {
         self.balance = balance
+        self.balanceMinor = Decimals.minorUnits(balanceText, scale: balance.currency.minorDigits) ?? balance.minorUnits
         self.status = status
         self.closedReason = closedReason
         self.lastEvent = lastEvent

@@ -40,6 +40,14 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         return Money(amount + other.amount, currency)
     }
 
+    /// The amount in minor units (cents) when it is a whole number of them and fits: exact
+    /// integer sums for totals over 100,000 cases, where `Decimal` addition is slow.
+    public var minorUnits: Int64? {
+        // `plain` rounds to the currency's digits; only an amount that rounding leaves alone is exact.
+        guard rounded.amount == amount else { return nil }
+        return Decimals.minorUnits(plain, scale: currency.minorDigits)
+    }
+
     /// Parses the ledger's own form `1234.50 EUR`.
     public init?(ledgerText: some StringProtocol) {
         let parts = ledgerText.split(separator: " ", omittingEmptySubsequences: true)
@@ -112,6 +120,27 @@ public enum Decimals {
         }
         guard sawDigit else { return nil }
         return Decimal(sign: negative && significand != 0 ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
+    }
+
+    /// `1234.50` at scale 2 → 123450; nil unless the text has exactly `scale` decimals and fits.
+    public static func minorUnits(_ text: some StringProtocol, scale: Int) -> Int64? {
+        var value: Int64 = 0
+        var negative = false, point = -1, count = 0
+        for c in text.utf8 {
+            switch c {
+            case 48...57:
+                let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int64(c - 48))
+                if o1 || o2 { return nil }
+                value = a
+                count += 1
+            case 46 where point < 0: point = count
+            case 45 where count == 0 && !negative: negative = true
+            default: return nil
+            }
+        }
+        guard count > 0, (point < 0 ? 0 : count - point) == scale || (point < 0 && scale == 0) else { return nil }
+        return negative ? -value : value
     }
 
     /// Rounds half away from zero to `scale` digits and prints without grouping.

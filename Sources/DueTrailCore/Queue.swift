@@ -72,7 +72,12 @@ public struct Queue: Sendable {
     static func priority(_ c: CaseSummary, today: CalendarDate) -> Double {
         let days = c.facts.due.days(to: today)
         guard days > 0 else { return Double(days) / 1000 }
-        let balance = NSDecimalNumber(decimal: c.state.balance.amount).doubleValue
+        let balance: Double
+        if let minor = c.state.balanceMinor {
+            balance = Double(minor) / pow(10, Double(c.state.balance.currency.minorDigits))
+        } else {
+            balance = NSDecimalNumber(decimal: c.state.balance.amount).doubleValue
+        }
         return Double(days) * (1 + log10(1 + max(0, balance)))
     }
 
@@ -91,12 +96,22 @@ public struct Queue: Sendable {
 
     /// Open balance per currency, never summed across currencies.
     public static func totals(_ items: [QueueItem]) -> [(currency: Currency, total: Money, count: Int)] {
-        var sums: [Currency: (total: Decimal, count: Int)] = [:]
+        // Whole minor units add exactly as integers; anything else (or an overflow) as Decimal.
+        var sums: [Currency: (minor: Int64, exact: Decimal, count: Int)] = [:]
         for i in items {
             let b = i.summary.state.balance
-            sums[b.currency, default: (0, 0)].total += b.amount
-            sums[b.currency, default: (0, 0)].count += 1
+            var sum = sums[b.currency] ?? (0, 0, 0)
+            if let minor = i.summary.state.balanceMinor, case let (total, overflow) = sum.minor.addingReportingOverflow(minor), !overflow {
+                sum.minor = total
+            } else {
+                sum.exact += b.amount
+            }
+            sum.count += 1
+            sums[b.currency] = sum
         }
-        return sums.sorted { $0.key < $1.key }.map { ($0.key, Money($0.value.total, $0.key), $0.value.count) }
+        return sums.sorted { $0.key < $1.key }.map { currency, sum in
+            let scaled = Decimal(sign: sum.minor < 0 ? .minus : .plus, exponent: -currency.minorDigits, significand: Decimal(sum.minor.magnitude))
+            return (currency, Money(scaled + sum.exact, currency), sum.count)
+        }
     }
 }

@@ -118,21 +118,42 @@ struct SummaryCache {
             var out: [ObjectID: [Item]] = [:]
             let mine = folderSpans[min(w * chunk, folderSpans.count)..<min((w + 1) * chunk, folderSpans.count)]
             out.reserveCapacity(mine.count)
+            // One field buffer per worker; the customer slug, the same on most lines of a
+            // folder, is made into a String once per folder instead of once per case.
+            var fields: [String] = []
+            fields.reserveCapacity(13)
             for span in mine {
                 var items: [Item] = []
                 items.reserveCapacity(span.lines.count)
+                var lastCustomer: (bytes: ArraySlice<UInt8>, text: String)?
                 for k in span.lines {
                     let l = lineRanges[k]
-                    var fields: [String] = []
-                    fields.reserveCapacity(14)
+                    fields.removeAll(keepingCapacity: true)
+                    var blob: ObjectID?
                     var fieldStart = l.lowerBound
+                    var index = 0
+                    func take(_ range: Range<Int>) {
+                        defer { index += 1 }
+                        let slice = bytes[range]
+                        if index == 0 {
+                            blob = ObjectID(hexBytes: slice)
+                            return
+                        }
+                        if index == 3, let last = lastCustomer, last.bytes.elementsEqual(slice) {
+                            fields.append(last.text)
+                            return
+                        }
+                        var text = String(decoding: slice, as: UTF8.self)
+                        if slice.contains(92) { text = CaseSummary.unescape(Substring(text)) }
+                        if index == 3 { lastCustomer = (slice, text) }
+                        fields.append(text)
+                    }
                     for j in l where bytes[j] == 9 {
-                        fields.append(String(decoding: bytes[fieldStart..<j], as: UTF8.self))
+                        take(fieldStart..<j)
                         fieldStart = j + 1
                     }
-                    fields.append(String(decoding: bytes[fieldStart..<l.upperBound], as: UTF8.self))
-                    guard fields.count == 14, let blob = ObjectID(hex: fields[0]),
-                        let summary = CaseSummary(cacheFields: fields.dropFirst().map { $0.utf8.contains(92) ? CaseSummary.unescape(Substring($0)) : $0 })
+                    take(fieldStart..<l.upperBound)
+                    guard fields.count == 13, let blob, let summary = CaseSummary(cacheFields: fields[...])
                     else { return }  // leaves this worker's result nil: the whole cache is discarded
                     items.append(Item(blob: blob, summary: summary))
                 }

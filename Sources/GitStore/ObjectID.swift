@@ -24,8 +24,13 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
 
     /// Parses 40 hexadecimal digits; nil for anything else.
     public init?(hex: some StringProtocol) {
-        let utf8 = Array(hex.utf8)
+        self.init(hexBytes: Array(hex.utf8)[...])
+    }
+
+    /// Parses 40 hexadecimal digits given as bytes (no String needed).
+    public init?(hexBytes utf8: ArraySlice<UInt8>) {
         guard utf8.count == 40 else { return nil }
+        let utf8 = Array(utf8)
         var bytes = [UInt8](repeating: 0, count: 20)
         for i in 0..<20 {
             guard let hi = Self.nibble(utf8[2 * i]), let lo = Self.nibble(utf8[2 * i + 1]) else { return nil }

@@ -253,6 +253,11 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
         #expect(queue.items[0].daysOverdue == 182)
         let totals = Queue.totals(queue.items)
         #expect(totals.map(\.total.display) == ["EUR 59,100.00", "USD 800.00"])
+        // A hand-typed balance finer than cents still adds exactly.
+        var odd = summary("odd", due: "2026-10-01", balance: "0.10")
+        odd.state.balance = Money(Decimals.parsePlain("0.125")!, Currency(code: "EUR")!)
+        let withOdd = Queue(cases: queue.items.map(\.summary) + [odd], customerNames: [:], today: today)
+        #expect(Queue.totals(withOdd.items).first?.total.amount == Decimals.parsePlain("59100.125"))
     }
 
     @Test(arguments: [(0, AgingBucket.current), (1, .d1_30), (30, .d1_30), (31, .d31_60), (60, .d31_60), (61, .d61_90), (90, .d61_90), (91, .d90plus)])

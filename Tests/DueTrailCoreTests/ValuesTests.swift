@@ -37,6 +37,15 @@ import Yams
         #expect(Currency(code: "EURO") == nil)
     }
 
+    @Test func minorUnitsAreExactOrAbsent() {
+        #expect(Decimals.minorUnits("1234.50", scale: 2) == 123_450)
+        #expect(Decimals.minorUnits("-0.01", scale: 2) == -1)
+        #expect(Decimals.minorUnits("1234", scale: 0) == 1234)
+        #expect(Decimals.minorUnits("1234.5", scale: 2) == nil)
+        #expect(Decimals.minorUnits("99999999999999999999.00", scale: 2) == nil)  // would overflow
+        #expect(Decimals.minorUnits("12a.00", scale: 2) == nil)
+    }
+
     @Test func readsAmountsAsExportsWriteThem() {
         let point = AmountReader(decimalComma: false)
         let comma = AmountReader(decimalComma: true)
