@@ -38,7 +38,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GitStore"], path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
         .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams"]),
         .testTarget(

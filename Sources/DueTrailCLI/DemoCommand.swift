@@ -71,8 +71,9 @@ struct DemoCommand: ParsableCommand {
             // 3. The worklist.
             step(3, "queue: the aging worklist, most urgent first")
             let snapshot = try ledger.snapshot()
-            let items = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today).items
-            Terminal.print(indent(QueueCommand.table(items, limit: 10, today: ledger.clock.today)))
+            let queue = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today, limit: 10)
+            let items = queue.items
+            Terminal.print(indent(QueueCommand.table(queue)))
 
             // 4. One case, and a note on it.
             if let top = items.first {

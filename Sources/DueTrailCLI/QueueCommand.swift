@@ -43,15 +43,20 @@ struct QueueCommand: ParsableCommand {
     func run() throws {
         let ledger = try options.open()
         let snapshot = try guarded { try ledger.snapshot() }
-        var items = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today).items
-        if let bucket, let b = AgingBucket(argument: bucket) { items = items.filter { $0.bucket == b } }
-        if let customer {
-            let wanted = customer.lowercased()
-            items = items.filter { $0.summary.facts.customer == wanted || $0.customerName.lowercased() == wanted }
-        }
+        let wantedBucket = bucket.flatMap(AgingBucket.init(argument:))
+        let wantedCustomer = customer?.lowercased()
+        let names = snapshot.customerNames
+        let queue = Queue(
+            cases: snapshot.cases, customerNames: names, today: ledger.clock.today,
+            include: { c, b in
+                (wantedBucket == nil || b == wantedBucket)
+                    && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
+            },
+            limit: json || csv || all ? nil : limit)
+        let items = queue.items
         for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
         if json {
-            Terminal.print(JSON.render(QueueJSON(today: ledger.clock.today, items: items)))
+            Terminal.print(JSON.render(QueueJSON(queue)))
         } else if csv {
             var out = csvLine(["rank", "invoice", "customer", "customer_name", "due", "days_overdue", "bucket", "balance", "currency", "next_action", "path"]) + "\n"
             for (i, item) in items.enumerated() {
@@ -61,28 +66,28 @@ struct QueueCommand: ParsableCommand {
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         } else {
-            FileHandle.standardOutput.write(Data(Self.table(items, limit: all ? nil : limit, today: ledger.clock.today).utf8))
+            FileHandle.standardOutput.write(Data(Self.table(queue).utf8))
         }
         // Done: skip tearing down 100,000 summaries one by one.
         Terminal.finish()
     }
 
     /// The worklist as a person reads it; shared with `demo`.
-    static func table(_ items: [QueueItem], limit: Int?, today: CalendarDate) -> String {
-        if items.isEmpty { return "No open cases as of \(today.iso).\n" }
+    static func table(_ queue: Queue) -> String {
+        let today = queue.today
+        if queue.count == 0 { return "No open cases as of \(today.iso).\n" }
         var table = TextTable(
             headers: ["#", "INVOICE", "CUSTOMER", "DUE", "DAYS", "BUCKET", "BALANCE", "NEXT ACTION"],
             align: [.right, .left, .left, .left, .right, .left, .right, .left])
-        let shown = limit.map { Array(items.prefix($0)) } ?? items
-        for (i, item) in shown.enumerated() {
+        for (i, item) in queue.items.enumerated() {
             let s = item.summary
             table.rows.append([String(i + 1), s.facts.number, item.customerName, s.facts.due.iso, String(item.daysOverdue),
                 item.bucket.rawValue, s.state.balance.display, item.nextAction])
         }
         var out = "Open cases as of \(today.iso), most urgent first\n\n" + table.render()
-        if shown.count < items.count { out += "… \(items.count - shown.count) more (--all shows every row)\n" }
+        if queue.items.count < queue.count { out += "… \(queue.count - queue.items.count) more (--all shows every row)\n" }
         out += "\n"
-        for t in Queue.totals(items) {
+        for t in queue.totals {
             out += "Total \(t.total.display) in \(t.count) open case\(t.count == 1 ? "" : "s")\n"
         }
         return out
@@ -112,14 +117,14 @@ struct QueueJSON: Encodable {
     var cases: [Row]
     var totals: [Total]
 
-    init(today: CalendarDate, items: [QueueItem]) {
-        self.today = today.iso
-        cases = items.enumerated().map { i, item in
+    init(_ queue: Queue) {
+        today = queue.today.iso
+        cases = queue.items.enumerated().map { i, item in
             let s = item.summary
             return Row(rank: i + 1, invoice: s.facts.number, customer: s.facts.customer, customerName: item.customerName, due: s.facts.due.iso,
                 daysOverdue: item.daysOverdue, bucket: item.bucket.rawValue, balance: s.state.balance.plain, currency: s.state.balance.currency.code,
                 nextAction: item.nextAction, path: s.path)
         }
-        totals = Queue.totals(items).map { Total(currency: $0.currency.code, balance: $0.total.plain, cases: $0.count) }
+        totals = queue.totals.map { Total(currency: $0.currency.code, balance: $0.total.plain, cases: $0.count) }
     }
 }

@@ -43,24 +43,38 @@ public struct QueueItem: Sendable, Equatable {
 /// not yet due come last, soonest due first. Ties break on due date, then invoice number, so
 /// the order is the same on every run.
 public struct Queue: Sendable {
+    /// The worklist, most urgent first: every open case that passed the filter, or the first
+    /// `limit` of them when one was given.
     public let items: [QueueItem]
+    /// How many open cases passed the filter (`items` may hold fewer).
+    public let count: Int
+    /// Open balance per currency over every case that passed the filter.
+    public let totals: [(currency: Currency, total: Money, count: Int)]
     public let today: CalendarDate
 
-    public init(cases: [CaseSummary], customerNames: [String: String], today: CalendarDate) {
+    /// - Parameters:
+    ///   - include: which open cases to list (a bucket, a customer); all by default.
+    ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
+    public init(
+        cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
+        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil
+    ) {
         self.today = today
-        // Rank small keys, not whole cases: sorting 100,000 large values is most of the cost.
+        // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
         struct Key { let priority: Double; let due: Int; let index: Int }
         var keys: [Key] = []
         keys.reserveCapacity(cases.count)
-        for (i, c) in cases.enumerated() where c.state.status == .open {
+        for (i, c) in cases.enumerated() where c.state.status == .open && include(c, AgingBucket(daysOverdue: c.facts.due.days(to: today))) {
             keys.append(Key(priority: Self.priority(c, today: today), due: c.facts.due.daysSinceEpoch, index: i))
         }
+        count = keys.count
+        totals = Self.totals(keys.lazy.map { cases[$0.index].state })
         keys.sort { a, b in
             if a.priority != b.priority { return a.priority > b.priority }
             if a.due != b.due { return a.due < b.due }
             return cases[a.index].path < cases[b.index].path
         }
-        items = keys.map { key in
+        items = keys.prefix(limit ?? keys.count).map { key in
             let c = cases[key.index]
             let days = c.facts.due.days(to: today)
             return QueueItem(
@@ -96,12 +110,16 @@ public struct Queue: Sendable {
 
     /// Open balance per currency, never summed across currencies.
     public static func totals(_ items: [QueueItem]) -> [(currency: Currency, total: Money, count: Int)] {
+        totals(items.lazy.map(\.summary.state))
+    }
+
+    static func totals(_ states: some Sequence<CaseState>) -> [(currency: Currency, total: Money, count: Int)] {
         // Whole minor units add exactly as integers; anything else (or an overflow) as Decimal.
         var sums: [Currency: (minor: Int64, exact: Decimal, count: Int)] = [:]
-        for i in items {
-            let b = i.summary.state.balance
+        for state in states {
+            let b = state.balance
             var sum = sums[b.currency] ?? (0, 0, 0)
-            if let minor = i.summary.state.balanceMinor, case let (total, overflow) = sum.minor.addingReportingOverflow(minor), !overflow {
+            if let minor = state.balanceMinor, case let (total, overflow) = sum.minor.addingReportingOverflow(minor), !overflow {
                 sum.minor = total
             } else {
                 sum.exact += b.amount

@@ -10,7 +10,6 @@ import TestSupport
     let sandbox: Sandbox
     init() throws {
         sandbox = try Sandbox()
-        try GitSettings.confineConfiguration(to: sandbox.path("home"))
     }
 
     @Test func aCommitLostToAConcurrentWriterIsRebuiltOnTheNewTip() throws {

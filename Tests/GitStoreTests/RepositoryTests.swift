@@ -177,7 +177,6 @@ import TestSupport
     }
 
     @Test func identityComesFromGitConfigOrSaysWhatIsMissing() throws {
-        try GitSettings.confineConfiguration(to: sandbox.path("home"))
         let repo = try Repository.create(at: sandbox.path("r"))
         #expect {
             try repo.defaultIdentity()

@@ -1,4 +1,5 @@
 import Foundation
+import GitStore
 
 /// A temporary folder with an environment of its own: a fresh HOME (so no global git config
 /// leaks in), a fixed identity and a fixed clock. Removed when the test ends.
@@ -7,6 +8,7 @@ public final class Sandbox {
     public var environment: [String: String]
 
     public init(identity: Bool = true) throws {
+        _ = Sandbox.confinedGitConfiguration
         root = FileManager.default.temporaryDirectory.appendingPathComponent("duetrail-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let home = root.appendingPathComponent("home")
@@ -29,6 +31,16 @@ public final class Sandbox {
     deinit {
         try? FileManager.default.removeItem(at: root)
     }
+
+    /// libgit2's configuration search path is process-wide and not safe to change while other
+    /// threads use libgit2, so every in-process test shares one empty folder, set once, before
+    /// any test's first repository (each test makes its Sandbox first).
+    public static let confinedGitConfiguration: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("duetrail-test-home-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try? GitSettings.confineConfiguration(to: dir)
+        return dir
+    }()
 
     public func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
