@@ -128,9 +128,9 @@ public struct InvoiceExport: Sendable {
 
         for r in data {
             let number = cell(r, .number)
-            let nonEmpty = r.fields.filter { !$0.trimmedSpaces.isEmpty }
             // Report exports (QuickBooks) carry group headings, totals and footers.
             if number.isEmpty {
+                let nonEmpty = r.fields.filter { !$0.trimmedSpaces.isEmpty }
                 if let first = nonEmpty.first {
                     let lowered = first.lowercased()
                     if nonEmpty.count == 1 && !lowered.hasPrefix("total") && !Self.isBucketHeading(lowered) {
@@ -186,14 +186,15 @@ public struct InvoiceExport: Sendable {
             let balanceValue = balance ?? totalValue
             let status = cell(r, .status).lowercased()
             var disposition: ImportedInvoice.Disposition = balanceValue > 0 ? .open : .paid
-            if ["void", "voided", "deleted", "cancelled", "canceled", "uncollectible"].contains(status) { disposition = .void }
-            if ["draft", "submitted"].contains(status) { disposition = .draft }
+            if Self.voidStatuses.contains(status) { disposition = .void }
+            if Self.draftStatuses.contains(status) { disposition = .draft }
             if status == "paid" { disposition = .paid }
             let email = cell(r, .email)
             if !email.isEmpty && !EmailAddress.isPlausible(email) { problem(r, .email, "`\(email)` is not an email address"); continue }
+            let contact = cell(r, .contact)
             let invoice = ImportedInvoice(
                 line: r.line, number: number, customerName: customer, email: email.isEmpty ? nil : email,
-                contactName: cell(r, .contact).isEmpty ? nil : cell(r, .contact), issued: issued, due: due,
+                contactName: contact.isEmpty ? nil : contact, issued: issued, due: due,
                 total: Money(totalValue, currency).rounded, totalKnown: total != nil,
                 balance: Money(disposition == .open ? balanceValue : min(balanceValue, 0), currency).rounded,
                 disposition: disposition)
@@ -218,6 +219,9 @@ public struct InvoiceExport: Sendable {
         if !problems.isEmpty { throw DiagnosticList(problems) }
         self.invoices = invoices
     }
+
+    static let voidStatuses: Set<String> = ["void", "voided", "deleted", "cancelled", "canceled", "uncollectible"]
+    static let draftStatuses: Set<String> = ["draft", "submitted"]
 
     static func isBucketHeading(_ text: String) -> Bool {
         text == "current" || text.contains("days past due") || text.contains("over 90") || text.contains("91 or more") || text.contains("and over")

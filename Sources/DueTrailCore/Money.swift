@@ -18,6 +18,8 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     /// Rounded half away from zero to the currency's digits (`100.125 EUR` → `100.13 EUR`),
     /// as the ledger files store it.
     public var rounded: Money {
+        // Already within the currency's digits (nearly always): nothing to round.
+        if amount.exponent >= -currency.minorDigits { return self }
         var input = amount
         var out = Decimal()
         NSDecimalRound(&out, &input, currency.minorDigits, .plain)
