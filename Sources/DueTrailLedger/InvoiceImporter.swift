@@ -18,7 +18,7 @@ extension Ledger {
     ) throws(LedgerError) -> ImportResult {
         Timings.mark("start")
         progress("Reading \(URL(fileURLWithPath: source).lastPathComponent) (\(bytes.count / 1024) KiB)…")
-        preloadSummaries()
+        preloadSnapshot()
         let export: InvoiceExport
         do {
             export = try InvoiceExport(bytes: bytes, path: source, options: options)
@@ -30,7 +30,8 @@ extension Ledger {
         let sourceName = URL(fileURLWithPath: source).lastPathComponent
         var lastPlan: ImportPlan?
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            let snapshot = try snapshot(at: base)
+            let snapshot: LedgerSnapshot
+            if let early = preloadedSnapshot(of: base) { snapshot = early } else { snapshot = try self.snapshot(at: base) }
             if !snapshot.unreadable.isEmpty {
                 throw LedgerError.invalid(DiagnosticList(snapshot.unreadable + [Diagnostic(path: "ledger", message: "fix these committed files before importing (duetrail check)")]))
             }

@@ -84,24 +84,32 @@ public final class Ledger {
     }
 }
 
-/// Holds a summary cache read on a background thread until the snapshot takes it.
+/// Holds a summary cache, or a whole snapshot, read on a background thread until the
+/// foreground takes it.
 final class CacheBox: @unchecked Sendable {
     private let lock = NSLock()
     private let group = DispatchGroup()
     private var value: SummaryCache?
+    private var snapshot: LedgerSnapshot?
 
-    func load(gitDirectory: String) {
+    /// Summarises HEAD on another core through a handle of its own (libgit2 handles are not
+    /// shared between threads), while the caller does other work.
+    func loadSnapshot(gitDirectory: String, config: LedgerConfig, clock: LedgerClock, environment: [String: String]) {
         group.enter()
         DispatchQueue.global().async {
-            let cache = SummaryCache.load(gitDirectory: gitDirectory)
+            var result: LedgerSnapshot?
+            if let repo = try? Repository.open(at: gitDirectory) {
+                let background = Ledger(repository: repo, config: config, clock: clock, environment: environment)
+                result = try? background.snapshot()
+            }
             self.lock.lock()
-            self.value = cache
+            self.snapshot = result
             self.lock.unlock()
             self.group.leave()
         }
     }
 
-    /// Waits for a load in flight, and hands its result over once.
+    /// Waits for a load in flight, and hands over its cache once.
     func take() -> SummaryCache? {
         group.wait()
         lock.lock()
@@ -110,12 +118,26 @@ final class CacheBox: @unchecked Sendable {
         value = nil
         return out
     }
+
+    /// The snapshot read in the background, if it is of `commit`.
+    func takeSnapshot(of commit: ObjectID?) -> LedgerSnapshot? {
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        guard let s = snapshot, s.commit == commit else { return nil }
+        snapshot = nil
+        return s
+    }
 }
 
 extension Ledger {
-    /// Starts reading the summary cache on another core while the caller does other work
-    /// (an import reads its export meanwhile); the next snapshot uses it.
-    public func preloadSummaries() {
-        preloadedCache.load(gitDirectory: repository.gitDirectory)
+    /// Starts summarising HEAD on another core while the caller does other work (an import
+    /// reads its export meanwhile); `preloadedSnapshot(of:)` hands it over.
+    public func preloadSnapshot() {
+        preloadedCache.loadSnapshot(gitDirectory: repository.gitDirectory, config: config, clock: clock, environment: environment)
+    }
+
+    func preloadedSnapshot(of commit: ObjectID?) -> LedgerSnapshot? {
+        preloadedCache.takeSnapshot(of: commit)
     }
 }

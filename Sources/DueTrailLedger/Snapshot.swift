@@ -6,7 +6,7 @@ import GitStore
 /// customer's name. Built from a cache keyed by git object ids, so only folders that changed
 /// since the last run are parsed again (a 100,000-case queue reads no case file when nothing
 /// changed).
-public struct LedgerSnapshot {
+public struct LedgerSnapshot: Sendable {
     public let commit: ObjectID?
     public let tree: ObjectID?
     public let cases: [CaseSummary]
