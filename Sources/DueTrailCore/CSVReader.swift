@@ -4,9 +4,47 @@
 /// name it. Hand-written because import needs line numbers and speed (100,000 rows in a blink)
 /// that the listed CSV packages do not give together.
 public struct CSVTable: Sendable {
+    /// One record: its first line and its fields, decoded to text only when asked for (an
+    /// import reads a few columns of 100,000 rows; making every field a String was most of
+    /// the cost).
     public struct Record: Sendable {
         public let line: Int
-        public let fields: [String]
+        let storage: Storage
+        let first: Int
+        public let count: Int
+
+        public var fields: [String] { (0..<count).map(field) }
+
+        /// Field `i` as text ("" past the end).
+        public func field(_ i: Int) -> String {
+            guard i >= 0 && i < count else { return "" }
+            return storage.text(first + i)
+        }
+    }
+
+    /// The bytes of the file and where each field lies in them (or, for a quoted field with
+    /// its quotes undone, in `extra`).
+    final class Storage: Sendable {
+        let bytes: [UInt8]
+        let extra: [UInt8]
+        let starts: [Int]
+        let ends: [Int]
+        let inExtra: [Bool]
+        let utf8: Bool
+
+        init(bytes: [UInt8], extra: [UInt8], starts: [Int], ends: [Int], inExtra: [Bool], utf8: Bool) {
+            self.bytes = bytes
+            self.extra = extra
+            self.starts = starts
+            self.ends = ends
+            self.inExtra = inExtra
+            self.utf8 = utf8
+        }
+
+        func text(_ k: Int) -> String {
+            let slice = inExtra[k] ? extra[starts[k]..<ends[k]] : bytes[starts[k]..<ends[k]]
+            return utf8 ? String(decoding: slice, as: UTF8.self) : Windows1252.decode(Array(slice))
+        }
     }
 
     public let delimiter: UInt8
@@ -30,66 +68,88 @@ public struct CSVTable: Sendable {
         let utf8 = Self.isValidUTF8(bytes)
         let delimiter = forced ?? Self.detectDelimiter(bytes)
         self.delimiter = delimiter
-        var records: [Record] = []
-        records.reserveCapacity(bytes.count / 64)
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var i = 0
-        let n = bytes.count
+        var starts: [Int] = [], ends: [Int] = [], inExtra: [Bool] = []
+        var extra: [UInt8] = []
+        let estimate = bytes.count / 8
+        starts.reserveCapacity(estimate)
+        ends.reserveCapacity(estimate)
+        inExtra.reserveCapacity(estimate)
+        var spans: [(line: Int, first: Int, count: Int)] = []
+        spans.reserveCapacity(bytes.count / 64)
+        var line = 1, recordLine = 1, recordFirst = 0
+        var fieldStart = 0
+        var quotedField = false  // the current field is being built in `extra`
+        var extraStart = 0
         var inQuotes = false
         var quoteOpenedAt = 0
-        func text(_ f: [UInt8]) -> String {
-            utf8 ? String(decoding: f, as: UTF8.self) : Windows1252.decode(f)
+        let n = bytes.count
+        func endField(at end: Int) {
+            if quotedField {
+                starts.append(extraStart)
+                ends.append(extra.count)
+                inExtra.append(true)
+            } else {
+                starts.append(fieldStart)
+                ends.append(end)
+                inExtra.append(false)
+            }
+            quotedField = false
         }
+        func endRecord() {
+            let count = starts.count - recordFirst
+            // A blank line carries nothing.
+            let blank = count == 1 && ends[recordFirst] == starts[recordFirst]
+            if !blank { spans.append((recordLine, recordFirst, count)) }
+            recordFirst = starts.count
+        }
+        var i = 0
         while i < n {
             let c = bytes[i]
             if inQuotes {
                 if c == 0x22 {
                     if i + 1 < n && bytes[i + 1] == 0x22 {
-                        field.append(0x22)
+                        extra.append(0x22)
                         i += 2
                         continue
                     }
                     inQuotes = false
                 } else {
                     if c == 0x0A { line += 1 }
-                    field.append(c)
+                    extra.append(c)
                 }
                 i += 1
                 continue
             }
             switch c {
-            case 0x22 where field.allSatisfy({ $0 == 0x20 }):
-                field.removeAll(keepingCapacity: true)
+            case 0x22 where !quotedField && bytes[fieldStart..<i].allSatisfy({ $0 == 0x20 }):
+                quotedField = true
+                extraStart = extra.count
                 inQuotes = true
                 quoteOpenedAt = line
             case delimiter:
-                fields.append(text(field))
-                field.removeAll(keepingCapacity: true)
+                endField(at: i)
+                fieldStart = i + 1
             case 0x0D, 0x0A:
+                endField(at: i)
                 if c == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A { i += 1 }
-                fields.append(text(field))
-                field.removeAll(keepingCapacity: true)
-                records.append(Record(line: recordLine, fields: fields))
-                fields.removeAll(keepingCapacity: true)
+                endRecord()
                 line += 1
                 recordLine = line
+                fieldStart = i + 1
             default:
-                field.append(c)
+                if quotedField { extra.append(c) }  // text after a closing quote
             }
             i += 1
         }
         if inQuotes {
             throw Diagnostic(path: "", line: quoteOpenedAt, message: "a quoted field opened on this line is never closed")
         }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(text(field))
-            records.append(Record(line: recordLine, fields: fields))
+        if fieldStart < n || quotedField || starts.count > recordFirst {
+            endField(at: n)
+            endRecord()
         }
-        // Blank lines carry nothing.
-        self.records = records.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) }
+        let storage = Storage(bytes: bytes, extra: extra, starts: starts, ends: ends, inExtra: inExtra, utf8: utf8)
+        records = spans.map { Record(line: $0.line, storage: storage, first: $0.first, count: $0.count) }
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

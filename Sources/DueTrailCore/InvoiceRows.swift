@@ -70,8 +70,7 @@ public struct InvoiceExport: Sendable {
         for (field, column) in map.columns { columnOf[field.ordinal] = column }
         func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String {
             let i = columnOf[f.ordinal]
-            guard i >= 0, i < r.fields.count else { return "" }
-            return r.fields[i].trimmedSpaces
+            return r.field(i).trimmedSpaces
         }
         func columnName(_ f: InvoiceField) -> String {
             guard let i = map.columns[f], i < map.headers.count else { return f.rawValue }
@@ -144,8 +143,8 @@ public struct InvoiceExport: Sendable {
                 problem(r, .number, "the invoice number is empty")
                 continue
             }
-            if let t = map.columns[.type], t < r.fields.count {
-                let type = r.fields[t].lowercased()
+            if let t = map.columns[.type], t < r.count {
+                let type = r.field(t).lowercased()
                 // Credit notes, payments and bills are not invoices to chase.
                 if !type.isEmpty && !type.contains("invoice") && !type.contains("accrec") { continue }
             }
