@@ -57,7 +57,7 @@ struct DemoCommand: ParsableCommand {
             if let cadence = try? String(contentsOfFile: example + "/cadence.yaml", encoding: .utf8) { extra["cadence.yaml"] = cadence }
             step(1, "init: a new ledger for \(config.company) in \(target)")
             _ = try Ledger.initialize(at: target, bare: false, config: config, extraFiles: extra, environment: environment)
-            fm.createFile(atPath: target + "/.git/" + Self.marker, contents: Data("made by duetrail demo; `demo --force` may replace this folder\n".utf8))
+            _ = fm.createFile(atPath: target + "/.git/" + Self.marker, contents: Data("made by duetrail demo; `demo --force` may replace this folder\n".utf8))
 
             // 2. Import the accounting export.
             let ledger = try Ledger.open(at: target, today: CalendarDate(iso: Self.demoDate), environment: environment)

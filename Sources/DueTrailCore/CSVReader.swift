@@ -15,6 +15,12 @@ public struct CSVTable: Sendable {
 
         public var fields: [String] { (0..<count).map(field) }
 
+        /// True when field `i` is absent, empty or only spaces, decided without making text.
+        public func isBlank(_ i: Int) -> Bool {
+            guard i >= 0 && i < count else { return true }
+            return storage.isBlank(first + i)
+        }
+
         /// Field `i` as text ("" past the end).
         public func field(_ i: Int) -> String {
             guard i >= 0 && i < count else { return "" }
@@ -39,6 +45,12 @@ public struct CSVTable: Sendable {
             self.ends = ends
             self.inExtra = inExtra
             self.utf8 = utf8
+        }
+
+        func isBlank(_ k: Int) -> Bool {
+            let source = inExtra[k] ? extra : bytes
+            for i in starts[k]..<ends[k] where source[i] != 0x20 && source[i] != 0x09 { return false }
+            return true
         }
 
         func text(_ k: Int) -> String {

@@ -68,14 +68,7 @@ public struct InvoiceExport: Sendable {
         // Column of each field (-1: absent), looked up once instead of per cell.
         var columnOf = [Int](repeating: -1, count: InvoiceField.allCases.count)
         for (field, column) in map.columns { columnOf[field.ordinal] = column }
-        func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String {
-            let i = columnOf[f.ordinal]
-            return r.field(i).trimmedSpaces
-        }
-        func columnName(_ f: InvoiceField) -> String {
-            guard let i = map.columns[f], i < map.headers.count else { return f.rawValue }
-            return map.headers[i]
-        }
+        func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { r.field(columnOf[f.ordinal]).trimmedSpaces }
 
         // Decide date order and decimal mark once for the whole file.
         var dateValues: [String] = []
@@ -103,117 +96,68 @@ public struct InvoiceExport: Sendable {
                 message: "amounts use both `,` and `.` as the decimal mark; save the sheet with one number format")])
         }
         decimalComma = mark.comma
-        let dates = DateReader(slashOrder: order)
-        // `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
-        let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"]
-        func fromSymbol(_ code: String) -> Currency? {
-            if code == "USD", dollars.contains(options.defaultCurrency.code) { return options.defaultCurrency }
-            return Currency(code: code)
+        let reader = RowReader(
+            map: map, columnOf: columnOf, dates: DateReader(slashOrder: order), amounts: AmountReader(decimalComma: mark.comma),
+            defaultCurrency: options.defaultCurrency, path: path, delimiter: table.delimiter)
+
+        // Report exports (QuickBooks) carry group headings, totals and footers: one pass in
+        // order settles which rows are invoices and the group each belongs to…
+        var outcomes: [RowReader.Outcome] = []
+        outcomes.reserveCapacity(data.count)
+        var invoiceRows: [(row: Int, group: String?)] = []
+        invoiceRows.reserveCapacity(data.count)
+        var groupCustomer: String?
+        for (row, r) in data.enumerated() {
+            if !r.isBlank(columnOf[InvoiceField.number.ordinal]) {
+                invoiceRows.append((row, groupCustomer))
+                outcomes.append(.skip)
+                continue
+            }
+            let nonEmpty = r.fields.filter { !$0.trimmedSpaces.isEmpty }
+            guard let first = nonEmpty.first else { outcomes.append(.skip); continue }
+            let lowered = first.lowercased()
+            if nonEmpty.count == 1 && !lowered.hasPrefix("total") && !Self.isBucketHeading(lowered) {
+                groupCustomer = first.trimmedSpaces
+            }
+            if lowered.hasPrefix("total") || lowered.hasPrefix("grand total") || nonEmpty.count == 1 || map.format == .quickbooks {
+                outcomes.append(.skip)
+            } else {
+                outcomes.append(.problem(reader.problem(r, .number, "the invoice number is empty")))
+            }
         }
-        let amounts = AmountReader(decimalComma: mark.comma)
+        // …then the rows, independent of each other, are read on every core.
+        let rows = invoiceRows
+        let read = Parallel.map(count: rows.count, minimum: 4000) { reader.read(data[rows[$0].row], group: rows[$0].group) }
+        for (k, item) in rows.enumerated() { outcomes[item.row] = read[k] }
 
         var problems: [Diagnostic] = []
         var invoices: [ImportedInvoice] = []
+        invoices.reserveCapacity(rows.count)
         var byNumber: [String: Int] = [:]
-        var groupCustomer: String?
-        func problem(_ r: CSVTable.Record, _ f: InvoiceField, _ message: String) {
-            var column: Int?
-            if let i = map.columns[f] { column = i + 1 }
-            problems.append(Diagnostic(
-                path: path, line: r.line,
-                message: "column \(column.map(String.init) ?? "?") (\(columnName(f))): \(message)",
-                excerpt: r.fields.joined(separator: table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter)))))
-        }
-
-        for r in data {
-            let number = cell(r, .number)
-            // Report exports (QuickBooks) carry group headings, totals and footers.
-            if number.isEmpty {
-                let nonEmpty = r.fields.filter { !$0.trimmedSpaces.isEmpty }
-                if let first = nonEmpty.first {
-                    let lowered = first.lowercased()
-                    if nonEmpty.count == 1 && !lowered.hasPrefix("total") && !Self.isBucketHeading(lowered) {
-                        groupCustomer = first.trimmedSpaces
-                    }
-                    if lowered.hasPrefix("total") || lowered.hasPrefix("grand total") || nonEmpty.count == 1 || map.format == .quickbooks {
+        byNumber.reserveCapacity(rows.count)
+        for (row, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .skip: continue
+            case .problem(let problem): problems.append(problem)
+            case .invoice(let invoice):
+                if let earlier = byNumber[invoice.number] {
+                    let first = invoices[earlier]
+                    // Xero writes one row per line item: the invoice facts repeat on every row.
+                    if first.customerName == invoice.customerName && first.due == invoice.due && first.balance == invoice.balance
+                        && first.total == invoice.total && first.issued == invoice.issued
+                    {
                         continue
                     }
-                }
-                if nonEmpty.isEmpty { continue }
-                problem(r, .number, "the invoice number is empty")
-                continue
-            }
-            if let t = map.columns[.type], t < r.count {
-                let type = r.field(t).lowercased()
-                // Credit notes, payments and bills are not invoices to chase.
-                if !type.isEmpty && !type.contains("invoice") && !type.contains("accrec") { continue }
-            }
-            var customer = cell(r, .customer)
-            if customer.isEmpty { customer = groupCustomer ?? "" }
-            if customer.isEmpty { problem(r, .customer, "the customer is empty"); continue }
-
-            let dueText = cell(r, .due)
-            guard let due = dates.parse(dueText) else {
-                problem(r, .due, dueText.isEmpty ? "the due date is empty" : "`\(dueText)` is not a date")
-                continue
-            }
-            var issued: CalendarDate?
-            let issuedText = cell(r, .issued)
-            if !issuedText.isEmpty {
-                guard let d = dates.parse(issuedText) else { problem(r, .issued, "`\(issuedText)` is not a date"); continue }
-                issued = d
-            }
-            let currencyText = cell(r, .currency)
-            var currency = options.defaultCurrency
-            if !currencyText.isEmpty {
-                guard let c = Currency(code: currencyText) else { problem(r, .currency, "`\(currencyText)` is not a currency code"); continue }
-                currency = c
-            }
-            let totalText = cell(r, .total), balanceText = cell(r, .balance)
-            var total: Decimal?, balance: Decimal?
-            if map.columns[.total] != nil {
-                guard let (v, symbol) = amounts.parse(totalText) else { problem(r, .total, "`\(totalText)` is not an amount"); continue }
-                total = v
-                if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
-            }
-            if map.columns[.balance] != nil {
-                guard let (v, symbol) = amounts.parse(balanceText) else { problem(r, .balance, "`\(balanceText)` is not an amount"); continue }
-                balance = v
-                if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
-            }
-            let totalValue = total ?? balance ?? 0
-            let balanceValue = balance ?? totalValue
-            let status = cell(r, .status).lowercased()
-            var disposition: ImportedInvoice.Disposition = balanceValue > 0 ? .open : .paid
-            if Self.voidStatuses.contains(status) { disposition = .void }
-            if Self.draftStatuses.contains(status) { disposition = .draft }
-            if status == "paid" { disposition = .paid }
-            let email = cell(r, .email)
-            if !email.isEmpty && !EmailAddress.isPlausible(email) { problem(r, .email, "`\(email)` is not an email address"); continue }
-            let contact = cell(r, .contact)
-            let invoice = ImportedInvoice(
-                line: r.line, number: number, customerName: customer, email: email.isEmpty ? nil : email,
-                contactName: contact.isEmpty ? nil : contact, issued: issued, due: due,
-                total: Money(totalValue, currency).rounded, totalKnown: total != nil,
-                balance: Money(disposition == .open ? balanceValue : min(balanceValue, 0), currency).rounded,
-                disposition: disposition)
-            if let earlier = byNumber[number] {
-                let first = invoices[earlier]
-                // Xero writes one row per line item: the invoice facts repeat on every row.
-                if first.customerName == invoice.customerName && first.due == invoice.due && first.balance == invoice.balance
-                    && first.total == invoice.total && first.issued == invoice.issued
-                {
+                    problems.append(Diagnostic(
+                        path: path, line: invoice.line,
+                        message: "invoice \(invoice.number) appears again with different facts (first on line \(first.line))",
+                        excerpt: data[row].fields.joined(separator: ","),
+                        hint: "an export lists each invoice once (or repeats the same facts on each line item)"))
                     continue
                 }
-                problems.append(Diagnostic(
-                    path: path, line: r.line,
-                    message: "invoice \(number) appears again with different facts (first on line \(first.line))",
-                    excerpt: r.fields.joined(separator: ","),
-                    hint: "an export lists each invoice once (or repeats the same facts on each line item)"))
-                continue
+                byNumber[invoice.number] = invoices.count
+                invoices.append(invoice)
             }
-            byNumber[number] = invoices.count
-            invoices.append(invoice)
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
         self.invoices = invoices
@@ -224,5 +168,107 @@ public struct InvoiceExport: Sendable {
 
     static func isBucketHeading(_ text: String) -> Bool {
         text == "current" || text.contains("days past due") || text.contains("over 90") || text.contains("91 or more") || text.contains("and over")
+    }
+}
+
+/// Reads one invoice row of an export whose layout, date order and decimal mark are known.
+/// Rows are independent of each other, so a large export is read on every core.
+struct RowReader: Sendable {
+    enum Outcome: Sendable {
+        case invoice(ImportedInvoice)
+        case problem(Diagnostic)
+        /// Not an invoice to chase (a credit note, a heading, a total).
+        case skip
+    }
+
+    let map: ColumnMap
+    /// The column of each field by `InvoiceField.ordinal` (-1: absent).
+    let columnOf: [Int]
+    let dates: DateReader
+    let amounts: AmountReader
+    let defaultCurrency: Currency
+    let path: String
+    let delimiter: UInt8
+
+    /// `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
+    static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"]
+
+    func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { r.field(columnOf[f.ordinal]).trimmedSpaces }
+    func has(_ f: InvoiceField) -> Bool { columnOf[f.ordinal] >= 0 }
+
+    func fromSymbol(_ code: String) -> Currency? {
+        if code == "USD", Self.dollars.contains(defaultCurrency.code) { return defaultCurrency }
+        return Currency(code: code)
+    }
+
+    func problem(_ r: CSVTable.Record, _ f: InvoiceField, _ message: String) -> Diagnostic {
+        let i = columnOf[f.ordinal]
+        let name = i >= 0 && i < map.headers.count ? map.headers[i] : f.rawValue
+        return Diagnostic(
+            path: path, line: r.line,
+            message: "column \(i >= 0 ? String(i + 1) : "?") (\(name)): \(message)",
+            excerpt: r.fields.joined(separator: delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter))))
+    }
+
+    /// The invoice on row `r`; `group` is the customer heading above it in a report export.
+    func read(_ r: CSVTable.Record, group: String?) -> Outcome {
+        let number = cell(r, .number)
+        if number.isEmpty { return .problem(problem(r, .number, "the invoice number is empty")) }  // only odd spaces
+        if has(.type) {
+            let type = cell(r, .type).lowercased()
+            // Credit notes, payments and bills are not invoices to chase.
+            if !type.isEmpty && !type.contains("invoice") && !type.contains("accrec") { return .skip }
+        }
+        var customer = cell(r, .customer)
+        if customer.isEmpty { customer = group ?? "" }
+        if customer.isEmpty { return .problem(problem(r, .customer, "the customer is empty")) }
+
+        let dueText = cell(r, .due)
+        guard let due = dates.parse(dueText) else {
+            return .problem(problem(r, .due, dueText.isEmpty ? "the due date is empty" : "`\(dueText)` is not a date"))
+        }
+        var issued: CalendarDate?
+        let issuedText = cell(r, .issued)
+        if !issuedText.isEmpty {
+            guard let d = dates.parse(issuedText) else { return .problem(problem(r, .issued, "`\(issuedText)` is not a date")) }
+            issued = d
+        }
+        let currencyText = cell(r, .currency)
+        var currency = defaultCurrency
+        if !currencyText.isEmpty {
+            guard let c = Currency(code: currencyText) else { return .problem(problem(r, .currency, "`\(currencyText)` is not a currency code")) }
+            currency = c
+        }
+        var total: Decimal?, balance: Decimal?
+        if has(.total) {
+            let text = cell(r, .total)
+            guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, .total, "`\(text)` is not an amount")) }
+            total = v
+            if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
+        }
+        if has(.balance) {
+            let text = cell(r, .balance)
+            guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, .balance, "`\(text)` is not an amount")) }
+            balance = v
+            if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
+        }
+        let totalValue = total ?? balance ?? 0
+        let balanceValue = balance ?? totalValue
+        var disposition: ImportedInvoice.Disposition = balanceValue > 0 ? .open : .paid
+        if has(.status) {
+            let status = cell(r, .status).lowercased()
+            if InvoiceExport.voidStatuses.contains(status) { disposition = .void }
+            if InvoiceExport.draftStatuses.contains(status) { disposition = .draft }
+            if status == "paid" { disposition = .paid }
+        }
+        let email = cell(r, .email)
+        if !email.isEmpty && !EmailAddress.isPlausible(email) { return .problem(problem(r, .email, "`\(email)` is not an email address")) }
+        let contact = cell(r, .contact)
+        return .invoice(ImportedInvoice(
+            line: r.line, number: number, customerName: customer, email: email.isEmpty ? nil : email,
+            contactName: contact.isEmpty ? nil : contact, issued: issued, due: due,
+            total: Money(totalValue, currency).rounded, totalKnown: total != nil,
+            balance: Money(disposition == .open ? balanceValue : min(balanceValue, 0), currency).rounded,
+            disposition: disposition))
     }
 }

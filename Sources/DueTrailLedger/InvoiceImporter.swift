@@ -85,14 +85,8 @@ extension Ledger {
     }
 
     static func renderAll(_ cases: [(path: String, file: CaseFile)]) -> [(String, String)] {
-        guard cases.count > 1000 else { return cases.map { ($0.path, $0.file.render()) } }
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = (cases.count + workers - 1) / workers
-        let out = RenderSlots(count: cases.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for i in min(w * chunk, cases.count)..<min((w + 1) * chunk, cases.count) { out.values[i] = cases[i].file.render() }
-        }
-        return cases.indices.map { (cases[$0].path, out.values[$0] ?? cases[$0].file.render()) }
+        let texts = Parallel.map(count: cases.count) { cases[$0].file.render() }
+        return cases.indices.map { (cases[$0].path, texts[$0]) }
     }
 
     static func importBody(_ plan: ImportPlan) -> String {
@@ -102,18 +96,5 @@ extension Ledger {
         if balance > 0 { lines.append("Balances changed: \(balance)") }
         if !plan.missing.isEmpty { lines.append("Not in this export (paid?): \(plan.missing.count)") }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// One slot per case; each worker of a `concurrentPerform` writes only its own range.
-private final class RenderSlots: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<String?>
-    init(count: Int) {
-        values = .allocate(capacity: count)
-        values.initialize(repeating: nil)
-    }
-    deinit {
-        _ = values.deinitialize()
-        values.deallocate()
     }
 }

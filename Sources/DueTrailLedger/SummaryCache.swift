@@ -111,12 +111,10 @@ struct SummaryCache {
         }
         let lineRanges = lines
         let folderSpans = spans
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let chunk = (spans.count + workers - 1) / max(workers, 1)
-        let results = Slots<[ObjectID: [Item]]>(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let chunks = Parallel.chunks(count: folderSpans.count, minimum: 50)
+        let parts = Parallel.map(count: chunks.count, minimum: 1) { w -> [ObjectID: [Item]]? in
             var out: [ObjectID: [Item]] = [:]
-            let mine = folderSpans[min(w * chunk, folderSpans.count)..<min((w + 1) * chunk, folderSpans.count)]
+            let mine = folderSpans[chunks[w]]
             out.reserveCapacity(mine.count)
             // One field buffer per worker; the customer slug, the same on most lines of a
             // folder, is made into a String once per folder instead of once per case.
@@ -154,15 +152,15 @@ struct SummaryCache {
                     }
                     take(fieldStart..<l.upperBound)
                     guard fields.count == 13, let blob, let summary = CaseSummary(cacheFields: fields[...])
-                    else { return }  // leaves this worker's result nil: the whole cache is discarded
+                    else { return nil }  // a bad line discards the whole cache
                     items.append(Item(blob: blob, summary: summary))
                 }
                 out[span.id] = items
             }
-            results.values[w] = out
+            return out
         }
-        for w in 0..<workers {
-            guard let part = results.values[w] else { return nil }
+        for part in parts {
+            guard let part else { return nil }
             cache.folders.merge(part) { a, _ in a }
         }
         return cache
@@ -182,18 +180,5 @@ struct SummaryCache {
         } catch {
             try? FileManager.default.removeItem(at: temp)  // a cache that cannot be written only costs time
         }
-    }
-}
-
-/// One result slot per worker of a `concurrentPerform`; each worker writes only its own slot.
-private final class Slots<T>: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<T?>
-    init(count: Int) {
-        values = .allocate(capacity: count)
-        values.initialize(repeating: nil)
-    }
-    deinit {
-        _ = values.deinitialize()
-        values.deallocate()
     }
 }

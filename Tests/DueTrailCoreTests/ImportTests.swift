@@ -146,6 +146,31 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
         }
     }
 
+    @Test func aLargeExportIsReadOnEveryCoreButReportedInFileOrder() throws {
+        // 12,000 rows: enough to be split across workers; problems near both ends.
+        var lines = ["Invoice,Customer,Due,Balance"]
+        for i in 0..<12_000 { lines.append("N-\(i),Customer \(i % 50),2026-10-\(String(format: "%02d", i % 28 + 1)),\(i).50") }
+        lines[11_500] = "N-11499,Customer 1,2026-02-30,1.00"
+        lines[3] = "N-2,,2026-10-01,1.00"
+        lines.append("N-7,Customer 7,2026-10-08,999.00")
+        #expect {
+            try read(lines.joined(separator: "\n"))
+        } throws: { error in
+            (error as? DiagnosticList)?.items.map(\.headline) == [
+                "export.csv:4: column 2 (Customer): the customer is empty",
+                "export.csv:11501: column 3 (Due): `2026-02-30` is not a date",
+                "export.csv:12002: invoice N-7 appears again with different facts (first on line 9)",
+            ]
+        }
+        lines.removeLast()
+        lines[11_500] = "N-11499,Customer 1,2026-02-28,1.00"
+        lines[3] = "N-2,Customer 2,2026-10-03,2.50"
+        let export = try read(lines.joined(separator: "\n"))
+        #expect(export.invoices.count == 12_000)
+        #expect(export.invoices.map(\.number) == (0..<12_000).map { "N-\($0)" })
+        #expect(export.invoices[11_499].line == 11_501 && export.invoices[11_499].balance.description == "1.00 EUR")
+    }
+
     @Test func aFileWithoutTheNeededColumnsSaysHowToMapThem() {
         #expect {
             try read("Foo,Bar\n1,2\n")

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Pure work spread over every core, results in input order. Large ledgers (100,000 cases)
+/// are read, parsed and rendered with this; small ones stay on the calling thread.
+public enum Parallel {
+    /// `[transform(0), …, transform(count - 1)]`, computed in contiguous chunks, one per core,
+    /// when there are at least `minimum` items per chunk.
+    public static func map<T: Sendable>(count: Int, minimum: Int = 1000, _ transform: @Sendable (Int) -> T) -> [T] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
+        guard workers > 1 else { return (0..<count).map(transform) }
+        let chunk = (count + workers - 1) / workers
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let slots = Slots(base)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in min(w * chunk, count)..<min((w + 1) * chunk, count) {
+                    (slots.base + i).initialize(to: transform(i))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// The chunks `0..<count` is cut into, one per core (one chunk when it is small).
+    public static func chunks(count: Int, minimum: Int = 1000) -> [Range<Int>] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
+        let chunk = (count + workers - 1) / max(workers, 1)
+        return (0..<workers).map { min($0 * chunk, count)..<min(($0 + 1) * chunk, count) }
+    }
+
+    /// Each worker writes only its own indices of the buffer.
+    private final class Slots<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T>
+        init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    }
+}
