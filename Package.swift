@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev). Only GitStore imports it.
@@ -21,8 +22,9 @@ let package = Package(
         ),
         // Thin, typed Swift wrapper over libgit2. Knows nothing of invoices.
         .target(name: "GitStore", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
-        // The domain: money, dates, case files, import planning, queue. No git, no network.
-        .target(name: "DueTrailCore", dependencies: ["Yams"]),
+        // The domain: money, dates, case files, import planning, queue, cadence, reminder
+        // messages. No git, no network.
+        .target(name: "DueTrailCore", dependencies: ["Yams", .product(name: "Mustache", package: "swift-mustache")]),
         // The ledger: the domain stored in a git repository through GitStore.
         .target(
             name: "DueTrailLedger",

@@ -46,21 +46,18 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: some StringProtocol) {
-        var parts = [0, 0, 0]
-        var count = 0
+        guard text.utf8.count == 10 else { return nil }
+        var year = 0, month = 0, day = 0
         for (i, c) in text.utf8.enumerated() {
-            count += 1
             switch i {
             case 4, 7: if c != 45 { return nil }
-            case 0..<4, 5..<7, 8..<10:
+            default:
                 guard c >= 48 && c <= 57 else { return nil }
-                let k = i < 4 ? 0 : i < 7 ? 1 : 2
-                parts[k] = parts[k] * 10 + Int(c - 48)
-            default: return nil
+                let v = Int(c - 48)
+                if i < 4 { year = year * 10 + v } else if i < 7 { month = month * 10 + v } else { day = day * 10 + v }
             }
         }
-        guard count == 10 else { return nil }
-        self.init(year: parts[0], month: parts[1], day: parts[2])
+        self.init(year: year, month: month, day: day)
     }
 
     /// `YYYY-MM-DD`.

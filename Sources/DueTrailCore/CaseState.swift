@@ -1,8 +1,9 @@
-/// What a case's events add up to: its balance and status. Derived, never stored, so the
-/// timeline is the single source of truth and a merge of two timelines recomputes it.
+/// What a case's events add up to: its balance, status, where it stands in its cadence and
+/// what pauses it. Derived, never stored, so the timeline is the single source of truth and
+/// a merge of two timelines recomputes it.
 public struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    public static let derivation = 1
+    public static let derivation = 2
 
     public enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
@@ -16,6 +17,15 @@ public struct CaseState: Sendable, Equatable {
     public var status: Status
     public var closedReason: String?
     public var lastEvent: CalendarDate?
+    /// The cadence step last sent or rejected (without a snooze), and when.
+    public var lastStep: String?
+    public var lastStepDate: CalendarDate?
+    /// The day the last reminder went out.
+    public var lastReminder: CalendarDate?
+    /// What pauses the cadence, if anything.
+    public var holds = CaseHolds()
+    /// Message-IDs of the reminders sent for this case, oldest first (for threading).
+    public var messageIDs: [String] = []
 
     public init(facts: InvoiceFacts, events: [TimelineEvent]) {
         var balance = facts.amount
@@ -33,9 +43,35 @@ public struct CaseState: Sendable, Equatable {
             case "reopened":
                 closed = false
                 reason = nil
+            case "sent":
+                if let step = event.attribute("step") {
+                    lastStep = step
+                    lastStepDate = event.date
+                }
+                lastReminder = max(lastReminder ?? event.date, event.date)
+                if let id = event.attribute("message-id"), !messageIDs.contains(id) { messageIDs.append(id) }
+            case "rejected":
+                if let until = event.attribute("until").flatMap(CalendarDate.init(iso:)) {
+                    holds.snoozedUntil = max(holds.snoozedUntil ?? until, until)
+                } else if let step = event.attribute("step") {
+                    lastStep = step
+                    lastStepDate = event.date
+                }
+            case "snoozed":
+                if let until = event.attribute("until").flatMap(CalendarDate.init(iso:)) { holds.snoozedUntil = until }
+            case "disputed": holds.disputedSince = event.date
+            case "resolved": holds.disputedSince = nil
+            case "escalated": holds.escalatedSince = event.date
+            case "deescalated": holds.escalatedSince = nil
+            case "promised":
+                if let date = event.attribute("date").flatMap(CalendarDate.init(iso:)) { holds.promisedUntil = date }
+            case "reply":
+                holds.replySince = event.date
             default:
                 break
             }
+            // A person looking at the case answers a waiting reply.
+            if holds.replySince != nil, Self.acknowledgingKinds.contains(event.kind) { holds.replySince = nil }
         }
         self.balance = balance
         self.balanceMinor = balance.minorUnits
@@ -48,5 +84,34 @@ public struct CaseState: Sendable, Equatable {
         } else {
             status = .open
         }
+    }
+
+    /// Events by which a person has dealt with a customer's reply.
+    static let acknowledgingKinds: Set<String> = [
+        "ack", "note", "contact", "promised", "disputed", "resolved", "escalated", "deescalated", "snoozed", "payment", "rejected",
+    ]
+}
+
+/// What pauses a case's cadence: a dispute, an escalation, a snooze, a promise to pay, or a
+/// customer's reply nobody has looked at yet. Each is recorded as an event by a person (or the
+/// customer through the portal), never inferred.
+public struct CaseHolds: Sendable, Equatable {
+    public var disputedSince: CalendarDate?
+    public var escalatedSince: CalendarDate?
+    public var snoozedUntil: CalendarDate?
+    public var promisedUntil: CalendarDate?
+    public var replySince: CalendarDate?
+
+    public init() {}
+
+    /// Why the cadence does not draft for this case on `today`, in a few words, or nil.
+    /// `promiseGrace` is how long after the promised date the cadence still waits.
+    public func reason(today: CalendarDate, promiseGrace: (CalendarDate) -> CalendarDate = { $0 }) -> String? {
+        if let d = escalatedSince { return "escalated \(d.iso)" }
+        if let d = disputedSince { return "disputed \(d.iso)" }
+        if let d = replySince { return "reply waiting since \(d.iso)" }
+        if let d = promisedUntil, today <= promiseGrace(d) { return "promised for \(d.iso)" }
+        if let d = snoozedUntil, today < d { return "snoozed until \(d.iso)" }
+        return nil
     }
 }

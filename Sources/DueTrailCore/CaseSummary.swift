@@ -24,7 +24,9 @@ public struct CaseSummary: Sendable, Equatable {
         let fields: [String] = [
             path, facts.number, facts.customer, facts.issued?.iso ?? "", facts.due.iso, facts.amount.plain, facts.amount.currency.code,
             facts.source ?? "", facts.reference ?? "", state.balance.plain, state.status.rawValue, state.closedReason ?? "",
-            state.lastEvent?.iso ?? "",
+            state.lastEvent?.iso ?? "", state.lastStep ?? "", state.lastStepDate?.iso ?? "", state.lastReminder?.iso ?? "",
+            state.holds.disputedSince?.iso ?? "", state.holds.escalatedSince?.iso ?? "", state.holds.snoozedUntil?.iso ?? "",
+            state.holds.promisedUntil?.iso ?? "", state.holds.replySince?.iso ?? "", state.messageIDs.joined(separator: " "),
         ]
         return fields.map(Self.escape).joined(separator: "\t")
     }
@@ -38,10 +40,13 @@ public struct CaseSummary: Sendable, Equatable {
         self.init(cacheFields: f[...])
     }
 
-    /// Decodes the 13 fields of a cache line (a slice, so the caller can reuse one buffer).
+    /// How many tab-separated fields a cache line has.
+    public static let cacheFieldCount = 22
+
+    /// Decodes the fields of a cache line (a slice, so the caller can reuse one buffer).
     public init?(cacheFields all: ArraySlice<String>) {
         let f = all.startIndex == 0 ? all : ArraySlice(all)  // index from 0 below
-        guard f.count == 13, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
+        guard f.count == Self.cacheFieldCount, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
             let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10])
         else { return nil }
         path = f[0]
@@ -49,6 +54,15 @@ public struct CaseSummary: Sendable, Equatable {
             number: f[1], customer: f[2], issued: CalendarDate(iso: f[3]), due: due, amount: Money(amount, currency),
             source: f[7].isEmpty ? nil : f[7], reference: f[8].isEmpty ? nil : f[8])
         state = CaseState(balance: Money(balance, currency), balanceText: f[9], status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
+        state.lastStep = f[13].isEmpty ? nil : f[13]
+        state.lastStepDate = CalendarDate(iso: f[14])
+        state.lastReminder = CalendarDate(iso: f[15])
+        state.holds.disputedSince = CalendarDate(iso: f[16])
+        state.holds.escalatedSince = CalendarDate(iso: f[17])
+        state.holds.snoozedUntil = CalendarDate(iso: f[18])
+        state.holds.promisedUntil = CalendarDate(iso: f[19])
+        state.holds.replySince = CalendarDate(iso: f[20])
+        state.messageIDs = f[21].isEmpty ? [] : f[21].split(separator: " ").map(String.init)
     }
 
     public static func escape(_ s: String) -> String {

@@ -16,13 +16,17 @@ public struct CustomerFile: Sendable, Equatable {
         case review, auto, manual
     }
 
-    public static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive"]
+    public static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive", "cadence"]
 
     public var slug: String
     public var name: String
     public var contacts: [Contact]
     public var policy: Policy
     public var sensitive: Bool
+    /// Which cadence of `cadence.yaml` this customer follows; nil: `default`.
+    public var cadence: String?
+    /// Line of the `cadence:` key, for pointing at an unknown name.
+    public var cadenceLine: Int?
     /// Keys a person added (notes, cadence, …), verbatim.
     public var extra: String
 
@@ -51,6 +55,7 @@ public struct CustomerFile: Sendable, Equatable {
         }
         out += "policy: \(policy.rawValue)\n"
         out += "sensitive: \(sensitive)\n"
+        if let cadence { out += "cadence: \(YAMLText.scalar(cadence))\n" }
         out += extra
         return out
     }
@@ -85,8 +90,13 @@ public struct CustomerFile: Sendable, Equatable {
                 policy = p
             }
             let sensitive = try map.optionalBool("sensitive") ?? false
-            return .success(CustomerFile(slug: slug, name: name, contacts: contacts, policy: policy, sensitive: sensitive,
-                extra: YAMLBlocks(text).foreign(excluding: ownedKeys)))
+            var file = CustomerFile(slug: slug, name: name, contacts: contacts, policy: policy, sensitive: sensitive,
+                extra: YAMLBlocks(text).foreign(excluding: ownedKeys))
+            if let (cadence, entry) = try map.optionalEntry("cadence") {
+                file.cadence = cadence
+                file.cadenceLine = entry.line
+            }
+            return .success(file)
         } catch {
             return .failure(DiagnosticList([error]))
         }
@@ -117,4 +127,35 @@ public enum EmailAddress {
         }
         return at >= 0 && dotAfterAt && last != UInt8(ascii: ".") && at < count - 1
     }
+}
+
+/// What the queue and the cadence need of a customer without reading its file again: its
+/// name and cadence settings. Kept in the summary cache beside the case summaries.
+public struct CustomerSummary: Sendable, Equatable {
+    public var name: String
+    public var cadence: CustomerCadence
+
+    public init(name: String, cadence: CustomerCadence) {
+        self.name = name
+        self.cadence = cadence
+    }
+
+    public init(_ file: CustomerFile) {
+        self.init(name: file.name, cadence: file.cadenceSettings)
+    }
+
+    /// `name<TAB>policy<TAB>sensitive<TAB>cadence`, each escaped like a case cache line.
+    public var cacheText: String {
+        [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? ""].map(CaseSummary.escape).joined(separator: "\t")
+    }
+
+    public init?(cacheText text: Substring) {
+        let f = text.split(separator: "\t", omittingEmptySubsequences: false).map { CaseSummary.unescape($0) }
+        guard f.count == 4, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
+        self.init(name: f[0], cadence: CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3]))
+    }
+}
+
+extension CustomerFile {
+    public var cadenceSettings: CustomerCadence { CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence) }
 }

@@ -9,6 +9,8 @@ public struct LedgerConfig: Sendable, Equatable {
     public var senderEmail: String
     public var currency: Currency
     public var timezone: TimeZone
+    /// Where customers' answers go (`reply_to:`); the sender's address when not set.
+    public var replyTo: String?
     /// Keys the tool does not own (later: transport, portal), verbatim.
     public var extra: String
 
@@ -27,7 +29,7 @@ public struct LedgerConfig: Sendable, Equatable {
             currency: .euro, timezone: TimeZone(identifier: "UTC") ?? .current)
     }
 
-    static let owned: Set<String> = ["company", "sender", "currency", "timezone"]
+    static let owned: Set<String> = ["company", "sender", "currency", "timezone", "reply_to"]
 
     public func render() -> String {
         var out = "# DueTrail ledger settings. Secrets (passwords, keys) never go in this file.\n"
@@ -35,6 +37,7 @@ public struct LedgerConfig: Sendable, Equatable {
         out += "sender:\n  name: \(YAMLText.scalar(senderName))\n  email: \(YAMLText.scalar(senderEmail))\n"
         out += "currency: \(currency.code)\n"
         out += "timezone: \(timezone.identifier)\n"
+        if let replyTo { out += "reply_to: \(YAMLText.scalar(replyTo))\n" }
         out += extra
         return out
     }
@@ -54,8 +57,13 @@ public struct LedgerConfig: Sendable, Equatable {
         guard let tz = TimeZone(identifier: tzText) else {
             throw map.problem(tzEntry, "`\(tzText)` is not a timezone", hint: "use a name like Europe/Berlin, America/New_York or UTC")
         }
-        return LedgerConfig(company: company, senderName: name, senderEmail: email, currency: currency, timezone: tz,
+        var config = LedgerConfig(company: company, senderName: name, senderEmail: email, currency: currency, timezone: tz,
             extra: YAMLBlocks(text).foreign(excluding: owned))
+        if let (replyTo, entry) = try map.optionalEntry("reply_to") {
+            guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address") }
+            config.replyTo = replyTo
+        }
+        return config
     }
 }
 

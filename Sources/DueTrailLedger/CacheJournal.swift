@@ -21,7 +21,7 @@ extension Ledger {
             if let known = hints.customers[entry.id] {
                 records.customers[entry.id] = known
             } else if case .success(let c) = CustomerFile.parse(String(decoding: try repo.readBlob(entry.id), as: UTF8.self), path: "customers/\(name)", slug: String(name.dropLast(5))) {
-                records.customers[entry.id] = c.name
+                records.customers[entry.id] = CustomerSummary(c)
             }
         }
         let oldFolders = try entries("cases", in: base)

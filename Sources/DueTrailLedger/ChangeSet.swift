@@ -14,7 +14,7 @@ public struct ChangeSet: Sendable {
     /// What the written case and customer files say, by path, when the caller knows it:
     /// the summary cache is then brought up to date without reading them back.
     public var caseSummaries: [String: CaseSummary] = [:]
-    public var customerNames: [String: String] = [:]
+    public var customers: [String: CustomerSummary] = [:]
 
     public init(subject: String, body: String = "", trailers: [(key: String, value: String)] = []) {
         self.subject = subject
@@ -95,7 +95,7 @@ extension Ledger {
             for file in written.files {
                 guard let blob = file.blob else { continue }
                 if let s = changes.caseSummaries[file.path] { hints.cases[blob] = s }
-                if let n = changes.customerNames[file.path] { hints.customers[blob] = n }
+                if let n = changes.customers[file.path] { hints.customers[blob] = n }
             }
             try? journal(tree: written.tree, base: baseTree, hints: hints)
             Timings.mark("update summary cache")

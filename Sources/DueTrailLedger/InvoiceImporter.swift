@@ -57,7 +57,7 @@ extension Ledger {
             for customer in plan.newCustomers {
                 let path = ImportPlan.customerPath(customer.slug)
                 change.files[path] = customer.render()
-                change.customerNames[path] = customer.name
+                change.customers[path] = CustomerSummary(customer)
             }
             // Rendering is pure: spread a large import over every core.
             for (path, text) in Self.renderAll(plan.newCases) { change.files[path] = text }

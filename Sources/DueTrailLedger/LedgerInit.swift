@@ -13,12 +13,7 @@ extension Ledger {
     public static func initialFiles(config: LedgerConfig) throws(LedgerError) -> [String: String] {
         var files: [String: String] = [
             LedgerConfig.fileName: config.render(),
-            "cadence.yaml": """
-                # The reminder cadence: which reminders go out when, relative to the due date.
-                # Filled in by `duetrail cadence` (see the README); until then nothing is drafted.
-                cadences: {}
-
-                """,
+            "cadence.yaml": CadenceBook.defaultText,
             "customers/.gitkeep": "",
             "cases/.gitkeep": "",
         ]

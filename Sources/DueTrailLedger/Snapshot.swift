@@ -10,7 +10,9 @@ public struct LedgerSnapshot: Sendable {
     public let commit: ObjectID?
     public let tree: ObjectID?
     public let cases: [CaseSummary]
-    public let customerNames: [String: String]
+    /// Customers by slug.
+    public let customers: [String: CustomerSummary]
+    public var customerNames: [String: String] { customers.mapValues(\.name) }
     /// Files that could not be read (a bad hand edit): listed, never silently dropped.
     public let unreadable: [Diagnostic]
 
@@ -37,7 +39,7 @@ public struct LedgerSnapshot: Sendable {
 /// right after a commit parses nothing.
 public struct SummaryHints {
     public var cases: [ObjectID: CaseSummary] = [:]
-    public var customers: [ObjectID: String] = [:]
+    public var customers: [ObjectID: CustomerSummary] = [:]
     public init() {}
 }
 
@@ -48,14 +50,14 @@ extension Ledger {
         do throws(GitError) {
             let head = try repo.headCommit()
             guard let commitID = commit ?? head else {
-                return LedgerSnapshot(commit: nil, tree: nil, cases: [], customerNames: [:], unreadable: [])
+                return LedgerSnapshot(commit: nil, tree: nil, cases: [], customers: [:], unreadable: [])
             }
             let tree = try repo.commit(commitID).tree
             let cache = preloadedCache.take() ?? SummaryCache.load(gitDirectory: repo.gitDirectory)
             var fresh = SummaryCache()
             var changed = false
             var unreadable: [Diagnostic] = []
-            var names: [String: String] = [:]
+            var names: [String: CustomerSummary] = [:]
             if let customers = try repo.entry(at: "customers", inTree: tree), customers.kind == .tree {
                 for entry in try repo.treeEntries(customers.id) where entry.kind == .blob && entry.name.hasSuffix(".yaml") {
                     let slug = String(entry.name.dropLast(5))
@@ -68,8 +70,8 @@ extension Ledger {
                     let text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
                     switch CustomerFile.parse(text, path: "customers/\(entry.name)", slug: slug) {
                     case .success(let c):
-                        names[slug] = c.name
-                        fresh.customers[entry.id] = c.name
+                        names[slug] = CustomerSummary(c)
+                        fresh.customers[entry.id] = CustomerSummary(c)
                     case .failure(let list):
                         unreadable += list.items
                     }
@@ -127,7 +129,7 @@ extension Ledger {
             if changed || cache.journalSize > 1 << 20 || stale > 100 + (fresh.folders.count + fresh.customers.count) / 10 {
                 fresh.save(gitDirectory: repo.gitDirectory)
             }
-            return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customerNames: names, unreadable: unreadable)
+            return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customers: names, unreadable: unreadable)
         } catch {
             throw error.context("reading the ledger")
         }

@@ -9,14 +9,14 @@ import GitStore
 struct SummaryCache {
     /// Bump `CaseState.derivation` (or this format number) whenever what a summary holds, or
     /// how state is derived from events, changes: an old cache is then simply re-read.
-    static let header = "duetrail-summaries 3 derivation \(CaseState.derivation)"
+    static let header = "duetrail-summaries 4 derivation \(CaseState.derivation)"
     /// A case file's blob id and what it says.
     struct Item {
         let blob: ObjectID
         let summary: CaseSummary
     }
     var folders: [ObjectID: [Item]] = [:]
-    var customers: [ObjectID: String] = [:]
+    var customers: [ObjectID: CustomerSummary] = [:]
     var changed = false
 
     static func url(gitDirectory: String) -> URL {
@@ -65,8 +65,8 @@ struct SummaryCache {
 
     func body() -> String {
         var out = ""
-        for (id, name) in customers.sorted(by: { $0.key < $1.key }) {
-            out += "C \(id.hex) \(CaseSummary.escape(name))\n"
+        for (id, customer) in customers.sorted(by: { $0.key < $1.key }) {
+            out += "C \(id.hex) \(customer.cacheText)\n"
         }
         for (id, items) in folders.sorted(by: { $0.key < $1.key }) {
             out += "T \(id.hex) \(items.count)\n"
@@ -102,7 +102,8 @@ struct SummaryCache {
             guard let id = ObjectID(hex: text((line.lowerBound + 2)..<(line.lowerBound + 42))) else { return nil }
             let rest = (line.lowerBound + 43)..<line.upperBound
             if kind == UInt8(ascii: "C") {
-                cache.customers[id] = CaseSummary.unescape(Substring(text(rest)))
+                guard let customer = CustomerSummary(cacheText: Substring(text(rest))) else { return nil }
+                cache.customers[id] = customer
                 continue
             }
             guard kind == UInt8(ascii: "T"), let count = Int(text(rest)), count >= 0, count <= lines.count - n else { return nil }
@@ -119,7 +120,7 @@ struct SummaryCache {
             // One field buffer per worker; the customer slug, the same on most lines of a
             // folder, is made into a String once per folder instead of once per case.
             var fields: [String] = []
-            fields.reserveCapacity(13)
+            fields.reserveCapacity(CaseSummary.cacheFieldCount)
             for span in mine {
                 var items: [Item] = []
                 items.reserveCapacity(span.lines.count)
@@ -151,7 +152,7 @@ struct SummaryCache {
                         fieldStart = j + 1
                     }
                     take(fieldStart..<l.upperBound)
-                    guard fields.count == 13, let blob, let summary = CaseSummary(cacheFields: fields[...])
+                    guard fields.count == CaseSummary.cacheFieldCount, let blob, let summary = CaseSummary(cacheFields: fields[...])
                     else { return nil }  // a bad line discards the whole cache
                     items.append(Item(blob: blob, summary: summary))
                 }

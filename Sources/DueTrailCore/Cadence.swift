@@ -1,0 +1,189 @@
+/// `cadence.yaml`: the rails the workflow runs on. Named cadences of steps relative to each
+/// invoice's due date, the business calendar they are counted in, and the minimum gap between
+/// two reminders to one customer. A person reads and edits it; the tool only reads it.
+public struct CadenceBook: Sendable, Equatable {
+    public static let fileName = "cadence.yaml"
+    public static let defaultName = "default"
+
+    /// Cadences by name, in file order (`default` first when present).
+    public var cadences: [(name: String, steps: [CadenceStep])]
+    public var calendar: BusinessCalendar
+    /// Days that must pass between two reminders to the same customer.
+    public var minimumGap: Int
+    /// The template of one message that lists several invoices at different steps.
+    public var statementTemplate: String
+    /// The template of the follow-up after a broken promise to pay.
+    public var promiseBrokenTemplate: String
+    /// Business days the cadence waits after a promised date before the promise counts as broken.
+    public var promiseGrace: Int
+
+    public static func == (l: CadenceBook, r: CadenceBook) -> Bool {
+        l.cadences.map(\.name) == r.cadences.map(\.name) && l.cadences.map(\.steps) == r.cadences.map(\.steps)
+            && l.calendar == r.calendar && l.minimumGap == r.minimumGap && l.statementTemplate == r.statementTemplate
+            && l.promiseBrokenTemplate == r.promiseBrokenTemplate && l.promiseGrace == r.promiseGrace
+    }
+
+    public func steps(of name: String?) -> [CadenceStep]? {
+        let wanted = name ?? Self.defaultName
+        return cadences.first { $0.name == wanted }?.steps
+    }
+
+    /// Every template a step or setting names, with the line that names it.
+    public var templateUses: [(template: String, line: Int)] {
+        var out: [(String, Int)] = []
+        for (_, steps) in cadences {
+            for step in steps { if case .email(let t) = step.action { out.append((t, step.line)) } }
+        }
+        out.append((statementTemplate, statementLine))
+        out.append((promiseBrokenTemplate, promiseBrokenLine))
+        return out
+    }
+
+    var statementLine = 1
+    var promiseBrokenLine = 1
+
+    /// When a case is first due for each step of `steps`: the due date plus the offset,
+    /// moved to the next day on which reminders may be sent.
+    public func schedule(_ steps: [CadenceStep], due: CalendarDate) -> [CalendarDate] {
+        steps.map { calendar.schedule(due: due, offset: $0.offset) }
+    }
+
+    /// The day after which a promise to pay that was not kept counts as broken.
+    public func promiseDeadline(_ promised: CalendarDate) -> CalendarDate {
+        calendar.adding(businessDays: promiseGrace, to: promised)
+    }
+}
+
+/// One step of a cadence.
+public struct CadenceStep: Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
+        /// Draft a reminder from `templates/<name>.mustache`.
+        case email(template: String)
+        /// A to-do for a person ("phone the customer"); never done automatically.
+        case task(String)
+    }
+
+    /// Who approves a drafted email.
+    public enum Approval: String, Sendable, Equatable {
+        /// A person reviews each draft (the default).
+        case review
+        /// The committed cadence approves it for customers whose policy is `review` too.
+        case auto
+    }
+
+    public var id: String
+    /// What a person calls it ("friendly nudge").
+    public var name: String
+    public var offset: StepOffset
+    public var action: Action
+    public var approval: Approval
+    /// Line of the step in `cadence.yaml`.
+    public var line: Int
+
+    public var isEmail: Bool {
+        if case .email = action { return true }
+        return false
+    }
+
+    /// "3 days after the due date: friendly nudge, template nudge, reviewed before sending"
+    public var sentence: String {
+        switch action {
+        case .email(let template):
+            let who = approval == .auto ? "sent without review (approved by this cadence)" : "reviewed before sending"
+            return "\(offset.phrase): \(name), template \(template), \(who)"
+        case .task(let what):
+            return "\(offset.phrase): task for a person: \(what)"
+        }
+    }
+
+    /// Names a person would use for the shipped templates.
+    static let names: [String: String] = [
+        "courtesy": "pre-due courtesy note", "nudge": "friendly nudge", "firm": "firm reminder", "final": "final notice",
+        "statement": "statement of several invoices", "promise-broken": "broken-promise follow-up",
+    ]
+}
+
+/// `-3d`, `+10d`, `+5bd`: calendar or business days relative to the due date.
+public struct StepOffset: Sendable, Equatable {
+    public var days: Int
+    public var business: Bool
+
+    public init(days: Int, business: Bool) {
+        self.days = days
+        self.business = business
+    }
+
+    /// Parses `+3d`, `-3d`, `0d`, `+10bd` (also `3 days`, `10 business days`).
+    public init?(_ text: String) {
+        var t = text.lowercased().trimmedSpaces.replacingAll(" ", with: "")
+        var sign = 1
+        if t.hasPrefix("+") { t.removeFirst() } else if t.hasPrefix("-") { sign = -1; t.removeFirst() }
+        let digits = t.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 4, let n = Int(digits) else { return nil }
+        switch t.dropFirst(digits.count) {
+        case "d", "day", "days": business = false
+        case "bd", "businessday", "businessdays": business = true
+        default: return nil
+        }
+        days = sign * n
+    }
+
+    /// Roughly in calendar days, to check that steps are in order.
+    var approximateDays: Double { business ? Double(days) * 7 / 5 : Double(days) }
+
+    public var text: String { (days < 0 ? "-" : "+") + "\(abs(days))" + (business ? "bd" : "d") }
+
+    /// "3 days after the due date", "on the due date", "2 business days before the due date"
+    public var phrase: String {
+        if days == 0 { return "on the due date" }
+        let unit = business ? (abs(days) == 1 ? "business day" : "business days") : (abs(days) == 1 ? "day" : "days")
+        return "\(abs(days)) \(unit) \(days < 0 ? "before" : "after") the due date"
+    }
+}
+
+/// Which days count: weekends and holidays are not business days; quiet days are business
+/// days on which nothing is sent. A reminder that lands on any of them moves to the next day
+/// on which one may be sent.
+public struct BusinessCalendar: Sendable, Equatable {
+    /// ISO weekdays (1 = Monday … 7 = Sunday) that are weekend days.
+    public var weekend: Set<Int>
+    public var holidays: Set<CalendarDate>
+    public var quietDays: Set<CalendarDate>
+
+    public init(weekend: Set<Int> = [6, 7], holidays: Set<CalendarDate> = [], quietDays: Set<CalendarDate> = []) {
+        self.weekend = weekend
+        self.holidays = holidays
+        self.quietDays = quietDays
+    }
+
+    public func isBusinessDay(_ d: CalendarDate) -> Bool { !weekend.contains(d.isoWeekday) && !holidays.contains(d) }
+    public func maySend(on d: CalendarDate) -> Bool { isBusinessDay(d) && !quietDays.contains(d) }
+
+    /// `d`, or the first later day on which reminders may be sent.
+    public func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate {
+        var day = d
+        // A calendar with every day closed is refused when read; the bound is belt and braces.
+        for _ in 0..<800 where !maySend(on: day) { day = day.adding(days: 1) }
+        return day
+    }
+
+    public func adding(businessDays n: Int, to d: CalendarDate) -> CalendarDate {
+        var day = d
+        var left = abs(n)
+        let step = n < 0 ? -1 : 1
+        var guardCount = 0
+        while left > 0 && guardCount < 4000 {
+            day = day.adding(days: step)
+            if isBusinessDay(day) { left -= 1 }
+            guardCount += 1
+        }
+        return day
+    }
+
+    public func schedule(due: CalendarDate, offset: StepOffset) -> CalendarDate {
+        let raw = offset.business ? adding(businessDays: offset.days, to: due) : due.adding(days: offset.days)
+        return nextSendDay(onOrAfter: raw)
+    }
+
+    static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+}

@@ -1,0 +1,183 @@
+/// A reminder draft in `outbox/`: written and waiting for review, or approved (committed) and
+/// waiting to be sent. Read from the draft's own headers, so drafts made or committed with
+/// plain git count the same.
+public struct PendingDraft: Sendable, Equatable {
+    public var path: String
+    public var customer: String
+    public var caseNumbers: [String]
+    public var step: String
+    public var date: CalendarDate
+    /// Committed in HEAD (approved); false while it is only in the working tree.
+    public var approved: Bool
+
+    public init(path: String, customer: String, caseNumbers: [String], step: String, date: CalendarDate, approved: Bool) {
+        self.path = path
+        self.customer = customer
+        self.caseNumbers = caseNumbers
+        self.step = step
+        self.date = date
+        self.approved = approved
+    }
+}
+
+/// What the cadence asks of a customer: which cadence, and how drafts are approved.
+public struct CustomerCadence: Sendable, Equatable {
+    public var policy: CustomerFile.Policy
+    public var sensitive: Bool
+    /// The cadence name; nil follows `default`.
+    public var cadence: String?
+
+    public init(policy: CustomerFile.Policy = .review, sensitive: Bool = false, cadence: String? = nil) {
+        self.policy = policy
+        self.sensitive = sensitive
+        self.cadence = cadence
+    }
+
+    /// Manual and sensitive customers are never drafted for unless a person asks.
+    public var isManual: Bool { policy == .manual || sensitive }
+}
+
+/// Where one case stands in its cadence on a given day.
+public enum CadenceStatus: Sendable, Equatable {
+    /// Paid or closed: never chased.
+    case inactive(String)
+    /// A dispute, escalation, snooze, promise or reply pauses it.
+    case paused(String)
+    /// A draft for it is waiting for review, or approved and waiting to be sent.
+    case drafted(PendingDraft)
+    /// An email step is due today (the one step due now, not every step it missed).
+    case due(CadenceStep, since: CalendarDate)
+    /// An email step is due but the customer had a reminder too recently.
+    case held(CadenceStep, until: CalendarDate)
+    /// A task for a person is due.
+    case task(CadenceStep, since: CalendarDate)
+    /// Nothing due; the next step and its date.
+    case waiting(CadenceStep, on: CalendarDate)
+    /// Every step is done.
+    case finished
+    /// The customer names a cadence that `cadence.yaml` does not have.
+    case unknownCadence(String)
+
+    /// A few words for the queue's next-action column.
+    public func phrase(manual: Bool) -> String {
+        switch self {
+        case .inactive(let why): return why
+        case .paused(let why): return why
+        case .drafted(let d): return d.approved ? "approved, not sent (\(d.step))" : "draft awaiting review (\(d.step))"
+        case .due(let step, _): return manual ? "step due: \(step.name) (manual: draft --case)" : "draft today: \(step.name)"
+        case .held(let step, let until): return "\(step.name) on \(until.iso) (minimum gap)"
+        case .task(let step, _): if case .task(let what) = step.action { return what } else { return step.name }
+        case .waiting(let step, let on): return "next: \(step.name) on \(on.iso)"
+        case .finished: return "cadence finished: decide next step"
+        case .unknownCadence(let name): return "unknown cadence `\(name)`"
+        }
+    }
+}
+
+/// A reminder to draft today: one customer's due cases in one message.
+public struct DueReminder: Sendable {
+    public var customer: String
+    public var cases: [(summary: CaseSummary, step: CadenceStep)]
+    /// The step id in the file name (`statement` when the cases are at different steps).
+    public var stepID: String
+    public var template: String
+    /// Sent without review: by the customer's `auto` policy, or by an `approve: auto` step.
+    public var approvedByPolicy: Bool
+    /// Only drafted because a person asked for it (`draft --case` on a manual customer).
+    public var requested: Bool
+
+    /// `outbox/<customer>/<date>-<step>.eml`
+    public func path(on day: CalendarDate) -> String { "outbox/\(customer)/\(day.iso)-\(stepID).eml" }
+}
+
+/// The cadence engine: pure rules over case summaries, customers' settings and the drafts
+/// already in the outbox. It never writes; `draft` and `simulate` act on what it returns.
+public struct CadencePlanner: Sendable {
+    public let book: CadenceBook
+    public let customers: [String: CustomerCadence]
+    let pendingByCase: [String: PendingDraft]
+    /// The last day a reminder went out to (or is drafted for) each customer.
+    let lastReminder: [String: CalendarDate]
+
+    public init(book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft]) {
+        self.book = book
+        self.customers = customers
+        var byCase: [String: PendingDraft] = [:]
+        var last: [String: CalendarDate] = [:]
+        for draft in pending.sorted(by: { ($0.date, $0.path) < ($1.date, $1.path) }) {
+            for number in draft.caseNumbers { byCase[number] = draft }
+            last[draft.customer] = max(last[draft.customer] ?? draft.date, draft.date)
+        }
+        for c in cases {
+            if let d = c.state.lastReminder { last[c.facts.customer] = max(last[c.facts.customer] ?? d, d) }
+        }
+        pendingByCase = byCase
+        lastReminder = last
+    }
+
+    public func settings(of customer: String) -> CustomerCadence { customers[customer] ?? CustomerCadence() }
+
+    public func status(of c: CaseSummary, today: CalendarDate) -> CadenceStatus {
+        switch c.state.status {
+        case .paid: return .inactive("paid")
+        case .closed: return .inactive("closed" + (c.state.closedReason.map { " (\($0))" } ?? ""))
+        case .open: break
+        }
+        if let why = c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) { return .paused(why) }
+        if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
+        let settings = settings(of: c.facts.customer)
+        guard let steps = book.steps(of: settings.cadence) else { return .unknownCadence(settings.cadence ?? CadenceBook.defaultName) }
+        let dates = book.schedule(steps, due: c.facts.due)
+        // Steps already done: up to the last one sent or rejected (by id, or by date when the
+        // cadence was edited since and the id is gone).
+        var firstOpen = 0
+        if let last = c.state.lastStep {
+            if let i = steps.firstIndex(where: { $0.id == last }) {
+                firstOpen = i + 1
+            } else if let when = c.state.lastStepDate {
+                firstOpen = dates.lastIndex(where: { $0 <= when }).map { $0 + 1 } ?? 0
+            }
+        }
+        guard firstOpen < steps.count else { return .finished }
+        // The one step due now: the latest whose date has come; earlier missed ones are skipped.
+        guard let due = (firstOpen..<steps.count).last(where: { dates[$0] <= today }) else {
+            return .waiting(steps[firstOpen], on: dates[firstOpen])
+        }
+        let step = steps[due]
+        guard step.isEmail else { return .task(step, since: dates[due]) }
+        if let last = lastReminder[c.facts.customer], book.minimumGap > 0 {
+            let earliest = book.calendar.nextSendDay(onOrAfter: last.adding(days: book.minimumGap))
+            if today < earliest { return .held(step, until: earliest) }
+        }
+        guard book.calendar.maySend(on: today) else {
+            return .held(step, until: book.calendar.nextSendDay(onOrAfter: today))
+        }
+        return .due(step, since: dates[due])
+    }
+
+    /// Today's reminders, one per customer. Manual and sensitive customers' cases are left out
+    /// unless `requested` names them (by invoice number or customer slug); `only`, when given,
+    /// limits the result to those cases and customers.
+    public func dueReminders(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil) -> [DueReminder] {
+        var byCustomer: [String: [(CaseSummary, CadenceStep)]] = [:]
+        for c in cases where c.state.status == .open {
+            if let only, !only.contains(c.facts.number), !only.contains(c.facts.customer) { continue }
+            guard case .due(let step, _) = status(of: c, today: today) else { continue }
+            if settings(of: c.facts.customer).isManual, !requested.contains(c.facts.number), !requested.contains(c.facts.customer) { continue }
+            byCustomer[c.facts.customer, default: []].append((c, step))
+        }
+        return byCustomer.keys.sorted().map { customer in
+            let items = byCustomer[customer, default: []].sorted { ($0.0.facts.due, $0.0.facts.number) < ($1.0.facts.due, $1.0.facts.number) }
+            let settings = settings(of: customer)
+            let stepIDs = Set(items.map(\.1.id))
+            let single = stepIDs.count == 1 ? items[0].1 : nil
+            let template: String
+            if let single, case .email(let t) = single.action { template = t } else { template = book.statementTemplate }
+            let byPolicy = !settings.isManual && (settings.policy == .auto || items.allSatisfy { $0.1.approval == .auto })
+            return DueReminder(
+                customer: customer, cases: items.map { (summary: $0.0, step: $0.1) }, stepID: single?.id ?? "statement",
+                template: template, approvedByPolicy: byPolicy,
+                requested: settings.isManual)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// Turns a due reminder into a draft message: fills the step's template with the customer,
+/// the invoices and the sender, and addresses it to the customer's billing contacts.
+public struct ReminderComposer: Sendable {
+    public let config: LedgerConfig
+    public let book: CadenceBook
+    public let templates: [String: ReminderTemplate]
+    /// Portal link per customer, when a portal is configured (a later issue); empty otherwise.
+    public var portalURL: @Sendable (String) -> String = { _ in "" }
+
+    public init(config: LedgerConfig, book: CadenceBook, templates: [String: ReminderTemplate]) {
+        self.config = config
+        self.book = book
+        self.templates = templates
+    }
+
+    public enum Problem: Error, Sendable, Equatable {
+        /// The customer file lists no contact to write to.
+        case noContact(customer: String)
+        case missingTemplate(String)
+    }
+
+    /// The draft for `reminder` on `today`, to `customer`'s contacts (the first in To, the
+    /// others in Cc).
+    public func compose(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate) throws(Problem) -> ReminderDraft {
+        guard let first = customer.contacts.first else { throw .noContact(customer: customer.slug) }
+        guard let template = templates[reminder.template] else { throw .missingTemplate(reminder.template) }
+        let context = context(reminder, customer: customer, today: today)
+        let (subject, body) = template.render(context)
+        let numbers = reminder.cases.map(\.summary.facts.number)
+        var references: [String] = []
+        for c in reminder.cases {
+            for id in c.summary.state.messageIDs where !references.contains(id) { references.append(id) }
+        }
+        let sender = ReminderDraft.Address(name: config.senderName, email: config.senderEmail)
+        return ReminderDraft(
+            from: sender,
+            to: [ReminderDraft.Address(name: first.name, email: first.email)],
+            cc: customer.contacts.dropFirst().map { ReminderDraft.Address(name: $0.name, email: $0.email) },
+            replyTo: ReminderDraft.Address(name: config.senderName, email: config.replyTo ?? config.senderEmail),
+            subject: subject,
+            messageID: ReminderDraft.messageID(day: today, step: reminder.stepID, customer: reminder.customer, cases: numbers, senderEmail: config.senderEmail),
+            references: Array(references.suffix(10)),
+            customer: reminder.customer, caseNumbers: numbers, step: reminder.stepID, drafted: today, body: body)
+    }
+
+    /// The names a template can use (see `ReminderTemplate.variables`).
+    public func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate) -> [String: Any] {
+        var invoices: [[String: Any]] = []
+        var totals: [Currency: Money] = [:]
+        var maxOverdue = 0
+        for (summary, step) in reminder.cases {
+            let f = summary.facts
+            let overdue = f.due.days(to: today)
+            maxOverdue = max(maxOverdue, overdue)
+            let balance = summary.state.balance
+            totals[balance.currency] = totals[balance.currency].flatMap { $0.adding(balance) } ?? balance
+            invoices.append([
+                "number": f.number, "issued": f.issued.map(Self.friendly) ?? "", "due": Self.friendly(f.due), "due_iso": f.due.iso,
+                "amount": f.amount.display, "balance": balance.display, "days_overdue": max(overdue, 0),
+                "days_until_due": max(-overdue, 0), "overdue": overdue > 0, "step": step.id, "step_name": step.name,
+            ])
+        }
+        let total = totals.keys.sorted().compactMap { totals[$0]?.display }.joined(separator: " and ")
+        let contactName = customer.contacts.first?.name
+        let promised = reminder.cases.compactMap(\.summary.state.holds.promisedUntil).max()
+        return [
+            "company": config.company, "sender_name": config.senderName, "sender_email": config.senderEmail,
+            "customer_name": customer.name, "contact_name": contactName ?? "",
+            "greeting_name": contactName ?? customer.name,
+            "invoice_numbers": reminder.cases.map(\.summary.facts.number).joined(separator: ", "),
+            "count": reminder.cases.count, "plural": reminder.cases.count > 1, "total": total,
+            "max_days_overdue": maxOverdue, "earliest_due": reminder.cases.map(\.summary.facts.due).min().map(Self.friendly) ?? "",
+            "today": Self.friendly(today), "portal_url": portalURL(reminder.customer),
+            "personal_note": customer.sensitive, "invoices": invoices,
+            "promised_date": promised.map(Self.friendly) ?? "",
+            "step_name": reminder.cases.count == 1 || Set(reminder.cases.map(\.step.id)).count == 1 ? reminder.cases[0].step.name : "statement",
+        ]
+    }
+
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// `30 November 2026`: no day/month order to misread in any country.
+    public static func friendly(_ d: CalendarDate) -> String {
+        let (y, m, day) = d.parts
+        return "\(day) \(months[m - 1]) \(y)"
+    }
+}

@@ -1,0 +1,172 @@
+/// A reminder as a complete RFC 5322 message: the file a person reviews in `outbox/`, commits to
+/// approve, and `send` delivers byte for byte (adding only the Date and transfer encoding).
+///
+/// Headers are written in UTF-8 as typed (RFC 6532), so a draft reads well in a diff; no name,
+/// subject or address can carry a line break, so nothing can add a header. The `X-DueTrail-*`
+/// headers tie the message to its customer, cases and cadence step.
+public struct ReminderDraft: Sendable, Equatable {
+    public struct Address: Sendable, Equatable {
+        public var name: String?
+        public var email: String
+        public init(name: String?, email: String) {
+            self.name = name
+            self.email = email
+        }
+
+        /// `"Harbour & Finch, Accounts" <ap@harbour.example>` (quoted only when needed).
+        public var header: String {
+            let email = ReminderDraft.oneLine(self.email).replacingAll(" ", with: "")
+            guard let raw = name.map(ReminderDraft.oneLine), !raw.isEmpty else { return email }
+            let specials = "()<>[]:;@\\,.\""
+            if raw.contains(where: { specials.contains($0) }) {
+                return "\"" + raw.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\" <\(email)>"
+            }
+            return "\(raw) <\(email)>"
+        }
+    }
+
+    public var from: Address
+    public var to: [Address]
+    public var cc: [Address]
+    public var replyTo: Address
+    public var subject: String
+    public var messageID: String
+    /// Earlier messages of these cases, oldest first (threading).
+    public var references: [String]
+    public var customer: String
+    public var caseNumbers: [String]
+    public var step: String
+    public var drafted: CalendarDate
+    public var body: String
+
+    public init(
+        from: Address, to: [Address], cc: [Address], replyTo: Address, subject: String, messageID: String, references: [String],
+        customer: String, caseNumbers: [String], step: String, drafted: CalendarDate, body: String
+    ) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.replyTo = replyTo
+        self.subject = subject
+        self.messageID = messageID
+        self.references = references
+        self.customer = customer
+        self.caseNumbers = caseNumbers
+        self.step = step
+        self.drafted = drafted
+        self.body = body
+    }
+
+    /// The message text, LF line endings (`send` writes CRLF on the wire).
+    public var text: String {
+        var h: [(String, String)] = [("From", from.header), ("To", to.map(\.header).joined(separator: ", "))]
+        if !cc.isEmpty { h.append(("Cc", cc.map(\.header).joined(separator: ", "))) }
+        h.append(("Reply-To", replyTo.header))
+        h.append(("Subject", Self.oneLine(subject)))
+        h.append(("Message-ID", messageID))
+        if let last = references.last {
+            h.append(("In-Reply-To", last))
+            h.append(("References", references.joined(separator: " ")))
+        }
+        h += [
+            ("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=utf-8"), ("Content-Transfer-Encoding", "8bit"),
+            ("X-DueTrail-Customer", customer), ("X-DueTrail-Cases", caseNumbers.map(Self.oneLine).joined(separator: ", ")),
+            ("X-DueTrail-Step", step), ("X-DueTrail-Drafted", drafted.iso),
+        ]
+        var out = ""
+        for (k, v) in h { out += Self.fold("\(k): \(v)") + "\n" }
+        return out + "\n" + body
+    }
+
+    /// Folds a header line longer than 78 characters at spaces (RFC 5322 §2.2.3).
+    static func fold(_ line: String) -> String {
+        guard line.count > 78 else { return line }
+        var out = ""
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty && current.count + 1 + word.count > 78 {
+                out += current + "\n"
+                current = " " + word
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        return out + current
+    }
+
+    /// No line breaks or control characters survive into a header.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 })).trimmedSpaces
+    }
+
+    /// `<20261130.nudge.acme-gmbh.3f9a2c@northwind.example>`: the same reminder always gets
+    /// the same id (drafting twice changes nothing); different days, steps, customers or sets
+    /// of invoices never share one.
+    public static func messageID(day: CalendarDate, step: String, customer: String, cases: [String], senderEmail: String) -> String {
+        let domain = senderEmail.split(separator: "@").last.map(String.init) ?? "duetrail.invalid"
+        let compact = day.iso.replacingAll("-", with: "")
+        return "<\(compact).\(step).\(customer).\(StableHash.hex(cases.joined(separator: "\n"), length: 6))@\(domain)>"
+    }
+}
+
+/// What `draft` and `approve` need to know of a draft file: read from its headers.
+public struct DraftHeaders: Sendable, Equatable {
+    public var fields: [(name: String, value: String)]
+    /// Line where the body starts (1-based).
+    public var bodyLine: Int
+    public var body: Substring
+
+    public static func == (l: DraftHeaders, r: DraftHeaders) -> Bool {
+        l.fields.map(\.name) == r.fields.map(\.name) && l.fields.map(\.value) == r.fields.map(\.value) && l.bodyLine == r.bodyLine
+    }
+
+    public func value(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+
+    /// Reads the header block of a message (unfolding continuation lines).
+    public static func parse(_ text: String, path: String) throws(Diagnostic) -> DraftHeaders {
+        var fields: [(String, String)] = []
+        var lineNumber = 0
+        var remainder = text[...]
+        while true {
+            lineNumber += 1
+            guard !remainder.isEmpty else {
+                throw Diagnostic(path: path, line: lineNumber, message: "the message has no blank line between the headers and the body")
+            }
+            let end = remainder.firstIndex(of: "\n") ?? remainder.endIndex
+            var line = remainder[..<end]
+            remainder = end < remainder.endIndex ? remainder[remainder.index(after: end)...] : ""
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            if line.isEmpty { return DraftHeaders(fields: fields, bodyLine: lineNumber + 1, body: remainder) }
+            if line.first == " " || line.first == "\t" {
+                guard !fields.isEmpty else { throw Diagnostic(path: path, line: lineNumber, message: "a continuation line before any header", excerpt: String(line)) }
+                fields[fields.count - 1].1 += " " + line.trimmedSpaces
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":"), colon > line.startIndex,
+                line[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            else {
+                throw Diagnostic(path: path, line: lineNumber, message: "not a header line (`Name: value`)", excerpt: String(line),
+                    hint: "the headers end at the first blank line; keep the body below it")
+            }
+            fields.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmedSpaces))
+        }
+    }
+
+    /// The pending-draft facts, or a diagnostic naming the missing header.
+    public func pending(path: String, approved: Bool) throws(Diagnostic) -> PendingDraft {
+        func need(_ name: String) throws(Diagnostic) -> String {
+            guard let v = value(name), !v.isEmpty else {
+                throw Diagnostic(path: path, line: 1, message: "the draft has no `\(name):` header", hint: "drafts are written by `duetrail draft`; keep its X-DueTrail headers")
+            }
+            return v
+        }
+        let customer = try need("X-DueTrail-Customer")
+        let cases = try need("X-DueTrail-Cases").split(separator: ",").map { $0.trimmedSpaces }.filter { !$0.isEmpty }
+        let step = try need("X-DueTrail-Step")
+        let draftedText = try need("X-DueTrail-Drafted")
+        guard let drafted = CalendarDate(iso: draftedText) else {
+            throw Diagnostic(path: path, line: 1, message: "`X-DueTrail-Drafted: \(draftedText)` is not a date")
+        }
+        return PendingDraft(path: path, customer: customer, caseNumbers: cases, step: step, date: drafted, approved: approved)
+    }
+}

@@ -1,0 +1,122 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// The cadence and templates as committed in HEAD: drafting follows what a person committed,
+/// never a half-edited working copy.
+public struct CadenceSetup: Sendable {
+    public let book: CadenceBook
+    public let templates: [String: ReminderTemplate]
+    /// Templates that do not read (each with file and line); only fatal when a draft needs one.
+    public let templateProblems: [Diagnostic]
+}
+
+/// One draft in `outbox/`, in HEAD (approved), in the working tree (awaiting review), or both.
+public struct OutboxDraft: Sendable {
+    public let pending: PendingDraft
+    /// The approved bytes (HEAD), when committed.
+    public let committed: String?
+    /// The bytes on disk, when present.
+    public let working: String?
+
+    public var path: String { pending.path }
+    /// Waiting for a person: new, or edited since it was approved.
+    public var awaitingReview: Bool { working != nil && working != committed }
+}
+
+extension Ledger {
+    public static let outboxFolder = "outbox"
+
+    /// `cadence.yaml` and `templates/*.mustache` from `tree` (HEAD). A missing `cadence.yaml`
+    /// means the shipped default.
+    public func cadenceSetup(tree: ObjectID?) throws(LedgerError) -> CadenceSetup {
+        var templates: [String: ReminderTemplate] = [:]
+        var problems: [Diagnostic] = []
+        var cadenceText = CadenceBook.defaultText
+        if let tree {
+            do throws(GitError) {
+                if let folder = try repository.entry(at: "templates", inTree: tree), folder.kind == .tree {
+                    for entry in try repository.treeEntries(folder.id) where entry.kind == .blob && entry.name.hasSuffix(".mustache") {
+                        let name = String(entry.name.dropLast(".mustache".count))
+                        let text = String(decoding: try repository.readBlob(entry.id), as: UTF8.self)
+                        do throws(Diagnostic) {
+                            templates[name] = try ReminderTemplate(name: name, text: text, path: "templates/\(entry.name)")
+                        } catch {
+                            problems.append(error)
+                        }
+                    }
+                }
+            } catch {
+                throw error.context("reading templates")
+            }
+            if let text = try read(CadenceBook.fileName, inTree: tree) { cadenceText = text }
+        }
+        let names = Set(templates.keys).union(problems.compactMap { d in
+            d.path.hasPrefix("templates/") ? String(d.path.dropFirst("templates/".count).dropLast(".mustache".count)) : nil
+        })
+        do throws(Diagnostic) {
+            return CadenceSetup(book: try CadenceBook.parse(cadenceText, templates: names), templates: templates, templateProblems: problems)
+        } catch {
+            throw LedgerError.invalid(DiagnosticList([error]))
+        }
+    }
+
+    /// Every draft in `outbox/`: committed in `tree`, on disk, or both. Drafts whose headers
+    /// do not read are returned as problems (file and line), never silently skipped.
+    public func outbox(tree: ObjectID?) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
+        var committed: [String: String] = [:]
+        do throws(GitError) {
+            if let tree, let folder = try repository.entry(at: Self.outboxFolder, inTree: tree), folder.kind == .tree {
+                for customer in try repository.treeEntries(folder.id) where customer.kind == .tree {
+                    for file in try repository.treeEntries(customer.id) where file.kind == .blob && file.name.hasSuffix(".eml") {
+                        committed["\(Self.outboxFolder)/\(customer.name)/\(file.name)"] = String(decoding: try repository.readBlob(file.id), as: UTF8.self)
+                    }
+                }
+            }
+        } catch {
+            throw error.context("reading the outbox")
+        }
+        var working: [String: String] = [:]
+        if !repository.isBare {
+            let fm = FileManager.default
+            let base = root + "/" + Self.outboxFolder
+            for customer in (try? fm.contentsOfDirectory(atPath: base)) ?? [] {
+                for file in (try? fm.contentsOfDirectory(atPath: base + "/" + customer)) ?? [] where file.hasSuffix(".eml") {
+                    let path = "\(Self.outboxFolder)/\(customer)/\(file)"
+                    if let data = fm.contents(atPath: root + "/" + path) { working[path] = String(decoding: data, as: UTF8.self) }
+                }
+            }
+        }
+        var drafts: [OutboxDraft] = []
+        var problems: [Diagnostic] = []
+        for path in Set(committed.keys).union(working.keys).sorted() {
+            let text = working[path] ?? committed[path] ?? ""
+            do throws(Diagnostic) {
+                // The facts come from the approved version when there is one.
+                let headers = try DraftHeaders.parse(committed[path] ?? text, path: path)
+                let pending = try headers.pending(path: path, approved: committed[path] != nil)
+                drafts.append(OutboxDraft(pending: pending, committed: committed[path], working: working[path]))
+            } catch {
+                problems.append(error)
+            }
+        }
+        return (drafts, problems)
+    }
+
+    /// The cadence engine over `snapshot` and the current outbox.
+    public func planner(_ snapshot: LedgerSnapshot, setup: CadenceSetup, outbox: [OutboxDraft]) -> CadencePlanner {
+        CadencePlanner(
+            book: setup.book, customers: snapshot.customers.mapValues(\.cadence), cases: snapshot.cases,
+            pending: outbox.map(\.pending))
+    }
+
+    /// A customer file as committed in `tree`.
+    public func customerFile(_ slug: String, tree: ObjectID) throws(LedgerError) -> CustomerFile? {
+        let path = ImportPlan.customerPath(slug)
+        guard let text = try read(path, inTree: tree) else { return nil }
+        switch CustomerFile.parse(text, path: path, slug: slug) {
+        case .success(let file): return file
+        case .failure(let list): throw LedgerError.invalid(list)
+        }
+    }
+}
