@@ -20,11 +20,13 @@ struct CheckCommand: ParsableCommand {
         let report = LedgerCheck.run(files: files)
         if json {
             struct Problem: Encodable { var path: String; var line: Int?; var column: Int?; var message: String }
-            struct Out: Encodable { var ok: Bool; var cases: Int; var customers: Int; var events: Int; var problems: [Problem] }
+            struct Out: Encodable { var ok: Bool; var cases: Int; var customers: Int; var events: Int; var drafts: Int; var problems: [Problem]; var warnings: [Problem] }
+            func rows(_ list: [Diagnostic]) -> [Problem] { list.map { Problem(path: $0.path, line: $0.line, column: $0.column, message: $0.message) } }
             Terminal.print(JSON.render(Out(ok: report.problems.isEmpty, cases: report.cases, customers: report.customers, events: report.events,
-                problems: report.problems.map { Problem(path: $0.path, line: $0.line, column: $0.column, message: $0.message) })))
+                drafts: report.drafts, problems: rows(report.problems), warnings: rows(report.warnings))))
         } else if report.problems.isEmpty {
-            Terminal.print("ok: \(report.cases) cases, \(report.customers) customers, \(report.events) events checked, no problems")
+            for w in report.warnings { Terminal.note("warning: " + w.headline) }
+            Terminal.print("ok: \(report.cases) cases, \(report.customers) customers, \(report.events) events, \(report.drafts) drafts checked, no problems")
         } else {
             for p in report.problems { Terminal.print(p.description + "\n") }
             Terminal.note("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found")

@@ -14,8 +14,9 @@ public struct DueTrailCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ImportCommand.self, QueueCommand.self, ShowCommand.self, NoteCommand.self,
-            CheckCommand.self, DemoCommand.self,
+            InitCommand.self, ImportCommand.self, QueueCommand.self, ShowCommand.self, CadenceCommand.self, DraftCommand.self,
+            ReviewCommand.self, ApproveCommand.self, RejectCommand.self, SimulateCommand.self, NoteCommand.self, CheckCommand.self,
+            DemoCommand.self,
         ]
     )
 

@@ -61,8 +61,8 @@ func guarded<T>(_ body: () throws -> T) throws -> T {
 
 /// Where output goes; errors to standard error so scripts can read standard output cleanly.
 enum Terminal {
-    static func print(_ text: String) {
-        Swift.print(text)
+    static func print(_ text: String, terminator: String = "\n") {
+        Swift.print(text, terminator: terminator)
     }
 
     static func error(_ text: String) {

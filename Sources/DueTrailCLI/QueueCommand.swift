@@ -46,13 +46,17 @@ struct QueueCommand: ParsableCommand {
         let wantedBucket = bucket.flatMap(AgingBucket.init(argument:))
         let wantedCustomer = customer?.lowercased()
         let names = snapshot.customerNames
+        let setup = try guarded { try ledger.cadenceSetup(tree: snapshot.tree) }
+        let outbox = try guarded { try ledger.outbox(tree: snapshot.tree) }
+        for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
+        let planner = ledger.planner(snapshot, setup: setup, outbox: outbox.drafts)
         let queue = Queue(
             cases: snapshot.cases, customerNames: names, today: ledger.clock.today,
             include: { c, b in
                 (wantedBucket == nil || b == wantedBucket)
                     && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
             },
-            limit: json || csv || all ? nil : limit)
+            limit: json || csv || all ? nil : limit, planner: planner)
         let items = queue.items
         for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
         if json {
@@ -106,6 +110,9 @@ struct QueueJSON: Encodable {
         var balance: String
         var currency: String
         var nextAction: String
+        /// The cadence step due, drafted, held or next, and its date.
+        var step: String?
+        var stepDate: String?
         var path: String
     }
     struct Total: Encodable {
@@ -123,8 +130,18 @@ struct QueueJSON: Encodable {
             let s = item.summary
             return Row(rank: i + 1, invoice: s.facts.number, customer: s.facts.customer, customerName: item.customerName, due: s.facts.due.iso,
                 daysOverdue: item.daysOverdue, bucket: item.bucket.rawValue, balance: s.state.balance.plain, currency: s.state.balance.currency.code,
-                nextAction: item.nextAction, path: s.path)
+                nextAction: item.nextAction, step: Self.step(item.cadence)?.id, stepDate: Self.step(item.cadence)?.date, path: s.path)
         }
         totals = queue.totals.map { Total(currency: $0.currency.code, balance: $0.total.plain, cases: $0.count) }
+    }
+
+    static func step(_ status: CadenceStatus?) -> (id: String, date: String)? {
+        switch status {
+        case .due(let step, let since)?, .task(let step, let since)?: return (step.id, since.iso)
+        case .held(let step, let until)?: return (step.id, until.iso)
+        case .waiting(let step, let on)?: return (step.id, on.iso)
+        case .drafted(let draft)?: return (draft.step, draft.date.iso)
+        default: return nil
+        }
     }
 }

@@ -140,8 +140,12 @@ public struct CadencePlanner: Sendable {
         }
         guard firstOpen < steps.count else { return .finished }
         // The one step due now: the latest whose date has come; earlier missed ones are skipped.
-        guard let due = (firstOpen..<steps.count).last(where: { dates[$0] <= today }) else {
-            return .waiting(steps[firstOpen], on: dates[firstOpen])
+        // A step before the due date (a courtesy note) no longer applies once the invoice is overdue.
+        let overdue = today > c.facts.due
+        guard let due = (firstOpen..<steps.count).last(where: { dates[$0] <= today && !(overdue && steps[$0].offset.days < 0) }) else {
+            let next = (firstOpen..<steps.count).first { !(overdue && steps[$0].offset.days < 0) }
+            guard let next else { return .finished }
+            return .waiting(steps[next], on: dates[next])
         }
         let step = steps[due]
         guard step.isEmail else { return .task(step, since: dates[due]) }

@@ -6,6 +6,9 @@ public struct LedgerCheck {
         public var cases = 0
         public var customers = 0
         public var events = 0
+        public var drafts = 0
+        /// Not wrong, but worth knowing (a customer nobody can be written to).
+        public var warnings: [Diagnostic] = []
     }
 
     /// `files`: ledger-relative path → text, for `duetrail.yaml`, `cadence.yaml`,
@@ -17,8 +20,18 @@ public struct LedgerCheck {
         } else {
             report.problems.append(Diagnostic(path: LedgerConfig.fileName, message: "missing: every ledger has a duetrail.yaml"))
         }
-        if let text = files["cadence.yaml"] {
-            do { _ = try YAMLMap(text: text, path: "cadence.yaml") } catch { report.problems.append(error) }
+        // Templates, then the cadence that names them, then customers that name a cadence.
+        var templateNames: Set<String> = []
+        for path in files.keys.sorted() where path.hasPrefix("templates/") {
+            let name = String(path.dropFirst("templates/".count))
+            guard name.hasSuffix(".mustache"), !name.contains("/") else { continue }  // notes, READMEs: not templates
+            let template = String(name.dropLast(".mustache".count))
+            templateNames.insert(template)
+            do { _ = try ReminderTemplate(name: template, text: files[path] ?? "", path: path) } catch { report.problems.append(error) }
+        }
+        var book: CadenceBook?
+        if let text = files[CadenceBook.fileName] {
+            do { book = try CadenceBook.parse(text, templates: templateNames) } catch { report.problems.append(error) }
         }
         var customerSlugs: Set<String> = []
         for path in files.keys.sorted() where path.hasPrefix("customers/") {
@@ -34,9 +47,16 @@ public struct LedgerCheck {
                 continue
             }
             switch CustomerFile.parse(files[path] ?? "", path: path, slug: slug) {
-            case .success:
+            case .success(let customer):
                 customerSlugs.insert(slug)
                 report.customers += 1
+                if let book, let cadence = customer.cadence, book.steps(of: cadence) == nil {
+                    report.problems.append(Diagnostic(path: path, line: customer.cadenceLine,
+                        message: "cadence `\(cadence)` is not in cadence.yaml (it has: \(book.cadences.map(\.name).joined(separator: ", ")))"))
+                }
+                if customer.contacts.isEmpty {
+                    report.warnings.append(Diagnostic(path: path, message: "no contacts: reminders to this customer cannot be drafted"))
+                }
             case .failure(let list): report.problems += list.items
             }
         }
@@ -70,6 +90,14 @@ public struct LedgerCheck {
                 }
             case .failure(let list):
                 report.problems += list.items
+            }
+        }
+        for path in files.keys.sorted() where path.hasPrefix("outbox/") && path.hasSuffix(".eml") {
+            do throws(Diagnostic) {
+                _ = try DraftHeaders.parse(files[path] ?? "", path: path).pending(path: path, approved: false)
+                report.drafts += 1
+            } catch {
+                report.problems.append(error)
             }
         }
         return report

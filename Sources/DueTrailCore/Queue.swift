@@ -34,6 +34,8 @@ public struct QueueItem: Sendable, Equatable {
     public let bucket: AgingBucket
     public let priority: Double
     public let nextAction: String
+    /// Where the case stands in its cadence, when the queue was given a planner.
+    public let cadence: CadenceStatus?
 }
 
 /// The aging worklist: open cases, most urgent first.
@@ -57,7 +59,8 @@ public struct Queue: Sendable {
     ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
     public init(
         cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
-        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil
+        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil,
+        planner: CadencePlanner? = nil
     ) {
         self.today = today
         // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
@@ -77,9 +80,11 @@ public struct Queue: Sendable {
         items = keys.prefix(limit ?? keys.count).map { key in
             let c = cases[key.index]
             let days = c.facts.due.days(to: today)
+            let status = planner?.status(of: c, today: today)
+            let action = status.map { $0.phrase(manual: planner?.settings(of: c.facts.customer).isManual ?? false) } ?? Self.nextAction(daysOverdue: days)
             return QueueItem(
                 summary: c, customerName: customerNames[c.facts.customer] ?? c.facts.customer, daysOverdue: max(0, days),
-                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: Self.nextAction(daysOverdue: days))
+                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: action, cadence: status)
         }
     }
 
@@ -95,7 +100,7 @@ public struct Queue: Sendable {
         return Double(days) * (1 + log10(1 + max(0, balance)))
     }
 
-    /// Until the cadence decides, the next action follows the age of the debt.
+    /// Without a cadence (no planner given), the next action follows the age of the debt.
     static func nextAction(daysOverdue days: Int) -> String {
         switch days {
         case ..<(-3): return "wait (due in \(-days) days)"

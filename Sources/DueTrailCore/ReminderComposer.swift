@@ -54,16 +54,18 @@ public struct ReminderComposer: Sendable {
             maxOverdue = max(maxOverdue, overdue)
             let balance = summary.state.balance
             totals[balance.currency] = totals[balance.currency].flatMap { $0.adding(balance) } ?? balance
-            invoices.append([
-                "number": f.number, "issued": f.issued.map(Self.friendly) ?? "", "due": Self.friendly(f.due), "due_iso": f.due.iso,
+            var invoice: [String: Any] = [
+                "number": f.number, "due": Self.friendly(f.due), "due_iso": f.due.iso,
                 "amount": f.amount.display, "balance": balance.display, "days_overdue": max(overdue, 0),
                 "days_until_due": max(-overdue, 0), "overdue": overdue > 0, "step": step.id, "step_name": step.name,
-            ])
+            ]
+            if let issued = f.issued { invoice["issued"] = Self.friendly(issued) }
+            invoices.append(invoice)
         }
         let total = totals.keys.sorted().compactMap { totals[$0]?.display }.joined(separator: " and ")
         let contactName = customer.contacts.first?.name
         let promised = reminder.cases.compactMap(\.summary.state.holds.promisedUntil).max()
-        return [
+        var context: [String: Any] = [
             "company": config.company, "sender_name": config.senderName, "sender_email": config.senderEmail,
             "customer_name": customer.name, "contact_name": contactName ?? "",
             "greeting_name": contactName ?? customer.name,
@@ -75,6 +77,10 @@ public struct ReminderComposer: Sendable {
             "promised_date": promised.map(Self.friendly) ?? "",
             "step_name": reminder.cases.count == 1 || Set(reminder.cases.map(\.step.id)).count == 1 ? reminder.cases[0].step.name : "statement",
         ]
+        // Mustache treats "" as true: an empty optional value is left out, so `{{#portal_url}}…`
+        // sections disappear when there is nothing to show.
+        for key in ["portal_url", "promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
+        return context
     }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]

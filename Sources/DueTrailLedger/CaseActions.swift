@@ -24,23 +24,32 @@ extension Ledger {
             var change = ChangeSet(
                 subject: subject(resolved),
                 trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) })
-            for summary in resolved {
-                guard let text = try read(summary.path, inTree: tree) else {
-                    throw LedgerError.io(path: summary.path, message: "listed in the ledger summary but missing from HEAD; run `duetrail check`")
-                }
-                var file: CaseFile
-                switch CaseFile.parse(text, path: summary.path) {
-                case .success(let f): file = f
-                case .failure(let list): throw LedgerError.invalid(list)
-                }
-                file.append(event(summary, identity))
-                change.files[summary.path] = file.render()
-                change.caseSummaries[summary.path] = CaseSummary(path: summary.path, file: file)
-            }
+            for summary in resolved { try append(event(summary, identity), to: summary, tree: tree, into: &change) }
             Timings.mark("render")
             return change
         }
         return (resolved, outcome)
+    }
+
+    /// Adds `event` to the case file of `summary` as committed in `tree`, into `change`.
+    func append(_ event: TimelineEvent, to summary: CaseSummary, tree: ObjectID, into change: inout ChangeSet) throws(LedgerError) {
+        var file: CaseFile
+        if let pending = change.files[summary.path] ?? nil {
+            // Already changed in this commit (two events for one case).
+            guard case .success(let f) = CaseFile.parse(pending, path: summary.path) else { throw LedgerError.usage("internal: cannot re-read \(summary.path)") }
+            file = f
+        } else {
+            guard let text = try read(summary.path, inTree: tree) else {
+                throw LedgerError.io(path: summary.path, message: "listed in the ledger summary but missing from HEAD; run `duetrail check`")
+            }
+            switch CaseFile.parse(text, path: summary.path) {
+            case .success(let f): file = f
+            case .failure(let list): throw LedgerError.invalid(list)
+            }
+        }
+        file.append(event)
+        change.files[summary.path] = file.render()
+        change.caseSummaries[summary.path] = CaseSummary(path: summary.path, file: file)
     }
 
     /// Finds exactly one case per key, or explains which key matched none or several.

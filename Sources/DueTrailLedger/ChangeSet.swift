@@ -67,7 +67,7 @@ extension Ledger {
             }
             guard let changes = try build(base), !changes.files.isEmpty else { return nil }
             let paths = changes.files.keys.sorted()
-            try refuseDirty(paths, tree: baseTree)
+            try refuseDirty(paths, tree: baseTree, writing: changes)
             Timings.mark("check working tree")
             let written: (commit: ObjectID, tree: ObjectID, files: [WorkingFile])?
             do throws(GitError) {
@@ -144,7 +144,9 @@ extension Ledger {
     }
 
     /// Refuses to rewrite files that have uncommitted edits in the working tree.
-    func refuseDirty(_ paths: [String], tree: ObjectID?) throws(LedgerError) {
+    /// A file whose working copy already holds exactly what `changes` writes is not in the
+    /// way: that is how `approve` commits a draft a person wrote or edited.
+    func refuseDirty(_ paths: [String], tree: ObjectID?, writing changes: ChangeSet? = nil) throws(LedgerError) {
         guard !repository.isBare else { return }
         let dirty: [String]
         do throws(GitError) {
@@ -159,6 +161,12 @@ extension Ledger {
         } catch {
             throw error.context("checking the working tree")
         }
-        if !dirty.isEmpty { throw LedgerError.dirtyPaths(dirty.sorted()) }
+        let blocking = dirty.filter { path in
+            guard let changes, let wanted = changes.files[path] else { return true }
+            let onDisk = FileManager.default.contents(atPath: root + "/" + path)
+            if let wanted { return onDisk != Data(wanted.utf8) }
+            return onDisk != nil
+        }
+        if !blocking.isEmpty { throw LedgerError.dirtyPaths(blocking.sorted()) }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import GitStore
 
 extension Ledger {
-    static let checkedFolders = ["customers", "cases"]
+    static let checkedFolders = ["customers", "cases", "templates", "outbox"]
     static let checkedFiles = [LedgerConfig.fileName, "cadence.yaml"]
 
     /// The ledger's files as a person sees them: the working tree of a clone (uncommitted

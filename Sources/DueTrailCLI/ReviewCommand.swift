@@ -1,0 +1,97 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Show the drafts awaiting approval as diffs, with what a reviewer needs to know of each case.",
+        discussion: "The same diffs as `git diff` (new drafts included). Approve with `duetrail approve` or `git commit`.")
+
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "Only drafts for these cases or customers (default: all).")
+    var keys: [String] = []
+
+    @Flag(help: "One line per draft: path, recipient, cases, lines added and removed.")
+    var stat = false
+
+    @Option(help: "Colour the diff: auto (when a terminal), always, never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        let ledger = try options.open()
+        let snapshot = try guarded { try ledger.snapshot() }
+        let (drafts, problems) = try guarded { try ledger.outbox(tree: snapshot.tree) }
+        for p in problems { Terminal.note("warning: " + p.headline) }
+        let waiting = try guarded { try Ledger.selectDrafts(drafts.filter(\.awaitingReview), keys: keys, names: snapshot.customerNames) }
+        if waiting.isEmpty {
+            let approved = drafts.filter { $0.committed != nil }.count
+            Terminal.print("No drafts awaiting review." + (approved > 0 ? " \(approved) approved, not sent yet." : " Run `duetrail draft` to write today's reminders."))
+            return
+        }
+        let patches = try guarded { try ledger.draftPatches(waiting.map(\.path), tree: snapshot.tree) }
+        let paint = color == .always || (color == .auto && Terminal.isInteractive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        var byNumber: [String: CaseSummary] = [:]
+        for c in snapshot.cases { byNumber[c.facts.number] = c }
+        let today = ledger.clock.today
+        var out = ""
+        if stat {
+            let width = waiting.map(\.path.count).max() ?? 0
+            for d in waiting {
+                let p = patches[d.path]
+                let name = snapshot.customerNames[d.pending.customer] ?? d.pending.customer
+                let pad = String(repeating: " ", count: width - d.path.count)
+                let plus = paint ? "\u{1B}[32m+\(p?.additions ?? 0)\u{1B}[0m" : "+\(p?.additions ?? 0)"
+                let minus = paint ? "\u{1B}[31m-\(p?.deletions ?? 0)\u{1B}[0m" : "-\(p?.deletions ?? 0)"
+                out += "\(d.path)\(pad) | \(plus) \(minus) | \(d.committed == nil ? "new" : "edited since approval") | \(name): \(d.pending.caseNumbers.joined(separator: ", "))\n"
+            }
+            out += "\(waiting.count) draft\(waiting.count == 1 ? "" : "s") awaiting review\n"
+        } else {
+            for d in waiting {
+                let name = snapshot.customerNames[d.pending.customer] ?? d.pending.customer
+                let header = "== \(d.path): \(name), step \(d.pending.step)" + (d.committed == nil ? "" : " (edited since approval)")
+                out += (paint ? "\u{1B}[1m\(header)\u{1B}[0m" : header) + "\n"
+                for number in d.pending.caseNumbers {
+                    guard let c = byNumber[number] else { out += "   \(number): no such case in HEAD\n"; continue }
+                    out += "   " + Self.context(c, today: today) + "\n"
+                }
+                let text = patches[d.path]?.text ?? ""
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+                    out += (paint ? Self.paint(line) : String(line)) + "\n"
+                }
+                out += "\n"
+            }
+            out += "\(waiting.count) draft\(waiting.count == 1 ? "" : "s") awaiting review. Approve: `duetrail approve [CASE|CUSTOMER…]` or `--all`; drop one: `duetrail reject CASE --reason …`.\n"
+        }
+        Terminal.print(out, terminator: "")
+    }
+
+    /// `INV-1042 · balance EUR 1,200.00 · due 2026-10-31, 30 days overdue · last: nudge sent 2026-11-20 · open`
+    static func context(_ c: CaseSummary, today: CalendarDate) -> String {
+        let days = c.facts.due.days(to: today)
+        let due = days > 0 ? "\(days) days overdue" : days == 0 ? "due today" : "due in \(-days) days"
+        var parts = [c.facts.number, "balance \(c.state.balance.display)", "due \(c.facts.due.iso), \(due)"]
+        if let step = c.state.lastStep, let when = c.state.lastStepDate {
+            parts.append("last reminder: \(step) \(when.iso)")
+        } else {
+            parts.append("no reminder sent yet")
+        }
+        if let last = c.state.lastEvent { parts.append("last activity \(last.iso)") }
+        parts.append(c.state.holds.reason(today: today) ?? c.state.status.rawValue)
+        return parts.joined(separator: " · ")
+    }
+
+    static func paint(_ line: Substring) -> String {
+        if line.hasPrefix("+++") || line.hasPrefix("---") || line.hasPrefix("diff ") || line.hasPrefix("index ") || line.hasPrefix("new file") {
+            return "\u{1B}[1m\(line)\u{1B}[0m"
+        }
+        if line.hasPrefix("@@") { return "\u{1B}[36m\(line)\u{1B}[0m" }
+        if line.hasPrefix("+") { return "\u{1B}[32m\(line)\u{1B}[0m" }
+        if line.hasPrefix("-") { return "\u{1B}[31m\(line)\u{1B}[0m" }
+        return String(line)
+    }
+}

@@ -1,0 +1,65 @@
+/// What the cadence would do day by day over a date range, assuming no payment and no reply:
+/// each reminder drafted counts as sent that day, so the next steps and the minimum gap play
+/// out as they would live. Writes nothing; "watch one full cycle" before going live.
+public struct CadenceSimulation: Sendable {
+    public struct Event: Sendable, Equatable {
+        public enum Kind: String, Sendable {
+            /// A draft a person reviews.
+            case review
+            /// A draft approved by a committed policy.
+            case auto
+            /// A manual or sensitive customer's step: drafted only when a person asks.
+            case manual
+            /// A task for a person.
+            case task
+        }
+
+        public var day: CalendarDate
+        public var kind: Kind
+        public var customer: String
+        public var step: String
+        public var template: String?
+        public var cases: [String]
+    }
+
+    public let events: [Event]
+
+    public init(book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], from: CalendarDate, to: CalendarDate) {
+        var current = cases.filter { $0.state.status == .open }
+        var index: [String: Int] = [:]
+        for (i, c) in current.enumerated() { index[c.facts.number] = i }
+        var out: [Event] = []
+        var tasksShown: Set<String> = []
+        var day = from
+        while day <= to {
+            let planner = CadencePlanner(book: book, customers: customers, cases: current, pending: [])
+            for reminder in planner.dueReminders(current, today: day, requested: Set(customers.keys)) {
+                let settings = planner.settings(of: reminder.customer)
+                let kind: Event.Kind = settings.isManual ? .manual : reminder.approvedByPolicy ? .auto : .review
+                if kind == .manual {
+                    // Shown once: it stays due until a person drafts it.
+                    let fresh = reminder.cases.filter { tasksShown.insert($0.summary.facts.number + "\u{1}" + $0.step.id).inserted }
+                    if fresh.isEmpty { continue }
+                }
+                out.append(Event(day: day, kind: kind, customer: reminder.customer, step: reminder.stepID, template: reminder.template,
+                    cases: reminder.cases.map(\.summary.facts.number)))
+                // Manual steps wait for a person; in the simulation they stay due.
+                guard kind != .manual else { continue }
+                for (summary, step) in reminder.cases {
+                    guard let i = index[summary.facts.number] else { continue }
+                    current[i].state.lastStep = step.id
+                    current[i].state.lastStepDate = day
+                    current[i].state.lastReminder = day
+                }
+            }
+            for c in current {
+                guard case .task(let step, _) = planner.status(of: c, today: day),
+                    tasksShown.insert(c.facts.number + "\u{1}" + step.id).inserted, case .task(let what) = step.action
+                else { continue }
+                out.append(Event(day: day, kind: .task, customer: c.facts.customer, step: step.id, template: what, cases: [c.facts.number]))
+            }
+            day = day.adding(days: 1)
+        }
+        events = out
+    }
+}

@@ -1,0 +1,199 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+extension Ledger {
+    /// Drafts matching `keys` (see `select`), for commands that list or show drafts.
+    public static func selectDrafts(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
+        try select(drafts, keys: keys, names: names)
+    }
+
+    /// The `git diff` of each of `paths` against `tree`, by path.
+    public func draftPatches(_ paths: [String], tree: ObjectID?) throws(LedgerError) -> [String: FilePatch] {
+        guard !paths.isEmpty else { return [:] }
+        do {
+            var out: [String: FilePatch] = [:]
+            // Many drafts: one pass over the folder beats matching thousands of pathspecs.
+            let wanted = Set(paths)
+            let specs = paths.count > 100 ? [Self.outboxFolder + "/"] : paths
+            for p in try repository.diffWorkingTree(against: tree, pathspecs: specs) where wanted.contains(p.path) { out[p.path] = p }
+            return out
+        } catch {
+            throw error.context("comparing drafts with HEAD")
+        }
+    }
+
+    /// Drafts matching `keys` (invoice numbers, customer slugs or names, draft paths), or all
+    /// of `drafts` when `keys` is empty. A key that matches nothing is an error.
+    static func select(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
+        guard !keys.isEmpty else { return drafts }
+        var out: [OutboxDraft] = []
+        var unknown: [String] = []
+        for key in keys {
+            let lowered = key.lowercased()
+            let hits = drafts.filter { d in
+                d.path == key || d.path.hasSuffix("/" + key) || d.pending.customer == lowered
+                    || names[d.pending.customer]?.lowercased() == lowered
+                    || d.pending.caseNumbers.contains { $0 == key || $0.lowercased() == lowered }
+            }
+            if hits.isEmpty { unknown.append(key) }
+            for hit in hits where !out.contains(where: { $0.path == hit.path }) { out.append(hit) }
+        }
+        if !unknown.isEmpty {
+            let listed = drafts.isEmpty ? "there are none" : "they are: " + drafts.map { "\($0.path) (\($0.pending.caseNumbers.joined(separator: ", ")))" }.joined(separator: "; ")
+            throw LedgerError.usage("no draft for \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (\(listed))")
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// Commits the working-tree bytes of the drafts awaiting review that match `keys` (all of
+    /// them when `keys` is empty): the commit is the approval, authored by the approver. A draft
+    /// a person edited keeps the edit. Every chosen draft is checked first; one bad draft
+    /// stops them all.
+    public func approve(keys: [String]) throws(LedgerError) -> (drafts: [OutboxDraft], outcome: CommitOutcome?) {
+        let identity = try identity()
+        var chosen: [OutboxDraft] = []
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let (drafts, problems) = try outbox(tree: tree)
+            let waiting = drafts.filter(\.awaitingReview)
+            let snapshotNames = try snapshot(at: base).customerNames
+            chosen = try Self.select(waiting, keys: keys, names: snapshotNames)
+            let broken = problems.filter { p in keys.isEmpty || keys.contains { p.path.contains($0) } }
+            if !broken.isEmpty { throw LedgerError.invalid(DiagnosticList(broken)) }
+            guard !chosen.isEmpty else { return nil }
+            var issues: [Diagnostic] = []
+            for draft in chosen { issues += Self.problems(approving: draft.working ?? "", path: draft.path) }
+            if !issues.isEmpty { throw LedgerError.invalid(DiagnosticList(issues)) }
+            let setup = try? cadenceSetup(tree: tree)
+            func what(_ d: OutboxDraft) -> String {
+                let step = d.pending.step
+                let name = setup?.book.cadences.lazy.flatMap(\.steps).first { $0.id == step }?.name ?? (step == "statement" ? "statement" : step)
+                let numbers = d.pending.caseNumbers
+                let shown = numbers.count <= 3 ? numbers.joined(separator: ", ") : numbers.prefix(3).joined(separator: ", ") + ", …"
+                return "\(name) to \(snapshotNames[d.pending.customer] ?? d.pending.customer) (\(shown))"
+            }
+            var change = ChangeSet(
+                subject: chosen.count == 1 ? "approve: \(what(chosen[0]))" : "approve: \(chosen.count) reminders",
+                body: chosen.count == 1 ? "" : chosen.map(what).joined(separator: "\n"),
+                trailers: [("DueTrail-Action", "approve")])
+            for d in chosen {
+                change.files[d.path] = d.working
+                change.trailers.append(("DueTrail-Draft", d.path))
+            }
+            change.trailers += chosen.flatMap { d in d.pending.caseNumbers.map { ("DueTrail-Case", $0) } }
+            return change
+        }
+        return (chosen, outcome)
+    }
+
+    /// What stops a draft from being approved: headers that do not read, no recipient, an
+    /// address that is not one, a personal note still to write.
+    static func problems(approving text: String, path: String) -> [Diagnostic] {
+        let headers: DraftHeaders
+        do throws(Diagnostic) {
+            headers = try DraftHeaders.parse(text, path: path)
+            _ = try headers.pending(path: path, approved: false)
+        } catch {
+            return [error]
+        }
+        var out: [Diagnostic] = []
+        for name in ["From", "To", "Subject", "Message-ID"] where (headers.value(name) ?? "").isEmpty {
+            out.append(Diagnostic(path: path, line: 1, message: "the draft has no `\(name):` header"))
+        }
+        for (i, field) in headers.fields.enumerated() where ["to", "cc", "from", "reply-to"].contains(field.name.lowercased()) {
+            for address in field.value.split(separator: ",") {
+                let email = address.split(separator: "<").last.map { $0.replacingOccurrences(of: ">", with: "") }?.trimmedSpaces ?? ""
+                if !EmailAddress.isPlausible(email) {
+                    out.append(Diagnostic(path: path, line: i + 1, message: "`\(address.trimmedSpaces)` in \(field.name) is not an email address",
+                        excerpt: "\(field.name): \(field.value)"))
+                }
+            }
+        }
+        var lineNumber = headers.bodyLine
+        for line in headers.body.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.contains(ReminderTemplate.personalNoteMarker) {
+                out.append(Diagnostic(path: path, line: lineNumber, message: "this sensitive customer's draft still asks for a personal note",
+                    excerpt: String(line), hint: "write the note in place of this line, then approve again"))
+            }
+            lineNumber += 1
+        }
+        return out
+    }
+
+    /// Removes the drafts for `keys` (cases, customers, draft paths) and records the rejection
+    /// on each case, so tomorrow's `draft` does not recreate them; with `snoozeDays`, the
+    /// cadence waits that long and then drafts what is due then. A case without a draft but
+    /// with a step due has that step rejected.
+    public func reject(keys: [String], reason: String, snoozeDays: Int?) throws(LedgerError) -> (cases: [CaseSummary], drafts: [OutboxDraft], outcome: CommitOutcome?) {
+        guard !reason.trimmedSpaces.isEmpty else { throw LedgerError.usage("say why with --reason (it goes on the case's timeline)") }
+        let identity = try identity()
+        var removedDrafts: [OutboxDraft] = []
+        var touched: [CaseSummary] = []
+        let today = clock.today
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let snapshot = try snapshot(at: base)
+            let setup = try cadenceSetup(tree: tree)
+            let (drafts, _) = try outbox(tree: tree)
+            let planner = planner(snapshot, setup: setup, outbox: drafts)
+            var byNumber: [String: CaseSummary] = [:]
+            for c in snapshot.cases { byNumber[c.facts.number] = c }
+            removedDrafts = []
+            touched = []
+            var steps: [(CaseSummary, String)] = []
+            var unknown: [String] = []
+            for key in keys {
+                let hits = (try? Self.select(drafts, keys: [key], names: snapshot.customerNames)) ?? []
+                if !hits.isEmpty {
+                    for d in hits where !removedDrafts.contains(where: { $0.path == d.path }) {
+                        removedDrafts.append(d)
+                        for n in d.pending.caseNumbers { if let c = byNumber[n] { steps.append((c, d.pending.step == "statement" ? Self.currentStep(c, planner, today) ?? "statement" : d.pending.step)) } }
+                    }
+                    continue
+                }
+                // No draft: reject the step due now on the case(s) the key names.
+                let cases = snapshot.find(key) + snapshot.cases.filter { $0.facts.customer == key.lowercased() && $0.state.status == .open }
+                let due = cases.compactMap { c -> (CaseSummary, String)? in
+                    if case .due(let step, _) = planner.status(of: c, today: today) { return (c, step.id) }
+                    return nil
+                }
+                if due.isEmpty { unknown.append(key) } else { steps += due }
+            }
+            if !unknown.isEmpty {
+                throw LedgerError.usage("nothing to reject for \(unknown.map { "`\($0)`" }.joined(separator: ", ")): no draft and no reminder due (see `duetrail queue`)")
+            }
+            let until = snoozeDays.map { today.adding(days: $0) }
+            var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "reject")])
+            var seen: Set<String> = []
+            for (c, step) in steps where seen.insert(c.facts.number).inserted {
+                var attributes: [(key: String, value: String)] = [("step", step)]
+                if let until { attributes.append(("until", until.iso)) }
+                let event = TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "rejected", attributes: attributes, text: reason, who: identity.name)
+                try append(event, to: c, tree: tree, into: &change)
+                touched.append(c)
+                change.trailers.append(("DueTrail-Case", c.facts.number))
+            }
+            for d in removedDrafts where d.committed != nil {
+                change.files[d.path] = .some(nil)
+                change.trailers.append(("DueTrail-Draft", d.path))
+            }
+            let names = snapshot.customerNames
+            let who = Set(touched.map { names[$0.facts.customer] ?? $0.facts.customer }).sorted().joined(separator: ", ")
+            let numbers = touched.map(\.facts.number)
+            change.subject = "reject: reminder to \(who) (\(numbers.count <= 3 ? numbers.joined(separator: ", ") : "\(numbers.count) invoices"))"
+                + (until.map { ", snoozed until \($0.iso)" } ?? "")
+            change.body = reason
+            return change
+        }
+        // Drafts that were never committed live only in the working tree.
+        for d in removedDrafts where d.committed == nil { try? FileManager.default.removeItem(atPath: root + "/" + d.path) }
+        return (touched, removedDrafts, outcome)
+    }
+
+    static func currentStep(_ c: CaseSummary, _ planner: CadencePlanner, _ today: CalendarDate) -> String? {
+        guard let steps = planner.book.steps(of: planner.settings(of: c.facts.customer).cadence) else { return nil }
+        let dates = planner.book.schedule(steps, due: c.facts.due)
+        return steps.indices.last { dates[$0] <= today }.map { steps[$0].id }
+    }
+}
