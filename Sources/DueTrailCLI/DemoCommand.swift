@@ -71,7 +71,9 @@ struct DemoCommand: ParsableCommand {
             // 3. The worklist.
             step(3, "queue: the aging worklist, most urgent first")
             let snapshot = try ledger.snapshot()
-            let queue = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today, limit: 10)
+            let setup = try ledger.cadenceSetup(tree: snapshot.tree)
+            let planner = ledger.planner(snapshot, setup: setup, outbox: try ledger.outbox(tree: snapshot.tree).drafts)
+            let queue = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today, limit: 10, planner: planner)
             let items = queue.items
             Terminal.print(indent(QueueCommand.table(queue)))
 
@@ -86,6 +88,25 @@ struct DemoCommand: ParsableCommand {
                     })
                 Terminal.print("    cases file: \(top.summary.path)")
             }
+
+            // 5. Today's reminders, by the cadence in cadence.yaml.
+            step(5, "draft: today's due reminders, written to outbox/ for review")
+            let drafted = try ledger.draftReminders()
+            Terminal.print(indent(DraftCommand.report(drafted, names: snapshot.customerNames, today: ledger.clock.today)))
+
+            // 6. What a reviewer sees (the same as `git diff`).
+            if let first = drafted.forReview.first {
+                step(6, "review \(first.reminder.customer): the draft as a diff, with its case")
+                let head = try ledger.snapshot()
+                let patches = try ledger.draftPatches([first.path], tree: head.tree)
+                for c in first.reminder.cases { Terminal.print("    " + ReviewCommand.context(c.summary, today: ledger.clock.today)) }
+                Terminal.print(indent(patches[first.path]?.text ?? ""))
+
+                // 7. Approval is a commit by the approver.
+                step(7, "approve --all: commit the drafts exactly as reviewed")
+                let approved = try ledger.approve(keys: [])
+                Terminal.print("    Approved \(approved.drafts.count) drafts in commit \(approved.outcome?.commit.short ?? "-"); only these bytes will ever be sent.")
+            }
         }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         Terminal.print("""
@@ -94,6 +115,8 @@ struct DemoCommand: ParsableCommand {
               export PATH="\(binDir):$PATH"
               cd \(relative(target))
               git log --stat                       # every action is a commit
+              duetrail cadence                     # the cadence in plain words
+              duetrail simulate --today \(Self.demoDate) --to 2026-12-31
               duetrail queue --today \(Self.demoDate) --bucket 90+
               duetrail show INV-1042 --today \(Self.demoDate)
               duetrail check

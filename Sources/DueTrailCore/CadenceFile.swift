@@ -7,7 +7,8 @@ extension CadenceBook {
         let map = try YAMLMap(text: text, path: path)
         let known: Set<String> = ["calendar", "cadences", "minimum_gap", "statement", "promise_broken", "promise_grace"]
         for entry in map.entries where !known.contains(entry.key) {
-            throw map.problem(entry, "unknown setting `\(entry.key)`", hint: "cadence.yaml knows: \(known.sorted().joined(separator: ", "))")
+            throw Diagnostic(path: path, line: entry.line, message: "unknown setting `\(entry.key)`", excerpt: map.excerpt(entry.line),
+                hint: "cadence.yaml knows: \(known.sorted().joined(separator: ", "))")
         }
         func line(_ node: Node, or fallback: Int) -> Int { map.line(of: node) ?? fallback }
         func problem(_ node: Node, _ fallback: Int, _ message: String, hint: String? = nil) -> Diagnostic {
@@ -112,7 +113,8 @@ extension CadenceBook {
             book.cadences.insert(book.cadences.remove(at: i), at: 0)
         }
         guard book.steps(of: nil) != nil else {
-            throw map.problem(entry, "there is no `default` cadence", hint: "customers without a `cadence:` setting follow `default`")
+            throw Diagnostic(path: path, line: entry.line, message: "there is no `default` cadence", excerpt: map.excerpt(entry.line),
+                hint: "customers without a `cadence:` setting follow `default`")
         }
         if let templates {
             for (template, line) in book.templateUses where !templates.contains(template) {

@@ -9,6 +9,11 @@ public struct PendingDraft: Sendable, Equatable {
     public var date: CalendarDate
     /// Committed in HEAD (approved); false while it is only in the working tree.
     public var approved: Bool
+    /// For a statement: each case's own step, by invoice number.
+    public var caseSteps: [String: String] = [:]
+
+    /// The cadence step this draft is for case `number`.
+    public func step(for number: String) -> String { caseSteps[number] ?? step }
 
     public init(path: String, customer: String, caseNumbers: [String], step: String, date: CalendarDate, approved: Bool) {
         self.path = path
@@ -85,6 +90,17 @@ public struct DueReminder: Sendable {
     public var approvedByPolicy: Bool
     /// Only drafted because a person asked for it (`draft --case` on a manual customer).
     public var requested: Bool
+
+    public init(
+        customer: String, cases: [(summary: CaseSummary, step: CadenceStep)], stepID: String, template: String, approvedByPolicy: Bool, requested: Bool
+    ) {
+        self.customer = customer
+        self.cases = cases
+        self.stepID = stepID
+        self.template = template
+        self.approvedByPolicy = approvedByPolicy
+        self.requested = requested
+    }
 
     /// `outbox/<customer>/<date>-<step>.eml`
     public func path(on day: CalendarDate) -> String { "outbox/\(customer)/\(day.iso)-\(stepID).eml" }

@@ -24,10 +24,22 @@ public struct CadenceSimulation: Sendable {
 
     public let events: [Event]
 
-    public init(book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], from: CalendarDate, to: CalendarDate) {
+    /// - Parameter pending: drafts already in the outbox; they count as sent on the day drafted.
+    public init(
+        book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft] = [],
+        from: CalendarDate, to: CalendarDate
+    ) {
         var current = cases.filter { $0.state.status == .open }
         var index: [String: Int] = [:]
         for (i, c) in current.enumerated() { index[c.facts.number] = i }
+        for draft in pending {
+            for number in draft.caseNumbers {
+                guard let i = index[number] else { continue }
+                current[i].state.lastStep = draft.step(for: number)
+                current[i].state.lastStepDate = draft.date
+                current[i].state.lastReminder = draft.date
+            }
+        }
         var out: [Event] = []
         var tasksShown: Set<String> = []
         var day = from

@@ -32,7 +32,7 @@ public struct ReminderComposer: Sendable {
             for id in c.summary.state.messageIDs where !references.contains(id) { references.append(id) }
         }
         let sender = ReminderDraft.Address(name: config.senderName, email: config.senderEmail)
-        return ReminderDraft(
+        var draft = ReminderDraft(
             from: sender,
             to: [ReminderDraft.Address(name: first.name, email: first.email)],
             cc: customer.contacts.dropFirst().map { ReminderDraft.Address(name: $0.name, email: $0.email) },
@@ -41,6 +41,10 @@ public struct ReminderComposer: Sendable {
             messageID: ReminderDraft.messageID(day: today, step: reminder.stepID, customer: reminder.customer, cases: numbers, senderEmail: config.senderEmail),
             references: Array(references.suffix(10)),
             customer: reminder.customer, caseNumbers: numbers, step: reminder.stepID, drafted: today, body: body)
+        if Set(reminder.cases.map(\.step.id)).count > 1 {
+            for c in reminder.cases { draft.caseSteps[c.summary.facts.number] = c.step.id }
+        }
+        return draft
     }
 
     /// The names a template can use (see `ReminderTemplate.variables`).

@@ -36,6 +36,8 @@ public struct ReminderDraft: Sendable, Equatable {
     public var customer: String
     public var caseNumbers: [String]
     public var step: String
+    /// For a statement (cases at different steps): each case's step, by invoice number.
+    public var caseSteps: [String: String] = [:]
     public var drafted: CalendarDate
     public var body: String
 
@@ -71,8 +73,12 @@ public struct ReminderDraft: Sendable, Equatable {
         h += [
             ("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=utf-8"), ("Content-Transfer-Encoding", "8bit"),
             ("X-DueTrail-Customer", customer), ("X-DueTrail-Cases", caseNumbers.map(Self.oneLine).joined(separator: ", ")),
-            ("X-DueTrail-Step", step), ("X-DueTrail-Drafted", drafted.iso),
+            ("X-DueTrail-Step", step),
         ]
+        if !caseSteps.isEmpty {
+            h.append(("X-DueTrail-Case-Steps", caseNumbers.compactMap { n in caseSteps[n].map { "\(Self.oneLine(n))=\($0)" } }.joined(separator: ", ")))
+        }
+        h += [("X-DueTrail-Drafted", drafted.iso)]
         var out = ""
         for (k, v) in h { out += Self.fold("\(k): \(v)") + "\n" }
         return out + "\n" + body
@@ -167,6 +173,11 @@ public struct DraftHeaders: Sendable, Equatable {
         guard let drafted = CalendarDate(iso: draftedText) else {
             throw Diagnostic(path: path, line: 1, message: "`X-DueTrail-Drafted: \(draftedText)` is not a date")
         }
-        return PendingDraft(path: path, customer: customer, caseNumbers: cases, step: step, date: drafted, approved: approved)
+        var draft = PendingDraft(path: path, customer: customer, caseNumbers: cases, step: step, date: drafted, approved: approved)
+        for pair in (value("X-DueTrail-Case-Steps") ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { draft.caseSteps[kv[0].trimmedSpaces] = kv[1].trimmedSpaces }
+        }
+        return draft
     }
 }

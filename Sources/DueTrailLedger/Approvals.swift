@@ -148,7 +148,7 @@ extension Ledger {
                 if !hits.isEmpty {
                     for d in hits where !removedDrafts.contains(where: { $0.path == d.path }) {
                         removedDrafts.append(d)
-                        for n in d.pending.caseNumbers { if let c = byNumber[n] { steps.append((c, d.pending.step == "statement" ? Self.currentStep(c, planner, today) ?? "statement" : d.pending.step)) } }
+                        for n in d.pending.caseNumbers { if let c = byNumber[n] { steps.append((c, d.pending.step(for: n))) } }
                     }
                     continue
                 }
@@ -189,11 +189,5 @@ extension Ledger {
         // Drafts that were never committed live only in the working tree.
         for d in removedDrafts where d.committed == nil { try? FileManager.default.removeItem(atPath: root + "/" + d.path) }
         return (touched, removedDrafts, outcome)
-    }
-
-    static func currentStep(_ c: CaseSummary, _ planner: CadencePlanner, _ today: CalendarDate) -> String? {
-        guard let steps = planner.book.steps(of: planner.settings(of: c.facts.customer).cadence) else { return nil }
-        let dates = planner.book.schedule(steps, due: c.facts.due)
-        return steps.indices.last { dates[$0] <= today }.map { steps[$0].id }
     }
 }
