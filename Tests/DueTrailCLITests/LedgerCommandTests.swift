@@ -22,7 +22,7 @@ import TestSupport
         // Settings that keep a ledger readable by libgit2 1.5 whatever git a teammate runs.
         #expect(try sandbox.git(["config", "--local", "index.skipHash"], in: dir).stdout == "false\n")
         #expect(try sandbox.git(["config", "--local", "core.splitIndex"], in: dir).stdout == "false\n")
-        #expect(try sandbox.duetrail(["check"], in: dir).stdout == "ok: 0 cases, 0 customers, 0 events checked, no problems\n")
+        #expect(try sandbox.duetrail(["check"], in: dir).stdout == "ok: 0 cases, 0 customers, 0 events, 0 drafts checked, no problems\n")
     }
 
     @Test func initRefusesANonEmptyFolderAndNeedsAnIdentity() throws {
@@ -221,8 +221,13 @@ import TestSupport
         #expect(r.stdout.contains("25 new, 0 updated, 0 unchanged, 3 paid/void/draft not opened"))
         #expect(r.stdout.contains("Total EUR 42,895.50 in 16 open cases"))
         #expect(try sandbox.git(["log", "--format=%an|%s"], in: sandbox.path("demo")).stdout
-            == "Dana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
+            == "Dana Demo|approve: 4 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
         #expect(try sandbox.git(["fsck", "--strict"], in: sandbox.path("demo")).status == 0)
+        // Draft, review as a diff, approve: the approved drafts are committed, nothing is left over.
+        #expect(r.stdout.contains("[5] duetrail draft") && r.stdout.contains("[6] duetrail review acme-gmbh") && r.stdout.contains("[7] duetrail approve --all"))
+        #expect(r.stdout.contains("    +Subject: Friendly reminder: INV-1093 now overdue\n"))
+        #expect(try sandbox.git(["status", "--porcelain"], in: sandbox.path("demo")).stdout == "")
+        #expect(try sandbox.git(["ls-files", "outbox"], in: sandbox.path("demo")).stdout.split(separator: "\n").count == 6)
         // Same date, same identity: the same bytes every run.
         let again = try sandbox.duetrail(["demo", sandbox.path("demo"), "--example", Binary.exampleLedger, "--force"])
         #expect(again.stdout == r.stdout)

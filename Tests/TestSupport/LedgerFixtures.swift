@@ -1,7 +1,7 @@
 import Foundation
 
 extension Sandbox {
-    /// A new ledger at `name` made by `duetrail init`, with the example's settings, customers
+    /// A new ledger at `name` made by `duetrail init`, with the example's settings, cadence, customers
     /// and, when `importing`, its Xero export imported. Returns the ledger's path.
     @discardableResult
     public func exampleLedger(_ name: String = "ledger", importing: Bool = true) throws -> String {
@@ -12,6 +12,8 @@ extension Sandbox {
         let fm = FileManager.default
         try fm.removeItem(atPath: dir + "/duetrail.yaml")
         try fm.copyItem(atPath: example + "/duetrail.yaml", toPath: dir + "/duetrail.yaml")
+        try fm.removeItem(atPath: dir + "/cadence.yaml")
+        try fm.copyItem(atPath: example + "/cadence.yaml", toPath: dir + "/cadence.yaml")
         for name in try fm.contentsOfDirectory(atPath: example + "/customers") {
             try fm.copyItem(atPath: example + "/customers/" + name, toPath: dir + "/customers/" + name)
         }
