@@ -73,7 +73,7 @@ struct DemoCommand: ParsableCommand {
             let snapshot = try ledger.snapshot()
             let setup = try ledger.cadenceSetup(tree: snapshot.tree)
             let planner = ledger.planner(snapshot, setup: setup, outbox: try ledger.outbox(tree: snapshot.tree).drafts)
-            let queue = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today, limit: 10, planner: planner)
+            let queue = Queue(cases: snapshot.cases, customerNames: snapshot.customerNames, today: ledger.clock.today, limit: 10).describing(with: planner)
             let items = queue.items
             Terminal.print(indent(QueueCommand.table(queue)))
 
@@ -92,7 +92,7 @@ struct DemoCommand: ParsableCommand {
             // 5. Today's reminders, by the cadence in cadence.yaml.
             step(5, "draft: today's due reminders, written to outbox/ for review")
             let drafted = try ledger.draftReminders()
-            Terminal.print(indent(DraftCommand.report(drafted, names: snapshot.customerNames, today: ledger.clock.today)))
+            Terminal.print(indent(DraftCommand.report(drafted, names: drafted.customerNames, today: ledger.clock.today)))
 
             // 6. What a reviewer sees (the same as `git diff`).
             if let first = drafted.forReview.first {

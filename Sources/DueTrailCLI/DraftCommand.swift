@@ -31,7 +31,7 @@ struct DraftCommand: ParsableCommand {
         let named = Set(cases + customers.map { $0.lowercased() })
         let run = try guarded { try ledger.draftReminders(only: named.isEmpty ? nil : named, requested: named) }
         for problem in run.outboxProblems { Terminal.note("warning: " + problem.headline) }
-        let names = (try? ledger.snapshot().customerNames) ?? [:]
+        let names = run.customerNames
         if json {
             struct Draft: Encodable { var path: String; var customer: String; var step: String; var cases: [String]; var subject: String; var to: [String]; var approvedByPolicy: Bool }
             struct Skip: Encodable { var customer: String; var reason: String }
@@ -44,10 +44,12 @@ struct DraftCommand: ParsableCommand {
                 today: ledger.clock.today.iso, drafts: run.forReview.map { row($0, false) } + run.approvedByPolicy.map { row($0, true) },
                 commit: run.commit?.commit.hex, skipped: run.skipped.map { Skip(customer: $0.customer, reason: $0.reason) },
                 manualDue: run.manualDue.map(\.facts.number))))
-            return
+            if !run.skipped.isEmpty { throw ExitCode(2) }
+            Terminal.finish()
         }
         Terminal.print(Self.report(run, names: names, today: ledger.clock.today), terminator: "")
         if !run.skipped.isEmpty { throw ExitCode(2) }
+        Terminal.finish()  // skip freeing 100,000 summaries one by one
     }
 
     /// The summary a person reads; shared with `demo`.

@@ -46,17 +46,23 @@ struct QueueCommand: ParsableCommand {
         let wantedBucket = bucket.flatMap(AgingBucket.init(argument:))
         let wantedCustomer = customer?.lowercased()
         let names = snapshot.customerNames
-        let setup = try guarded { try ledger.cadenceSetup(tree: snapshot.tree) }
-        let outbox = try guarded { try ledger.outbox(tree: snapshot.tree) }
-        for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
-        let planner = ledger.planner(snapshot, setup: setup, outbox: outbox.drafts)
-        let queue = Queue(
+        var queue = Queue(
             cases: snapshot.cases, customerNames: names, today: ledger.clock.today,
             include: { c, b in
                 (wantedBucket == nil || b == wantedBucket)
                     && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
             },
-            limit: json || csv || all ? nil : limit, planner: planner)
+            limit: json || csv || all ? nil : limit)
+        // The cadence's view of the rows shown; a broken cadence must not hide the worklist.
+        do {
+            let setup = try ledger.cadenceSetup(tree: snapshot.tree)
+            let shown = json || csv || all ? nil : queue.customersShown
+            let outbox = try ledger.outbox(tree: snapshot.tree, customers: shown)
+            for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
+            queue = queue.describing(with: ledger.planner(snapshot, setup: setup, outbox: outbox.drafts))
+        } catch {
+            Terminal.note("warning: the cadence is not used (fix it with `duetrail cadence check`):\n\(error)")
+        }
         let items = queue.items
         for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
         if json {

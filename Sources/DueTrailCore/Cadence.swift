@@ -163,7 +163,11 @@ public struct BusinessCalendar: Sendable, Equatable {
     public func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate {
         var day = d
         // A calendar with every day closed is refused when read; the bound is belt and braces.
-        for _ in 0..<800 where !maySend(on: day) { day = day.adding(days: 1) }
+        var tries = 0
+        while !maySend(on: day) && tries < 800 {
+            day = day.adding(days: 1)
+            tries += 1
+        }
         return day
     }
 

@@ -179,14 +179,26 @@ public struct CadencePlanner: Sendable {
     /// unless `requested` names them (by invoice number or customer slug); `only`, when given,
     /// limits the result to those cases and customers.
     public func dueReminders(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil) -> [DueReminder] {
+        plan(cases, today: today, requested: requested, only: only).reminders
+    }
+
+    /// Today's reminders, and the manual customers' cases with a step due that nobody asked for
+    /// (listed, not drafted), in one pass over the cases.
+    public func plan(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil)
+        -> (reminders: [DueReminder], manualDue: [CaseSummary])
+    {
         var byCustomer: [String: [(CaseSummary, CadenceStep)]] = [:]
+        var manualDue: [CaseSummary] = []
         for c in cases where c.state.status == .open {
             if let only, !only.contains(c.facts.number), !only.contains(c.facts.customer) { continue }
             guard case .due(let step, _) = status(of: c, today: today) else { continue }
-            if settings(of: c.facts.customer).isManual, !requested.contains(c.facts.number), !requested.contains(c.facts.customer) { continue }
+            if settings(of: c.facts.customer).isManual, !requested.contains(c.facts.number), !requested.contains(c.facts.customer) {
+                manualDue.append(c)
+                continue
+            }
             byCustomer[c.facts.customer, default: []].append((c, step))
         }
-        return byCustomer.keys.sorted().map { customer in
+        let reminders = byCustomer.keys.sorted().map { customer in
             let items = byCustomer[customer, default: []].sorted { ($0.0.facts.due, $0.0.facts.number) < ($1.0.facts.due, $1.0.facts.number) }
             let settings = settings(of: customer)
             let stepIDs = Set(items.map(\.1.id))
@@ -199,5 +211,6 @@ public struct CadencePlanner: Sendable {
                 template: template, approvedByPolicy: byPolicy,
                 requested: settings.isManual)
         }
+        return (reminders, manualDue)
     }
 }

@@ -61,6 +61,7 @@ public struct CustomerFile: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, path: String, slug: String) -> Result<CustomerFile, DiagnosticList> {
+        if let simple = parseSimple(text, slug: slug) { return .success(simple) }
         do throws(Diagnostic) {
             let map = try YAMLMap(text: text, path: path)
             let (name, _) = try map.requiredString("name")
@@ -103,6 +104,85 @@ public struct CustomerFile: Sendable, Equatable {
     }
 }
 
+extension CustomerFile {
+    /// The file as the tool writes it (flat keys, `contacts:` as a list of `name`/`email`
+    /// items), read without Yams: `draft` reads thousands of customers. Anything else, or
+    /// anything wrong, returns nil and takes the full path, which reports problems with lines.
+    static func parseSimple(_ text: String, slug: String) -> CustomerFile? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var contacts: [Contact] = []
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("contacts:") }) else { return nil }
+        if lines[start].trimmedSpaces != "contacts:" {
+            guard lines[start].dropFirst("contacts:".count).trimmedSpaces == "[]" else { return nil }
+            lines.remove(at: start)
+        } else {
+            var end = start + 1
+            var current: (name: String?, email: String?)?
+            func flush() -> Bool {
+                guard let c = current else { return true }
+                guard let email = c.email, EmailAddress.isPlausible(email) else { return false }
+                contacts.append(Contact(name: c.name, email: email))
+                current = nil
+                return true
+            }
+            while end < lines.count, lines[end].hasPrefix("  ") {
+                let line = lines[end]
+                var body: Substring
+                if line.hasPrefix("  - ") {
+                    guard flush() else { return nil }
+                    current = (nil, nil)
+                    body = line.dropFirst(4)
+                } else if line.hasPrefix("    ") && current != nil {
+                    body = line.dropFirst(4)
+                } else {
+                    return nil
+                }
+                guard let entry = YAMLMap.simpleEntries([body], lineOffset: 0)?.first, let value = entry.value.scalar?.string else { return nil }
+                switch entry.key {
+                case "name" where current?.name == nil: current?.name = value
+                case "email" where current?.email == nil: current?.email = value
+                default: return nil
+                }
+                end += 1
+            }
+            guard flush() else { return nil }
+            lines.removeSubrange(start..<end)
+        }
+        guard let entries = YAMLMap.simpleEntries(lines, lineOffset: 0) else { return nil }
+        var name: String?
+        var policy = Policy.review
+        var sensitive = false
+        var cadence: String?
+        var cadenceLine: Int?
+        var seen: Set<String> = []
+        for e in entries {
+            guard seen.insert(e.key).inserted, let value = e.value.scalar?.string else { return nil }
+            switch e.key {
+            case "name": name = value
+            case "policy":
+                guard let p = Policy(rawValue: value) else { return nil }
+                policy = p
+            case "sensitive":
+                switch value.lowercased() {
+                case "true", "yes", "on": sensitive = true
+                case "false", "no", "off": sensitive = false
+                default: return nil
+                }
+            case "cadence":
+                cadence = value
+                cadenceLine = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("cadence:") }.map { $0 + 1 }
+            default: continue  // a person's own key: kept verbatim below
+            }
+        }
+        guard let name, !name.isEmpty, !seen.contains("contacts") else { return nil }
+        var file = CustomerFile(slug: slug, name: name, contacts: contacts, policy: policy, sensitive: sensitive,
+            extra: YAMLBlocks(text).foreign(excluding: ownedKeys))
+        file.cadence = cadence
+        file.cadenceLine = cadenceLine
+        return file
+    }
+}
+
 /// A deliberately simple email address check: one `@`, no spaces or line breaks, a dot in
 /// the domain. Strict RFC 5322 parsing belongs to the mail layer; this stops typos early.
 public enum EmailAddress {
@@ -134,25 +214,47 @@ public enum EmailAddress {
 public struct CustomerSummary: Sendable, Equatable {
     public var name: String
     public var cadence: CustomerCadence
+    /// Who reminders go to (the first in To, the others in Cc).
+    public var contacts: [CustomerFile.Contact]
 
-    public init(name: String, cadence: CustomerCadence) {
+    public init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = []) {
         self.name = name
         self.cadence = cadence
+        self.contacts = contacts
     }
 
     public init(_ file: CustomerFile) {
-        self.init(name: file.name, cadence: file.cadenceSettings)
+        self.init(name: file.name, cadence: file.cadenceSettings, contacts: file.contacts)
     }
 
-    /// `name<TAB>policy<TAB>sensitive<TAB>cadence`, each escaped like a case cache line.
+    /// The customer file's facts again (without a person's own keys), for composing reminders.
+    public func file(slug: String) -> CustomerFile {
+        var f = CustomerFile(slug: slug, name: name, contacts: contacts, policy: cadence.policy, sensitive: cadence.sensitive)
+        f.cadence = cadence.cadence
+        return f
+    }
+
+    static let unitSeparator: Character = "\u{1F}", recordSeparator: Character = "\u{1E}"
+
+    /// `name<TAB>policy<TAB>sensitive<TAB>cadence<TAB>contacts`, each escaped like a case cache
+    /// line; contacts as `name<US>email` joined by `<RS>` (control characters no name holds).
     public var cacheText: String {
-        [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? ""].map(CaseSummary.escape).joined(separator: "\t")
+        let people = contacts.map { c in
+            (c.name ?? "").filter { $0 != Self.unitSeparator && $0 != Self.recordSeparator } + String(Self.unitSeparator) + c.email
+        }.joined(separator: String(Self.recordSeparator))
+        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people].map(CaseSummary.escape).joined(separator: "\t")
     }
 
     public init?(cacheText text: Substring) {
         let f = text.split(separator: "\t", omittingEmptySubsequences: false).map { CaseSummary.unescape($0) }
-        guard f.count == 4, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
-        self.init(name: f[0], cadence: CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3]))
+        guard f.count == 5, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
+        var contacts: [CustomerFile.Contact] = []
+        for record in f[4].split(separator: Self.recordSeparator) {
+            let parts = record.split(separator: Self.unitSeparator, maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return nil }
+            contacts.append(CustomerFile.Contact(name: parts[0].isEmpty ? nil : String(parts[0]), email: String(parts[1])))
+        }
+        self.init(name: f[0], cadence: CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3]), contacts: contacts)
     }
 }
 

@@ -47,7 +47,7 @@ public struct QueueItem: Sendable, Equatable {
 public struct Queue: Sendable {
     /// The worklist, most urgent first: every open case that passed the filter, or the first
     /// `limit` of them when one was given.
-    public let items: [QueueItem]
+    public private(set) var items: [QueueItem]
     /// How many open cases passed the filter (`items` may hold fewer).
     public let count: Int
     /// Open balance per currency over every case that passed the filter.
@@ -59,8 +59,7 @@ public struct Queue: Sendable {
     ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
     public init(
         cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
-        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil,
-        planner: CadencePlanner? = nil
+        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil
     ) {
         self.today = today
         // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
@@ -80,13 +79,27 @@ public struct Queue: Sendable {
         items = keys.prefix(limit ?? keys.count).map { key in
             let c = cases[key.index]
             let days = c.facts.due.days(to: today)
-            let status = planner?.status(of: c, today: today)
-            let action = status.map { $0.phrase(manual: planner?.settings(of: c.facts.customer).isManual ?? false) } ?? Self.nextAction(daysOverdue: days)
             return QueueItem(
                 summary: c, customerName: customerNames[c.facts.customer] ?? c.facts.customer, daysOverdue: max(0, days),
-                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: action, cadence: status)
+                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: Self.nextAction(daysOverdue: days), cadence: nil)
         }
     }
+
+    /// The same rows with their next action from the cadence. `planner` needs to know only the
+    /// drafts of the customers in `items` (see `customersShown`).
+    public func describing(with planner: CadencePlanner) -> Queue {
+        var copy = self
+        copy.items = items.map { item in
+            let status = planner.status(of: item.summary, today: today)
+            return QueueItem(
+                summary: item.summary, customerName: item.customerName, daysOverdue: item.daysOverdue, bucket: item.bucket, priority: item.priority,
+                nextAction: status.phrase(manual: planner.settings(of: item.summary.facts.customer).isManual), cadence: status)
+        }
+        return copy
+    }
+
+    /// The customers of the rows shown.
+    public var customersShown: Set<String> { Set(items.map(\.summary.facts.customer)) }
 
     static func priority(_ c: CaseSummary, today: CalendarDate) -> Double {
         let days = c.facts.due.days(to: today)

@@ -24,7 +24,7 @@ public struct ReminderComposer: Sendable {
     public func compose(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate) throws(Problem) -> ReminderDraft {
         guard let first = customer.contacts.first else { throw .noContact(customer: customer.slug) }
         guard let template = templates[reminder.template] else { throw .missingTemplate(reminder.template) }
-        let context = context(reminder, customer: customer, today: today)
+        let context = context(reminder, customer: customer, today: today, using: template.names)
         let (subject, body) = template.render(context)
         let numbers = reminder.cases.map(\.summary.facts.number)
         var references: [String] = []
@@ -48,7 +48,9 @@ public struct ReminderComposer: Sendable {
     }
 
     /// The names a template can use (see `ReminderTemplate.variables`).
-    public func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate) -> [String: Any] {
+    /// `using`: the names the template uses; per-invoice values it does not use are skipped.
+    public func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate, using: Set<String>? = nil) -> [String: Any] {
+        func wants(_ name: String) -> Bool { using?.contains(name) ?? true }
         var invoices: [[String: Any]] = []
         var totals: [Currency: Money] = [:]
         var maxOverdue = 0
@@ -58,12 +60,16 @@ public struct ReminderComposer: Sendable {
             maxOverdue = max(maxOverdue, overdue)
             let balance = summary.state.balance
             totals[balance.currency] = totals[balance.currency].flatMap { $0.adding(balance) } ?? balance
-            var invoice: [String: Any] = [
-                "number": f.number, "due": Self.friendly(f.due), "due_iso": f.due.iso,
-                "amount": f.amount.display, "balance": balance.display, "days_overdue": max(overdue, 0),
-                "days_until_due": max(-overdue, 0), "overdue": overdue > 0, "step": step.id, "step_name": step.name,
-            ]
-            if let issued = f.issued { invoice["issued"] = Self.friendly(issued) }
+            var invoice: [String: Any] = ["number": f.number, "overdue": overdue > 0]
+            if wants("due") { invoice["due"] = Self.friendly(f.due) }
+            if wants("due_iso") { invoice["due_iso"] = f.due.iso }
+            if wants("amount") { invoice["amount"] = f.amount.display }
+            if wants("balance") { invoice["balance"] = Self.display(balance, minor: summary.state.balanceMinor) }
+            if wants("days_overdue") { invoice["days_overdue"] = String(max(overdue, 0)) }
+            if wants("days_until_due") { invoice["days_until_due"] = String(max(-overdue, 0)) }
+            if wants("step") { invoice["step"] = step.id }
+            if wants("step_name") { invoice["step_name"] = step.name }
+            if let issued = f.issued, wants("issued") { invoice["issued"] = Self.friendly(issued) }
             invoices.append(invoice)
         }
         let total = totals.keys.sorted().compactMap { totals[$0]?.display }.joined(separator: " and ")
@@ -74,8 +80,8 @@ public struct ReminderComposer: Sendable {
             "customer_name": customer.name, "contact_name": contactName ?? "",
             "greeting_name": contactName ?? customer.name,
             "invoice_numbers": reminder.cases.map(\.summary.facts.number).joined(separator: ", "),
-            "count": reminder.cases.count, "plural": reminder.cases.count > 1, "total": total,
-            "max_days_overdue": maxOverdue, "earliest_due": reminder.cases.map(\.summary.facts.due).min().map(Self.friendly) ?? "",
+            "count": String(reminder.cases.count), "plural": reminder.cases.count > 1, "total": total,
+            "max_days_overdue": String(maxOverdue), "earliest_due": reminder.cases.map(\.summary.facts.due).min().map(Self.friendly) ?? "",
             "today": Self.friendly(today), "portal_url": portalURL(reminder.customer),
             "personal_note": customer.sensitive, "invoices": invoices,
             "promised_date": promised.map(Self.friendly) ?? "",
@@ -85,6 +91,25 @@ public struct ReminderComposer: Sendable {
         // sections disappear when there is nothing to show.
         for key in ["portal_url", "promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
         return context
+    }
+
+    /// `EUR 1,234.50`, from minor units when known (exact, and much faster than `Decimal`).
+    public static func display(_ money: Money, minor: Int64?) -> String {
+        guard let minor, money.currency.minorDigits <= 4 else { return money.display }
+        let scale = money.currency.minorDigits
+        var unit: Int64 = 1
+        for _ in 0..<scale { unit *= 10 }
+        let whole = String(minor.magnitude / UInt64(unit))
+        var grouped = ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(",") }
+            grouped.append(ch)
+        }
+        if scale > 0 {
+            let fraction = String(minor.magnitude % UInt64(unit))
+            grouped += "." + String(repeating: "0", count: scale - fraction.count) + fraction
+        }
+        return "\(money.currency.code) \(minor < 0 ? "-" : "")\(grouped)"
     }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]

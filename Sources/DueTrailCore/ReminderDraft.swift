@@ -86,7 +86,7 @@ public struct ReminderDraft: Sendable, Equatable {
 
     /// Folds a header line longer than 78 characters at spaces (RFC 5322 §2.2.3).
     static func fold(_ line: String) -> String {
-        guard line.count > 78 else { return line }
+        guard line.utf8.count > 78, line.count > 78 else { return line }
         var out = ""
         var current = ""
         for word in line.split(separator: " ", omittingEmptySubsequences: false) {
@@ -102,7 +102,8 @@ public struct ReminderDraft: Sendable, Equatable {
 
     /// No line breaks or control characters survive into a header.
     static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 })).trimmedSpaces
+        if !text.utf8.contains(where: { $0 < 32 || $0 == 127 }) { return text.trimmedSpaces }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 })).trimmedSpaces
     }
 
     /// `<20261130.nudge.acme-gmbh.3f9a2c@northwind.example>`: the same reminder always gets

@@ -8,6 +8,8 @@ public struct ReminderTemplate: Sendable {
     public let path: String
     let subject: MustacheTemplate
     let body: MustacheTemplate
+    /// The variables this template uses (only these are computed for it).
+    public let names: Set<String>
 
     /// Names a template may use, so a typo (`{{contact_nme}}`) is a `check` error instead of
     /// a blank in a customer's email.
@@ -41,7 +43,7 @@ public struct ReminderTemplate: Sendable {
         let bodyText = lines.dropFirst(2).joined(separator: "\n")
         subject = try Self.compile(subjectText, path: path, firstLine: 1, lines: lines)
         body = try Self.compile(bodyText, path: path, firstLine: 3, lines: lines)
-        try Self.checkNames(lines, path: path)
+        names = try Self.checkNames(lines, path: path)
     }
 
     static func compile(_ text: String, path: String, firstLine: Int, lines: [Substring]) throws(Diagnostic) -> MustacheTemplate {
@@ -72,8 +74,10 @@ public struct ReminderTemplate: Sendable {
     }
 
     /// Every `{{name}}` must be one this tool fills in.
-    static func checkNames(_ lines: [Substring], path: String) throws(Diagnostic) {
+    @discardableResult
+    static func checkNames(_ lines: [Substring], path: String) throws(Diagnostic) -> Set<String> {
         let allowed = variables.union(invoiceVariables)
+        var used: Set<String> = []
         for (i, line) in lines.enumerated() {
             var rest = line[...]
             while let open = rest.range(of: "{{") {
@@ -84,12 +88,14 @@ public struct ReminderTemplate: Sendable {
                 if let f = tag.first, "#^/&{>".contains(f) { tag = String(tag.dropFirst()).trimmedSpaces }
                 if tag.hasSuffix("}") { tag = String(tag.dropLast()) }
                 if tag == "." || tag.isEmpty { continue }
+                used.insert(tag)
                 guard allowed.contains(tag) else {
                     throw Diagnostic(path: path, line: i + 1, message: "unknown template variable `\(tag)`", excerpt: String(line),
                         hint: "templates can use: \(variables.sorted().joined(separator: ", ")); inside {{#invoices}}: \(invoiceVariables.sorted().joined(separator: ", "))")
                 }
             }
         }
+        return used
     }
 
     /// The subject (one line) and the body (ending in one newline).

@@ -23,6 +23,8 @@ public struct DraftRun: Sendable {
     public var manualDue: [CaseSummary] = []
     /// Draft files in the outbox that do not read.
     public var outboxProblems: [Diagnostic] = []
+    /// Names of the customers above, by slug.
+    public var customerNames: [String: String] = [:]
 }
 
 extension Ledger {
@@ -47,22 +49,23 @@ extension Ledger {
             let (drafts, problems) = try outbox(tree: tree)
             run.outboxProblems = problems
             let planner = planner(snapshot, setup: setup, outbox: drafts)
-            let reminders = planner.dueReminders(snapshot.cases, today: today, requested: requested, only: only)
+            let planned = planner.plan(snapshot.cases, today: today, requested: requested, only: only)
+            let reminders = planned.reminders
+            run.manualDue = planned.manualDue
             Timings.mark("plan")
-            run.manualDue = snapshot.cases.filter { c in
-                guard planner.settings(of: c.facts.customer).isManual, case .due = planner.status(of: c, today: today) else { return false }
-                return !requested.contains(c.facts.number) && !requested.contains(c.facts.customer)
-            }
-            // Customer files are read here, in order; composing runs on every core.
+            // Customers as the summary cache knows them; a file that does not read is reported.
             var customers: [String: CustomerFile] = [:]
             var skipped: [(String, String)] = []
-            for reminder in reminders where customers[reminder.customer] == nil {
-                do throws(LedgerError) {
-                    if let file = try customerFile(reminder.customer, tree: tree) { customers[reminder.customer] = file }
-                } catch {
-                    skipped.append((reminder.customer, error.description))
+            for slug in Set(reminders.map(\.customer)).sorted() {
+                if let known = snapshot.customers[slug] {
+                    customers[slug] = known.file(slug: slug)
+                } else if let problem = snapshot.unreadable.first(where: { $0.path == ImportPlan.customerPath(slug) }) {
+                    skipped.append((slug, problem.description))
+                } else {
+                    skipped.append((slug, "\(ImportPlan.customerPath(slug)) is missing; cases name this customer"))
                 }
             }
+            Timings.mark("read customers")
             let composer = ReminderComposer(config: config, book: setup.book, templates: setup.templates)
             let files = customers
             let composed = Parallel.map(count: reminders.count, minimum: 200) { i -> Result<ReminderDraft, ReminderComposer.Problem>? in
@@ -97,11 +100,13 @@ extension Ledger {
             }
             run.skipped = skipped
             run.approvedByPolicy = auto
+            let involved = Set(reminders.map(\.customer) + run.manualDue.map(\.facts.customer))
+            run.customerNames = snapshot.customers.filter { involved.contains($0.key) }.mapValues(\.name)
             guard !auto.isEmpty else { return nil }
             if knownIdentity == nil { _ = try self.identity() }  // says what is missing
             var change = ChangeSet(
                 subject: auto.count == 1
-                    ? "draft: \(Self.describe(auto[0].reminder, names: snapshot.customerNames)), approved by policy"
+                    ? "draft: \(Self.describe(auto[0].reminder, names: run.customerNames)), approved by policy"
                     : "draft: \(auto.count) reminders approved by policy",
                 body: auto.map { "\($0.path): \($0.reminder.cases.map(\.summary.facts.number).joined(separator: ", "))" }.joined(separator: "\n"),
                 trailers: [("DueTrail-Action", "draft"), ("DueTrail-Approved-By", "policy")])
@@ -139,19 +144,34 @@ extension Ledger {
             if !drafts.isEmpty { throw LedgerError.usage("a bare repository has no working tree for review drafts; draft in a clone") }
             return
         }
-        let fm = FileManager.default
-        for d in drafts {
-            let full = root + "/" + d.path
-            let folder = (full as NSString).deletingLastPathComponent
-            let temp = folder + "/.\((full as NSString).lastPathComponent).tmp"
+        // Folders first, then the files on every core (thousands of small writes).
+        for folder in Set(drafts.map { (root + "/" + $0.path as NSString).deletingLastPathComponent }).sorted() {
             do {
-                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try Data(d.text.utf8).write(to: URL(fileURLWithPath: temp))
-                guard rename(temp, full) == 0 else { throw CocoaError(.fileWriteUnknown) }
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                try? fm.removeItem(atPath: temp)
-                throw LedgerError.io(path: d.path, message: "cannot write the draft: \(error.localizedDescription)")
+                throw LedgerError.io(path: folder, message: "cannot create the folder: \(error.localizedDescription)")
             }
         }
+        let base = root
+        let failures = Parallel.map(count: drafts.count, minimum: 500) { i -> LedgerError? in
+            let d = drafts[i]
+            let full = base + "/" + d.path
+            let temp = (full as NSString).deletingLastPathComponent + "/.\((full as NSString).lastPathComponent).tmp"
+            let bytes = Array(d.text.utf8)
+            let fd = openForWriting(temp)
+            guard fd >= 0 else { return LedgerError.io(path: d.path, message: "cannot write the draft: \(String(cString: strerror(errno)))") }
+            let written = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress, raw.count) }
+            close(fd)
+            guard written == bytes.count, rename(temp, full) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temp)
+                return LedgerError.io(path: d.path, message: "cannot write the draft: \(reason)")
+            }
+            return nil
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
     }
 }
+
+/// `open(2)` for a new file (the name `open` is taken by `Ledger.open` inside the extension).
+private func openForWriting(_ path: String) -> Int32 { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }

@@ -63,11 +63,13 @@ extension Ledger {
 
     /// Every draft in `outbox/`: committed in `tree`, on disk, or both. Drafts whose headers
     /// do not read are returned as problems (file and line), never silently skipped.
-    public func outbox(tree: ObjectID?) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
+    /// `customers` limits the reading to those customers' folders (the queue reads only the
+    /// drafts of the rows it shows).
+    public func outbox(tree: ObjectID?, customers: Set<String>? = nil) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
         var committed: [String: String] = [:]
         do throws(GitError) {
             if let tree, let folder = try repository.entry(at: Self.outboxFolder, inTree: tree), folder.kind == .tree {
-                for customer in try repository.treeEntries(folder.id) where customer.kind == .tree {
+                for customer in try repository.treeEntries(folder.id) where customer.kind == .tree && customers?.contains(customer.name) != false {
                     for file in try repository.treeEntries(customer.id) where file.kind == .blob && file.name.hasSuffix(".eml") {
                         committed["\(Self.outboxFolder)/\(customer.name)/\(file.name)"] = String(decoding: try repository.readBlob(file.id), as: UTF8.self)
                     }
@@ -80,7 +82,7 @@ extension Ledger {
         if !repository.isBare {
             let fm = FileManager.default
             let base = root + "/" + Self.outboxFolder
-            for customer in (try? fm.contentsOfDirectory(atPath: base)) ?? [] {
+            for customer in (try? fm.contentsOfDirectory(atPath: base)) ?? [] where customers?.contains(customer) != false {
                 for file in (try? fm.contentsOfDirectory(atPath: base + "/" + customer)) ?? [] where file.hasSuffix(".eml") {
                     let path = "\(Self.outboxFolder)/\(customer)/\(file)"
                     if let data = fm.contents(atPath: root + "/" + path) { working[path] = String(decoding: data, as: UTF8.self) }
@@ -108,6 +110,33 @@ extension Ledger {
         CadencePlanner(
             book: setup.book, customers: snapshot.customers.mapValues(\.cadence), cases: snapshot.cases,
             pending: outbox.map(\.pending))
+    }
+
+    /// Customer slugs and the blob of their file in `tree`: one listing for many lookups.
+    public func customerBlobs(tree: ObjectID) throws(LedgerError) -> [String: ObjectID] {
+        do {
+            guard let folder = try repository.entry(at: "customers", inTree: tree), folder.kind == .tree else { return [:] }
+            var out: [String: ObjectID] = [:]
+            for e in try repository.treeEntries(folder.id) where e.kind == .blob && e.name.hasSuffix(".yaml") { out[String(e.name.dropLast(5))] = e.id }
+            return out
+        } catch {
+            throw error.context("listing customers")
+        }
+    }
+
+    /// The customer file with blob `blob`.
+    public func customerFile(_ slug: String, blob: ObjectID) throws(LedgerError) -> CustomerFile {
+        let path = ImportPlan.customerPath(slug)
+        let text: String
+        do {
+            text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
+        } catch {
+            throw error.context("reading \(path)")
+        }
+        switch CustomerFile.parse(text, path: path, slug: slug) {
+        case .success(let file): return file
+        case .failure(let list): throw LedgerError.invalid(list)
+        }
     }
 
     /// A customer file as committed in `tree`.

@@ -352,6 +352,12 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         #expect(try c.compose(reminder, customer: customer, today: date("2026-11-30")).text == draft.text)
     }
 
+    @Test(arguments: ["0.00 EUR", "0.05 EUR", "1234.50 EUR", "-1234567.89 USD", "1000000 JPY", "12.345 KWD", "999.99 GBP"])
+    func fastAmountsMatchDecimalFormatting(text: String) throws {
+        let money = try #require(Money(ledgerText: text))
+        #expect(ReminderComposer.display(money, minor: money.minorUnits) == money.display)
+    }
+
     @Test func aLineBreakInANameOrSubjectCannotAddAHeader() throws {
         let c = try composer("Subject: Re {{customer_name}}\n\nHi\n")
         let steps = try #require(try book().steps(of: nil))
