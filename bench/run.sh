@@ -54,4 +54,14 @@ hf action 5 "$bin note $number 'Called, promised next week' --ledger L"
 hf gitcommit 5 --prepare "echo '- 2026-11-30 09:00 · note · x · by Bench' >> 'G/$case_path'" "git -C G commit -qam note"
 git -C L status --porcelain | head -3
 git -C L fsck --strict 2>&1 | tail -1 || true
+
+# The cadence: today's reminders on the same ledger (review drafts written to outbox/).
+# Each run starts from an empty outbox; the generated customers all use `policy: review`.
+due=$("$bin" queue --ledger L --json | python3 -c "import json,sys; print(sum(1 for r in json.load(sys.stdin)['cases'] if r['nextAction'].startswith('draft today')))")
+echo "draft: $due cases with a reminder due today"
+hf queue2 5 "$bin queue --ledger L"
+hf draft 5 --prepare "rm -rf L/outbox; sync" "$bin draft --ledger L"
+echo "  $(find L/outbox -name '*.eml' | wc -l) draft files written"
+python3 -c "import json;q=json.load(open('queue2.json'))['results'][0]['mean'];d=json.load(open('draft.json'))['results'][0]['mean'];print(f'draft / queue ratio: {d/q:.2f}')"
+rm -rf L/outbox
 echo "done"

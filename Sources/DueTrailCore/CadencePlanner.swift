@@ -133,7 +133,18 @@ public struct CadencePlanner: Sendable {
 
     public func settings(of customer: String) -> CustomerCadence { customers[customer] ?? CustomerCadence() }
 
+    /// Step dates by cadence and due date: 100,000 cases share a few hundred due dates.
+    public struct ScheduleMemo {
+        var dates: [String: [Int: [CalendarDate]]] = [:]
+        public init() {}
+    }
+
     public func status(of c: CaseSummary, today: CalendarDate) -> CadenceStatus {
+        var memo = ScheduleMemo()
+        return status(of: c, today: today, memo: &memo)
+    }
+
+    public func status(of c: CaseSummary, today: CalendarDate, memo: inout ScheduleMemo) -> CadenceStatus {
         switch c.state.status {
         case .paid: return .inactive("paid")
         case .closed: return .inactive("closed" + (c.state.closedReason.map { " (\($0))" } ?? ""))
@@ -143,7 +154,14 @@ public struct CadencePlanner: Sendable {
         if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
         let settings = settings(of: c.facts.customer)
         guard let steps = book.steps(of: settings.cadence) else { return .unknownCadence(settings.cadence ?? CadenceBook.defaultName) }
-        let dates = book.schedule(steps, due: c.facts.due)
+        let name = settings.cadence ?? CadenceBook.defaultName
+        let dates: [CalendarDate]
+        if let known = memo.dates[name]?[c.facts.due.daysSinceEpoch] {
+            dates = known
+        } else {
+            dates = book.schedule(steps, due: c.facts.due)
+            memo.dates[name, default: [:]][c.facts.due.daysSinceEpoch] = dates
+        }
         // Steps already done: up to the last one sent or rejected (by id, or by date when the
         // cadence was edited since and the id is gone).
         var firstOpen = 0
@@ -189,9 +207,10 @@ public struct CadencePlanner: Sendable {
     {
         var byCustomer: [String: [(CaseSummary, CadenceStep)]] = [:]
         var manualDue: [CaseSummary] = []
+        var memo = ScheduleMemo()
         for c in cases where c.state.status == .open {
             if let only, !only.contains(c.facts.number), !only.contains(c.facts.customer) { continue }
-            guard case .due(let step, _) = status(of: c, today: today) else { continue }
+            guard case .due(let step, _) = status(of: c, today: today, memo: &memo) else { continue }
             if settings(of: c.facts.customer).isManual, !requested.contains(c.facts.number), !requested.contains(c.facts.customer) {
                 manualDue.append(c)
                 continue

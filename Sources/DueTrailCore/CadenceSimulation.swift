@@ -64,8 +64,9 @@ public struct CadenceSimulation: Sendable {
                     current[i].state.lastReminder = day
                 }
             }
+            var memo = CadencePlanner.ScheduleMemo()
             for c in current {
-                guard case .task(let step, _) = planner.status(of: c, today: day),
+                guard case .task(let step, _) = planner.status(of: c, today: day, memo: &memo),
                     tasksShown.insert(c.facts.number + "\u{1}" + step.id).inserted, case .task(let what) = step.action
                 else { continue }
                 out.append(Event(day: day, kind: .task, customer: c.facts.customer, step: step.id, template: what, cases: [c.facts.number]))

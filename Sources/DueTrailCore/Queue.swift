@@ -89,8 +89,9 @@ public struct Queue: Sendable {
     /// drafts of the customers in `items` (see `customersShown`).
     public func describing(with planner: CadencePlanner) -> Queue {
         var copy = self
+        var memo = CadencePlanner.ScheduleMemo()
         copy.items = items.map { item in
-            let status = planner.status(of: item.summary, today: today)
+            let status = planner.status(of: item.summary, today: today, memo: &memo)
             return QueueItem(
                 summary: item.summary, customerName: item.customerName, daysOverdue: item.daysOverdue, bucket: item.bucket, priority: item.priority,
                 nextAction: status.phrase(manual: planner.settings(of: item.summary.facts.customer).isManual), cadence: status)

@@ -68,20 +68,33 @@ extension Ledger {
             Timings.mark("read customers")
             let composer = ReminderComposer(config: config, book: setup.book, templates: setup.templates)
             let files = customers
-            let composed = Parallel.map(count: reminders.count, minimum: 200) { i -> Result<ReminderDraft, ReminderComposer.Problem>? in
-                guard let customer = files[reminders[i].customer] else { return nil }
+            let existing = Set(drafts.map(\.path))
+            let workingTree = repository.isBare ? nil : root
+            if let workingTree { try? FileManager.default.createDirectory(atPath: workingTree + "/" + Self.outboxFolder, withIntermediateDirectories: true) }
+            // Composing (CPU) and writing review drafts (file system) overlap on every core.
+            // A review draft is only a file for a person to read: written even if the policy
+            // commit below then fails, and never written twice (the outbox is checked first).
+            typealias Composed = (result: Result<ReminderDraft, ReminderComposer.Problem>?, written: Bool, error: LedgerError?)
+            let composed = Parallel.map(count: reminders.count, minimum: 200) { i -> Composed in
+                let reminder = reminders[i]
+                guard let customer = files[reminder.customer] else { return (nil, false, nil) }
+                let draft: ReminderDraft
                 do throws(ReminderComposer.Problem) {
-                    return .success(try composer.compose(reminders[i], customer: customer, today: today))
+                    draft = try composer.compose(reminder, customer: customer, today: today)
                 } catch {
-                    return .failure(error)
+                    return (.failure(error), false, nil)
                 }
+                let path = reminder.path(on: today)
+                guard !reminder.approvedByPolicy, let workingTree, !existing.contains(path) else { return (.success(draft), false, nil) }
+                let error = Self.writeDraft(path: path, text: draft.text, root: workingTree)
+                return (.success(draft), error == nil, error)
             }
-            Timings.mark("compose")
+            Timings.mark("compose and write")
+            if let error = composed.lazy.compactMap(\.error).first { throw error }
             var auto: [DraftedReminder] = []
             review = []
-            let existing = Set(drafts.map(\.path))
-            for (reminder, result) in zip(reminders, composed) {
-                switch result {
+            for (reminder, outcome) in zip(reminders, composed) {
+                switch outcome.result {
                 case nil: continue
                 case .failure(.noContact(let slug))?:
                     skipped.append((slug, "\(ImportPlan.customerPath(slug)) lists no contact to write to; add `contacts:` with an `email:`"))
@@ -95,7 +108,13 @@ extension Ledger {
                         continue
                     }
                     let drafted = DraftedReminder(path: path, draft: draft, reminder: reminder)
-                    if reminder.approvedByPolicy { auto.append(drafted) } else { review.append(drafted) }
+                    if reminder.approvedByPolicy {
+                        auto.append(drafted)
+                    } else if outcome.written {
+                        review.append(drafted)
+                    } else {
+                        throw LedgerError.usage("a bare repository has no working tree for review drafts; draft in a clone")
+                    }
                 }
             }
             run.skipped = skipped
@@ -123,9 +142,7 @@ extension Ledger {
         }
         run.commit = outcome
         Timings.mark("commit")
-        try writeDrafts(review)
         run.forReview = review
-        Timings.mark("write drafts")
         return run
     }
 
@@ -137,39 +154,27 @@ extension Ledger {
         return "\(what) to \(names[reminder.customer] ?? reminder.customer) (\(shown))"
     }
 
-    /// Writes review drafts into the working tree (each through a temporary file and a rename,
-    /// so a draft is never half written).
-    func writeDrafts(_ drafts: [DraftedReminder]) throws(LedgerError) {
-        guard !repository.isBare else {
-            if !drafts.isEmpty { throw LedgerError.usage("a bare repository has no working tree for review drafts; draft in a clone") }
-            return
+    /// Writes one review draft into the working tree, through a temporary file and a rename so
+    /// that a draft is never half written. Returns the error instead of throwing (it runs on
+    /// worker threads).
+    static func writeDraft(path: String, text: String, root: String) -> LedgerError? {
+        let full = root + "/" + path
+        let folder = (full as NSString).deletingLastPathComponent
+        let temp = folder + "/.\((full as NSString).lastPathComponent).tmp"
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            return LedgerError.io(path: path, message: "cannot create its folder: \(String(cString: strerror(errno)))")
         }
-        // Folders first, then the files on every core (thousands of small writes).
-        for folder in Set(drafts.map { (root + "/" + $0.path as NSString).deletingLastPathComponent }).sorted() {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw LedgerError.io(path: folder, message: "cannot create the folder: \(error.localizedDescription)")
-            }
+        let bytes = Array(text.utf8)
+        let fd = openForWriting(temp)
+        guard fd >= 0 else { return LedgerError.io(path: path, message: "cannot write the draft: \(String(cString: strerror(errno)))") }
+        let written = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress, raw.count) }
+        close(fd)
+        guard written == bytes.count, rename(temp, full) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            return LedgerError.io(path: path, message: "cannot write the draft: \(reason)")
         }
-        let base = root
-        let failures = Parallel.map(count: drafts.count, minimum: 500) { i -> LedgerError? in
-            let d = drafts[i]
-            let full = base + "/" + d.path
-            let temp = (full as NSString).deletingLastPathComponent + "/.\((full as NSString).lastPathComponent).tmp"
-            let bytes = Array(d.text.utf8)
-            let fd = openForWriting(temp)
-            guard fd >= 0 else { return LedgerError.io(path: d.path, message: "cannot write the draft: \(String(cString: strerror(errno)))") }
-            let written = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress, raw.count) }
-            close(fd)
-            guard written == bytes.count, rename(temp, full) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temp)
-                return LedgerError.io(path: d.path, message: "cannot write the draft: \(reason)")
-            }
-            return nil
-        }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return nil
     }
 }
 
