@@ -279,6 +279,21 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         #expect(q.dueReminders([snoozed], today: date("2026-12-03")).map(\.stepID) == ["nudge"])
     }
 
+    @Test func theSummaryCacheKeepsWhereACaseStandsInItsCadence() throws {
+        let busy = summary("Q-1", due: "2026-11-01", events: [
+            "- 2026-11-05 09:00 · sent · step: nudge · message-id: <a@x.example> · by Ana",
+            "- 2026-11-12 09:00 · sent · step: firm · message-id: <b@x.example> · by Ana",
+            "- 2026-11-20 · disputed · wrong rate · by Ana", "- 2026-11-21 · promised · date: 2026-12-01 · by Ana",
+            "- 2026-11-22 · snoozed · until: 2026-12-03 · by Ana", "- 2026-11-23 · reply · subject: Re · by C",
+        ])
+        for c in [busy, summary("Q-2", due: "2026-11-01")] {
+            let line = c.cacheLine
+            #expect(line.split(separator: "\t", omittingEmptySubsequences: false).count == CaseSummary.cacheFieldCount)
+            #expect(CaseSummary(cacheLine: Substring(line)) == c)
+        }
+        #expect(busy.state.messageIDs == ["<a@x.example>", "<b@x.example>"] && busy.state.lastStep == "firm")
+    }
+
     @Test func aCourtesyNoteIsNotSentOnceTheInvoiceIsOverdue() throws {
         let c = summary("K-1", due: "2026-11-27")  // courtesy on the 24th; nudge on the 30th
         let p = try planner([c])
