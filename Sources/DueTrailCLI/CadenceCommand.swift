@@ -66,7 +66,7 @@ struct CadenceShowCommand: ParsableCommand {
         out += "A step that lands on one of these moves to the next day reminders may be sent.\n"
         out += "At least \(book.minimumGap) day\(book.minimumGap == 1 ? "" : "s") between two reminders to the same customer.\n"
         out += "Several of one customer's invoices due on the same day go in one message (template \(book.statementTemplate) when they are at different steps).\n"
-        out += "A promise to pay pauses the cadence until \(book.promiseGrace) business day\(book.promiseGrace == 1 ? "" : "s") after the promised date; then template \(book.promiseBrokenTemplate).\n"
+        out += "A promise to pay pauses the cadence until \(book.promiseGrace) business day\(book.promiseGrace == 1 ? "" : "s") after the promised date.\n"
         var policies: [String: Int] = [:]
         for (_, c) in snapshot.customers {
             policies[c.cadence.sensitive ? "sensitive (manual)" : c.cadence.policy.rawValue, default: 0] += 1

@@ -144,7 +144,7 @@ struct QueueJSON: Encodable {
     static func step(_ status: CadenceStatus?) -> (id: String, date: String)? {
         switch status {
         case .due(let step, let since)?, .task(let step, let since)?: return (step.id, since.iso)
-        case .held(let step, let until)?: return (step.id, until.iso)
+        case .held(let step, let until, _)?: return (step.id, until.iso)
         case .waiting(let step, let on)?: return (step.id, on.iso)
         case .drafted(let draft)?: return (draft.step, draft.date.iso)
         default: return nil

@@ -59,7 +59,8 @@ struct ReviewCommand: ParsableCommand {
                     guard let c = byNumber[number] else { out += "   \(number): no such case in HEAD\n"; continue }
                     out += "   " + Self.context(c, today: today) + "\n"
                 }
-                let text = patches[d.path]?.text ?? ""
+                // Nothing in a draft may drive the terminal: escapes show as `^[`.
+                let text = (patches[d.path]?.text ?? "").replacingOccurrences(of: "\u{1B}", with: "^[")
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
                     out += (paint ? Self.paint(line) : String(line)) + "\n"
                 }
@@ -75,8 +76,8 @@ struct ReviewCommand: ParsableCommand {
         let days = c.facts.due.days(to: today)
         let due = days > 0 ? "\(days) days overdue" : days == 0 ? "due today" : "due in \(-days) days"
         var parts = [c.facts.number, "balance \(c.state.balance.display)", "due \(c.facts.due.iso), \(due)"]
-        if let step = c.state.lastStep, let when = c.state.lastStepDate {
-            parts.append("last reminder: \(step) \(when.iso)")
+        if let sent = c.state.lastReminder {
+            parts.append("last reminder sent \(sent.iso)" + (c.state.lastStep.map { " (\($0))" } ?? ""))
         } else {
             parts.append("no reminder sent yet")
         }

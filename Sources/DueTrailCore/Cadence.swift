@@ -34,13 +34,15 @@ public struct CadenceBook: Sendable, Equatable {
         for (_, steps) in cadences {
             for step in steps { if case .email(let t) = step.action { out.append((t, step.line)) } }
         }
-        out.append((statementTemplate, statementLine))
-        out.append((promiseBrokenTemplate, promiseBrokenLine))
+        if let statementLine { out.append((statementTemplate, statementLine)) }
+        if let promiseBrokenLine { out.append((promiseBrokenTemplate, promiseBrokenLine)) }
         return out
     }
 
-    var statementLine = 1
-    var promiseBrokenLine = 1
+    /// Lines of `statement:` and `promise_broken:`, when the file sets them (a ledger made
+    /// before they existed may lack those templates; only a draft that needs one fails then).
+    var statementLine: Int?
+    var promiseBrokenLine: Int?
 
     /// When a case is first due for each step of `steps`: the due date plus the offset,
     /// moved to the next day on which reminders may be sent.

@@ -35,14 +35,10 @@ extension CadenceBook {
         if let (text, entry) = try map.optionalEntry("statement") {
             book.statementTemplate = text
             book.statementLine = entry.line
-        } else {
-            book.statementLine = map.entries.first?.line ?? 1
         }
         if let (text, entry) = try map.optionalEntry("promise_broken") {
             book.promiseBrokenTemplate = text
             book.promiseBrokenLine = entry.line
-        } else {
-            book.promiseBrokenLine = map.entries.first?.line ?? 1
         }
 
         if let entry = map["calendar"] {

@@ -52,8 +52,9 @@ public enum CadenceStatus: Sendable, Equatable {
     case drafted(PendingDraft)
     /// An email step is due today (the one step due now, not every step it missed).
     case due(CadenceStep, since: CalendarDate)
-    /// An email step is due but the customer had a reminder too recently.
-    case held(CadenceStep, until: CalendarDate)
+    /// An email step is due but waits: the customer had a reminder too recently (`gap`), or
+    /// today is not a day on which reminders are sent.
+    case held(CadenceStep, until: CalendarDate, gap: Bool)
     /// A task for a person is due.
     case task(CadenceStep, since: CalendarDate)
     /// Nothing due; the next step and its date.
@@ -70,7 +71,7 @@ public enum CadenceStatus: Sendable, Equatable {
         case .paused(let why): return why
         case .drafted(let d): return d.approved ? "approved, not sent (\(d.step))" : "draft awaiting review (\(d.step))"
         case .due(let step, _): return manual ? "step due: \(step.name) (manual: draft --case)" : "draft today: \(step.name)"
-        case .held(let step, let until): return "\(step.name) on \(until.iso) (minimum gap)"
+        case .held(let step, let until, let gap): return "\(step.name) on \(until.iso) (\(gap ? "minimum gap" : "next sending day"))"
         case .task(let step, _): if case .task(let what) = step.action { return what } else { return step.name }
         case .waiting(let step, let on): return "next: \(step.name) on \(on.iso)"
         case .finished: return "cadence finished: decide next step"
@@ -181,16 +182,25 @@ public struct CadencePlanner: Sendable {
             guard let next else { return .finished }
             return .waiting(steps[next], on: dates[next])
         }
-        let step = steps[due]
-        guard step.isEmail else { return .task(step, since: dates[due]) }
+        var chosen = due
+        // A case under way never loses an email step to a task that came due later (say the
+        // step was held by the minimum gap until the task's day); a case first seen late
+        // still gets only the step due now.
+        if !steps[due].isEmail, c.state.lastStepDate != nil,
+            let email = (firstOpen..<due).last(where: { steps[$0].isEmail && dates[$0] <= today && !(overdue && steps[$0].offset.days < 0) })
+        {
+            chosen = email
+        }
+        let step = steps[chosen]
+        guard step.isEmail else { return .task(step, since: dates[chosen]) }
         if let last = lastReminder[c.facts.customer], book.minimumGap > 0 {
             let earliest = book.calendar.nextSendDay(onOrAfter: last.adding(days: book.minimumGap))
-            if today < earliest { return .held(step, until: earliest) }
+            if today < earliest { return .held(step, until: earliest, gap: true) }
         }
         guard book.calendar.maySend(on: today) else {
-            return .held(step, until: book.calendar.nextSendDay(onOrAfter: today))
+            return .held(step, until: book.calendar.nextSendDay(onOrAfter: today), gap: false)
         }
-        return .due(step, since: dates[due])
+        return .due(step, since: dates[chosen])
     }
 
     /// Today's reminders, one per customer. Manual and sensitive customers' cases are left out

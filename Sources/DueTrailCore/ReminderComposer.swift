@@ -25,7 +25,11 @@ public struct ReminderComposer: Sendable {
         guard let first = customer.contacts.first else { throw .noContact(customer: customer.slug) }
         guard let template = templates[reminder.template] else { throw .missingTemplate(reminder.template) }
         let context = context(reminder, customer: customer, today: today, using: template.names)
-        let (subject, body) = template.render(context)
+        var (subject, body) = template.render(context)
+        // A sensitive customer's reminder always waits for a personal note, whatever the template says.
+        if customer.sensitive && !body.contains(ReminderTemplate.personalNoteMarker) {
+            body = "\(ReminderTemplate.personalNoteMarker) write a line for this customer here, then delete this bracketed line.]\n\n" + body
+        }
         let numbers = reminder.cases.map(\.summary.facts.number)
         var references: [String] = []
         for c in reminder.cases {
@@ -60,7 +64,7 @@ public struct ReminderComposer: Sendable {
             maxOverdue = max(maxOverdue, overdue)
             let balance = summary.state.balance
             totals[balance.currency] = totals[balance.currency].flatMap { $0.adding(balance) } ?? balance
-            var invoice: [String: Any] = ["number": f.number, "overdue": overdue > 0]
+            var invoice: [String: Any] = ["number": Self.clean(f.number), "overdue": overdue > 0]
             if wants("due") { invoice["due"] = Self.friendly(f.due) }
             if wants("due_iso") { invoice["due_iso"] = f.due.iso }
             if wants("amount") { invoice["amount"] = f.amount.display }
@@ -76,9 +80,9 @@ public struct ReminderComposer: Sendable {
         let contactName = customer.contacts.first?.name
         let promised = reminder.cases.compactMap(\.summary.state.holds.promisedUntil).max()
         var context: [String: Any] = [
-            "company": config.company, "sender_name": config.senderName, "sender_email": config.senderEmail,
-            "customer_name": customer.name, "contact_name": contactName ?? "",
-            "greeting_name": contactName ?? customer.name,
+            "company": Self.clean(config.company), "sender_name": config.senderName, "sender_email": config.senderEmail,
+            "customer_name": Self.clean(customer.name), "contact_name": Self.clean(contactName ?? ""),
+            "greeting_name": Self.clean(contactName ?? customer.name),
             "invoice_numbers": reminder.cases.map(\.summary.facts.number).joined(separator: ", "),
             "count": String(reminder.cases.count), "plural": reminder.cases.count > 1, "total": total,
             "max_days_overdue": String(maxOverdue), "earliest_due": reminder.cases.map(\.summary.facts.due).min().map(Self.friendly) ?? "",
@@ -91,6 +95,13 @@ public struct ReminderComposer: Sendable {
         // sections disappear when there is nothing to show.
         for key in ["portal_url", "promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
         return context
+    }
+
+    /// Text from customer files and exports, without control characters: a name cannot
+    /// smuggle a terminal escape into `review` or a line break into the body.
+    static func clean(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 }))
     }
 
     /// `EUR 1,234.50`, from minor units when known (exact, and much faster than `Decimal`).

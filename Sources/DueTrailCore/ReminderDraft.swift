@@ -116,6 +116,42 @@ public struct ReminderDraft: Sendable, Equatable {
     }
 }
 
+extension ReminderDraft {
+    /// The addresses of an address header (`To:`), split at commas outside quotes and angle
+    /// brackets: `"Bauer, Jonas" <ap@acme.example>, cfo@acme.example` is two.
+    public static func addresses(in header: String) -> [(display: String, email: String)] {
+        var out: [(String, String)] = []
+        var current = ""
+        var quoted = false, angle = false, escaped = false
+        func flush() {
+            let item = current.trimmedSpaces
+            current = ""
+            guard !item.isEmpty else { return }
+            if let open = item.lastIndex(of: "<"), let close = item.lastIndex(of: ">"), open < close {
+                out.append((item, String(item[item.index(after: open)..<close]).trimmedSpaces))
+            } else {
+                out.append((item, item))
+            }
+        }
+        for ch in header {
+            if escaped { current.append(ch); escaped = false; continue }
+            switch ch {
+            case "\\" where quoted: escaped = true
+            case "\"": quoted.toggle()
+            case "<" where !quoted: angle = true
+            case ">" where !quoted: angle = false
+            case "," where !quoted && !angle:
+                flush()
+                continue
+            default: break
+            }
+            current.append(ch)
+        }
+        flush()
+        return out
+    }
+}
+
 /// What `draft` and `approve` need to know of a draft file: read from its headers.
 public struct DraftHeaders: Sendable, Equatable {
     public var fields: [(name: String, value: String)]
@@ -130,7 +166,9 @@ public struct DraftHeaders: Sendable, Equatable {
     public func value(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
 
     /// Reads the header block of a message (unfolding continuation lines).
-    public static func parse(_ text: String, path: String) throws(Diagnostic) -> DraftHeaders {
+    public static func parse(_ raw: String, path: String) throws(Diagnostic) -> DraftHeaders {
+        // A draft saved by an editor with Windows line endings reads the same.
+        let text = raw.contains("\r\n") ? raw.replacingOccurrences(of: "\r\n", with: "\n") : raw
         var fields: [(String, String)] = []
         var lineNumber = 0
         var remainder = text[...]

@@ -27,7 +27,8 @@ public struct ReminderTemplate: Sendable {
     public static let personalNoteMarker = "[PERSONAL NOTE:"
 
     /// Reads a template; a problem names the file and line.
-    public init(name: String, text: String, path: String) throws(Diagnostic) {
+    public init(name: String, text raw: String, path: String) throws(Diagnostic) {
+        let text = raw.contains("\r\n") ? raw.replacingOccurrences(of: "\r\n", with: "\n") : raw
         self.name = name
         self.path = path
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -32,7 +32,7 @@ extension Ledger {
         for key in keys {
             let lowered = key.lowercased()
             let hits = drafts.filter { d in
-                d.path == key || d.path.hasSuffix("/" + key) || d.pending.customer == lowered
+                d.path == key || (key.contains("/") && d.path.hasSuffix("/" + key)) || d.pending.customer == lowered
                     || names[d.pending.customer]?.lowercased() == lowered
                     || d.pending.caseNumbers.contains { $0 == key || $0.lowercased() == lowered }
             }
@@ -57,15 +57,40 @@ extension Ledger {
             guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
             let (drafts, problems) = try outbox(tree: tree)
             let waiting = drafts.filter(\.awaitingReview)
-            let snapshotNames = try snapshot(at: base).customerNames
+            let snapshot = try snapshot(at: base)
+            let snapshotNames = snapshot.customerNames
             chosen = try Self.select(waiting, keys: keys, names: snapshotNames)
             let broken = problems.filter { p in keys.isEmpty || keys.contains { p.path.contains($0) } }
             if !broken.isEmpty { throw LedgerError.invalid(DiagnosticList(broken)) }
             guard !chosen.isEmpty else { return nil }
             var issues: [Diagnostic] = []
-            for draft in chosen { issues += Self.problems(approving: draft.working ?? "", path: draft.path) }
-            if !issues.isEmpty { throw LedgerError.invalid(DiagnosticList(issues)) }
+            for draft in chosen {
+                guard draft.workingIsUTF8 else {
+                    issues.append(Diagnostic(path: draft.path, message: "the draft is not valid UTF-8 text; save it as UTF-8 and approve again"))
+                    continue
+                }
+                issues += Self.problems(approving: draft.working ?? "", path: draft.path)
+            }
+            // A case paid, closed or paused since the draft was written is not chased.
             let setup = try? cadenceSetup(tree: tree)
+            var byNumber: [String: CaseSummary] = [:]
+            for c in snapshot.cases { byNumber[c.facts.number] = c }
+            for draft in chosen {
+                for number in draft.pending.caseNumbers {
+                    guard let c = byNumber[number] else {
+                        issues.append(Diagnostic(path: draft.path, message: "case \(number) is no longer in the ledger; reject this draft (duetrail reject \(draft.path) --reason …)"))
+                        continue
+                    }
+                    let why = c.state.status != .open
+                        ? c.state.status.rawValue
+                        : c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 })
+                    if let why {
+                        issues.append(Diagnostic(path: draft.path, message: "\(number) is \(why) since this draft was written; not approved",
+                            hint: "drop it with `duetrail reject \(number) --reason …`"))
+                    }
+                }
+            }
+            if !issues.isEmpty { throw LedgerError.invalid(DiagnosticList(issues)) }
             func what(_ d: OutboxDraft) -> String {
                 let step = d.pending.step
                 let name = setup?.book.cadences.lazy.flatMap(\.steps).first { $0.id == step }?.name ?? (step == "statement" ? "statement" : step)
@@ -102,10 +127,9 @@ extension Ledger {
             out.append(Diagnostic(path: path, line: 1, message: "the draft has no `\(name):` header"))
         }
         for (i, field) in headers.fields.enumerated() where ["to", "cc", "from", "reply-to"].contains(field.name.lowercased()) {
-            for address in field.value.split(separator: ",") {
-                let email = address.split(separator: "<").last.map { $0.replacingOccurrences(of: ">", with: "") }?.trimmedSpaces ?? ""
+            for (display, email) in ReminderDraft.addresses(in: field.value) {
                 if !EmailAddress.isPlausible(email) {
-                    out.append(Diagnostic(path: path, line: i + 1, message: "`\(address.trimmedSpaces)` in \(field.name) is not an email address",
+                    out.append(Diagnostic(path: path, line: i + 1, message: "`\(display)` in \(field.name) is not an email address",
                         excerpt: "\(field.name): \(field.value)"))
                 }
             }
@@ -146,9 +170,14 @@ extension Ledger {
             for key in keys {
                 let hits = (try? Self.select(drafts, keys: [key], names: snapshot.customerNames)) ?? []
                 if !hits.isEmpty {
-                    for d in hits where !removedDrafts.contains(where: { $0.path == d.path }) {
-                        removedDrafts.append(d)
-                        for n in d.pending.caseNumbers { if let c = byNumber[n] { steps.append((c, d.pending.step(for: n))) } }
+                    for d in hits {
+                        if !removedDrafts.contains(where: { $0.path == d.path }) { removedDrafts.append(d) }
+                        // Named by invoice: only that case's step is rejected; the others of a
+                        // grouped message are drafted again next time.
+                        let named = d.pending.caseNumbers.filter { $0 == key || $0.lowercased() == key.lowercased() }
+                        for n in named.isEmpty ? d.pending.caseNumbers : named {
+                            if let c = byNumber[n] { steps.append((c, d.pending.step(for: n))) }
+                        }
                     }
                     continue
                 }

@@ -45,6 +45,14 @@ extension Ledger {
             if let early = preloadedSnapshot(of: base) { snapshot = early } else { snapshot = try self.snapshot(at: base) }
             Timings.mark("snapshot")
             guard let base, let tree = snapshot.tree else { return nil }
+            if let only {
+                // A typo must not read as "nothing due".
+                let numbers = Set(snapshot.cases.map(\.facts.number))
+                let unknown = only.filter { !numbers.contains($0) && snapshot.customers[$0] == nil }.sorted()
+                if !unknown.isEmpty {
+                    throw LedgerError.usage("no case or customer \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (give an invoice number as written, or a customer slug as in customers/<slug>.yaml)")
+                }
+            }
             let setup = try cadenceSetup(tree: tree)
             let (drafts, problems) = try outbox(tree: tree)
             run.outboxProblems = problems
@@ -68,7 +76,12 @@ extension Ledger {
             Timings.mark("read customers")
             let composer = ReminderComposer(config: config, book: setup.book, templates: setup.templates)
             let files = customers
-            let existing = Set(drafts.map(\.path))
+            // Every file in the outbox counts, even one whose headers a person broke: never write over it.
+            let existing = Set(drafts.map(\.path) + problems.map(\.path))
+            // Written by an earlier attempt of this run (the branch moved): ours, not someone else's.
+            let ours = Set(review.map(\.path))
+            if knownIdentity == nil && reminders.contains(where: \.approvedByPolicy) { _ = try self.identity() }  // before writing anything
+            let gitDirectory = repository.gitDirectory
             let workingTree = repository.isBare ? nil : root
             if let workingTree { try? FileManager.default.createDirectory(atPath: workingTree + "/" + Self.outboxFolder, withIntermediateDirectories: true) }
             // Composing (CPU) and writing review drafts (file system) overlap on every core.
@@ -86,13 +99,12 @@ extension Ledger {
                 }
                 let path = reminder.path(on: today)
                 guard !reminder.approvedByPolicy, let workingTree, !existing.contains(path) else { return (.success(draft), false, nil) }
-                let error = Self.writeDraft(path: path, text: draft.text, root: workingTree)
+                let error = Self.writeDraft(path: path, text: draft.text, root: workingTree, gitDirectory: gitDirectory)
                 return (.success(draft), error == nil, error)
             }
             Timings.mark("compose and write")
             if let error = composed.lazy.compactMap(\.error).first { throw error }
             var auto: [DraftedReminder] = []
-            review = []
             for (reminder, outcome) in zip(reminders, composed) {
                 switch outcome.result {
                 case nil: continue
@@ -103,6 +115,7 @@ extension Ledger {
                     skipped.append((reminder.customer, why))
                 case .success(let draft)?:
                     let path = reminder.path(on: today)
+                    if ours.contains(path) { continue }
                     if existing.contains(path) {
                         skipped.append((reminder.customer, "\(path) already exists (approve or reject it first)"))
                         continue
@@ -157,22 +170,39 @@ extension Ledger {
     /// Writes one review draft into the working tree, through a temporary file and a rename so
     /// that a draft is never half written. Returns the error instead of throwing (it runs on
     /// worker threads).
-    static func writeDraft(path: String, text: String, root: String) -> LedgerError? {
+    /// The temporary file lives in `.git/duetrail/tmp/`, never in the outbox, so a crash
+    /// cannot leave a stray file for `git add -A` to pick up.
+    static func writeDraft(path: String, text: String, root: String, gitDirectory: String) -> LedgerError? {
         let full = root + "/" + path
         let folder = (full as NSString).deletingLastPathComponent
-        let temp = folder + "/.\((full as NSString).lastPathComponent).tmp"
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            return LedgerError.io(path: path, message: "cannot create its folder: \(String(cString: strerror(errno)))")
+        let tmpFolder = gitDirectory + "/duetrail/tmp"
+        let temp = tmpFolder + "/" + path.replacingOccurrences(of: "/", with: "_") + ".\(getpid())"
+        func failure(_ what: String, _ code: Int32) -> LedgerError {
+            LedgerError.io(path: path, message: "\(what): \(String(cString: strerror(code)))")
+        }
+        for dir in [gitDirectory + "/duetrail", tmpFolder, folder] where mkdir(dir, 0o755) != 0 {
+            let code = errno
+            if code != EEXIST { return failure("cannot create \(dir)", code) }
         }
         let bytes = Array(text.utf8)
         let fd = openForWriting(temp)
-        guard fd >= 0 else { return LedgerError.io(path: path, message: "cannot write the draft: \(String(cString: strerror(errno)))") }
-        let written = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress, raw.count) }
+        guard fd >= 0 else { return failure("cannot write the draft", errno) }
+        var offset = 0
+        var code: Int32 = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                code = errno
+                break
+            }
+            offset += n
+        }
         close(fd)
-        guard written == bytes.count, rename(temp, full) == 0 else {
-            let reason = String(cString: strerror(errno))
+        if code == 0, rename(temp, full) != 0 { code = errno }
+        if code != 0 {
             unlink(temp)
-            return LedgerError.io(path: path, message: "cannot write the draft: \(reason)")
+            return failure("cannot write the draft", code)
         }
         return nil
     }

@@ -18,10 +18,14 @@ public struct OutboxDraft: Sendable {
     public let committed: String?
     /// The bytes on disk, when present.
     public let working: String?
+    /// The file on disk differs from the approved bytes (compared byte for byte).
+    let workingDiffers: Bool
+    /// The file on disk is valid UTF-8 (a draft that is not cannot be approved as text).
+    let workingIsUTF8: Bool
 
     public var path: String { pending.path }
     /// Waiting for a person: new, or edited since it was approved.
-    public var awaitingReview: Bool { working != nil && working != committed }
+    public var awaitingReview: Bool { working != nil && workingDiffers }
 }
 
 extension Ledger {
@@ -66,38 +70,41 @@ extension Ledger {
     /// `customers` limits the reading to those customers' folders (the queue reads only the
     /// drafts of the rows it shows).
     public func outbox(tree: ObjectID?, customers: Set<String>? = nil) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
-        var committed: [String: String] = [:]
+        var committed: [String: [UInt8]] = [:]
         do throws(GitError) {
             if let tree, let folder = try repository.entry(at: Self.outboxFolder, inTree: tree), folder.kind == .tree {
                 for customer in try repository.treeEntries(folder.id) where customer.kind == .tree && customers?.contains(customer.name) != false {
                     for file in try repository.treeEntries(customer.id) where file.kind == .blob && file.name.hasSuffix(".eml") {
-                        committed["\(Self.outboxFolder)/\(customer.name)/\(file.name)"] = String(decoding: try repository.readBlob(file.id), as: UTF8.self)
+                        committed["\(Self.outboxFolder)/\(customer.name)/\(file.name)"] = try repository.readBlob(file.id)
                     }
                 }
             }
         } catch {
             throw error.context("reading the outbox")
         }
-        var working: [String: String] = [:]
+        var working: [String: [UInt8]] = [:]
         if !repository.isBare {
             let fm = FileManager.default
             let base = root + "/" + Self.outboxFolder
             for customer in (try? fm.contentsOfDirectory(atPath: base)) ?? [] where customers?.contains(customer) != false {
                 for file in (try? fm.contentsOfDirectory(atPath: base + "/" + customer)) ?? [] where file.hasSuffix(".eml") {
                     let path = "\(Self.outboxFolder)/\(customer)/\(file)"
-                    if let data = fm.contents(atPath: root + "/" + path) { working[path] = String(decoding: data, as: UTF8.self) }
+                    if let data = fm.contents(atPath: root + "/" + path) { working[path] = [UInt8](data) }
                 }
             }
         }
         var drafts: [OutboxDraft] = []
         var problems: [Diagnostic] = []
         for path in Set(committed.keys).union(working.keys).sorted() {
-            let text = working[path] ?? committed[path] ?? ""
+            let head = committed[path].map { String(decoding: $0, as: UTF8.self) }
+            let disk = working[path].map { String(decoding: $0, as: UTF8.self) }
             do throws(Diagnostic) {
                 // The facts come from the approved version when there is one.
-                let headers = try DraftHeaders.parse(committed[path] ?? text, path: path)
+                let headers = try DraftHeaders.parse(head ?? disk ?? "", path: path)
                 let pending = try headers.pending(path: path, approved: committed[path] != nil)
-                drafts.append(OutboxDraft(pending: pending, committed: committed[path], working: working[path]))
+                drafts.append(OutboxDraft(
+                    pending: pending, committed: head, working: disk, workingDiffers: working[path] != committed[path],
+                    workingIsUTF8: working[path].map { String(validating: $0, as: UTF8.self) != nil } ?? true))
             } catch {
                 problems.append(error)
             }

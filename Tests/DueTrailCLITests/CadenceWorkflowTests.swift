@@ -196,4 +196,53 @@ import TestSupport
         let words = try run(["cadence"])
         #expect(words.stdout.contains("  3 days after the due date: friendly nudge, template nudge, reviewed before sending\n"))
     }
+
+    @Test func aDraftAPersonBrokeIsNeverOverwrittenAndCommasInNamesApprove() throws {
+        _ = try run(["draft"])
+        let path = "ledger/outbox/acme-gmbh/2026-11-30-nudge.eml"
+        let broken = try sandbox.read(path).replacingOccurrences(of: "Subject: ", with: "Subject ")
+        try sandbox.write(path, broken)
+        let again = try run(["draft"])
+        #expect(again.stderr.contains("warning: outbox/acme-gmbh/2026-11-30-nudge.eml:4: not a header line"), "\(again)")
+        #expect(again.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml already exists"))
+        #expect(try sandbox.read(path) == broken)
+        // A contact whose name has a comma: quoted in the draft, and approved.
+        var fjord = try sandbox.read("ledger/customers/fjord-software.yaml")
+        fjord = fjord.replacingOccurrences(of: "name: Ingrid Solberg", with: "name: \"Solberg, Ingrid\"")
+        try sandbox.write("ledger/customers/fjord-software.yaml", fjord)
+        try sandbox.git(["commit", "-qam", "contact name"], in: dir)
+        try FileManager.default.removeItem(atPath: dir + "/outbox/fjord-software/2026-11-30-nudge.eml")
+        #expect(try run(["draft", "--customer", "fjord-software"]).status == 0)
+        #expect(try sandbox.read("ledger/outbox/fjord-software/2026-11-30-nudge.eml").contains("To: \"Solberg, Ingrid\" <invoices@fjord-software.example>\n"))
+        let approved = try run(["approve", "fjord-software"])
+        #expect(approved.status == 0, "\(approved)")
+        #expect(try run(["draft", "--case", "INV-9999"]).stderr.contains("no case or customer `INV-9999`"))
+    }
+
+    @Test func aCasePaidSinceItsDraftIsNotApproved() throws {
+        _ = try run(["draft"])
+        try sandbox.write("ledger/cases/acme-gmbh/inv-1093.md",
+            try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md") + "- 2026-11-30 · balance · balance: 0.00 EUR · paid by transfer · by Ana Ruiz\n")
+        try sandbox.git(["commit", "-qam", "paid"], in: dir)
+        let r = try run(["approve", "INV-1093"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("outbox/acme-gmbh/2026-11-30-nudge.eml: INV-1093 is paid since this draft was written; not approved"), "\(r)")
+        #expect(try git(["ls-files", "outbox/acme-gmbh"]) == "")
+    }
+
+    @Test func rejectingOneInvoiceOfAGroupedMessageKeepsTheOthersInTheCadence() throws {
+        let s = try Sandbox()
+        let ledger = s.path("books")
+        #expect(try s.duetrail(["init", ledger, "--company", "Northwind"]).status == 0)
+        try s.write("open.csv", "Invoice,Customer,Email,Due,Balance\nA-1,Acme GmbH,ap@acme.example,2026-11-25,100.00\nA-2,Acme GmbH,ap@acme.example,2026-11-25,50.00\n")
+        #expect(try s.duetrail(["import", "invoices", s.path("open.csv")], in: ledger).status == 0)
+        let drafted = try s.duetrail(["draft"], in: ledger)
+        #expect(drafted.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml  Acme GmbH (A-1, A-2)"), "\(drafted)")
+        #expect(try s.duetrail(["reject", "A-1", "--reason", "credit note coming"], in: ledger).status == 0)
+        #expect(try s.read("books/cases/acme-gmbh/a-1.md").contains("· rejected · step: nudge · credit note coming"))
+        #expect(!(try s.read("books/cases/acme-gmbh/a-2.md")).contains("rejected"))
+        // A-2 is drafted again, alone.
+        let again = try s.duetrail(["draft"], in: ledger)
+        #expect(again.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml  Acme GmbH (A-2)"), "\(again)")
+    }
 }

@@ -219,7 +219,7 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         ]
         let p = try planner(cases)
         #expect(p.dueReminders(cases, today: date("2026-11-30")).isEmpty)
-        #expect(p.status(of: cases[1], today: date("2026-11-30")) == .held(try #require(book(emails).steps(of: nil))[1], until: date("2026-12-01")))
+        #expect(p.status(of: cases[1], today: date("2026-11-30")) == .held(try #require(book(emails).steps(of: nil))[1], until: date("2026-12-01"), gap: true))
         // On the 1st both are due (G-1's firm reminder since the 30th): one statement, never two emails.
         let both = p.dueReminders(cases, today: date("2026-12-01"))
         #expect(both.map(\.stepID) == ["statement"] && both[0].cases.map(\.step.id) == ["firm", "nudge"])
@@ -292,6 +292,20 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
             #expect(CaseSummary(cacheLine: Substring(line)) == c)
         }
         #expect(busy.state.messageIDs == ["<a@x.example>", "<b@x.example>"] && busy.state.lastStep == "firm")
+    }
+
+    @Test func aTaskNeverSwallowsAnEmailStepHeldByTheGap() throws {
+        // Default cadence: firm at +10d, call (task) at +14d. The nudge went out on the 27th; the
+        // firm reminder (due Monday 30th) is held by the gap until 2 December; the call comes due
+        // on 2 December too. The firm reminder still goes out.
+        let b = try book()
+        let c = summary("T-1", due: "2026-11-18", events: ["- 2026-11-27 09:00 · sent · step: nudge · by Ana"])
+        let p = CadencePlanner(book: b, customers: [:], cases: [c], pending: [])
+        #expect(p.status(of: c, today: date("2026-11-30")).phrase(manual: false) == "firm reminder on 2026-12-02 (minimum gap)")
+        #expect(p.dueReminders([c], today: date("2026-12-02")).map(\.stepID) == ["firm"])
+        // A case first seen late still gets only the step due now (here a task).
+        let late = summary("T-2", due: "2026-10-01")
+        #expect(p.status(of: late, today: date("2026-11-30")).phrase(manual: false) == "decide on escalation")
     }
 
     @Test func aCourtesyNoteIsNotSentOnceTheInvoiceIsOverdue() throws {
@@ -388,6 +402,26 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         #expect(throws: ReminderComposer.Problem.noContact(customer: "acme")) {
             try c.compose(reminder, customer: CustomerFile(slug: "acme", name: "Acme", contacts: []), today: date("2026-11-30"))
         }
+    }
+
+    @Test func sensitiveCustomersAlwaysGetTheNoteLineAndNamesCannotCarryControlCharacters() throws {
+        let c = try composer("Subject: Hi\n\nHello {{greeting_name}} about {{#invoices}}{{number}}{{/invoices}}\n")
+        let steps = try #require(try book().steps(of: nil))
+        let reminder = DueReminder(customer: "h", cases: [(summary("INV-\u{1B}[8m1", due: "2026-11-20"), steps[1])], stepID: "nudge", template: "nudge", approvedByPolicy: false, requested: true)
+        let hospice = CustomerFile(slug: "h", name: "Hospice", contacts: [.init(name: "Aoife\u{1B}[8m", email: "f@h.example")], policy: .manual, sensitive: true)
+        let body = try c.compose(reminder, customer: hospice, today: date("2026-11-30")).body
+        #expect(body.hasPrefix(ReminderTemplate.personalNoteMarker))
+        #expect(!body.contains("\u{1B}"))
+    }
+
+    @Test func windowsLineEndingsAndQuotedCommasRead() throws {
+        let draft = "From: a@b.example\r\nTo: \"Bauer, Jonas\" <ap@acme.example>, cfo@acme.example\r\nX-DueTrail-Customer: acme\r\nX-DueTrail-Cases: INV-1\r\nX-DueTrail-Step: nudge\r\nX-DueTrail-Drafted: 2026-11-30\r\n\r\nbody\r\n"
+        let headers = try DraftHeaders.parse(draft, path: "outbox/acme/x.eml")
+        #expect(try headers.pending(path: "x", approved: false).caseNumbers == ["INV-1"])
+        #expect(ReminderDraft.addresses(in: headers.value("To") ?? "").map(\.email) == ["ap@acme.example", "cfo@acme.example"])
+        #expect(throws: Never.self) { try ReminderTemplate(name: "t", text: "Subject: x\r\n\r\nHello {{company}}\r\n", path: "templates/t.mustache") }
+        // A ledger made before `statement` and `promise-broken` existed still reads its cadence.
+        #expect(throws: Never.self) { try CadenceBook.parse("cadences:\n  default:\n    - id: a\n      when: +1d\n      email: nudge\n", templates: ["nudge"]) }
     }
 
     @Test func templateMistakesNameTheFileAndLine() {
