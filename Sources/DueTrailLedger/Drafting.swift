@@ -83,7 +83,10 @@ extension Ledger {
             if knownIdentity == nil && reminders.contains(where: \.approvedByPolicy) { _ = try self.identity() }  // before writing anything
             let gitDirectory = repository.gitDirectory
             let workingTree = repository.isBare ? nil : root
-            if let workingTree { try? FileManager.default.createDirectory(atPath: workingTree + "/" + Self.outboxFolder, withIntermediateDirectories: true) }
+            if let workingTree {
+                try? FileManager.default.createDirectory(atPath: workingTree + "/" + Self.outboxFolder, withIntermediateDirectories: true)
+                Self.excludeDraftTemporaries(gitDirectory: repository.gitDirectory)
+            }
             // Composing (CPU) and writing review drafts (file system) overlap on every core.
             // A review draft is only a file for a person to read: written even if the policy
             // commit below then fails, and never written twice (the outbox is checked first).
@@ -170,19 +173,18 @@ extension Ledger {
     /// Writes one review draft into the working tree, through a temporary file and a rename so
     /// that a draft is never half written. Returns the error instead of throwing (it runs on
     /// worker threads).
-    /// The temporary file lives in `.git/duetrail/tmp/`, never in the outbox, so a crash
-    /// cannot leave a stray file for `git add -A` to pick up.
+    /// The temporary file (`.<name>.tmp` beside it) is listed in `.git/info/exclude` (see
+    /// `excludeDraftTemporaries`), so a crash cannot leave a file for `git add -A` to pick up.
     static func writeDraft(path: String, text: String, root: String, gitDirectory: String) -> LedgerError? {
         let full = root + "/" + path
         let folder = (full as NSString).deletingLastPathComponent
-        let tmpFolder = gitDirectory + "/duetrail/tmp"
-        let temp = tmpFolder + "/" + path.replacingOccurrences(of: "/", with: "_") + ".\(getpid())"
+        let temp = folder + "/." + (full as NSString).lastPathComponent + ".tmp"
         func failure(_ what: String, _ code: Int32) -> LedgerError {
             LedgerError.io(path: path, message: "\(what): \(String(cString: strerror(code)))")
         }
-        for dir in [gitDirectory + "/duetrail", tmpFolder, folder] where mkdir(dir, 0o755) != 0 {
+        if mkdir(folder, 0o755) != 0 {
             let code = errno
-            if code != EEXIST { return failure("cannot create \(dir)", code) }
+            if code != EEXIST { return failure("cannot create its folder", code) }
         }
         let bytes = Array(text.utf8)
         let fd = openForWriting(temp)
@@ -205,6 +207,20 @@ extension Ledger {
             return failure("cannot write the draft", code)
         }
         return nil
+    }
+}
+
+extension Ledger {
+    static let temporaryPattern = "/outbox/**/.*.tmp"
+
+    /// Adds the drafts' temporary files to `.git/info/exclude` (local, never committed) once.
+    static func excludeDraftTemporaries(gitDirectory: String) {
+        let path = gitDirectory + "/info/exclude"
+        let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard !current.split(separator: "\n").contains(Substring(temporaryPattern)) else { return }
+        try? FileManager.default.createDirectory(atPath: gitDirectory + "/info", withIntermediateDirectories: true)
+        let text = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + "# duetrail: drafts being written\n" + temporaryPattern + "\n"
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 }
 
