@@ -40,6 +40,8 @@ struct RejectCommand: ParsableCommand {
         let result = try guarded { try ledger.reject(keys: keys, reason: reason, snoozeDays: snooze.flatMap(Self.days)) }
         let commit = result.outcome.map { " in commit \($0.commit.short)" } ?? ""
         Terminal.print("Rejected the reminder for \(result.cases.map(\.facts.number).joined(separator: ", "))\(commit).")
-        for d in result.drafts { Terminal.print("  removed \(d.path)") }
+        for d in result.drafts {
+            Terminal.print("  removed \(d.path)" + (d.committed == nil ? " (a copy is in .git/duetrail/rejected/)" : ""))
+        }
     }
 }

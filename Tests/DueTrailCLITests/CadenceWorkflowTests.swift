@@ -105,6 +105,8 @@ import TestSupport
         let r = try run(["reject", "fjord-software", "--reason", "They called: paying on Friday"])
         #expect(r.status == 0, "\(r)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/fjord-software/2026-11-30-nudge.eml"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/.git/duetrail/rejected/fjord-software_2026-11-30-nudge.eml"))
+        #expect(r.stdout.contains("removed outbox/fjord-software/2026-11-30-nudge.eml (a copy is in .git/duetrail/rejected/)"))
         #expect(try git(["log", "-1", "--format=%s"]) == "reject: reminder to Fjord Software AS (INV-1090)\n")
         #expect(try sandbox.read("ledger/cases/fjord-software/inv-1090.md").contains("· rejected · step: nudge · They called: paying on Friday · by Ana Ruiz · #"))
         let again = try run(["draft"])
