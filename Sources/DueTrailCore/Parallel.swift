@@ -8,11 +8,13 @@ public enum Parallel {
     public static func map<T: Sendable>(count: Int, minimum: Int = 1000, _ transform: @Sendable (Int) -> T) -> [T] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
         guard workers > 1 else { return (0..<count).map(transform) }
-        let chunk = (count + workers - 1) / workers
+        // A few chunks per core, so a core that finishes early takes another.
+        let pieces = min(count, workers * 4)
+        let chunk = (count + pieces - 1) / pieces
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             let slots = Slots(base)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            DispatchQueue.concurrentPerform(iterations: pieces) { w in
                 for i in min(w * chunk, count)..<min((w + 1) * chunk, count) {
                     (slots.base + i).initialize(to: transform(i))
                 }

@@ -87,6 +87,7 @@ public struct ReminderDraft: Sendable, Equatable {
     /// Folds a header line longer than 78 characters at spaces (RFC 5322 §2.2.3).
     static func fold(_ line: String) -> String {
         guard line.utf8.count > 78, line.count > 78 else { return line }
+        if line.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(Array(line.utf8)) }
         var out = ""
         var current = ""
         for word in line.split(separator: " ", omittingEmptySubsequences: false) {
@@ -98,6 +99,32 @@ public struct ReminderDraft: Sendable, Equatable {
             }
         }
         return out + current
+    }
+
+    /// `fold` for ASCII text, on bytes.
+    static func foldASCII(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var lineStart = 0  // index in `out` where the current line starts
+        var wordStart = 0
+        var i = 0
+        while i <= bytes.count {
+            if i == bytes.count || bytes[i] == 32 {
+                let word = bytes[wordStart..<i]
+                let current = out.count - lineStart
+                if current > 0 && current + 1 + word.count > 78 {
+                    out.append(10)
+                    lineStart = out.count
+                    out.append(32)
+                } else if wordStart > 0 {
+                    out.append(32)
+                }
+                out.append(contentsOf: word)
+                wordStart = i + 1
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// No line breaks or control characters survive into a header.

@@ -434,6 +434,19 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         #expect(headline("Subject: x\nbody\n") == "templates/t.mustache:2: the `Subject:` line is followed by a blank line, then the body")
     }
 
+    @Test func longHeadersFoldAtSpacesWithinTheLineLimit() throws {
+        let numbers = (1...30).map { "INV-\(1000 + $0)" }
+        let draft = ReminderDraft(
+            from: .init(name: "Accounts", email: "a@b.example"), to: [.init(name: nil, email: "c@d.example")], cc: [], replyTo: .init(name: nil, email: "a@b.example"),
+            subject: "Zahlungserinnerung für " + numbers.joined(separator: " "), messageID: "<x@b.example>", references: [],
+            customer: "acme", caseNumbers: numbers, step: "nudge", drafted: date("2026-11-30"), body: "x\n")
+        let headerLines = draft.text.components(separatedBy: "\n\n")[0].split(separator: "\n")
+        #expect(headerLines.allSatisfy { $0.count <= 78 })
+        let unfolded = try DraftHeaders.parse(draft.text, path: "x.eml")
+        #expect(unfolded.value("X-DueTrail-Cases") == numbers.joined(separator: ", "))
+        #expect(unfolded.value("Subject") == "Zahlungserinnerung für " + numbers.joined(separator: " "))
+    }
+
     @Test func draftHeadersReadBackIntoAPendingDraft() throws {
         let text = "From: a@b.example\nX-DueTrail-Customer: acme\nX-DueTrail-Cases: INV-1,\n  INV-2\nX-DueTrail-Step: statement\nX-DueTrail-Case-Steps: INV-1=nudge, INV-2=firm\nX-DueTrail-Drafted: 2026-11-30\n\nbody\n"
         let pending = try DraftHeaders.parse(text, path: "outbox/acme/x.eml").pending(path: "outbox/acme/x.eml", approved: true)
