@@ -267,6 +267,27 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         #expect(asked.allSatisfy { !$0.approvedByPolicy && $0.requested })
     }
 
+    @Test func sensitiveBeatsAutoAndBusinessDayStepsSkipHolidays() throws {
+        let b = try book("""
+            calendar:
+              holidays: [2026-12-25, 2026-12-28]
+            cadences:
+              default:
+                - id: nudge
+                  when: +3bd
+                  email: nudge
+                  approve: auto
+
+            """)
+        // Due Wednesday 23 December: 24th (1), 25th holiday, weekend, 28th holiday, 29th (2), 30th (3).
+        let c = summary("B-1", customer: "careful", due: "2026-12-23")
+        let p = CadencePlanner(book: b, customers: ["careful": CustomerCadence(policy: .auto, sensitive: true)], cases: [c], pending: [])
+        #expect(p.status(of: c, today: date("2026-12-29")).phrase(manual: true) == "next: friendly nudge on 2026-12-30")
+        #expect(p.dueReminders([c], today: date("2026-12-30")).isEmpty)  // sensitive: only on request
+        let asked = p.dueReminders([c], today: date("2026-12-30"), requested: ["B-1"])
+        #expect(asked.count == 1 && !asked[0].approvedByPolicy)  // never approved by a policy
+    }
+
     @Test func aRejectedStepIsNotDraftedAgainUnlessItWasOnlySnoozed() throws {
         let today = date("2026-11-30")
         let rejected = summary("J-1", due: "2026-11-25", events: ["- 2026-11-30 10:00 · rejected · step: nudge · in dispute by phone · by Ana"])
