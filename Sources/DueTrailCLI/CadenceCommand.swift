@@ -45,14 +45,15 @@ struct CadenceShowCommand: ParsableCommand {
                 })
             }
             Terminal.print(JSON.render(Out(
-                cadences: cadences, weekend: book.calendar.weekend.sorted().map { Self.weekday($0) },
+                cadences: cadences, weekend: book.calendar.weekend.sorted().map { BusinessCalendar.weekdayName($0) },
                 holidays: book.calendar.holidays.sorted().map(\.iso), quietDays: book.calendar.quietDays.sorted().map(\.iso),
                 minimumGapDays: book.minimumGap, statementTemplate: book.statementTemplate, promiseBrokenTemplate: book.promiseBrokenTemplate,
                 promiseGraceBusinessDays: book.promiseGrace)))
             return
         }
         var out = ""
-        for (name, steps) in book.cadences {
+        for cadence in book.cadences {
+            let (name, steps) = (cadence.name, cadence.steps)
             let n = users[name] ?? 0
             let who = name == CadenceBook.defaultName ? "customers without a `cadence:` setting" : "customers with `cadence: \(name)`"
             out += "Cadence `\(name)` (\(who); \(n) customer\(n == 1 ? "" : "s") now)\n"
@@ -60,7 +61,7 @@ struct CadenceShowCommand: ParsableCommand {
             out += "\n"
         }
         let cal = book.calendar
-        out += "Weekend: " + (cal.weekend.isEmpty ? "none" : cal.weekend.sorted().map { Self.weekday($0) }.joined(separator: ", ")) + ".\n"
+        out += "Weekend: " + (cal.weekend.isEmpty ? "none" : cal.weekend.sorted().map { BusinessCalendar.weekdayName($0) }.joined(separator: ", ")) + ".\n"
         out += "Holidays: " + (cal.holidays.isEmpty ? "none" : cal.holidays.sorted().map(\.iso).joined(separator: ", ")) + ".\n"
         out += "Quiet days (nothing is sent): " + (cal.quietDays.isEmpty ? "none" : cal.quietDays.sorted().map(\.iso).joined(separator: ", ")) + ".\n"
         out += "A step that lands on one of these moves to the next day reminders may be sent.\n"
@@ -79,7 +80,6 @@ struct CadenceShowCommand: ParsableCommand {
         Terminal.print(out, terminator: "")
     }
 
-    static func weekday(_ n: Int) -> String { ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][(n - 1) % 7] }
 }
 
 struct CadenceCheckCommand: ParsableCommand {
@@ -91,11 +91,12 @@ struct CadenceCheckCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let files = try guarded { try ledger.currentFiles() }
+        // The cadence, the templates, and the customers that name a cadence; not 100,000 cases.
+        let files = try guarded { try ledger.currentFiles(folders: ["customers", "templates"]) }
         let report = LedgerCheck.run(files: files)
         let relevant = report.problems.filter { $0.path == CadenceBook.fileName || $0.path.hasPrefix("templates/") || $0.message.contains("cadence `") }
         if relevant.isEmpty {
-            let book = files[CadenceBook.fileName].flatMap { try? CadenceBook.parse($0) }
+            let book = report.cadence
             let steps = book?.cadences.reduce(0) { $0 + $1.steps.count } ?? 0
             Terminal.print("ok: \(book?.cadences.count ?? 0) cadences, \(steps) steps, templates checked, no problems")
             return

@@ -35,8 +35,7 @@ struct ReviewCommand: ParsableCommand {
         }
         let patches = try guarded { try ledger.draftPatches(waiting.map(\.path), tree: snapshot.tree) }
         let paint = color == .always || (color == .auto && Terminal.isInteractive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        var byNumber: [String: CaseSummary] = [:]
-        for c in snapshot.cases { byNumber[c.facts.number] = c }
+        let byNumber = snapshot.casesByNumber()
         let today = ledger.clock.today
         var out = ""
         if stat {

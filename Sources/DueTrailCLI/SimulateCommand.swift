@@ -58,7 +58,7 @@ struct SimulateCommand: ParsableCommand {
         for e in simulation.events {
             counts[e.kind, default: 0] += 1
             if e.day != lastDay {
-                out += "\n\(e.day.iso) \(CadenceShowCommand.weekday(e.day.isoWeekday).prefix(3))\n"
+                out += "\n\(e.day.iso) \(BusinessCalendar.weekdayName(e.day.isoWeekday).prefix(3))\n"
                 lastDay = e.day
             }
             let who = names[e.customer] ?? e.customer

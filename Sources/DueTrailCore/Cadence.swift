@@ -1,3 +1,5 @@
+import Foundation
+
 /// `cadence.yaml`: the rails the workflow runs on. Named cadences of steps relative to each
 /// invoice's due date, the business calendar they are counted in, and the minimum gap between
 /// two reminders to one customer. A person reads and edits it; the tool only reads it.
@@ -5,8 +7,14 @@ public struct CadenceBook: Sendable, Equatable {
     public static let fileName = "cadence.yaml"
     public static let defaultName = "default"
 
+    /// One named list of steps.
+    public struct Named: Sendable, Equatable {
+        public var name: String
+        public var steps: [CadenceStep]
+    }
+
     /// Cadences by name, in file order (`default` first when present).
-    public var cadences: [(name: String, steps: [CadenceStep])]
+    public var cadences: [Named]
     public var calendar: BusinessCalendar
     /// Days that must pass between two reminders to the same customer.
     public var minimumGap: Int
@@ -17,22 +25,21 @@ public struct CadenceBook: Sendable, Equatable {
     /// Business days the cadence waits after a promised date before the promise counts as broken.
     public var promiseGrace: Int
 
-    public static func == (l: CadenceBook, r: CadenceBook) -> Bool {
-        l.cadences.map(\.name) == r.cadences.map(\.name) && l.cadences.map(\.steps) == r.cadences.map(\.steps)
-            && l.calendar == r.calendar && l.minimumGap == r.minimumGap && l.statementTemplate == r.statementTemplate
-            && l.promiseBrokenTemplate == r.promiseBrokenTemplate && l.promiseGrace == r.promiseGrace
-    }
-
     public func steps(of name: String?) -> [CadenceStep]? {
         let wanted = name ?? Self.defaultName
         return cadences.first { $0.name == wanted }?.steps
     }
 
+    /// What a person calls step `id` ("firm reminder"); a statement is a statement.
+    public func stepName(_ id: String) -> String {
+        cadences.lazy.flatMap(\.steps).first { $0.id == id }?.name ?? id
+    }
+
     /// Every template a step or setting names, with the line that names it.
     public var templateUses: [(template: String, line: Int)] {
         var out: [(String, Int)] = []
-        for (_, steps) in cadences {
-            for step in steps { if case .email(let t) = step.action { out.append((t, step.line)) } }
+        for cadence in cadences {
+            for step in cadence.steps { if case .email(let t) = step.action { out.append((t, step.line)) } }
         }
         if let statementLine { out.append((statementTemplate, statementLine)) }
         if let promiseBrokenLine { out.append((promiseBrokenTemplate, promiseBrokenLine)) }
@@ -192,4 +199,7 @@ public struct BusinessCalendar: Sendable, Equatable {
     }
 
     static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    /// `Monday` for ISO weekday 1 … `Sunday` for 7.
+    public static func weekdayName(_ isoWeekday: Int) -> String { weekdayNames[(isoWeekday + 6) % 7].capitalized }
 }

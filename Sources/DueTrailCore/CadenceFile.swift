@@ -103,7 +103,7 @@ extension CadenceBook {
                 }
                 steps.append(step)
             }
-            book.cadences.append((name, steps))
+            book.cadences.append(Named(name: name, steps: steps))
         }
         if let i = book.cadences.firstIndex(where: { $0.name == defaultName }), i > 0 {
             book.cadences.insert(book.cadences.remove(at: i), at: 0)

@@ -103,6 +103,9 @@ public struct DueReminder: Sendable {
         self.requested = requested
     }
 
+    /// What a person calls it: the step's name, or "statement" for cases at different steps.
+    public var stepName: String { stepID == "statement" ? "statement" : (cases.first?.step.name ?? stepID) }
+
     /// `outbox/<customer>/<date>-<step>.eml`
     public func path(on day: CalendarDate) -> String { "outbox/\(customer)/\(day.iso)-\(stepID).eml" }
 }
@@ -146,11 +149,7 @@ public struct CadencePlanner: Sendable {
     }
 
     public func status(of c: CaseSummary, today: CalendarDate, memo: inout ScheduleMemo) -> CadenceStatus {
-        switch c.state.status {
-        case .paid: return .inactive("paid")
-        case .closed: return .inactive("closed" + (c.state.closedReason.map { " (\($0))" } ?? ""))
-        case .open: break
-        }
+        if let why = c.state.inactiveReason { return .inactive(why) }
         if let why = c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) { return .paused(why) }
         if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
         let settings = settings(of: c.facts.customer)
@@ -177,9 +176,9 @@ public struct CadencePlanner: Sendable {
         // The one step due now: the latest whose date has come; earlier missed ones are skipped.
         // A step before the due date (a courtesy note) no longer applies once the invoice is overdue.
         let overdue = today > c.facts.due
-        guard let due = (firstOpen..<steps.count).last(where: { dates[$0] <= today && !(overdue && steps[$0].offset.days < 0) }) else {
-            let next = (firstOpen..<steps.count).first { !(overdue && steps[$0].offset.days < 0) }
-            guard let next else { return .finished }
+        let open = (firstOpen..<steps.count).filter { !(overdue && steps[$0].offset.days < 0) }
+        guard let due = open.last(where: { dates[$0] <= today }) else {
+            guard let next = open.first else { return .finished }
             return .waiting(steps[next], on: dates[next])
         }
         var chosen = due
@@ -187,7 +186,7 @@ public struct CadencePlanner: Sendable {
         // step was held by the minimum gap until the task's day); a case first seen late
         // still gets only the step due now.
         if !steps[due].isEmail, c.state.lastStepDate != nil,
-            let email = (firstOpen..<due).last(where: { steps[$0].isEmail && dates[$0] <= today && !(overdue && steps[$0].offset.days < 0) })
+            let email = open.last(where: { $0 < due && steps[$0].isEmail && dates[$0] <= today })
         {
             chosen = email
         }

@@ -86,6 +86,15 @@ public struct CaseState: Sendable, Equatable {
         }
     }
 
+    /// Why the case is no longer chased at all ("paid", "closed (void)"), or nil while open.
+    public var inactiveReason: String? {
+        switch status {
+        case .open: return nil
+        case .paid: return "paid"
+        case .closed: return "closed" + (closedReason.map { " (\($0))" } ?? "")
+        }
+    }
+
     /// Events by which a person has dealt with a customer's reply.
     static let acknowledgingKinds: Set<String> = [
         "ack", "note", "contact", "promised", "disputed", "resolved", "escalated", "deescalated", "snoozed", "payment", "rejected",

@@ -68,7 +68,7 @@ public struct InvoiceExport: Sendable {
         // Column of each field (-1: absent), looked up once instead of per cell.
         var columnOf = [Int](repeating: -1, count: InvoiceField.allCases.count)
         for (field, column) in map.columns { columnOf[field.ordinal] = column }
-        func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { r.field(columnOf[f.ordinal]).trimmedSpaces }
+        func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { RowReader.cell(r, f, columnOf) }
 
         // Decide date order and decimal mark once for the whole file.
         var dateValues: [String] = []
@@ -193,7 +193,10 @@ struct RowReader: Sendable {
     /// `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
     static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"]
 
-    func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { r.field(columnOf[f.ordinal]).trimmedSpaces }
+    func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { Self.cell(r, f, columnOf) }
+
+    /// Field `f` of row `r`, trimmed ("" when the export has no such column).
+    static func cell(_ r: CSVTable.Record, _ f: InvoiceField, _ columnOf: [Int]) -> String { r.field(columnOf[f.ordinal]).trimmedSpaces }
     func has(_ f: InvoiceField) -> Bool { columnOf[f.ordinal] >= 0 }
 
     func fromSymbol(_ code: String) -> Currency? {

@@ -7,6 +7,8 @@ public struct LedgerCheck {
         public var customers = 0
         public var events = 0
         public var drafts = 0
+        /// The cadence, when it reads.
+        public var cadence: CadenceBook?
         /// Not wrong, but worth knowing (a customer nobody can be written to).
         public var warnings: [Diagnostic] = []
     }
@@ -32,6 +34,7 @@ public struct LedgerCheck {
         var book: CadenceBook?
         if let text = files[CadenceBook.fileName] {
             do { book = try CadenceBook.parse(text, templates: templateNames) } catch { report.problems.append(error) }
+            report.cadence = book
         }
         var customerSlugs: Set<String> = []
         for path in files.keys.sorted() where path.hasPrefix("customers/") {

@@ -36,6 +36,13 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     /// `EUR 1,234.50` — for people reading a table.
     public var display: String { "\(currency.code) \(Decimals.grouped(amount, scale: currency.minorDigits))" }
 
+    /// `display`, from the amount in minor units when the caller has it (a case's cached
+    /// `balanceMinor`): the same text without `Decimal` arithmetic.
+    public func display(minor: Int64?) -> String {
+        guard let minor, currency.minorDigits <= 4 else { return display }
+        return "\(currency.code) \(Decimals.grouped(minor: minor, scale: currency.minorDigits))"
+    }
+
     /// Adds two amounts of the same currency; nil when the currencies differ.
     public func adding(_ other: Money) -> Money? {
         guard other.currency == currency else { return nil }
@@ -168,15 +175,33 @@ public enum Decimals {
     public static func grouped(_ value: Decimal, scale: Int) -> String {
         let text = plain(value, scale: scale)
         let negative = text.hasPrefix("-")
-        let body = negative ? String(text.dropFirst()) : text
+        let body = negative ? text.dropFirst() : text[...]
         let parts = body.split(separator: ".", maxSplits: 1)
-        let integer = Array(parts[0])
-        var grouped = ""
-        for (i, ch) in integer.enumerated() {
-            if i > 0 && (integer.count - i) % 3 == 0 { grouped.append(",") }
-            grouped.append(ch)
-        }
+        var grouped = thousands(parts[0])
         if parts.count > 1 { grouped += "." + parts[1] }
         return negative ? "-" + grouped : grouped
+    }
+
+    /// The same as `grouped` for an amount in minor units (exact, and far faster than `Decimal`).
+    public static func grouped(minor: Int64, scale: Int) -> String {
+        var unit: UInt64 = 1
+        for _ in 0..<scale { unit *= 10 }
+        var grouped = thousands(String(minor.magnitude / unit))
+        if scale > 0 {
+            let fraction = String(minor.magnitude % unit)
+            grouped += "." + String(repeating: "0", count: scale - fraction.count) + fraction
+        }
+        return minor < 0 ? "-" + grouped : grouped
+    }
+
+    /// `1234567` → `1,234,567`.
+    static func thousands(_ digits: some StringProtocol) -> String {
+        var out = ""
+        let count = digits.count
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
     }
 }

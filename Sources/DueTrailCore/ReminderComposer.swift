@@ -4,8 +4,6 @@ public struct ReminderComposer: Sendable {
     public let config: LedgerConfig
     public let book: CadenceBook
     public let templates: [String: ReminderTemplate]
-    /// Portal link per customer, when a portal is configured (a later issue); empty otherwise.
-    public var portalURL: @Sendable (String) -> String = { _ in "" }
 
     public init(config: LedgerConfig, book: CadenceBook, templates: [String: ReminderTemplate]) {
         self.config = config
@@ -86,42 +84,23 @@ public struct ReminderComposer: Sendable {
             "invoice_numbers": reminder.cases.map(\.summary.facts.number).joined(separator: ", "),
             "count": String(reminder.cases.count), "plural": reminder.cases.count > 1, "total": total,
             "max_days_overdue": String(maxOverdue), "earliest_due": reminder.cases.map(\.summary.facts.due).min().map(Self.friendly) ?? "",
-            "today": Self.friendly(today), "portal_url": portalURL(reminder.customer),
+            "today": Self.friendly(today),
             "personal_note": customer.sensitive, "invoices": invoices,
             "promised_date": promised.map(Self.friendly) ?? "",
-            "step_name": reminder.cases.count == 1 || Set(reminder.cases.map(\.step.id)).count == 1 ? reminder.cases[0].step.name : "statement",
+            "step_name": reminder.stepName,
         ]
         // Mustache treats "" as true: an empty optional value is left out, so `{{#portal_url}}…`
         // sections disappear when there is nothing to show.
-        for key in ["portal_url", "promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
+        for key in ["promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
         return context
     }
 
     /// Text from customer files and exports, without control characters: a name cannot
     /// smuggle a terminal escape into `review` or a line break into the body.
-    static func clean(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 }))
-    }
+    static func clean(_ text: String) -> String { text.controlCharactersAsSpaces }
 
-    /// `EUR 1,234.50`, from minor units when known (exact, and much faster than `Decimal`).
-    public static func display(_ money: Money, minor: Int64?) -> String {
-        guard let minor, money.currency.minorDigits <= 4 else { return money.display }
-        let scale = money.currency.minorDigits
-        var unit: Int64 = 1
-        for _ in 0..<scale { unit *= 10 }
-        let whole = String(minor.magnitude / UInt64(unit))
-        var grouped = ""
-        for (i, ch) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append(",") }
-            grouped.append(ch)
-        }
-        if scale > 0 {
-            let fraction = String(minor.magnitude % UInt64(unit))
-            grouped += "." + String(repeating: "0", count: scale - fraction.count) + fraction
-        }
-        return "\(money.currency.code) \(minor < 0 ? "-" : "")\(grouped)"
-    }
+    /// `EUR 1,234.50` for a balance whose minor units are known (see `Money.display(minor:)`).
+    public static func display(_ money: Money, minor: Int64?) -> String { money.display(minor: minor) }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 

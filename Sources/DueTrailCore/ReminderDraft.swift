@@ -128,10 +128,7 @@ public struct ReminderDraft: Sendable, Equatable {
     }
 
     /// No line breaks or control characters survive into a header.
-    static func oneLine(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 32 || $0 == 127 }) { return text.trimmedSpaces }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 })).trimmedSpaces
-    }
+    static func oneLine(_ text: String) -> String { text.controlCharactersAsSpaces.trimmedSpaces }
 
     /// `<20261130.nudge.acme-gmbh.3f9a2c@northwind.example>`: the same reminder always gets
     /// the same id (drafting twice changes nothing); different days, steps, customers or sets
@@ -180,22 +177,18 @@ extension ReminderDraft {
 }
 
 /// What `draft` and `approve` need to know of a draft file: read from its headers.
-public struct DraftHeaders: Sendable, Equatable {
+public struct DraftHeaders: Sendable {
     public var fields: [(name: String, value: String)]
     /// Line where the body starts (1-based).
     public var bodyLine: Int
     public var body: Substring
-
-    public static func == (l: DraftHeaders, r: DraftHeaders) -> Bool {
-        l.fields.map(\.name) == r.fields.map(\.name) && l.fields.map(\.value) == r.fields.map(\.value) && l.bodyLine == r.bodyLine
-    }
 
     public func value(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
 
     /// Reads the header block of a message (unfolding continuation lines).
     public static func parse(_ raw: String, path: String) throws(Diagnostic) -> DraftHeaders {
         // A draft saved by an editor with Windows line endings reads the same.
-        let text = raw.contains("\r\n") ? raw.replacingOccurrences(of: "\r\n", with: "\n") : raw
+        let text = raw.withLFLineEndings
         var fields: [(String, String)] = []
         var lineNumber = 0
         var remainder = text[...]

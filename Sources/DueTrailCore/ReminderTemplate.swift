@@ -28,7 +28,7 @@ public struct ReminderTemplate: Sendable {
 
     /// Reads a template; a problem names the file and line.
     public init(name: String, text raw: String, path: String) throws(Diagnostic) {
-        let text = raw.contains("\r\n") ? raw.replacingOccurrences(of: "\r\n", with: "\n") : raw
+        let text = raw.withLFLineEndings
         self.name = name
         self.path = path
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

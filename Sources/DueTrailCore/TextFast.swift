@@ -84,3 +84,17 @@ extension StringProtocol {
         return pieces
     }
 }
+
+extension String {
+    /// Control characters (line breaks, escapes) replaced by spaces: text from a customer file
+    /// or an export that goes into a header, an email body or a terminal.
+    var controlCharactersAsSpaces: String {
+        guard utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 }))
+    }
+
+    /// CRLF line endings (what an editor on Windows saves) as LF; everything else as it is.
+    var withLFLineEndings: String {
+        utf8.contains(13) ? replacingAll("\r\n", with: "\n") : self
+    }
+}

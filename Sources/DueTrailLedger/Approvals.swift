@@ -3,11 +3,6 @@ import Foundation
 import GitStore
 
 extension Ledger {
-    /// Drafts matching `keys` (see `select`), for commands that list or show drafts.
-    public static func selectDrafts(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
-        try select(drafts, keys: keys, names: names)
-    }
-
     /// The `git diff` of each of `paths` against `tree`, by path.
     public func draftPatches(_ paths: [String], tree: ObjectID?) throws(LedgerError) -> [String: FilePatch] {
         guard !paths.isEmpty else { return [:] }
@@ -25,7 +20,7 @@ extension Ledger {
 
     /// Drafts matching `keys` (invoice numbers, customer slugs or names, draft paths), or all
     /// of `drafts` when `keys` is empty. A key that matches nothing is an error.
-    static func select(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
+    public static func selectDrafts(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
         guard !keys.isEmpty else { return drafts }
         var out: [OutboxDraft] = []
         var unknown: [String] = []
@@ -59,7 +54,7 @@ extension Ledger {
             let waiting = drafts.filter(\.awaitingReview)
             let snapshot = try snapshot(at: base)
             let snapshotNames = snapshot.customerNames
-            chosen = try Self.select(waiting, keys: keys, names: snapshotNames)
+            chosen = try Self.selectDrafts(waiting, keys: keys, names: snapshotNames)
             let broken = problems.filter { p in keys.isEmpty || keys.contains { p.path.contains($0) } }
             if !broken.isEmpty { throw LedgerError.invalid(DiagnosticList(broken)) }
             guard !chosen.isEmpty else { return nil }
@@ -73,17 +68,14 @@ extension Ledger {
             }
             // A case paid, closed or paused since the draft was written is not chased.
             let setup = try? cadenceSetup(tree: tree)
-            var byNumber: [String: CaseSummary] = [:]
-            for c in snapshot.cases { byNumber[c.facts.number] = c }
+            let byNumber = snapshot.casesByNumber()
             for draft in chosen {
                 for number in draft.pending.caseNumbers {
                     guard let c = byNumber[number] else {
                         issues.append(Diagnostic(path: draft.path, message: "case \(number) is no longer in the ledger; reject this draft (duetrail reject \(draft.path) --reason …)"))
                         continue
                     }
-                    let why = c.state.status != .open
-                        ? c.state.status.rawValue
-                        : c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 })
+                    let why = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 })
                     if let why {
                         issues.append(Diagnostic(path: draft.path, message: "\(number) is \(why) since this draft was written; not approved",
                             hint: "drop it with `duetrail reject \(number) --reason …`"))
@@ -92,11 +84,9 @@ extension Ledger {
             }
             if !issues.isEmpty { throw LedgerError.invalid(DiagnosticList(issues)) }
             func what(_ d: OutboxDraft) -> String {
-                let step = d.pending.step
-                let name = setup?.book.cadences.lazy.flatMap(\.steps).first { $0.id == step }?.name ?? (step == "statement" ? "statement" : step)
-                let numbers = d.pending.caseNumbers
-                let shown = numbers.count <= 3 ? numbers.joined(separator: ", ") : numbers.prefix(3).joined(separator: ", ") + ", …"
-                return "\(name) to \(snapshotNames[d.pending.customer] ?? d.pending.customer) (\(shown))"
+                Self.describe(
+                    step: setup?.book.stepName(d.pending.step) ?? d.pending.step, customer: snapshotNames[d.pending.customer] ?? d.pending.customer,
+                    numbers: d.pending.caseNumbers)
             }
             var change = ChangeSet(
                 subject: chosen.count == 1 ? "approve: \(what(chosen[0]))" : "approve: \(chosen.count) reminders",
@@ -161,14 +151,13 @@ extension Ledger {
             let setup = try cadenceSetup(tree: tree)
             let (drafts, _) = try outbox(tree: tree)
             let planner = planner(snapshot, setup: setup, outbox: drafts)
-            var byNumber: [String: CaseSummary] = [:]
-            for c in snapshot.cases { byNumber[c.facts.number] = c }
+            let byNumber = snapshot.casesByNumber()
             removedDrafts = []
             touched = []
             var steps: [(CaseSummary, String)] = []
             var unknown: [String] = []
             for key in keys {
-                let hits = (try? Self.select(drafts, keys: [key], names: snapshot.customerNames)) ?? []
+                let hits = (try? Self.selectDrafts(drafts, keys: [key], names: snapshot.customerNames)) ?? []
                 if !hits.isEmpty {
                     for d in hits {
                         if !removedDrafts.contains(where: { $0.path == d.path }) { removedDrafts.append(d) }

@@ -53,7 +53,7 @@ extension Ledger {
                     throw LedgerError.usage("no case or customer \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (give an invoice number as written, or a customer slug as in customers/<slug>.yaml)")
                 }
             }
-            let setup = try cadenceSetup(tree: tree)
+            let setup = try cadenceSetup(tree: tree, compilingTemplates: true)
             let (drafts, problems) = try outbox(tree: tree)
             run.outboxProblems = problems
             let planner = planner(snapshot, setup: setup, outbox: drafts)
@@ -73,7 +73,6 @@ extension Ledger {
                     skipped.append((slug, "\(ImportPlan.customerPath(slug)) is missing; cases name this customer"))
                 }
             }
-            Timings.mark("read customers")
             let composer = ReminderComposer(config: config, book: setup.book, templates: setup.templates)
             let files = customers
             // Every file in the outbox counts, even one whose headers a person broke: never write over it.
@@ -85,7 +84,7 @@ extension Ledger {
             let workingTree = repository.isBare ? nil : root
             if let workingTree {
                 try? FileManager.default.createDirectory(atPath: workingTree + "/" + Self.outboxFolder, withIntermediateDirectories: true)
-                Self.excludeDraftTemporaries(gitDirectory: repository.gitDirectory)
+                Self.excludeDraftTemporaries(gitDirectory: gitDirectory)
             }
             // Composing (CPU) and writing review drafts (file system) overlap on every core.
             // A review draft is only a file for a person to read: written even if the policy
@@ -138,10 +137,9 @@ extension Ledger {
             let involved = Set(reminders.map(\.customer) + run.manualDue.map(\.facts.customer))
             run.customerNames = snapshot.customers.filter { involved.contains($0.key) }.mapValues(\.name)
             guard !auto.isEmpty else { return nil }
-            if knownIdentity == nil { _ = try self.identity() }  // says what is missing
             var change = ChangeSet(
                 subject: auto.count == 1
-                    ? "draft: \(Self.describe(auto[0].reminder, names: run.customerNames)), approved by policy"
+                    ? "draft: \(Self.describe(step: auto[0].reminder.stepName, customer: run.customerNames[auto[0].reminder.customer] ?? auto[0].reminder.customer, numbers: auto[0].draft.caseNumbers)), approved by policy"
                     : "draft: \(auto.count) reminders approved by policy",
                 body: auto.map { "\($0.path): \($0.reminder.cases.map(\.summary.facts.number).joined(separator: ", "))" }.joined(separator: "\n"),
                 trailers: [("DueTrail-Action", "draft"), ("DueTrail-Approved-By", "policy")])
@@ -162,12 +160,10 @@ extension Ledger {
         return run
     }
 
-    /// `firm reminder to Acme GmbH (INV-1042, INV-1043)`
-    static func describe(_ reminder: DueReminder, names: [String: String]) -> String {
-        let what = reminder.stepID == "statement" ? "statement" : (reminder.cases.first?.step.name ?? reminder.stepID)
-        let numbers = reminder.cases.map(\.summary.facts.number)
+    /// `firm reminder to Acme GmbH (INV-1042, INV-1043)`: how commit subjects name a reminder.
+    static func describe(step: String, customer: String, numbers: [String]) -> String {
         let shown = numbers.count <= 3 ? numbers.joined(separator: ", ") : numbers.prefix(3).joined(separator: ", ") + ", …"
-        return "\(what) to \(names[reminder.customer] ?? reminder.customer) (\(shown))"
+        return "\(step) to \(customer) (\(shown))"
     }
 
     /// Writes one review draft into the working tree, through a temporary file and a rename so

@@ -3,19 +3,20 @@ import Foundation
 import GitStore
 
 extension Ledger {
-    static let checkedFolders = ["customers", "cases", "templates", "outbox"]
+    public static let checkedFolders = ["customers", "cases", "templates", "outbox"]
     static let checkedFiles = [LedgerConfig.fileName, "cadence.yaml"]
 
     /// The ledger's files as a person sees them: the working tree of a clone (uncommitted
     /// edits included), or HEAD of a bare repository.
-    public func currentFiles() throws(LedgerError) -> [String: String] {
+    /// `folders` limits the read (`cadence check` needs no case files).
+    public func currentFiles(folders: [String] = checkedFolders) throws(LedgerError) -> [String: String] {
         if let workdir = repository.workingDirectory {
             var files: [String: String] = [:]
             let fm = FileManager.default
             for name in Self.checkedFiles {
                 if let data = fm.contents(atPath: workdir + name) { files[name] = String(decoding: data, as: UTF8.self) }
             }
-            for folder in Self.checkedFolders {
+            for folder in folders {
                 guard let walker = fm.enumerator(atPath: workdir + folder) else { continue }
                 while let relative = walker.nextObject() as? String {
                     let path = "\(folder)/\(relative)"
@@ -32,19 +33,19 @@ extension Ledger {
         do {
             guard let head = try repository.headCommit() else { return [:] }
             var files: [String: String] = [:]
-            try collect(tree: try repository.commit(head).tree, prefix: "", into: &files)
+            try collect(tree: try repository.commit(head).tree, prefix: "", folders: folders, into: &files)
             return files
         } catch {
             throw error.context("reading HEAD")
         }
     }
 
-    private func collect(tree: ObjectID, prefix: String, into files: inout [String: String]) throws(GitError) {
+    private func collect(tree: ObjectID, prefix: String, folders: [String], into files: inout [String: String]) throws(GitError) {
         for entry in try repository.treeEntries(tree) {
             let path = prefix + entry.name
             if entry.kind == .tree {
-                if prefix.isEmpty && !Self.checkedFolders.contains(entry.name) { continue }
-                try collect(tree: entry.id, prefix: path + "/", into: &files)
+                if prefix.isEmpty && !folders.contains(entry.name) { continue }
+                try collect(tree: entry.id, prefix: path + "/", folders: folders, into: &files)
             } else if !prefix.isEmpty || Self.checkedFiles.contains(path) {
                 files[path] = String(decoding: try repository.readBlob(entry.id), as: UTF8.self)
             }

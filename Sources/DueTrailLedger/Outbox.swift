@@ -6,6 +6,7 @@ import GitStore
 /// never a half-edited working copy.
 public struct CadenceSetup: Sendable {
     public let book: CadenceBook
+    /// Compiled templates by name (only when asked for; see `cadenceSetup`).
     public let templates: [String: ReminderTemplate]
     /// Templates that do not read (each with file and line); only fatal when a draft needs one.
     public let templateProblems: [Diagnostic]
@@ -32,8 +33,10 @@ extension Ledger {
     public static let outboxFolder = "outbox"
 
     /// `cadence.yaml` and `templates/*.mustache` from `tree` (HEAD). A missing `cadence.yaml`
-    /// means the shipped default.
-    public func cadenceSetup(tree: ObjectID?) throws(LedgerError) -> CadenceSetup {
+    /// means the shipped default. Only `draft` needs the templates compiled; every other
+    /// command needs just their names, to check the cadence against them.
+    public func cadenceSetup(tree: ObjectID?, compilingTemplates: Bool = false) throws(LedgerError) -> CadenceSetup {
+        var names: Set<String> = []
         var templates: [String: ReminderTemplate] = [:]
         var problems: [Diagnostic] = []
         var cadenceText = CadenceBook.defaultText
@@ -42,6 +45,8 @@ extension Ledger {
                 if let folder = try repository.entry(at: "templates", inTree: tree), folder.kind == .tree {
                     for entry in try repository.treeEntries(folder.id) where entry.kind == .blob && entry.name.hasSuffix(".mustache") {
                         let name = String(entry.name.dropLast(".mustache".count))
+                        names.insert(name)
+                        guard compilingTemplates else { continue }
                         let text = String(decoding: try repository.readBlob(entry.id), as: UTF8.self)
                         do throws(Diagnostic) {
                             templates[name] = try ReminderTemplate(name: name, text: text, path: "templates/\(entry.name)")
@@ -55,9 +60,6 @@ extension Ledger {
             }
             if let text = try read(CadenceBook.fileName, inTree: tree) { cadenceText = text }
         }
-        let names = Set(templates.keys).union(problems.compactMap { d in
-            d.path.hasPrefix("templates/") ? String(d.path.dropFirst("templates/".count).dropLast(".mustache".count)) : nil
-        })
         do throws(Diagnostic) {
             return CadenceSetup(book: try CadenceBook.parse(cadenceText, templates: names), templates: templates, templateProblems: problems)
         } catch {
@@ -117,42 +119,5 @@ extension Ledger {
         CadencePlanner(
             book: setup.book, customers: snapshot.customers.mapValues(\.cadence), cases: snapshot.cases,
             pending: outbox.map(\.pending))
-    }
-
-    /// Customer slugs and the blob of their file in `tree`: one listing for many lookups.
-    public func customerBlobs(tree: ObjectID) throws(LedgerError) -> [String: ObjectID] {
-        do {
-            guard let folder = try repository.entry(at: "customers", inTree: tree), folder.kind == .tree else { return [:] }
-            var out: [String: ObjectID] = [:]
-            for e in try repository.treeEntries(folder.id) where e.kind == .blob && e.name.hasSuffix(".yaml") { out[String(e.name.dropLast(5))] = e.id }
-            return out
-        } catch {
-            throw error.context("listing customers")
-        }
-    }
-
-    /// The customer file with blob `blob`.
-    public func customerFile(_ slug: String, blob: ObjectID) throws(LedgerError) -> CustomerFile {
-        let path = ImportPlan.customerPath(slug)
-        let text: String
-        do {
-            text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
-        } catch {
-            throw error.context("reading \(path)")
-        }
-        switch CustomerFile.parse(text, path: path, slug: slug) {
-        case .success(let file): return file
-        case .failure(let list): throw LedgerError.invalid(list)
-        }
-    }
-
-    /// A customer file as committed in `tree`.
-    public func customerFile(_ slug: String, tree: ObjectID) throws(LedgerError) -> CustomerFile? {
-        let path = ImportPlan.customerPath(slug)
-        guard let text = try read(path, inTree: tree) else { return nil }
-        switch CustomerFile.parse(text, path: path, slug: slug) {
-        case .success(let file): return file
-        case .failure(let list): throw LedgerError.invalid(list)
-        }
     }
 }
