@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic generator of realistic open-invoice exports for benchmarks and tests.
 
-    bench/generate_export.py --invoices 100000 --customers 5000 [--seed 1] [--as-of 2026-11-30] > open.csv
+    bench/generate_export.py --invoices 100000 --customers 5000 [--seed 1] [--as-of 2026-11-30] [--mean-age 45] > open.csv
 
 Writes a generic sheet (the columns most accounting packages can export): invoice number,
 customer, email, issue date, due date, total, amount due, currency. Same arguments, same bytes.
@@ -26,6 +26,8 @@ def main():
     p.add_argument("--customers", type=int, default=5000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--as-of", default="2026-11-30")
+    p.add_argument("--mean-age", type=float, default=45,
+                   help="mean days since the due date plus 14 (larger: fewer cases at an email step today)")
     p.add_argument("--pay-fraction", type=float, default=0.0,
                    help="fraction of invoices shown as paid (amount due 0), for re-import runs")
     a = p.parse_args()
@@ -42,7 +44,7 @@ def main():
     pay_rng = random.Random(a.seed + 1)
     for n in range(a.invoices):
         name, email, currency = customers[n % a.customers]
-        age = int(rng.expovariate(1 / 45))  # days since due, most recent
+        age = int(rng.expovariate(1 / a.mean_age))  # days since due, most recent
         due = as_of - datetime.timedelta(days=age - 14)
         issued = due - datetime.timedelta(days=rng.choice([14, 30, 30, 30, 45, 60]))
         cents = rng.randint(5_000, 2_500_000)

@@ -53,28 +53,30 @@ public struct ReminderComposer: Sendable {
     /// `using`: the names the template uses; per-invoice values it does not use are skipped.
     public func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate, using: Set<String>? = nil) -> [String: Any] {
         func wants(_ name: String) -> Bool { using?.contains(name) ?? true }
-        var invoices: [[String: Any]] = []
-        var totals: [Currency: Money] = [:]
+        var invoices: [RenderNode] = []
+        invoices.reserveCapacity(reminder.cases.count)
+        var totals = Totals()
         var maxOverdue = 0
         for (summary, step) in reminder.cases {
             let f = summary.facts
             let overdue = f.due.days(to: today)
             maxOverdue = max(maxOverdue, overdue)
             let balance = summary.state.balance
-            totals[balance.currency] = totals[balance.currency].flatMap { $0.adding(balance) } ?? balance
-            var invoice: [String: Any] = ["number": Self.clean(f.number), "overdue": overdue > 0]
-            if wants("due") { invoice["due"] = Self.friendly(f.due) }
-            if wants("due_iso") { invoice["due_iso"] = f.due.iso }
-            if wants("amount") { invoice["amount"] = f.amount.display }
-            if wants("balance") { invoice["balance"] = Self.display(balance, minor: summary.state.balanceMinor) }
-            if wants("days_overdue") { invoice["days_overdue"] = String(max(overdue, 0)) }
-            if wants("days_until_due") { invoice["days_until_due"] = String(max(-overdue, 0)) }
-            if wants("step") { invoice["step"] = step.id }
-            if wants("step_name") { invoice["step_name"] = step.name }
-            if let issued = f.issued, wants("issued") { invoice["issued"] = Self.friendly(issued) }
-            invoices.append(invoice)
+            totals.add(balance, minor: summary.state.balanceMinor)
+            // Built as render nodes at once: this runs for every invoice of every reminder.
+            var invoice: [String: Any] = ["number": RenderText(Self.clean(f.number)), "overdue": overdue > 0]
+            func set(_ name: String, _ value: @autoclosure () -> String) { if wants(name) { invoice[name] = RenderText(value()) } }
+            set("due", Self.friendly(f.due))
+            set("due_iso", f.due.iso)
+            set("amount", f.amount.display)
+            set("balance", Self.display(balance, minor: summary.state.balanceMinor))
+            set("days_overdue", String(max(overdue, 0)))
+            set("days_until_due", String(max(-overdue, 0)))
+            set("step", step.id)
+            set("step_name", step.name)
+            if let issued = f.issued { set("issued", Self.friendly(issued)) }
+            invoices.append(RenderNode(wrapped: invoice))
         }
-        let total = totals.keys.sorted().compactMap { totals[$0]?.display }.joined(separator: " and ")
         let contactName = customer.contacts.first?.name
         let promised = reminder.cases.compactMap(\.summary.state.holds.promisedUntil).max()
         var context: [String: Any] = [
@@ -82,7 +84,7 @@ public struct ReminderComposer: Sendable {
             "customer_name": Self.clean(customer.name), "contact_name": Self.clean(contactName ?? ""),
             "greeting_name": Self.clean(contactName ?? customer.name),
             "invoice_numbers": reminder.cases.map(\.summary.facts.number).joined(separator: ", "),
-            "count": String(reminder.cases.count), "plural": reminder.cases.count > 1, "total": total,
+            "count": String(reminder.cases.count), "plural": reminder.cases.count > 1, "total": totals.display,
             "max_days_overdue": String(maxOverdue), "earliest_due": reminder.cases.map(\.summary.facts.due).min().map(Self.friendly) ?? "",
             "today": Self.friendly(today),
             "personal_note": customer.sensitive, "invoices": invoices,
@@ -93,6 +95,28 @@ public struct ReminderComposer: Sendable {
         // sections disappear when there is nothing to show.
         for key in ["promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
         return context
+    }
+
+    /// Balances summed per currency: in minor units while every balance has them (exact and
+    /// cheap), in `Decimal` otherwise. Shown as `EUR 1,234.50 and USD 80.00`, currencies sorted.
+    struct Totals {
+        private var balances: [Currency: [(money: Money, minor: Int64?)]] = [:]
+
+        mutating func add(_ balance: Money, minor: Int64?) { balances[balance.currency, default: []].append((balance, minor)) }
+
+        var display: String {
+            balances.keys.sorted().compactMap { currency -> String? in
+                guard let all = balances[currency], let first = all.first else { return nil }
+                var minor: Int64? = 0
+                for b in all {
+                    guard let sum = minor, let m = b.minor else { minor = nil; break }
+                    let (next, overflow) = sum.addingReportingOverflow(m)
+                    minor = overflow ? nil : next
+                }
+                let money = minor != nil ? first.money : all.dropFirst().reduce(first.money) { $0.adding($1.money) ?? $0 }
+                return money.display(minor: minor)
+            }.joined(separator: " and ")
+        }
     }
 
     /// Text from customer files and exports, without control characters: a name cannot

@@ -86,8 +86,9 @@ public struct ReminderDraft: Sendable, Equatable {
 
     /// Folds a header line longer than 78 characters at spaces (RFC 5322 §2.2.3).
     static func fold(_ line: String) -> String {
-        guard line.utf8.count > 78, line.count > 78 else { return line }
+        guard line.utf8.count > 78 else { return line }
         if line.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(Array(line.utf8)) }
+        guard line.count > 78 else { return line }
         var out = ""
         var current = ""
         for word in line.split(separator: " ", omittingEmptySubsequences: false) {

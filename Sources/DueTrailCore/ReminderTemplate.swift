@@ -123,13 +123,17 @@ final class RenderNode: MustacheParent {
         values = wrapped
     }
 
+    /// Values already wrapped (`RenderText`, `Bool`, nodes): no second dictionary.
+    init(wrapped: [String: Any]) { values = wrapped }
+
     static func wrap(_ value: Any) -> Any {
         switch value {
         case let text as String: return RenderText(text)
+        case let nodes as [RenderNode]: return nodes
         case let flag as Bool: return flag
         case let number as Int: return RenderText(String(number))
         case let nested as [String: Any]: return RenderNode(nested)
-        case let list as [[String: Any]]: return list.map(RenderNode.init)
+        case let list as [[String: Any]]: return list.map { RenderNode($0) }
         default: return value
         }
     }
@@ -137,10 +141,13 @@ final class RenderNode: MustacheParent {
     func child(named name: String) -> Any? { values[name] }
 }
 
-/// A value printed as it is (templates are plain text).
-struct RenderText: MustacheCustomRenderable {
+/// A value printed as it is (templates are plain text). Inside `{{#issued}}…{{/issued}}` it is
+/// the innermost context: as a parent without children it sends each lookup on up the stack at
+/// once, where any other value would cost swift-mustache a `Mirror` of it per `{{name}}`.
+struct RenderText: MustacheCustomRenderable, MustacheParent {
     let text: String
     init(_ text: String) { self.text = text }
     var renderText: String { text }
     var isNull: Bool { false }
+    func child(named name: String) -> Any? { nil }
 }
