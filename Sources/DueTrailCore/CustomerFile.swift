@@ -75,7 +75,7 @@ public struct CustomerFile: Sendable, Equatable {
                         }
                         guard EmailAddress.isPlausible(email) else {
                             let line = map.line(of: emailNode) ?? entry.line
-                            throw Diagnostic(path: path, line: line, message: "`\(email)` is not an email address", excerpt: map.excerpt(line))
+                            throw Diagnostic(path: path, line: line, message: "`\(email)` is not an email address: \(EmailAddress.problem(email) ?? "")", excerpt: map.excerpt(line))
                         }
                         contacts.append(Contact(name: m["name"]?.string, email: email))
                     }
@@ -183,29 +183,55 @@ extension CustomerFile {
     }
 }
 
-/// A deliberately simple email address check: one `@`, no spaces or line breaks, a dot in
-/// the domain. Strict RFC 5322 parsing belongs to the mail layer; this stops typos early.
+/// Email addresses as SMTP accepts them (RFC 5321 §4.1.2 mailboxes, with UTF-8 allowed as
+/// RFC 6531 does): a dot-atom local part of at most 64 octets, `@`, and a domain of dotted
+/// labels (letters, digits, hyphens). Quoted local parts and address literals are refused: no
+/// customer needs one, and every mail system mangles them. Checked where addresses are typed
+/// (customer files, `duetrail.yaml`), so a bad one is reported with its file and line at draft
+/// time, never discovered by the mail server.
 public enum EmailAddress {
-    public static func isPlausible(_ text: String) -> Bool {
-        var at = -1, dotAfterAt = false, count = 0, last: UInt8 = 0
-        for (i, c) in text.utf8.enumerated() {
-            count += 1
-            switch c {
-            case UInt8(ascii: "@"):
-                if at >= 0 || i == 0 { return false }
-                at = i
-            case UInt8(ascii: "."):
-                if at >= 0 {
-                    if i == at + 1 { return false }
-                    dotAfterAt = true
-                }
-            case 0...32, 127, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""):
-                return false
-            default: break
-            }
-            last = c
+    public static func isPlausible(_ text: String) -> Bool { problem(text) == nil }
+
+    /// Why `text` is not a usable address, or nil.
+    public static func problem(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return "it has no `@`" }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        if local.isEmpty { return "nothing comes before the `@`" }
+        if local.count > 64 { return "the part before the `@` is longer than 64 characters" }
+        if bytes.count > 254 { return "it is longer than 254 characters" }
+        let atext = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+        var previous: UInt8 = UInt8(ascii: ".")
+        for c in local {
+            let ok = c >= 0x80 || isAlphanumeric(c) || atext.contains(c) || c == UInt8(ascii: ".")
+            if !ok { return c == UInt8(ascii: "@") ? "it has more than one `@`" : "`\(printable(c))` cannot appear before the `@`" }
+            if c == UInt8(ascii: ".") && previous == UInt8(ascii: ".") { return "the part before the `@` has an empty dot-separated piece" }
+            previous = c
         }
-        return at >= 0 && dotAfterAt && last != UInt8(ascii: ".") && at < count - 1
+        if previous == UInt8(ascii: ".") { return "the part before the `@` ends with a dot" }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        if domain.isEmpty { return "nothing comes after the `@`" }
+        if labels.count < 2 { return "the domain `\(String(decoding: domain, as: UTF8.self))` has no dot" }
+        for label in labels {
+            if label.isEmpty { return "the domain has an empty label (two dots, or a dot at an end)" }
+            if label.count > 63 { return "a domain label is longer than 63 characters" }
+            if label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") { return "a domain label starts or ends with `-`" }
+            for c in label where !(c >= 0x80 || isAlphanumeric(c) || c == UInt8(ascii: "-")) {
+                return "`\(printable(c))` cannot appear in the domain"
+            }
+        }
+        return nil
+    }
+
+    /// Needs a server offering SMTPUTF8 (RFC 6531) to be delivered.
+    public static func isInternational(_ text: String) -> Bool { text.utf8.contains { $0 >= 0x80 } }
+
+    static func isAlphanumeric(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    }
+
+    static func printable(_ c: UInt8) -> String {
+        c < 33 || c == 127 ? (c == 32 ? "a space" : String(format: "\\x%02X", c)) : String(UnicodeScalar(c))
     }
 }
 

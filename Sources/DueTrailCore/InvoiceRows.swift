@@ -265,7 +265,7 @@ struct RowReader: Sendable {
             if status == "paid" { disposition = .paid }
         }
         let email = cell(r, .email)
-        if !email.isEmpty && !EmailAddress.isPlausible(email) { return .problem(problem(r, .email, "`\(email)` is not an email address")) }
+        if !email.isEmpty && !EmailAddress.isPlausible(email) { return .problem(problem(r, .email, "`\(email)` is not an email address: \(EmailAddress.problem(email) ?? "")")) }
         let contact = cell(r, .contact)
         return .invoice(ImportedInvoice(
             line: r.line, number: number, customerName: customer, email: email.isEmpty ? nil : email,

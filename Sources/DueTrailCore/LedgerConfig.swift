@@ -49,7 +49,7 @@ public struct LedgerConfig: Sendable, Equatable {
             throw Diagnostic(path: path, line: map["sender"]?.line ?? 1, message: "`sender:` needs `name:` and `email:` lines (who reminders come from)")
         }
         guard EmailAddress.isPlausible(email) else {
-            throw Diagnostic(path: path, line: map.line(of: emailNode) ?? sender.line, message: "sender email `\(email)` is not an email address")
+            throw Diagnostic(path: path, line: map.line(of: emailNode) ?? sender.line, message: "sender email `\(email)` is not an email address: \(EmailAddress.problem(email) ?? "")")
         }
         let (currencyText, currencyEntry) = try map.requiredString("currency")
         guard let currency = Currency(code: currencyText) else { throw map.problem(currencyEntry, "`currency` must be a code like EUR, not `\(currencyText)`") }
@@ -60,7 +60,7 @@ public struct LedgerConfig: Sendable, Equatable {
         var config = LedgerConfig(company: company, senderName: name, senderEmail: email, currency: currency, timezone: tz,
             extra: YAMLBlocks(text).foreign(excluding: owned))
         if let (replyTo, entry) = try map.optionalEntry("reply_to") {
-            guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address") }
+            guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address: \(EmailAddress.problem(replyTo) ?? "")") }
             config.replyTo = replyTo
         }
         return config

@@ -180,6 +180,8 @@ extension ReminderDraft {
 /// What `draft` and `approve` need to know of a draft file: read from its headers.
 public struct DraftHeaders: Sendable {
     public var fields: [(name: String, value: String)]
+    /// The line (1-based) each field starts on, in the order of `fields`.
+    public var fieldLines: [Int] = []
     /// Line where the body starts (1-based).
     public var bodyLine: Int
     public var body: Substring
@@ -191,6 +193,7 @@ public struct DraftHeaders: Sendable {
         // A draft saved by an editor with Windows line endings reads the same.
         let text = raw.withLFLineEndings
         var fields: [(String, String)] = []
+        var fieldLines: [Int] = []
         var lineNumber = 0
         var remainder = text[...]
         while true {
@@ -202,7 +205,7 @@ public struct DraftHeaders: Sendable {
             var line = remainder[..<end]
             remainder = end < remainder.endIndex ? remainder[remainder.index(after: end)...] : ""
             if line.hasSuffix("\r") { line = line.dropLast() }
-            if line.isEmpty { return DraftHeaders(fields: fields, bodyLine: lineNumber + 1, body: remainder) }
+            if line.isEmpty { return DraftHeaders(fields: fields, fieldLines: fieldLines, bodyLine: lineNumber + 1, body: remainder) }
             if line.first == " " || line.first == "\t" {
                 guard !fields.isEmpty else { throw Diagnostic(path: path, line: lineNumber, message: "a continuation line before any header", excerpt: String(line)) }
                 fields[fields.count - 1].1 += " " + line.trimmedSpaces
@@ -215,6 +218,7 @@ public struct DraftHeaders: Sendable {
                     hint: "the headers end at the first blank line; keep the body below it")
             }
             fields.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmedSpaces))
+            fieldLines.append(lineNumber)
         }
     }
 

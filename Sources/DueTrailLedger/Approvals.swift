@@ -118,8 +118,8 @@ extension Ledger {
         }
         for (i, field) in headers.fields.enumerated() where ["to", "cc", "from", "reply-to"].contains(field.name.lowercased()) {
             for (display, email) in ReminderDraft.addresses(in: field.value) {
-                if !EmailAddress.isPlausible(email) {
-                    out.append(Diagnostic(path: path, line: i + 1, message: "`\(display)` in \(field.name) is not an email address",
+                if let why = EmailAddress.problem(email) {
+                    out.append(Diagnostic(path: path, line: headers.fieldLines[i], message: "`\(display)` in \(field.name) is not an email address: \(why)",
                         excerpt: "\(field.name): \(field.value)"))
                 }
             }
