@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev). Only GitStore imports it.
@@ -31,11 +33,22 @@ let package = Package(
             dependencies: ["DueTrailCore", "GitStore"],
             resources: [.copy("Resources/templates")]
         ),
+        // Mail transports (SMTP on SwiftNIO and swift-nio-ssl, a sendmail command, Maildir)
+        // behind the core's `MailTransport`. Knows nothing of ledgers or git.
+        .target(
+            name: "DueTrailMail",
+            dependencies: [
+                "DueTrailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The commands, one file each; testable in-process.
         .target(
             name: "DueTrailCLI",
             dependencies: [
-                "DueTrailLedger", "DueTrailCore",
+                "DueTrailLedger", "DueTrailCore", "DueTrailMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,7 +58,7 @@ let package = Package(
         .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams"]),
         .testTarget(
             name: "DueTrailCLITests",
-            dependencies: ["DueTrailLedger", "DueTrailCore", "TestSupport", "duetrail"]
+            dependencies: ["DueTrailLedger", "DueTrailCore", "DueTrailMail", "TestSupport", "duetrail"]
         ),
     ],
     swiftLanguageModes: [.v6]

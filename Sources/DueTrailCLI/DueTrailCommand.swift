@@ -16,7 +16,7 @@ public struct DueTrailCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, QueueCommand.self, ShowCommand.self, CadenceCommand.self, DraftCommand.self,
             ReviewCommand.self, ApproveCommand.self, RejectCommand.self, SimulateCommand.self, NoteCommand.self, CheckCommand.self,
-            DemoCommand.self,
+            SendCommand.self, DemoCommand.self,
         ]
     )
 

@@ -35,7 +35,8 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         guard let currency = Currency(code: currency), let tz = TimeZone(identifier: timezone) else { throw ExitCode.validationFailure }
-        let config = LedgerConfig(company: company, senderName: "Accounts at \(company)", senderEmail: senderEmail, currency: currency, timezone: tz)
+        let config = LedgerConfig(company: company, senderName: "Accounts at \(company)", senderEmail: senderEmail, currency: currency, timezone: tz,
+            extra: TransportSettings.initialText)
         let path = URL(fileURLWithPath: directory).standardizedFileURL.path
         let ledger = try guarded { try Ledger.initialize(at: path, bare: bare, config: config) }
         Terminal.print("Created a\(bare ? " bare" : "") DueTrail ledger in \(ledger.root)")

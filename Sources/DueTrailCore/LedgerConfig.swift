@@ -11,7 +11,9 @@ public struct LedgerConfig: Sendable, Equatable {
     public var timezone: TimeZone
     /// Where customers' answers go (`reply_to:`); the sender's address when not set.
     public var replyTo: String?
-    /// Keys the tool does not own (later: transport, portal), verbatim.
+    /// How `send` delivers (`transport:`; kept verbatim in `extra`, as the person wrote it).
+    public var transport: TransportSettings = .maildir(path: nil)
+    /// Keys the tool does not own (`transport:`, later the portal), verbatim.
     public var extra: String
 
     public init(company: String, senderName: String, senderEmail: String, currency: Currency, timezone: TimeZone, extra: String = "") {
@@ -59,6 +61,7 @@ public struct LedgerConfig: Sendable, Equatable {
         }
         var config = LedgerConfig(company: company, senderName: name, senderEmail: email, currency: currency, timezone: tz,
             extra: YAMLBlocks(text).foreign(excluding: owned))
+        config.transport = try TransportSettings.parse(map)
         if let (replyTo, entry) = try map.optionalEntry("reply_to") {
             guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address: \(EmailAddress.problem(replyTo) ?? "")") }
             config.replyTo = replyTo

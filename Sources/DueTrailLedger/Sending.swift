@@ -1,0 +1,356 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// A switch for tests (`DUETRAIL_FAULT`): where `send` stops dead, as if the machine crashed.
+public enum SendFault: String, Sendable, CaseIterable {
+    /// After the intent is on disk, before the transport is called.
+    case beforeDelivery = "before-delivery"
+    /// After the server accepted the message, before anything else is recorded.
+    case afterAccept = "after-accept"
+}
+
+public struct SendOptions: Sendable {
+    public var dryRun = false
+    public var limit: Int?
+    /// Uncertain deliveries a person says went out (journal id, Message-ID or draft path).
+    public var markDelivered: [String] = []
+    /// Uncertain deliveries a person says did not go: sent again by this run.
+    public var retry: [String] = []
+    public var fault: SendFault?
+    /// Messages recorded per ledger commit.
+    public var batchSize = 100
+
+    public init() {}
+}
+
+/// One message that went out, as recorded in the ledger.
+public struct SentMessage: Sendable {
+    public let id: String
+    public let draftPath: String
+    public let sentPath: String
+    public let messageID: String
+    public let customer: String
+    public let caseNumbers: [String]
+    public let recipients: [String]
+    public let receipt: DeliveryReceipt
+}
+
+/// A message the tool may or may not have delivered: it waits for a person.
+public struct UncertainDelivery: Sendable {
+    public let id: String
+    public let draftPath: String
+    public let messageID: String
+    public let recipients: [String]
+    /// When the attempt started (ISO 8601).
+    public let since: String
+    public let reason: String
+}
+
+/// What one `send` run did.
+public struct SendRun: Sendable {
+    public var sent: [SentMessage] = []
+    /// Delivered by an earlier run that stopped before recording it; recorded now.
+    public var recovered: [SentMessage] = []
+    public var withdrawn: [(path: String, reason: String)] = []
+    /// Certainly not delivered; the draft stays approved for the next run.
+    public var failed: [(path: String, reason: String)] = []
+    public var uncertain: [UncertainDelivery] = []
+    /// Sent as approved although the working copy differs; the edit is kept at `keptAt`.
+    public var editedAfterApproval: [(path: String, keptAt: String)] = []
+    /// Approved drafts a dry run would send.
+    public var wouldSend: [String] = []
+    /// Left for a later run by `--limit`.
+    public var leftForLater = 0
+    /// The transport could not be used at all.
+    public var unavailable: String?
+    public var released: [String] = []
+    public var commits: [ObjectID] = []
+    public var transport = ""
+}
+
+extension Ledger {
+    public static let sentFolder = "sent"
+
+    /// Sends the approved drafts (the bytes committed in HEAD) through `transport`, records
+    /// each in the ledger and removes it from the outbox. See `SendJournal` for why no message
+    /// is ever sent twice.
+    public func send(_ options: SendOptions, transport: MailTransport) throws(LedgerError) -> SendRun {
+        var run = SendRun()
+        run.transport = transport.description
+        let journal = SendJournal(gitDirectory: repository.gitDirectory)
+        try journal.open()
+        defer { journal.compact() }
+        let identity = try identity()
+        preloadSnapshot()
+
+        // 1. What a person settles.
+        for key in options.markDelivered {
+            let entry = try uncertainEntry(key, in: journal)
+            try journal.recordMarked(id: entry.id, by: identity.name)
+        }
+        for key in options.retry {
+            let entry = try uncertainEntry(key, in: journal)
+            try journal.recordReleased(id: entry.id, by: identity.name)
+            run.released.append(entry.draftPath)
+        }
+        // 2. Delivered earlier but not yet in the ledger (a crash after the server's answer).
+        let unrecorded = journal.all.filter(\.needsRecording)
+        if !unrecorded.isEmpty && !options.dryRun {
+            run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run)
+        }
+        let uncertain = journal.all.filter(\.isUncertain)
+        run.uncertain = uncertain.map {
+            UncertainDelivery(id: $0.id, draftPath: $0.draftPath, messageID: $0.messageID, recipients: $0.recipients, since: $0.time,
+                reason: $0.reason.isEmpty ? "the run stopped after recording the intent and before recording the server's answer" : $0.reason)
+        }
+        let blockedPaths = Set(uncertain.map(\.draftPath))
+        let blockedIDs = Set(uncertain.map(\.messageID))
+
+        // 3. The approved drafts in HEAD, each case re-checked.
+        guard let base = try? repository.resolve(reference: try branch()), let tree = try? repository.commit(base).tree else {
+            throw LedgerError.notALedger(root)
+        }
+        let snapshot: LedgerSnapshot
+        if let early = preloadedSnapshot(of: base) { snapshot = early } else { snapshot = try self.snapshot(at: base) }
+        let setup = try? cadenceSetup(tree: tree)
+        let (drafts, problems) = try outbox(tree: tree)
+        let approvedBroken = problems.filter { p in (try? repository.entry(at: p.path, inTree: tree)) != nil }
+        for p in approvedBroken { run.failed.append((p.path, p.description)) }
+        let byNumber = snapshot.casesByNumber()
+        var candidates: [OutboxDraft] = []
+        var withdrawals: [(draft: OutboxDraft, reason: String)] = []
+        for draft in drafts where draft.committed != nil && !blockedPaths.contains(draft.path) {
+            var why: String?
+            for number in draft.pending.caseNumbers {
+                guard let c = byNumber[number] else {
+                    why = "\(number) is no longer in the ledger"
+                    break
+                }
+                if let reason = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 }) {
+                    why = "\(number) is \(reason)"
+                    break
+                }
+            }
+            if let why { withdrawals.append((draft, why)) } else { candidates.append(draft) }
+        }
+        if options.dryRun {
+            run.withdrawn = withdrawals.map { ($0.draft.path, $0.reason) }
+            let shown = options.limit.map { Array(candidates.prefix($0)) } ?? candidates
+            run.wouldSend = shown.map(\.path)
+            run.leftForLater = candidates.count - shown.count
+            return run
+        }
+        if !withdrawals.isEmpty {
+            try withdraw(withdrawals, identity: identity, names: snapshot.customerNames, book: setup?.book, run: &run)
+        }
+
+        // 4. Deliver, recording the intent first.
+        var queue = candidates
+        if let limit = options.limit, queue.count > limit {
+            run.leftForLater = queue.count - limit
+            queue = Array(queue.prefix(limit))
+        }
+        guard !queue.isEmpty else { return run }
+        do {
+            try transport.open()
+        } catch {
+            run.unavailable = error.description
+            return run
+        }
+        defer { transport.close() }
+        var delivered: [SendJournal.Entry] = []
+        let timestamp = ISO8601DateFormatter().string(from: Date())
+        for draft in queue {
+            guard let approved = draft.committed else { continue }
+            let message: OutgoingMessage
+            do throws(Diagnostic) {
+                message = try OutgoingMessage.prepare(draft: approved, path: draft.path, date: clock.instant, timezone: config.timezone, capabilities: transport.capabilities)
+            } catch {
+                run.failed.append((draft.path, error.description))
+                continue
+            }
+            if blockedIDs.contains(message.messageID) {
+                run.failed.append((draft.path, "a message with this Message-ID may already have gone out (see the uncertain deliveries); settle that first"))
+                continue
+            }
+            let blob = (try? repository.entry(at: draft.path, inTree: tree))??.id.hex ?? ""
+            let id = StableHash.hex(message.messageID + "\n" + blob, length: 10)
+            try journal.recordIntent(id: id, draftPath: draft.path, blob: blob, message: message, time: timestamp)
+            if options.fault == .beforeDelivery { Self.crash() }
+            let outcome: Result<DeliveryReceipt, DeliveryError>
+            do throws(DeliveryError) {
+                outcome = .success(try transport.deliver(message))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success(let receipt):
+                if options.fault == .afterAccept { Self.crash() }
+                try journal.recordSent(id: id, receipt: receipt)
+            case .failure(.refused(let why)):
+                try journal.recordFailed(id: id, reason: why)
+                run.failed.append((draft.path, why))
+                continue
+            case .failure(.uncertain(let why)):
+                try journal.recordUncertain(id: id, reason: why)
+                run.uncertain.append(UncertainDelivery(id: id, draftPath: draft.path, messageID: message.messageID, recipients: message.recipients, since: timestamp, reason: why))
+                continue
+            case .failure(.unavailable(let why)):
+                try journal.recordFailed(id: id, reason: why)
+                run.unavailable = why
+            }
+            if run.unavailable != nil { break }
+            if let entry = journal.entries[id] { delivered.append(entry) }
+            if delivered.count >= options.batchSize {
+                run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts)
+                delivered = []
+            }
+        }
+        if !delivered.isEmpty {
+            run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts)
+        }
+        return run
+    }
+
+    /// Stops the process at once, leaving files as a crash would (test switch only).
+    static func crash() -> Never {
+        FileHandle.standardError.write(Data("duetrail: DUETRAIL_FAULT: stopping here as a crash would\n".utf8))
+        _exit(75)
+    }
+
+    private func uncertainEntry(_ key: String, in journal: SendJournal) throws(LedgerError) -> SendJournal.Entry {
+        let hits = journal.all.filter { $0.isUncertain && ($0.id == key || $0.messageID == key || $0.messageID == "<\(key)>" || $0.draftPath == key) }
+        guard let entry = hits.first else {
+            let open = journal.all.filter(\.isUncertain)
+            throw LedgerError.usage("`\(key)` is not an uncertain delivery"
+                + (open.isEmpty ? " (there are none)" : "; uncertain: " + open.map { "\($0.id) (\($0.draftPath))" }.joined(separator: ", ")))
+        }
+        return entry
+    }
+
+    /// One commit for `entries`: each message kept under `sent/`, its draft removed from the
+    /// outbox, a `sent` event on each of its cases.
+    private func recordSent(
+        _ entries: [SendJournal.Entry], journal: SendJournal, identity: Identity, transport: String, run: inout SendRun, drafts: [OutboxDraft] = []
+    ) throws(LedgerError) -> [SentMessage] {
+        // A working copy edited after approval: what went out is the approved version; the
+        // edit is kept aside (and reported) instead of being committed or lost.
+        let keep = repository.gitDirectory + "/duetrail/edited-after-approval"
+        for draft in drafts where entries.contains(where: { $0.draftPath == draft.path }) && draft.working != nil && draft.workingDiffers {
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            let copy = keep + "/" + draft.path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
+            try? FileManager.default.removeItem(atPath: copy)
+            if (try? FileManager.default.moveItem(atPath: root + "/" + draft.path, toPath: copy)) != nil {
+                run.editedAfterApproval.append((draft.path, copy))
+            }
+        }
+        var recorded: [SentMessage] = []
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let snapshot = try self.snapshot(at: base)
+            let byNumber = snapshot.casesByNumber()
+            let setup = try? cadenceSetup(tree: tree)
+            recorded = []
+            var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "send"), ("DueTrail-Transport", transport)])
+            var body: [String] = []
+            let month = clock.eventDate
+            for entry in entries {
+                // The facts of the draft: from the journal's copy of the approved file's headers.
+                let approved = (try? read(entry.draftPath, inTree: tree)) ?? nil
+                let pending = approved.flatMap { try? DraftHeaders.parse($0, path: entry.draftPath).pending(path: entry.draftPath, approved: true) }
+                    ?? Self.pendingFromPath(entry.draftPath)
+                let fileName = (entry.draftPath as NSString).lastPathComponent
+                let folder = "\(Self.sentFolder)/\(month.iso.prefix(4))/\(month.iso.dropFirst(5).prefix(2))/\(pending.customer)"
+                var sentPath = "\(folder)/\(fileName)"
+                var n = 2
+                while change.files[sentPath] != nil || ((try? repository.entry(at: sentPath, inTree: tree)) ?? nil) != nil {
+                    sentPath = "\(folder)/\((fileName as NSString).deletingPathExtension)-\(n).eml"
+                    n += 1
+                }
+                change.files[sentPath] = entry.text
+                if let current = (try? repository.entry(at: entry.draftPath, inTree: tree)) ?? nil, current.id.hex == entry.blob {
+                    change.files[entry.draftPath] = .some(nil)
+                }
+                let refused = entry.refused.isEmpty ? "" : " (refused: " + entry.refused.map { "\($0.recipient) \($0.answer)" }.joined(separator: "; ") + ")"
+                for number in pending.caseNumbers {
+                    guard let summary = byNumber[number] else { continue }
+                    let event = TimelineEvent(
+                        date: clock.eventDate, minutes: clock.minutes, kind: "sent",
+                        attributes: [
+                            ("step", pending.step(for: number)), ("message-id", entry.messageID),
+                            ("to", entry.recipients.joined(separator: ", ")), ("answer", entry.answer + refused), ("file", sentPath),
+                        ],
+                        who: identity.name)
+                    try append(event, to: summary, tree: tree, into: &change)
+                    change.trailers.append(("DueTrail-Case", number))
+                }
+                change.trailers.append(("DueTrail-Message-ID", entry.messageID))
+                body.append("\(entry.draftPath) → \(sentPath): \(entry.answer)\(refused)")
+                recorded.append(SentMessage(
+                    id: entry.id, draftPath: entry.draftPath, sentPath: sentPath, messageID: entry.messageID, customer: pending.customer,
+                    caseNumbers: pending.caseNumbers, recipients: entry.recipients, receipt: DeliveryReceipt(answer: entry.answer, refused: entry.refused)))
+            }
+            if recorded.count == 1, let only = recorded.first {
+                let step = Self.pendingFromPath(only.draftPath).step
+                change.subject = "send: " + Self.describe(
+                    step: setup?.book.stepName(step) ?? step, customer: snapshot.customerNames[only.customer] ?? only.customer, numbers: only.caseNumbers)
+            } else {
+                change.subject = "send: \(recorded.count) reminders"
+            }
+            change.body = body.joined(separator: "\n")
+            return change
+        }
+        if let outcome {
+            run.commits.append(outcome.commit)
+            try journal.recordRecorded(ids: entries.map(\.id), commit: outcome.commit.hex)
+        }
+        return recorded
+    }
+
+    /// `outbox/acme-gmbh/2026-11-30-nudge.eml` → customer and step, when the file is gone.
+    static func pendingFromPath(_ path: String) -> PendingDraft {
+        let parts = path.split(separator: "/")
+        let customer = parts.count >= 2 ? String(parts[parts.count - 2]) : ""
+        let name = (String(parts.last ?? "") as NSString).deletingPathExtension
+        let step = name.count > 11 ? String(name.dropFirst(11)) : name
+        return PendingDraft(path: path, customer: customer, caseNumbers: [], step: step, date: CalendarDate(iso: String(name.prefix(10))) ?? CalendarDate(Date(timeIntervalSince1970: 0), in: .gmt), approved: true)
+    }
+
+    /// Removes approved drafts whose cases must no longer be chased, with the reason on each case.
+    private func withdraw(
+        _ withdrawals: [(draft: OutboxDraft, reason: String)], identity: Identity, names: [String: String], book: CadenceBook?, run: inout SendRun
+    ) throws(LedgerError) {
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let byNumber = try snapshot(at: base).casesByNumber()
+            var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "withdraw")])
+            var lines: [String] = []
+            for (draft, reason) in withdrawals {
+                change.files[draft.path] = .some(nil)
+                change.trailers.append(("DueTrail-Draft", draft.path))
+                for number in draft.pending.caseNumbers {
+                    guard let summary = byNumber[number] else { continue }
+                    let event = TimelineEvent(
+                        date: clock.eventDate, minutes: clock.minutes, kind: "withdrawn",
+                        attributes: [("step", draft.pending.step(for: number)), ("draft", draft.path)], text: "not sent: \(reason)", who: identity.name)
+                    try append(event, to: summary, tree: tree, into: &change)
+                    change.trailers.append(("DueTrail-Case", number))
+                }
+                lines.append("\(draft.path): \(reason)")
+            }
+            if withdrawals.count == 1, let only = withdrawals.first {
+                let d = only.draft.pending
+                change.subject = "withdraw: " + Self.describe(step: book?.stepName(d.step) ?? d.step, customer: names[d.customer] ?? d.customer, numbers: d.caseNumbers)
+                    + ": \(only.reason)"
+            } else {
+                change.subject = "withdraw: \(withdrawals.count) approved reminders no longer due"
+            }
+            change.body = lines.joined(separator: "\n")
+            return change
+        }
+        // Any working copy of a withdrawn draft that differed is left for the person as untracked.
+        if let outcome { run.commits.append(outcome.commit) }
+        run.withdrawn += withdrawals.map { ($0.draft.path, $0.reason) }
+    }
+}

@@ -1,0 +1,76 @@
+import DueTrailCore
+import Foundation
+
+/// Where an SMTP password comes from, in this order: `DUETRAIL_SMTP_PASSWORD`, the
+/// `password_file:` (which must lie outside the ledger repository), or what
+/// `git credential fill` has stored for `smtp://HOST:PORT` and the username. Never from
+/// `duetrail.yaml`, never printed.
+public enum SMTPPassword {
+    public enum Problem: Error, CustomStringConvertible {
+        case insideRepository(String)
+        case unreadable(String, String)
+        case empty(String)
+
+        public var description: String {
+            switch self {
+            case .insideRepository(let path):
+                return "password_file \(path) is inside the ledger repository, where it could be committed; keep it outside (e.g. ~/.config/duetrail/smtp-password)"
+            case .unreadable(let path, let why): return "cannot read password_file \(path): \(why)"
+            case .empty(let path): return "password_file \(path) is empty"
+            }
+        }
+    }
+
+    /// The password, or nil when none is configured anywhere.
+    public static func find(
+        settings: TransportSettings.SMTPSettings, ledgerRoot: String, environment: [String: String]
+    ) throws(Problem) -> String? {
+        guard let username = settings.username else { return nil }
+        if let fromEnvironment = environment["DUETRAIL_SMTP_PASSWORD"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if let file = settings.passwordFile {
+            let path = URL(fileURLWithPath: SMTPTransport.expandingTilde(file), relativeTo: URL(fileURLWithPath: ledgerRoot)).standardizedFileURL.resolvingSymlinksInPath().path
+            let root = URL(fileURLWithPath: ledgerRoot).standardizedFileURL.resolvingSymlinksInPath().path
+            if path == root || path.hasPrefix(root + "/") { throw .insideRepository(file) }
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw .unreadable(file, error.localizedDescription)
+            }
+            let password = text.trimmingCharacters(in: .newlines)
+            guard !password.isEmpty else { throw .empty(file) }
+            return password
+        }
+        return fromGitCredential(host: settings.host, port: settings.port, username: username, environment: environment)
+    }
+
+    /// Asks git's credential helpers (never a terminal prompt).
+    static func fromGitCredential(host: String, port: Int, username: String, environment: [String: String]) -> String? {
+        let candidates = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"]
+        guard let git = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: git)
+        process.arguments = ["credential", "fill"]
+        var env = environment
+        env["GIT_TERMINAL_PROMPT"] = "0"
+        env["GIT_ASKPASS"] = "/bin/false"
+        env["SSH_ASKPASS"] = "/bin/false"
+        process.environment = env
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let collected = OutputCollector(output.fileHandleForReading)
+        let request = "protocol=smtp\nhost=\(host):\(port)\nusername=\(username)\n\n"
+        try? input.fileHandleForWriting.write(contentsOf: Data(request.utf8))
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        for line in collected.text().split(separator: "\n") where line.hasPrefix("password=") {
+            let password = String(line.dropFirst("password=".count))
+            return password.isEmpty ? nil : password
+        }
+        return nil
+    }
+}
