@@ -46,9 +46,9 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = newline - view.startIndex + 1
-        guard var line = buffer.readString(length: length) else { return .needMoreData }
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        let utf8 = Array(line.utf8)
+        guard var utf8 = buffer.readBytes(length: length) else { return .needMoreData }
+        while let last = utf8.last, last == 10 || last == 13 { utf8.removeLast() }
+        let line = String(decoding: utf8, as: UTF8.self)
         guard utf8.count >= 3, let code = Int(String(decoding: utf8[0..<3], as: UTF8.self)), (200...599).contains(code) else {
             throw SMTPConnectionFailure.failed("the server sent something that is not an SMTP reply: \(line.prefix(80))")
         }

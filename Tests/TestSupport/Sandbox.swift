@@ -119,4 +119,6 @@ public enum Binary {
     }
 
     public static var exampleLedger: String { packageRoot.appendingPathComponent("example-ledger").path }
+    /// A helper script in Tests/Fixtures.
+    public static func fixture(_ name: String) -> String { packageRoot.appendingPathComponent("Tests/Fixtures/" + name).path }
 }
