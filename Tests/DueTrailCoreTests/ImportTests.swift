@@ -304,7 +304,7 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
         ]
         let report = LedgerCheck.run(files: files)
         #expect(report.problems.map(\.headline) == [
-            "customers/acme.yaml:3: `not-an-address` is not an email address",
+            "customers/acme.yaml:3: `not-an-address` is not an email address: it has no `@`",
             "customers/blue.yaml:2:9: `policy` is one of review, auto, manual — not `sometimes`",
             "cases/acme/a-1.md:3: the case is in folder `acme` but names customer `blue`",
             "cases/stray.txt: unexpected file: cases are cases/<customer>/<invoice>.md",
