@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, part 1: builds DueTrail and runs the demo over example-ledger/ at a fixed date
-# (init, import, queue, a note) into ./duetrail-demo. Installs what is missing first.
+# (init, import, queue, a note, draft, review, approve, send to a local Maildir) into
+# ./duetrail-demo. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh

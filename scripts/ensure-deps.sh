@@ -23,6 +23,11 @@ missing=()
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev pkg-config)
 command -v git >/dev/null || missing+=(git)
 command -v python3 >/dev/null || missing+=(python3)
+# The tests' SMTP server (aiosmtpd, for Debian's own python3) and their TLS certificate.
+if [ "${DUETRAIL_TEST_DEPS:-0}" = 1 ]; then
+  /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing+=(python3-aiosmtpd)
+  command -v openssl >/dev/null || missing+=(openssl)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -9,7 +9,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "Build a demo ledger from example-ledger/ at a fixed date and walk through the main job.",
         discussion: """
             Creates a new ledger (default ./duetrail-demo) with the example's settings and
-            customers, imports its Xero export, and shows the worklist and one case, all as of
+            customers, imports its Xero export, shows the worklist, drafts, reviews, approves and
+            sends today's reminders into a local Maildir (nothing leaves the machine), all as of
             \(DemoCommand.demoDate) and authored by a demo identity, so every run prints the same.
             """)
 
@@ -106,6 +107,21 @@ struct DemoCommand: ParsableCommand {
                 step(7, "approve --all: commit the drafts exactly as reviewed")
                 let approved = try ledger.approve(keys: [])
                 Terminal.print("    Approved \(approved.drafts.count) drafts in commit \(approved.outcome?.commit.short ?? "-"); only these bytes will ever be sent.")
+
+                // 8. Sending: into a local Maildir (the default transport), recorded in the ledger.
+                let transport = try Transports.make(for: ledger, verbose: false)
+                step(8, "send: the approved drafts from HEAD, via \(transport.description)")
+                let sent = try ledger.send(SendOptions(), transport: transport)
+                Terminal.print(indent(SendCommand.report(sent, dryRun: false)))
+                if let one = sent.sent.first(where: { $0.draftPath == first.path }) ?? sent.sent.first {
+                    Terminal.print("    The sent record (what went out, byte for byte): \(one.sentPath)")
+                    if let number = one.caseNumbers.first, let c = try ledger.snapshot().casesByNumber()[number],
+                        let text = try? String(contentsOfFile: target + "/" + c.path, encoding: .utf8),
+                        let line = text.split(separator: "\n").last(where: { $0.contains(" · sent · ") })
+                    {
+                        Terminal.print("    On the case (\(c.path)):\n      \(line)")
+                    }
+                }
             }
         }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
@@ -115,6 +131,7 @@ struct DemoCommand: ParsableCommand {
               export PATH="\(binDir):$PATH"
               cd \(relative(target))
               git log --stat                       # every action is a commit
+              ls .git/duetrail/maildir/new         # the demo's "sent" mail (a local Maildir)
               duetrail cadence                     # the cadence in plain words
               duetrail simulate --today \(Self.demoDate) --to 2026-12-31
               duetrail queue --today \(Self.demoDate) --bucket 90+

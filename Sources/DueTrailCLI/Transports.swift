@@ -8,7 +8,7 @@ enum Transports {
     static func make(for ledger: Ledger, verbose: Bool) throws -> MailTransport {
         switch ledger.config.transport {
         case .maildir(let path):
-            return MaildirTransport(folder: maildirFolder(path, ledger: ledger))
+            return MaildirTransport(folder: maildirFolder(path, ledger: ledger), now: ledger.clock.instant)
         case .sendmail(let command):
             return SendmailTransport(command: command)
         case .smtp(let settings):

@@ -73,6 +73,14 @@ extension Ledger {
             do throws(GitError) {
                 written = try write(changes, paths: paths, onto: branch, base: base, baseTree: baseTree, author: identity)
             } catch {
+                // git's background `gc --auto` (started by a plain `git commit` a moment ago)
+                // may remove an emptied objects/xx/ folder between libgit2 creating it and
+                // moving an object into it. Nothing was committed: write it all again.
+                if attempt < maxAttempts, error.function.hasPrefix("git_blob_create") || error.function.hasPrefix("git_tree"),
+                    error.message.contains("No such file or directory")
+                {
+                    continue
+                }
                 throw error.context("committing \"\(changes.subject)\"")
             }
             guard let written else { continue }  // someone else committed first: rebuild on their tip

@@ -8,10 +8,13 @@ public final class MaildirTransport: MailTransport {
     public let folder: String
     public var description: String { "maildir \(folder)" }
     public var capabilities: OutgoingMessage.Capabilities { .local }
-    private var counter = 0
+    /// The moment stamped into file names (the ledger's clock, so a demo or test run at a fixed
+    /// time writes the same names).
+    let now: Date
 
-    public init(folder: String) {
+    public init(folder: String, now: Date = Date()) {
         self.folder = folder
+        self.now = now
     }
 
     public func open() throws(DeliveryError) {
@@ -25,13 +28,19 @@ public final class MaildirTransport: MailTransport {
     }
 
     public func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
-        counter += 1
-        let now = Date().timeIntervalSince1970
-        let seconds = Int(now), micros = Int((now - Double(seconds)) * 1_000_000)
+        // Unique without a process id: the Message-ID is unique per message, and a second
+        // delivery of the same one (a retry) gets a suffix instead of replacing the first.
         let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
-        let name = "\(seconds).M\(micros)P\(getpid())Q\(counter).\(host)"
+        let base = "\(Int(now.timeIntervalSince1970)).M\(StableHash.hex(message.messageID, length: 12))"
+        var name = "\(base).\(host)"
+        var n = 1
+        while FileManager.default.fileExists(atPath: "\(folder)/new/\(name)") || FileManager.default.fileExists(atPath: "\(folder)/cur/\(name)") {
+            n += 1
+            name = "\(base)Q\(n).\(host)"
+        }
         let temporary = "\(folder)/tmp/\(name)", final = "\(folder)/new/\(name)"
         let bytes = Array(message.text.utf8)
+        unlink(temporary)  // left by a crash while writing this same message
         let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .refused("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         var written = 0
@@ -47,10 +56,10 @@ public final class MaildirTransport: MailTransport {
         }
         let synced = fsync(fd) == 0
         Foundation.close(fd)
-        guard synced, rename(temporary, final) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .refused("cannot deliver into \(folder)/new: \(why)")
+        // link, not rename: never replaces a message already there.
+        defer { unlink(temporary) }
+        guard synced, link(temporary, final) == 0 else {
+            throw .refused("cannot deliver into \(folder)/new: \(String(cString: strerror(errno)))")
         }
         return DeliveryReceipt(answer: "delivered to Maildir new/\(name)")
     }

@@ -68,6 +68,7 @@ public final class SMTPTransport: MailTransport {
         let host = settings.host, timeout = self.timeout
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
@@ -184,10 +185,12 @@ public final class SMTPTransport: MailTransport {
         do {
             var replies: [SMTPReply] = []
             if extensions["PIPELINING"] != nil {
+                // Written together and flushed once: one packet for the whole envelope.
                 let pending = (envelope + ["DATA"]).map { line in
                     transcript?("C: \(line)")
-                    return send(line)
+                    return send(line, flush: false)
                 }
+                channel?.flush()
                 for future in pending { replies.append(try wait(future)) }
                 for reply in replies { transcript?("S: \(reply.text)") }
             } else {
@@ -260,14 +263,18 @@ public final class SMTPTransport: MailTransport {
 
     // MARK: Commands
 
-    private func send(_ line: String) -> EventLoopFuture<SMTPReply> {
+    private func send(_ line: String, flush: Bool = true) -> EventLoopFuture<SMTPReply> {
         guard let channel, let loop = group?.next() else {
             return MultiThreadedEventLoopGroup.singleton.next().makeFailedFuture(SMTPConnectionFailure.closed)
         }
         let promise = loop.makePromise(of: SMTPReply.self)
         var bytes = ByteBuffer()
         bytes.writeString(line + "\r\n")
-        channel.writeAndFlush(SMTPRequest(bytes: bytes, reply: promise), promise: nil)
+        if flush {
+            channel.writeAndFlush(SMTPRequest(bytes: bytes, reply: promise), promise: nil)
+        } else {
+            channel.write(SMTPRequest(bytes: bytes, reply: promise), promise: nil)
+        }
         return promise.futureResult
     }
 

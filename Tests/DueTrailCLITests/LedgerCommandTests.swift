@@ -221,13 +221,18 @@ import TestSupport
         #expect(r.stdout.contains("25 new, 0 updated, 0 unchanged, 3 paid/void/draft not opened"))
         #expect(r.stdout.contains("Total EUR 42,895.50 in 16 open cases"))
         #expect(try sandbox.git(["log", "--format=%an|%s"], in: sandbox.path("demo")).stdout
-            == "Dana Demo|approve: 4 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
+            == "Dana Demo|send: 6 reminders\nDana Demo|approve: 4 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
         #expect(try sandbox.git(["fsck", "--strict"], in: sandbox.path("demo")).status == 0)
         // Draft, review as a diff, approve: the approved drafts are committed, nothing is left over.
         #expect(r.stdout.contains("[5] duetrail draft") && r.stdout.contains("[6] duetrail review acme-gmbh") && r.stdout.contains("[7] duetrail approve --all"))
         #expect(r.stdout.contains("    +Subject: Friendly reminder: INV-1093 now overdue\n"))
         #expect(try sandbox.git(["status", "--porcelain"], in: sandbox.path("demo")).stdout == "")
-        #expect(try sandbox.git(["ls-files", "outbox"], in: sandbox.path("demo")).stdout.split(separator: "\n").count == 6)
+        // Sent into the demo's Maildir, recorded under sent/ and on each case.
+        #expect(r.stdout.contains("[8] duetrail send: the approved drafts from HEAD, via maildir ") && r.stdout.contains("Sent 6 messages via maildir"))
+        #expect(try sandbox.git(["ls-files", "outbox"], in: sandbox.path("demo")).stdout.isEmpty)
+        #expect(try sandbox.git(["ls-files", "sent"], in: sandbox.path("demo")).stdout.split(separator: "\n").count == 6)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("demo/.git/duetrail/maildir/new")).count == 6)
+        #expect(r.stdout.contains("    On the case (cases/acme-gmbh/inv-1093.md):\n      - 2026-11-30 09:00 · sent · step: nudge · message-id: <20261130.nudge.acme-gmbh."))
         // Same date, same identity: the same bytes every run.
         let again = try sandbox.duetrail(["demo", sandbox.path("demo"), "--example", Binary.exampleLedger, "--force"])
         #expect(again.stdout == r.stdout)

@@ -172,6 +172,7 @@ def serve_raw(a, port):
                 conn, peer = sock.accept()
             except OSError:
                 return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             threading.Thread(target=handle, args=(conn, peer), daemon=True).start()
 
     threading.Thread(target=loop, daemon=True).start()
