@@ -355,6 +355,15 @@ import TestSupport
         #expect(failed.status == 2 && failed.stdout.contains("exited with status 75: queue full"), "\(failed)")
     }
 
+    @Test func aBadAddressIsRefusedAtDraftTimeWithTheCustomerFileAndLine() throws {
+        try sandbox.write("ledger/customers/acme-gmbh.yaml", "name: Acme GmbH\ncontacts:\n  - name: Jonas Bauer\n    email: ap@acme-gmbh\npolicy: review\n")
+        try git(["commit", "-qam", "typo"])
+        let r = try run(["draft"])
+        #expect(r.status == 2, "\(r)")
+        #expect(r.stdout.contains("Not drafted:\n  acme-gmbh: customers/acme-gmbh.yaml:4: `ap@acme-gmbh` is not an email address: the domain `acme-gmbh` has no dot"), "\(r.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/acme-gmbh"))
+    }
+
     @Test func transportSettingsAreCheckedWithFileAndLine() throws {
         try useTransport("transport:\n  kind: smtp\n  host: smtp.example.com\n  security: none\n")
         let plain = try run(["send"])
