@@ -100,7 +100,10 @@ struct SendCommand: ParsableCommand {
             for w in run.withdrawn { out += "Withdrawn \(w.path): \(w.reason) (recorded on the case)\n" }
         }
         for e in run.editedAfterApproval {
-            out += "Note: \(e.path) was edited after approval; the approved version was sent. Your edit is kept at \(e.keptAt)\n"
+            out += "Note: \(e.path) was edited after approval; the approved version was sent. Your edit is kept at \(e.keptAt):\n"
+            let lines = e.diff.split(separator: "\n", omittingEmptySubsequences: false).filter { ($0.hasPrefix("+") || $0.hasPrefix("-")) && !$0.hasPrefix("+++") && !$0.hasPrefix("---") }
+            for line in lines.prefix(20) { out += "    \(line)\n" }
+            if lines.count > 20 { out += "    … \(lines.count - 20) more changed lines\n" }
         }
         if !run.failed.isEmpty {
             out += "Not sent (still approved; sent on the next run once fixed):\n"

@@ -56,8 +56,9 @@ public struct SendRun: Sendable {
     /// Certainly not delivered; the draft stays approved for the next run.
     public var failed: [(path: String, reason: String)] = []
     public var uncertain: [UncertainDelivery] = []
-    /// Sent as approved although the working copy differs; the edit is kept at `keptAt`.
-    public var editedAfterApproval: [(path: String, keptAt: String)] = []
+    /// Sent as approved although the working copy differs; the edit is kept at `keptAt`,
+    /// `diff` shows it against what was approved (and sent).
+    public var editedAfterApproval: [(path: String, keptAt: String, diff: String)] = []
     /// Approved drafts a dry run would send.
     public var wouldSend: [String] = []
     /// Left for a later run by `--limit`.
@@ -122,9 +123,10 @@ extension Ledger {
         var withdrawals: [(draft: OutboxDraft, reason: String)] = []
         for draft in drafts where draft.committed != nil && !blockedPaths.contains(draft.path) {
             var why: String?
+            var missing: String?
             for number in draft.pending.caseNumbers {
                 guard let c = byNumber[number] else {
-                    why = "\(number) is no longer in the ledger"
+                    missing = number
                     break
                 }
                 if let reason = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 }) {
@@ -132,7 +134,13 @@ extension Ledger {
                     break
                 }
             }
-            if let why { withdrawals.append((draft, why)) } else { candidates.append(draft) }
+            if let missing {
+                run.failed.append((draft.path, Self.missingCase(missing)))
+            } else if let why {
+                withdrawals.append((draft, why))
+            } else {
+                candidates.append(draft)
+            }
         }
         if options.dryRun {
             run.withdrawn = withdrawals.map { ($0.draft.path, $0.reason) }
@@ -161,8 +169,26 @@ extension Ledger {
         defer { transport.close() }
         var delivered: [SendJournal.Entry] = []
         let timestamp = ISO8601DateFormatter().string(from: Date())
-        for draft in queue {
+        // The tip whose cases were checked; when someone else commits during the run (a payment,
+        // a dispute, a rejection), the next message's cases and draft are checked again.
+        var checkedTip = run.commits.last ?? base
+        var ownTips: Set<ObjectID> = Set(run.commits)
+        var verdicts: [String: (reason: String, withdraw: Bool)] = [:]
+        for (index, draft) in queue.enumerated() {
             guard let approved = draft.committed else { continue }
+            if let tip = try? repository.resolve(reference: try branch()), tip != checkedTip, !ownTips.contains(tip) {
+                verdicts = try recheck(Array(queue[index...]), at: tip, book: setup?.book)
+                checkedTip = tip
+            }
+            if let why = verdicts[draft.path] {
+                if why.withdraw {
+                    try withdraw([(draft, why.reason)], identity: identity, names: snapshot.customerNames, book: setup?.book, run: &run)
+                    if let last = run.commits.last { ownTips.insert(last) }
+                } else {
+                    run.failed.append((draft.path, why.reason))
+                }
+                continue
+            }
             let message: OutgoingMessage
             do throws(Diagnostic) {
                 message = try OutgoingMessage.prepare(draft: approved, path: draft.path, date: clock.instant, timezone: config.timezone, capabilities: transport.capabilities)
@@ -205,12 +231,45 @@ extension Ledger {
             if delivered.count >= options.batchSize {
                 run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts)
                 delivered = []
+                if let last = run.commits.last { ownTips.insert(last) }
             }
         }
         if !delivered.isEmpty {
             run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts)
         }
         return run
+    }
+
+    /// Checks approved drafts against the ledger at `tip`, by path: why each may not go, and
+    /// whether to withdraw it (a case no longer to be chased) or just skip it (the draft itself
+    /// was changed or removed by someone since this run began). Drafts that may go are absent.
+    private func recheck(_ drafts: [OutboxDraft], at tip: ObjectID, book: CadenceBook?) throws(LedgerError) -> [String: (reason: String, withdraw: Bool)] {
+        guard let tree = try? repository.commit(tip).tree else { return [:] }
+        let byNumber = try snapshot(at: tip).casesByNumber()
+        var out: [String: (reason: String, withdraw: Bool)] = [:]
+        for draft in drafts {
+            let current = (try? read(draft.path, inTree: tree)) ?? nil
+            guard current == draft.committed else {
+                out[draft.path] = ("the draft was changed or removed in \(tip.short) while this run was sending; run `send` again", false)
+                continue
+            }
+            for number in draft.pending.caseNumbers {
+                guard let c = byNumber[number] else {
+                    out[draft.path] = (Self.missingCase(number), false)
+                    break
+                }
+                if let reason = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: book?.promiseDeadline ?? { $0 }) {
+                    out[draft.path] = ("\(number) is \(reason)", true)
+                    break
+                }
+            }
+        }
+        return out
+    }
+
+    /// Not sent and not withdrawn: nothing can be recorded on a case that does not read.
+    static func missingCase(_ number: String) -> String {
+        "\(number) is not in the ledger as committed (removed, or its case file does not read: see `duetrail check`)"
     }
 
     /// Stops the process at once, leaving files as a crash would (test switch only).
@@ -237,12 +296,15 @@ extension Ledger {
         // A working copy edited after approval: what went out is the approved version; the
         // edit is kept aside (and reported) instead of being committed or lost.
         let keep = repository.gitDirectory + "/duetrail/edited-after-approval"
-        for draft in drafts where entries.contains(where: { $0.draftPath == draft.path }) && draft.working != nil && draft.workingDiffers {
+        let edited = drafts.filter { d in entries.contains { $0.draftPath == d.path } && d.working != nil && d.workingDiffers }
+        let head = try? repository.resolve(reference: try branch())
+        let patches = (try? draftPatches(edited.map(\.path), tree: head.flatMap { try? repository.commit($0).tree })) ?? [:]
+        for draft in edited {
             try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
             let copy = keep + "/" + draft.path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
             try? FileManager.default.removeItem(atPath: copy)
             if (try? FileManager.default.moveItem(atPath: root + "/" + draft.path, toPath: copy)) != nil {
-                run.editedAfterApproval.append((draft.path, copy))
+                run.editedAfterApproval.append((draft.path, copy, patches[draft.path]?.text ?? ""))
             }
         }
         var recorded: [SentMessage] = []

@@ -93,6 +93,7 @@ import TestSupport
         let r = try run(["send"])
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("Note: outbox/acme-gmbh/2026-11-30-nudge.eml was edited after approval; the approved version was sent."))
+        #expect(r.stdout.contains("    -Thank you,\n    +Pay now or else,\n"), "\(r.stdout)")
         let sent = try sandbox.read("ledger/sent/2026/11/acme-gmbh/2026-11-30-nudge.eml")
         #expect(sent.contains("Thank you,") && !sent.contains("Pay now or else"))
         #expect(delivered().count == 6)
@@ -122,6 +123,31 @@ import TestSupport
         #expect(!acme.contains(" · sent · "))
         #expect(try git(["log", "--format=%s"]).contains("withdraw: 2 approved reminders no longer due"))
         #expect(try git(["ls-files", "outbox"]).isEmpty)
+    }
+
+    @Test func aCasePaidWhileTheRunIsSendingIsCheckedAgainAndWithdrawn() throws {
+        // The "mail server" is a script that, on its first message, records a payment with
+        // plain git, as a teammate would while `send` is busy.
+        let captured = sandbox.path("captured")
+        try FileManager.default.createDirectory(atPath: captured, withIntermediateDirectories: true)
+        try sandbox.write("pay.sh", """
+            #!/bin/sh
+            n=$(ls \(captured) | wc -l)
+            cat > \(captured)/$n.eml
+            if [ "$n" = 0 ]; then
+              cd \(dir) && printf '%s\\n' '- 2026-11-30 08:30 · balance · balance: 0.00 USD · paid by card · by Ben Ortiz' >> cases/union-square-media/inv-1079.md && git commit -qam "payment by Ben"
+            fi
+
+            """)
+        chmod(sandbox.path("pay.sh"), 0o755)
+        try useTransport("transport:\n  kind: sendmail\n  command: \(sandbox.path("pay.sh"))\n")
+        try draftAndApprove()
+        let r = try run(["send"])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("Sent 5 messages") && r.stdout.contains("Withdrawn outbox/union-square-media/2026-11-30-final.eml: INV-1079 is paid"), "\(r.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: captured).count == 5)
+        #expect(try sandbox.read("ledger/cases/union-square-media/inv-1079.md").contains(" · withdrawn · step: final"))
+        #expect(try git(["status", "--porcelain"]).isEmpty)
     }
 
     @Test func smtpWithStartTLSAndAuthDeliversMessagesAnIndependentParserReads() throws {
@@ -224,7 +250,12 @@ import TestSupport
         try sandbox.write("ledger/customers/acme-gmbh.yaml", "name: Acme GmbH\ncontacts:\n  - email: ap@acme-gmbh.example\n  - email: old@acme-gmbh.example\npolicy: review\n")
         try git(["commit", "-qam", "Acme contacts"])
         try useTransport("transport:\n  kind: smtp\n  host: 127.0.0.1\n  port: \(server.port)\n  security: none\n")
-        try draftAndApprove()
+        #expect(try run(["draft"]).status == 0)
+        // A reviewer's edit with lines that start with a dot: SMTP must not end the message there.
+        let path = dir + "/outbox/acme-gmbh/2026-11-30-nudge.eml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "Thank you,\n", with: ".\n..two dots\n.one dot\nThank you,\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try run(["approve", "--all"]).status == 0)
         let r = try run(["send", "--verbose"])
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("refused for old@acme-gmbh.example: 550 5.1.1 <old@acme-gmbh.example>: mailbox unknown — fix the address in customers/acme-gmbh.yaml"), "\(r.stdout)")
@@ -235,6 +266,8 @@ import TestSupport
         #expect(Set(received.compactMap { $0.envelope["peer_port"] as? Int }).count == 1)
         let acme = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
         #expect(acme.contains("(refused: old@acme-gmbh.example 550 5.1.1"))
+        let acmeMail = try #require(received.first { $0.text.contains("ap@acme-gmbh.example") })
+        #expect(acmeMail.text.replacingOccurrences(of: "\r\n", with: "\n").contains("\n.\n..two dots\n.one dot\nThank you,\n"))
     }
 
     @Test func aTemporaryRefusalKeepsTheDraftForTheNextRun() throws {
