@@ -98,7 +98,9 @@ extension Ledger {
         // 2. Delivered earlier but not yet in the ledger (a crash after the server's answer).
         let unrecorded = journal.all.filter(\.needsRecording)
         if !unrecorded.isEmpty && !options.dryRun {
-            run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run)
+            let headTree = (try? repository.resolve(reference: try branch())).flatMap { try? repository.commit($0).tree }
+            let before = (try? outbox(tree: headTree).drafts) ?? []
+            run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: before)
         }
         let uncertain = journal.all.filter(\.isUncertain)
         run.uncertain = uncertain.map {
