@@ -8,9 +8,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Build a demo ledger from example-ledger/ at a fixed date and walk through the main job.",
         discussion: """
-            Creates a new ledger (default ./duetrail-demo) with the example's settings and
-            customers, imports its Xero export, shows the worklist, drafts, reviews, approves and
-            sends today's reminders into a local Maildir (nothing leaves the machine), all as of
+            Creates a new ledger (default ./duetrail-demo) with the example's settings and \
+            customers, imports its Xero export, shows the worklist, drafts, reviews, approves and \
+            sends today's reminders into a local Maildir (nothing leaves the machine), all as of \
             \(DemoCommand.demoDate) and authored by a demo identity, so every run prints the same.
             """)
 

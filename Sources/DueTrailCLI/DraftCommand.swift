@@ -8,11 +8,11 @@ struct DraftCommand: ParsableCommand {
         commandName: "draft",
         abstract: "Write today's due reminders into outbox/ for review.",
         discussion: """
-            Follows cadence.yaml and the templates as committed. Review drafts are written to the
-            working tree (see them with `duetrail review` or `git diff`); customers with
-            `policy: auto` get theirs committed at once, approved by that committed policy.
-            Manual and sensitive customers are drafted only when named with --case or --customer.
-            Running it again the same day changes nothing. Exit status 2 when a customer with a
+            Follows cadence.yaml and the templates as committed. Review drafts are written to the \
+            working tree (see them with `duetrail review` or `git diff`); customers with \
+            `policy: auto` get theirs committed at once, approved by that committed policy. \
+            Manual and sensitive customers are drafted only when named with --case or --customer. \
+            Running it again the same day changes nothing. Exit status 2 when a customer with a \
             reminder due could not be drafted for (no contact, a file that does not read).
             """)
 

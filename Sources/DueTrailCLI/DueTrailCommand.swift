@@ -6,10 +6,10 @@ public struct DueTrailCommand: ParsableCommand {
         commandName: "duetrail",
         abstract: "Accounts-receivable collections over a git repository of plain-text case files.",
         discussion: """
-            Every overdue invoice is a case file in a git repository (the ledger). Every action
+            Every overdue invoice is a case file in a git repository (the ledger). Every action \
             is a commit, so `git log` is the audit trail and any git remote shares the ledger.
 
-            Start with `duetrail demo`, or `duetrail init my-ledger` and
+            Start with `duetrail demo`, or `duetrail init my-ledger` and \
             `duetrail import invoices open-invoices.csv`.
             """,
         version: "0.1.0",

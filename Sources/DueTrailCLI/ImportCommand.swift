@@ -15,13 +15,13 @@ struct ImportInvoicesCommand: ParsableCommand {
         commandName: "invoices",
         abstract: "Import open invoices from a CSV export (Xero, QuickBooks Online, Stripe, FreshBooks or any sheet).",
         discussion: """
-            The export becomes cases, in one commit: all of it or, on any bad row, nothing.
-            Re-importing the same file changes nothing; a changed balance updates the case.
-            Invoices open in the ledger but missing from the export are listed; --close-missing
+            The export becomes cases, in one commit: all of it or, on any bad row, nothing. \
+            Re-importing the same file changes nothing; a changed balance updates the case. \
+            Invoices open in the ledger but missing from the export are listed; --close-missing \
             closes them.
 
             Columns are recognised by their headers. Name others with --map, e.g.
-              --map number="Rechnungsnr." --map customer=Kunde --map due=Fällig --map balance=Offen
+              --map number="Rechnungsnr." --map customer=Kunde --map due=Fällig --map balance=Offen \
             Fields: \(InvoiceField.allCases.map(\.rawValue).joined(separator: ", ")).
             """)
 

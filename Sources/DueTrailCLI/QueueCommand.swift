@@ -8,7 +8,7 @@ struct QueueCommand: ParsableCommand {
         commandName: "queue",
         abstract: "The aging worklist: open cases, most urgent first, each with its next action.",
         discussion: """
-            Reads the committed ledger (HEAD). Priority grows with days overdue and the size of
+            Reads the committed ledger (HEAD). Priority grows with days overdue and the size of \
             the balance; totals are per currency, never summed across currencies.
             """)
 

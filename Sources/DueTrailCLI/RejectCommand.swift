@@ -8,8 +8,8 @@ struct RejectCommand: ParsableCommand {
         commandName: "reject",
         abstract: "Drop a draft (or the reminder due now) and record why, so it is not drafted again.",
         discussion: """
-            Removes the draft, adds a `rejected` event with your reason to each of its cases and
-            commits both. The cadence moves on to its next step; with --snooze it waits that long
+            Removes the draft, adds a `rejected` event with your reason to each of its cases and \
+            commits both. The cadence moves on to its next step; with --snooze it waits that long \
             and then drafts whatever is due then.
             """)
 

@@ -8,19 +8,19 @@ struct SendCommand: ParsableCommand {
         commandName: "send",
         abstract: "Send the approved reminders (as committed in HEAD), each at most once.",
         discussion: """
-            Sends the drafts committed in outbox/ through the transport in duetrail.yaml (a Maildir
-            folder unless a team configures sendmail or SMTP). Only the approved bytes from HEAD go
-            out; a working copy edited since approval is reported and kept aside. Each case is
-            checked again first: a draft for a case that is paid, closed, disputed, escalated,
+            Sends the drafts committed in outbox/ through the transport in duetrail.yaml (a Maildir \
+            folder unless a team configures sendmail or SMTP). Only the approved bytes from HEAD go \
+            out; a working copy edited since approval is reported and kept aside. Each case is \
+            checked again first: a draft for a case that is paid, closed, disputed, escalated, \
             promised, snoozed or awaiting a reply is withdrawn with the reason on the case.
 
-            What went out is kept under sent/YYYY/MM/, each case gets a `sent` event with the
-            Message-ID and the server's answer, and the draft leaves the outbox, in commits made by
-            you. The intent to send is written to disk before each message is handed over, so a
-            crash can never cause a second copy: a message whose delivery is uncertain is listed
+            What went out is kept under sent/YYYY/MM/, each case gets a `sent` event with the \
+            Message-ID and the server's answer, and the draft leaves the outbox, in commits made by \
+            you. The intent to send is written to disk before each message is handed over, so a \
+            crash can never cause a second copy: a message whose delivery is uncertain is listed \
             and waits until you settle it with --mark-delivered or --retry.
 
-            Exit status: 0 when everything due went out; 2 when a message was refused or its
+            Exit status: 0 when everything due went out; 2 when a message was refused or its \
             delivery is uncertain; 1 when the transport could not be used at all.
             """)
 

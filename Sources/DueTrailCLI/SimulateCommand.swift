@@ -8,8 +8,8 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Show day by day what the cadence would draft over a date range, writing nothing.",
         discussion: """
-            Assumes no payment and no reply: each reminder counts as sent on the day it is drafted,
-            so later steps and the minimum gap play out as they would. Use it to watch one full
+            Assumes no payment and no reply: each reminder counts as sent on the day it is drafted, \
+            so later steps and the minimum gap play out as they would. Use it to watch one full \
             cycle before going live.
             """)
 
