@@ -3,7 +3,7 @@
 
     smtp_server.py --out DIR [--tls-cert C --tls-key K] [--auth USER:PASS]
                    [--refuse-rcpt ADDR]... [--data-reply "451 4.3.0 try later"]
-                   [--no-8bitmime] [--drop-in-data]
+                   [--login-only] [--no-8bitmime] [--raw] [--drop-in-data]
 
 Prints `READY <port>` when it listens on 127.0.0.1, then serves until its standard input
 closes. Every accepted message is saved in DIR as N.eml (the bytes as received) and N.json
@@ -77,7 +77,8 @@ def serve_aiosmtpd(a, port):
     class Server(SMTP):
         async def push(self, status):
             # --no-8bitmime: a server that does not offer 8BITMIME (nor SMTPUTF8).
-            if a.no_8bitmime and status.startswith("250-") and status[4:].upper() in ("8BITMIME", "SMTPUTF8"):
+            text = status.decode() if isinstance(status, (bytes, bytearray)) else status
+            if a.no_8bitmime and text.startswith("250-") and text[4:].upper() in ("8BITMIME", "SMTPUTF8"):
                 return
             await super().push(status)
 
@@ -90,6 +91,8 @@ def serve_aiosmtpd(a, port):
         kwargs.update(tls_context=tls, require_starttls=True)
     if a.auth:
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(tls))
+        if a.login_only:
+            kwargs.update(auth_exclude_mechanism=["PLAIN"])
     controller = Control(Handler(), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     return controller
@@ -185,6 +188,7 @@ def main():
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--auth")
+    p.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN but not PLAIN")
     p.add_argument("--refuse-rcpt", action="append", default=[])
     p.add_argument("--data-reply")
     p.add_argument("--no-8bitmime", action="store_true")
