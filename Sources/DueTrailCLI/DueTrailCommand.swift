@@ -16,7 +16,8 @@ public struct DueTrailCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, QueueCommand.self, ShowCommand.self, CadenceCommand.self, DraftCommand.self,
             ReviewCommand.self, ApproveCommand.self, RejectCommand.self, SimulateCommand.self, NoteCommand.self, CheckCommand.self,
-            SendCommand.self, DemoCommand.self,
+            SendCommand.self, PromiseCommand.self, PayCommand.self, DisputeCommand.self, ResolveCommand.self, EscalateCommand.self,
+            DeescalateCommand.self, ContactCommand.self, SnoozeCommand.self, DemoCommand.self,
         ]
     )
 

@@ -46,16 +46,18 @@ struct QueueCommand: ParsableCommand {
         let wantedBucket = bucket.flatMap(AgingBucket.init(argument:))
         let wantedCustomer = customer?.lowercased()
         let names = snapshot.customerNames
+        let setup = Result { try ledger.cadenceSetup(tree: snapshot.tree) }
         var queue = Queue(
             cases: snapshot.cases, customerNames: names, today: ledger.clock.today,
             include: { c, b in
                 (wantedBucket == nil || b == wantedBucket)
                     && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
             },
-            limit: json || csv || all ? nil : limit)
+            limit: json || csv || all ? nil : limit,
+            promiseDeadline: (try? setup.get())?.book.promiseDeadline ?? { $0 })
         // The cadence's view of the rows shown; a broken cadence must not hide the worklist.
         do {
-            let setup = try ledger.cadenceSetup(tree: snapshot.tree)
+            let setup = try setup.get()
             let shown = json || csv || all ? nil : queue.customersShown
             let outbox = try ledger.outbox(tree: snapshot.tree, customers: shown)
             for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }

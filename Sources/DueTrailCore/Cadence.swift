@@ -24,6 +24,8 @@ public struct CadenceBook: Sendable, Equatable {
     public var promiseBrokenTemplate: String
     /// Business days the cadence waits after a promised date before the promise counts as broken.
     public var promiseGrace: Int
+    /// How far ahead a promised date may lie (`promise_horizon`, default 90 days).
+    public var promiseHorizon: Int = 90
 
     public func steps(of name: String?) -> [CadenceStep]? {
         let wanted = name ?? Self.defaultName
@@ -32,7 +34,8 @@ public struct CadenceBook: Sendable, Equatable {
 
     /// What a person calls step `id` ("firm reminder"); a statement is a statement.
     public func stepName(_ id: String) -> String {
-        cadences.lazy.flatMap(\.steps).first { $0.id == id }?.name ?? id
+        if id == Self.promiseBrokenStepID { return "broken-promise follow-up" }
+        return cadences.lazy.flatMap(\.steps).first { $0.id == id }?.name ?? id
     }
 
     /// Every template a step or setting names, with the line that names it.
@@ -60,6 +63,16 @@ public struct CadenceBook: Sendable, Equatable {
     /// The day after which a promise to pay that was not kept counts as broken.
     public func promiseDeadline(_ promised: CalendarDate) -> CalendarDate {
         calendar.adding(businessDays: promiseGrace, to: promised)
+    }
+
+    /// The step id of the follow-up to a broken promise (`sent · step: promise-broken`).
+    public static let promiseBrokenStepID = "promise-broken"
+
+    /// The follow-up to a broken promise: drafted from the `promise_broken:` template as soon
+    /// as a promise is past its date plus the grace period, reviewed like any reminder.
+    public var promiseBrokenStep: CadenceStep {
+        CadenceStep(id: Self.promiseBrokenStepID, name: "broken-promise follow-up", offset: StepOffset(days: 0, business: false),
+            action: .email(template: promiseBrokenTemplate), approval: .review, line: promiseBrokenLine ?? 0)
     }
 }
 

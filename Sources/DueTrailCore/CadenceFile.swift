@@ -5,7 +5,7 @@ extension CadenceBook {
     /// `templates` (names without `.mustache`), when given, must hold every template a step names.
     public static func parse(_ text: String, path: String = fileName, templates: Set<String>? = nil) throws(Diagnostic) -> CadenceBook {
         let map = try YAMLMap(text: text, path: path)
-        let known: Set<String> = ["calendar", "cadences", "minimum_gap", "statement", "promise_broken", "promise_grace"]
+        let known: Set<String> = ["calendar", "cadences", "minimum_gap", "statement", "promise_broken", "promise_grace", "promise_horizon"]
         for entry in map.entries where !known.contains(entry.key) {
             throw Diagnostic(path: path, line: entry.line, message: "unknown setting `\(entry.key)`", excerpt: map.excerpt(entry.line),
                 hint: "cadence.yaml knows: \(known.sorted().joined(separator: ", "))")
@@ -31,6 +31,10 @@ extension CadenceBook {
                 throw map.problem(entry, "`promise_grace` is a number of business days like `2bd`, not `\(text)`")
             }
             book.promiseGrace = offset.days
+        }
+        if let (text, entry) = try map.optionalEntry("promise_horizon") {
+            book.promiseHorizon = try days(entry, text)
+            if book.promiseHorizon < 1 { throw map.problem(entry, "`promise_horizon` is at least `1d`") }
         }
         if let (text, entry) = try map.optionalEntry("statement") {
             book.statementTemplate = text

@@ -70,8 +70,11 @@ public enum CadenceStatus: Sendable, Equatable {
         case .inactive(let why): return why
         case .paused(let why): return why
         case .drafted(let d): return d.approved ? "approved, not sent (\(d.step))" : "draft awaiting review (\(d.step))"
+        case .due(let step, _) where step.id == CadenceBook.promiseBrokenStepID:
+            return manual ? "PROMISE BROKEN: follow-up due (manual: draft --case)" : "PROMISE BROKEN: draft today: \(step.name)"
         case .due(let step, _): return manual ? "step due: \(step.name) (manual: draft --case)" : "draft today: \(step.name)"
-        case .held(let step, let until, let gap): return "\(step.name) on \(until.iso) (\(gap ? "minimum gap" : "next sending day"))"
+        case .held(let step, let until, let gap):
+            return (step.id == CadenceBook.promiseBrokenStepID ? "PROMISE BROKEN: " : "") + "\(step.name) on \(until.iso) (\(gap ? "minimum gap" : "next sending day"))"
         case .task(let step, _): if case .task(let what) = step.action { return what } else { return step.name }
         case .waiting(let step, let on): return "next: \(step.name) on \(on.iso)"
         case .finished: return "cadence finished: decide next step"
@@ -152,6 +155,10 @@ public struct CadencePlanner: Sendable {
         if let why = c.state.inactiveReason { return .inactive(why) }
         if let why = c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) { return .paused(why) }
         if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
+        // A broken promise comes before the cadence: its follow-up is due at once.
+        if let promised = c.state.holds.promisedUntil, c.state.holds.promiseBroken(today: today, deadline: book.promiseDeadline) {
+            return gate(book.promiseBrokenStep, since: book.promiseDeadline(promised).adding(days: 1), customer: c.facts.customer, today: today)
+        }
         let settings = settings(of: c.facts.customer)
         guard let steps = book.steps(of: settings.cadence) else { return .unknownCadence(settings.cadence ?? CadenceBook.defaultName) }
         let name = settings.cadence ?? CadenceBook.defaultName
@@ -192,14 +199,20 @@ public struct CadencePlanner: Sendable {
         }
         let step = steps[chosen]
         guard step.isEmail else { return .task(step, since: dates[chosen]) }
-        if let last = lastReminder[c.facts.customer], book.minimumGap > 0 {
+        return gate(step, since: dates[chosen], customer: c.facts.customer, today: today)
+    }
+
+    /// An email step due since `since`: due today, or held by the minimum gap since the
+    /// customer's last reminder or until the next day on which reminders are sent.
+    func gate(_ step: CadenceStep, since: CalendarDate, customer: String, today: CalendarDate) -> CadenceStatus {
+        if let last = lastReminder[customer], book.minimumGap > 0 {
             let earliest = book.calendar.nextSendDay(onOrAfter: last.adding(days: book.minimumGap))
             if today < earliest { return .held(step, until: earliest, gap: true) }
         }
         guard book.calendar.maySend(on: today) else {
             return .held(step, until: book.calendar.nextSendDay(onOrAfter: today), gap: false)
         }
-        return .due(step, since: dates[chosen])
+        return .due(step, since: since)
     }
 
     /// Today's reminders, one per customer. Manual and sensitive customers' cases are left out

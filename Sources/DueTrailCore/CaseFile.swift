@@ -141,7 +141,11 @@ public struct CaseFile: Sendable, Equatable {
                         }
                     }
                     ids[event.id] = lineNumber
-                    for key in ["balance", "was"] {
+                    if let problem = event.problem {
+                        problems.append(Diagnostic(path: path, line: lineNumber, message: problem, excerpt: String(line)))
+                        continue
+                    }
+                    for key in ["balance", "was", "amount", "credit"] {
                         guard let text = event.attribute(key) else { continue }
                         guard let money = Money(ledgerText: text), money.currency == facts.amount.currency else {
                             problems.append(Diagnostic(path: path, line: lineNumber,

@@ -3,7 +3,7 @@
 /// a merge of two timelines recomputes it.
 public struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    public static let derivation = 2
+    public static let derivation = 3
 
     public enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
@@ -44,6 +44,7 @@ public struct CaseState: Sendable, Equatable {
                 closed = false
                 reason = nil
             case "sent":
+                if event.attribute("step") == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
                 if let step = event.attribute("step") {
                     lastStep = step
                     lastStepDate = event.date
@@ -57,19 +58,43 @@ public struct CaseState: Sendable, Equatable {
                     lastStep = step
                     lastStepDate = event.date
                 }
+                if event.attribute("step") == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
             case "snoozed":
                 if let until = event.attribute("until").flatMap(CalendarDate.init(iso:)) { holds.snoozedUntil = until }
             case "disputed": holds.disputedSince = event.date
-            case "resolved": holds.disputedSince = nil
-            case "escalated": holds.escalatedSince = event.date
-            case "deescalated": holds.escalatedSince = nil
+            case "resolved":
+                holds.disputedSince = nil
+                if let credit = event.attribute("credit").flatMap({ Money(ledgerText: $0) }), credit.currency == facts.amount.currency {
+                    balance = Money(balance.amount - credit.amount, balance.currency)
+                }
+            case "escalated":
+                holds.escalatedSince = event.date
+                holds.escalatedTo = event.attribute("to")
+            case "deescalated":
+                holds.escalatedSince = nil
+                holds.escalatedTo = nil
             case "promised":
-                if let date = event.attribute("date").flatMap(CalendarDate.init(iso:)) { holds.promisedUntil = date }
+                if let date = event.attribute("date").flatMap(CalendarDate.init(iso:)) {
+                    holds.promisedUntil = date
+                    holds.promiseMade = event.date
+                    holds.balanceAtPromise = balance
+                    // Kept once the balance is down by the promised amount (all of it when none was named).
+                    let promised = event.attribute("amount").flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == balance.currency ? $0 : nil }
+                    holds.promiseTarget = promised.map { Money(max(0, balance.amount - $0.amount), balance.currency) } ?? Money.zero(balance.currency)
+                }
+            case "payment":
+                if let paid = event.attribute("amount").flatMap({ Money(ledgerText: $0) }), paid.currency == facts.amount.currency {
+                    balance = Money(balance.amount - paid.amount, balance.currency)
+                }
+            case "promise-broken":
+                holds.clearPromise()
             case "reply":
                 holds.replySince = event.date
             default:
                 break
             }
+            // A promise is kept the moment the balance reaches its target.
+            if let target = holds.promiseTarget, holds.promisedUntil != nil, balance.amount <= target.amount { holds.clearPromise() }
             // A person looking at the case answers a waiting reply.
             if holds.replySince != nil, Self.acknowledgingKinds.contains(event.kind) { holds.replySince = nil }
         }
@@ -107,17 +132,38 @@ public struct CaseState: Sendable, Equatable {
 public struct CaseHolds: Sendable, Equatable {
     public var disputedSince: CalendarDate?
     public var escalatedSince: CalendarDate?
+    /// Whom it was escalated to (`legal`, `agency`, …).
+    public var escalatedTo: String?
     public var snoozedUntil: CalendarDate?
     public var promisedUntil: CalendarDate?
     public var replySince: CalendarDate?
+    /// The open promise to pay (with `promisedUntil`): when it was made, the balance then, and
+    /// the balance that keeps it. Cleared when kept, or once its broken-promise follow-up is
+    /// sent or rejected.
+    public var promiseMade: CalendarDate?
+    public var balanceAtPromise: Money?
+    public var promiseTarget: Money?
 
     public init() {}
+
+    mutating func clearPromise() {
+        promisedUntil = nil
+        promiseMade = nil
+        balanceAtPromise = nil
+        promiseTarget = nil
+    }
+
+    /// The open promise is past its date plus the grace period (`deadline`) and not kept.
+    public func promiseBroken(today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> Bool {
+        guard let d = promisedUntil else { return false }
+        return today > deadline(d)
+    }
 
     /// Why the cadence does not draft for this case on `today`, in a few words, or nil.
     /// `promiseGrace` is how long after the promised date the cadence still waits.
     public func reason(today: CalendarDate, promiseGrace: (CalendarDate) -> CalendarDate = { $0 }) -> String? {
-        if let d = escalatedSince { return "escalated \(d.iso)" }
-        if let d = disputedSince { return "disputed \(d.iso)" }
+        if let d = escalatedSince { return "escalated" + (escalatedTo.map { " to \($0)" } ?? "") + " since \(d.iso)" }
+        if let d = disputedSince { return "disputed \(d.iso) (\(max(0, d.days(to: today))) days)" }
         if let d = replySince { return "reply waiting since \(d.iso)" }
         if let d = promisedUntil, today <= promiseGrace(d) { return "promised for \(d.iso)" }
         if let d = snoozedUntil, today < d { return "snoozed until \(d.iso)" }

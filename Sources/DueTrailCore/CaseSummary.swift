@@ -42,13 +42,14 @@ public struct CaseSummary: Sendable, Equatable {
     public static let cacheFieldCount = 14
 
     /// Where the case stands in its cadence, in one field (empty for most cases, so the cache
-    /// of 100,000 cases stays quick to read): nine parts joined by U+001F.
+    /// of 100,000 cases stays quick to read): thirteen parts joined by U+001F.
     static func cadenceField(_ state: CaseState) -> String {
         let h = state.holds
         let parts = [
             state.lastStep ?? "", state.lastStepDate?.iso ?? "", state.lastReminder?.iso ?? "", h.disputedSince?.iso ?? "",
             h.escalatedSince?.iso ?? "", h.snoozedUntil?.iso ?? "", h.promisedUntil?.iso ?? "", h.replySince?.iso ?? "",
             state.messageIDs.map { $0.filter { $0 != "\u{1F}" } }.joined(separator: " "),
+            h.promiseMade?.iso ?? "", h.balanceAtPromise?.plain ?? "", h.promiseTarget?.plain ?? "", h.escalatedTo ?? "",
         ]
         return parts.allSatisfy(\.isEmpty) ? "" : parts.joined(separator: "\u{1F}")
     }
@@ -66,7 +67,7 @@ public struct CaseSummary: Sendable, Equatable {
         state = CaseState(balance: Money(balance, currency), balanceText: f[9], status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
         guard !f[13].isEmpty else { return }
         let c = f[13].split(separator: "\u{1F}", omittingEmptySubsequences: false)
-        guard c.count == 9 else { return nil }
+        guard c.count == 13 else { return nil }
         state.lastStep = c[0].isEmpty ? nil : String(c[0])
         state.lastStepDate = CalendarDate(iso: c[1])
         state.lastReminder = CalendarDate(iso: c[2])
@@ -76,6 +77,10 @@ public struct CaseSummary: Sendable, Equatable {
         state.holds.promisedUntil = CalendarDate(iso: c[6])
         state.holds.replySince = CalendarDate(iso: c[7])
         state.messageIDs = c[8].isEmpty ? [] : c[8].split(separator: " ").map(String.init)
+        state.holds.promiseMade = CalendarDate(iso: c[9])
+        state.holds.balanceAtPromise = Decimals.parsePlain(c[10]).map { Money($0, currency) }
+        state.holds.promiseTarget = Decimals.parsePlain(c[11]).map { Money($0, currency) }
+        state.holds.escalatedTo = c[12].isEmpty ? nil : String(c[12])
     }
 
     public static func escape(_ s: String) -> String {

@@ -59,7 +59,8 @@ public struct Queue: Sendable {
     ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
     public init(
         cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
-        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil
+        include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil,
+        promiseDeadline: (CalendarDate) -> CalendarDate = { $0 }
     ) {
         self.today = today
         // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
@@ -67,7 +68,10 @@ public struct Queue: Sendable {
         var keys: [Key] = []
         keys.reserveCapacity(cases.count)
         for (i, c) in cases.enumerated() where c.state.status == .open && include(c, AgingBucket(daysOverdue: c.facts.due.days(to: today))) {
-            keys.append(Key(priority: Self.priority(c, today: today), due: c.facts.due.daysSinceEpoch, index: i))
+            var priority = Self.priority(c, today: today)
+            // A broken promise tops the worklist: someone said a date and it passed.
+            if c.state.holds.promiseBroken(today: today, deadline: promiseDeadline) { priority += Self.brokenPromiseBoost }
+            keys.append(Key(priority: priority, due: c.facts.due.daysSinceEpoch, index: i))
         }
         count = keys.count
         totals = Self.totals(keys.lazy.map { cases[$0.index].state })
@@ -101,6 +105,9 @@ public struct Queue: Sendable {
 
     /// The customers of the rows shown.
     public var customersShown: Set<String> { Set(items.map(\.summary.facts.customer)) }
+
+    /// Above any days × balance score.
+    static let brokenPromiseBoost = 1e9
 
     static func priority(_ c: CaseSummary, today: CalendarDate) -> Double {
         let days = c.facts.due.days(to: today)

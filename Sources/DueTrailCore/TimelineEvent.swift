@@ -44,6 +44,22 @@ public struct TimelineEvent: Sendable, Equatable {
 
     public func attribute(_ key: String) -> String? { attributes.first { $0.key == key }?.value }
 
+    /// What the state rules need of an event a person may type by hand, checked so that a
+    /// typo is a `check` error with its line instead of an event silently ignored.
+    public var problem: String? {
+        func needsDate(_ key: String, _ example: String) -> String? {
+            guard let text = attribute(key) else { return "a `\(kind)` event needs `\(key): YYYY-MM-DD`, like `\(example)`" }
+            return CalendarDate(iso: text) == nil ? "`\(key): \(text)` is not a date (YYYY-MM-DD)" : nil
+        }
+        switch kind {
+        case "promised": return needsDate("date", "- 2026-11-30 · promised · date: 2026-12-10 · amount: 500.00 EUR · by Ana Ruiz")
+        case "snoozed": return needsDate("until", "- 2026-11-30 · snoozed · until: 2026-12-15 · CFO away · by Ana Ruiz")
+        case "payment": return attribute("amount") == nil ? "a `payment` event needs `amount:`, like `- 2026-11-30 · payment · amount: 500.00 EUR · by Ana Ruiz`" : nil
+        case "escalated": return attribute("to") == nil ? "an `escalated` event needs `to:` (legal, agency or other)" : nil
+        default: return nil
+        }
+    }
+
     /// An id from the event's content; `salt` separates two identical events in one case.
     public func derivedID(salt: Int) -> String {
         var basis = "\(date.iso) \(minutes.map(String.init) ?? "") \(kind)"

@@ -6,12 +6,19 @@ extension Ledger {
     /// Appends one event to each of `keys`' cases in one commit authored by the person acting.
     /// Every key is resolved before anything is written; an unknown or ambiguous key fails
     /// the whole action.
+    /// - Parameters:
+    ///   - validate: checks each case before anything is written (an amount against its
+    ///     balance, a state the action needs); one failure stops the whole action.
+    ///   - alsoChange: further changes to the same commit for a case (a draft withdrawn).
     public func record(
         on keys: [String], action: String, subject: (_ cases: [CaseSummary]) -> String,
-        event: (_ summary: CaseSummary, _ who: Identity) -> TimelineEvent
+        validate: (_ summary: CaseSummary) throws(LedgerError) -> Void = { _ throws(LedgerError) in },
+        event: (_ summary: CaseSummary, _ who: Identity) -> TimelineEvent,
+        alsoChange: ((_ summary: CaseSummary, _ tree: ObjectID, _ change: inout ChangeSet) throws(LedgerError) -> Void)? = nil
     ) throws(LedgerError) -> (cases: [CaseSummary], outcome: CommitOutcome?) {
         let identity = try identity()
         var resolved: [CaseSummary] = []
+        var recorded: [CaseSummary] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             Timings.mark("start")
             guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
@@ -21,14 +28,20 @@ extension Ledger {
                 resolved = try Self.resolve(keys, in: try snapshot(at: base))
             }
             Timings.mark("find cases")
+            for summary in resolved { try validate(summary) }
             var change = ChangeSet(
                 subject: subject(resolved),
                 trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) })
-            for summary in resolved { try append(event(summary, identity), to: summary, tree: tree, into: &change) }
+            for summary in resolved {
+                try append(event(summary, identity), to: summary, tree: tree, into: &change)
+                try alsoChange?(summary, tree, &change)
+            }
+            // Returned as they stand after the event.
+            recorded = resolved.map { change.caseSummaries[$0.path] ?? $0 }
             Timings.mark("render")
             return change
         }
-        return (resolved, outcome)
+        return (recorded, outcome)
     }
 
     /// Adds `event` to the case file of `summary` as committed in `tree`, into `change`.

@@ -199,12 +199,15 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         let p = try planner(cases)
         #expect(p.dueReminders(cases, today: today).isEmpty)
         #expect(cases.map { p.status(of: $0, today: today).phrase(manual: false) } == [
-            "paid", "closed (void)", "disputed 2026-11-20", "escalated 2026-11-20", "snoozed until 2026-12-05",
+            "paid", "closed (void)", "disputed 2026-11-20 (10 days)", "escalated to agency since 2026-11-20", "snoozed until 2026-12-05",
             "promised for 2026-11-27",  // 2 business days of grace: until Tuesday 1 December
             "reply waiting since 2026-11-28",
         ])
-        // After the grace the broken promise no longer holds the cadence; a resolved dispute and an acknowledged reply resume it.
-        #expect(p.dueReminders([cases[5]], today: date("2026-12-02")).map(\.stepID) == ["final"])
+        // After the grace the promise is broken: its follow-up comes first, from the promise-broken
+        // template; a resolved dispute and an acknowledged reply resume the cadence.
+        let broken = p.dueReminders([cases[5]], today: date("2026-12-02"))
+        #expect(broken.map(\.stepID) == ["promise-broken"] && broken.map(\.template) == ["promise-broken"])
+        #expect(p.status(of: cases[5], today: date("2026-12-02")).phrase(manual: false) == "PROMISE BROKEN: draft today: broken-promise follow-up")
         let resumed = [
             summary("R-1", due: "2026-11-01", events: ["- 2026-11-20 · disputed · wrong rate · by Ana", "- 2026-11-25 · resolved · credit agreed · by Ana"]),
             summary("R-2", customer: "blue", due: "2026-11-01", events: ["- 2026-11-28 · reply · subject: Re · by C", "- 2026-11-29 · ack · by Ana"]),

@@ -1,0 +1,22 @@
+import DueTrailLedger
+import Foundation
+
+/// How the case commands report what they recorded (one line per case, then the commit).
+enum CaseActionOutput {
+    static func print(_ result: Ledger.ActionResult, _ what: String) {
+        for c in result.cases {
+            Terminal.print("Recorded \(what) on \(c.facts.number) (\(c.path))")
+        }
+        for path in result.withdrawnDrafts { Terminal.print("Withdrew \(path): a paid invoice is never chased") }
+        if let commit = result.commit { Terminal.print("Commit \(commit.short)") }
+    }
+
+    /// `2026-12-10`, or an error naming the option.
+    static func date(_ text: String, option: String) throws -> CalendarDateValue {
+        guard let d = CalendarDateValue(iso: text) else { throw CLIError("\(option) takes a date like 2026-12-10, not `\(text)`") }
+        return d
+    }
+}
+
+import DueTrailCore
+typealias CalendarDateValue = CalendarDate

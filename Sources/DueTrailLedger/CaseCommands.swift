@@ -1,0 +1,201 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What a person records about a case: a promise, a payment, a dispute and its resolution, an
+/// escalation, a contact, a snooze. Each is one commit authored by that person, with the same
+/// event a person could type into the case file by hand.
+extension Ledger {
+    /// One recorded action: the cases it touched and its commit.
+    public struct ActionResult: Sendable {
+        public let cases: [CaseSummary]
+        public let commit: ObjectID?
+        /// Drafts removed because the case no longer needs chasing (a payment in full).
+        public let withdrawnDrafts: [String]
+    }
+
+    private func event(_ kind: String, _ attributes: [(key: String, value: String)] = [], text: String? = nil, who: Identity) -> TimelineEvent {
+        TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who.name)
+    }
+
+    private static func requireOpen(_ c: CaseSummary) throws(LedgerError) {
+        if let why = c.state.inactiveReason { throw LedgerError.usage("\(c.facts.number) is \(why); nothing to record") }
+    }
+
+    private func run(
+        _ keys: [String], action: String, subject: @escaping ([CaseSummary]) -> String,
+        validate: (CaseSummary) throws(LedgerError) -> Void, event make: @escaping (CaseSummary, Identity) -> TimelineEvent,
+        alsoChange: ((CaseSummary, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil
+    ) throws(LedgerError) -> ActionResult {
+        guard !keys.isEmpty else { throw LedgerError.usage("name at least one case (an invoice number)") }
+        let result = try record(on: keys, action: action, subject: subject, validate: validate, event: make, alsoChange: alsoChange)
+        return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: [])
+    }
+
+    /// `promise`: the customer promised to pay by `date` (all of the balance, or `amount`).
+    /// The cadence pauses until the date plus the grace period.
+    public func promise(_ keys: [String], date: CalendarDate, amount: String?, via: String?, note: String?) throws(LedgerError) -> ActionResult {
+        let today = clock.today
+        let tip = (try? repository.resolve(reference: try branch())) ?? nil
+        let tree = tip.flatMap { try? repository.commit($0).tree }
+        let horizon = (try? cadenceSetup(tree: tree))?.book.promiseHorizon ?? 90
+        guard date >= today else { throw LedgerError.usage("the promised date \(date.iso) is in the past (today is \(today.iso))") }
+        guard date <= today.adding(days: horizon) else {
+            throw LedgerError.usage("the promised date \(date.iso) is more than \(horizon) days ahead (`promise_horizon` in cadence.yaml); record a note instead, or agree a nearer date")
+        }
+        var amounts: [String: Money] = [:]
+        return try run(
+            keys, action: "promise",
+            subject: { cases in "promise: \(cases.map(\.facts.number).joined(separator: ", ")) by \(date.iso)" + (amount.map { " (\($0))" } ?? "") },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                try Self.requireOpen(c)
+                if let amount {
+                    guard let money = Money(typed: amount, currency: c.state.balance.currency) else {
+                        throw LedgerError.usage("--amount `\(amount)` is not an amount in \(c.state.balance.currency.code) (the currency of \(c.facts.number))")
+                    }
+                    guard money.amount <= c.state.balance.amount else {
+                        throw LedgerError.usage("\(c.facts.number): the promised \(money.display) is more than the balance \(c.state.balance.display)")
+                    }
+                    amounts[c.facts.number] = money
+                }
+            },
+            event: { c, who in
+                var attributes: [(key: String, value: String)] = [("date", date.iso)]
+                if let money = amounts[c.facts.number] { attributes.append(("amount", money.description)) }
+                if let via { attributes.append(("via", via)) }
+                return self.event("promised", attributes, text: note, who: who)
+            })
+    }
+
+    /// `pay`: a payment of `amount` (partial or full). Paid in full closes the case and
+    /// withdraws any draft for it, approved or not: a paid invoice is never chased.
+    public func pay(
+        _ key: String, amount: String, date: CalendarDate?, reference: String?, allowOverpayment: Bool
+    ) throws(LedgerError) -> ActionResult {
+        var paid: Money?
+        var withdrawn: [String] = []
+        var uncommittedDrafts: [String] = []
+        let result = try record(
+            on: [key], action: "pay",
+            subject: { cases in
+                guard let c = cases.first, let paid else { return "pay" }
+                let full = paid.amount >= c.state.balance.amount
+                return "pay: \(c.facts.number) \(paid.display)" + (full ? " (paid in full)" : "")
+            },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                try Self.requireOpen(c)
+                guard let money = Money(typed: amount, currency: c.state.balance.currency) else {
+                    throw LedgerError.usage("--amount `\(amount)` is not an amount in \(c.state.balance.currency.code) (the currency of \(c.facts.number))")
+                }
+                if money.amount > c.state.balance.amount && !allowOverpayment {
+                    throw LedgerError.usage("\(c.facts.number): \(money.display) is more than the balance \(c.state.balance.display); if the customer really paid more, add --allow-overpayment (the rest shows as a credit)")
+                }
+                if let date, date > clock.today { throw LedgerError.usage("the payment date \(date.iso) is in the future") }
+                paid = money
+            },
+            event: { c, who in
+                var attributes: [(key: String, value: String)] = [("amount", paid?.description ?? amount)]
+                if let date { attributes.append(("date", date.iso)) }
+                if let reference { attributes.append(("reference", reference)) }
+                return self.event("payment", attributes, who: who)
+            },
+            alsoChange: { (c: CaseSummary, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
+                guard let paid, paid.amount >= c.state.balance.amount else { return }
+                let (drafts, _) = try self.outbox(tree: tree, customers: [c.facts.customer])
+                for d in drafts where d.pending.caseNumbers.contains(c.facts.number) {
+                    if d.committed != nil {
+                        change.files[d.path] = .some(nil)
+                        change.trailers.append(("DueTrail-Draft", d.path))
+                    } else {
+                        uncommittedDrafts.append(d.path)
+                    }
+                    withdrawn.append(d.path)
+                }
+            })
+        // A draft nobody approved yet lives only in the working tree: kept aside, like a rejected one.
+        let keep = repository.gitDirectory + "/duetrail/rejected"
+        for path in uncommittedDrafts {
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            let copy = keep + "/" + path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
+            try? FileManager.default.removeItem(atPath: copy)
+            try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)
+        }
+        return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: withdrawn)
+    }
+
+    /// `dispute`: the customer disputes the invoice; the cadence pauses until `resolve`.
+    public func dispute(_ keys: [String], reason: String) throws(LedgerError) -> ActionResult {
+        try run(
+            keys, action: "dispute", subject: { "dispute: \($0.map(\.facts.number).joined(separator: ", "))" },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                try Self.requireOpen(c)
+                if let since = c.state.holds.disputedSince { throw LedgerError.usage("\(c.facts.number) is already disputed since \(since.iso)") }
+            },
+            event: { _, who in self.event("disputed", text: reason, who: who) })
+    }
+
+    /// `resolve`: the dispute is settled, with an optional credit that reduces the balance.
+    public func resolve(_ keys: [String], credit: String?, note: String) throws(LedgerError) -> ActionResult {
+        var credits: [String: Money] = [:]
+        return try run(
+            keys, action: "resolve",
+            subject: { "resolve: \($0.map(\.facts.number).joined(separator: ", "))" + (credit.map { " (credit \($0))" } ?? "") },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                guard c.state.holds.disputedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not disputed; nothing to resolve") }
+                if let credit {
+                    guard let money = Money(typed: credit, currency: c.state.balance.currency) else {
+                        throw LedgerError.usage("--credit `\(credit)` is not an amount in \(c.state.balance.currency.code)")
+                    }
+                    guard money.amount <= c.state.balance.amount else {
+                        throw LedgerError.usage("\(c.facts.number): a credit of \(money.display) is more than the balance \(c.state.balance.display)")
+                    }
+                    credits[c.facts.number] = money
+                }
+            },
+            event: { c, who in
+                self.event("resolved", credits[c.facts.number].map { [("credit", $0.description)] } ?? [], text: note, who: who)
+            })
+    }
+
+    /// `escalate`: a person hands the case to legal, an agency or someone else; the cadence stops.
+    public func escalate(_ keys: [String], to: String, note: String) throws(LedgerError) -> ActionResult {
+        try run(
+            keys, action: "escalate", subject: { "escalate: \($0.map(\.facts.number).joined(separator: ", ")) to \(to)" },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                try Self.requireOpen(c)
+                if c.state.holds.escalatedSince != nil { throw LedgerError.usage("\(c.facts.number) is already escalated") }
+            },
+            event: { _, who in self.event("escalated", [("to", to)], text: note, who: who) })
+    }
+
+    /// `deescalate`: back to the cadence.
+    public func deescalate(_ keys: [String], note: String) throws(LedgerError) -> ActionResult {
+        try run(
+            keys, action: "deescalate", subject: { "deescalate: \($0.map(\.facts.number).joined(separator: ", "))" },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                guard c.state.holds.escalatedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not escalated") }
+            },
+            event: { _, who in self.event("deescalated", text: note, who: who) })
+    }
+
+    /// `contact`: a call, a meeting or an email from the customer, logged.
+    public func contact(_ keys: [String], via: String, with person: String?, summary: String) throws(LedgerError) -> ActionResult {
+        try run(
+            keys, action: "contact", subject: { "contact: \(via) about \($0.map(\.facts.number).joined(separator: ", "))" },
+            validate: { _ throws(LedgerError) in },
+            event: { _, who in
+                var attributes: [(key: String, value: String)] = [("via", via)]
+                if let person { attributes.append(("with", person)) }
+                return self.event("contact", attributes, text: summary, who: who)
+            })
+    }
+
+    /// `snooze`: no reminders until `until`.
+    public func snooze(_ keys: [String], until: CalendarDate, reason: String) throws(LedgerError) -> ActionResult {
+        guard until > clock.today else { throw LedgerError.usage("--until \(until.iso) is not after today (\(clock.today.iso))") }
+        return try run(
+            keys, action: "snooze", subject: { "snooze: \($0.map(\.facts.number).joined(separator: ", ")) until \(until.iso)" },
+            validate: { (c: CaseSummary) throws(LedgerError) in try Self.requireOpen(c) },
+            event: { _, who in self.event("snoozed", [("until", until.iso)], text: reason, who: who) })
+    }
+}

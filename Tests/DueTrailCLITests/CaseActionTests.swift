@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Promises, payments, disputes, escalations, contacts and snoozes on the example ledger
+/// (2026-11-30), each one commit by the person acting, and their effect on the cadence over
+/// the following days.
+@Suite struct CaseActionTests {
+    let sandbox: Sandbox
+    let dir: String
+    init() throws {
+        sandbox = try Sandbox()
+        dir = try sandbox.exampleLedger()
+    }
+
+    func run(_ args: [String], on day: String? = nil) throws -> ProcessResult {
+        var extra: [String: String] = [:]
+        if let day { extra = ["DUETRAIL_TODAY": day, "DUETRAIL_NOW": day + "T09:00:00Z"] }
+        return try sandbox.duetrail(args, in: dir, extraEnvironment: extra)
+    }
+
+    func git(_ args: [String]) throws -> String { try sandbox.git(args, in: dir).stdout }
+    func caseFile(_ path: String) throws -> String { try sandbox.read("ledger/" + path) }
+
+    /// The next-action column of one invoice's row in the full queue.
+    func nextAction(_ invoice: String, on day: String? = nil) throws -> String {
+        let q = try run(["queue", "--json"], on: day)
+        let rows = (try JSONSerialization.jsonObject(with: Data(q.stdout.utf8)) as? [String: Any])?["cases"] as? [[String: Any]] ?? []
+        return rows.first { ($0["invoice"] as? String) == invoice }?["nextAction"] as? String ?? "(not in the queue)"
+    }
+
+    @Test func aFullPaymentClosesTheCaseAndWithdrawsItsDraftsApprovedOrNot() throws {
+        #expect(try run(["draft"]).status == 0)
+        #expect(try run(["approve", "acme-gmbh"]).status == 0)
+        // Approved (acme) and awaiting review (fjord): both go when the invoice is paid.
+        let acme = try run(["pay", "INV-1093", "--amount", "920.00", "--reference", "BANK-7731"])
+        #expect(acme.status == 0, "\(acme)")
+        #expect(acme.stdout.contains("Withdrew outbox/acme-gmbh/2026-11-30-nudge.eml: a paid invoice is never chased"))
+        #expect(acme.stdout.contains("Balance now EUR 0.00 — paid in full, case closed"))
+        #expect(try caseFile("cases/acme-gmbh/inv-1093.md").contains("- 2026-11-30 09:00 · payment · amount: 920.00 EUR · reference: BANK-7731 · by Ana Ruiz"))
+        let log = try git(["log", "-1", "--format=%an|%s%n%(trailers:only,unfold)"])
+        #expect(log.hasPrefix("Ana Ruiz|pay: INV-1093 EUR 920.00 (paid in full)\nDueTrail-Action: pay\nDueTrail-Case: INV-1093\nDueTrail-Draft: outbox/acme-gmbh/2026-11-30-nudge.eml\n"), "\(log)")
+        #expect(try git(["ls-files", "outbox/acme-gmbh"]).isEmpty)
+        let fjord = try run(["pay", "INV-1090", "--amount", "USD 6,900"])
+        #expect(fjord.status == 0 && fjord.stdout.contains("Withdrew outbox/fjord-software/2026-11-30-nudge.eml"), "\(fjord)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/fjord-software/2026-11-30-nudge.eml"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/.git/duetrail/rejected/fjord-software_2026-11-30-nudge.eml"))
+        // Nothing is sent for them, today or later.
+        let send = try run(["send"])
+        #expect(send.status == 0 && !send.stdout.contains("acme-gmbh") && !send.stdout.contains("fjord-software"), "\(send)")
+        #expect(try nextAction("INV-1093") == "(not in the queue)")
+        #expect(try run(["draft"], on: "2026-12-14").stdout.contains("fjord-software") == false)
+    }
+
+    @Test func partialPaymentsAndOverpayment() throws {
+        let part = try run(["pay", "INV-1042", "--amount", "1150", "--date", "2026-11-28"])
+        #expect(part.status == 0 && part.stdout.contains("Balance now EUR 6,000.00"), "\(part)")
+        #expect(try git(["log", "-1", "--format=%s"]) == "pay: INV-1042 EUR 1,150.00\n")
+        let over = try run(["pay", "INV-1042", "--amount", "7000"])
+        #expect(over.status == 1 && over.stderr.contains("EUR 7,000.00 is more than the balance EUR 6,000.00; if the customer really paid more, add --allow-overpayment"), "\(over)")
+        let allowed = try run(["pay", "INV-1042", "--amount", "7000", "--allow-overpayment"])
+        #expect(allowed.status == 0 && allowed.stdout.contains("Balance now EUR -1,000.00 — paid in full"), "\(allowed)")
+        // Wrong currency, a future date, a paid case: refused, nothing written.
+        let head = try git(["rev-parse", "HEAD"])
+        #expect(try run(["pay", "INV-1087", "--amount", "100 USD"]).stderr.contains("is not an amount in EUR"))
+        #expect(try run(["pay", "INV-1087", "--amount", "100", "--date", "2026-12-24"]).stderr.contains("is in the future"))
+        #expect(try run(["pay", "INV-1042", "--amount", "1"]).stderr.contains("INV-1042 is paid; nothing to record"))
+        #expect(try git(["rev-parse", "HEAD"]) == head)
+        #expect(try run(["check"]).status == 0)
+    }
+
+    @Test func aPromisePausesTheCadenceAndABrokenOneTopsTheQueueWithItsFollowUp() throws {
+        // INV-1090 (Fjord Software, USD 6,900, nudge due today): promised 500 by Thursday 3 December.
+        let p = try run(["promise", "INV-1090", "--date", "2026-12-03", "--amount", "500", "--via", "phone", "--note", "AP said Thursday"])
+        #expect(p.status == 0, "\(p)")
+        #expect(try caseFile("cases/fjord-software/inv-1090.md").contains("· promised · date: 2026-12-03 · amount: 500.00 USD · via: phone · AP said Thursday · by Ana Ruiz"))
+        #expect(try git(["log", "-1", "--format=%s"]) == "promise: INV-1090 by 2026-12-03 (500)\n")
+        #expect(try nextAction("INV-1090") == "promised for 2026-12-03")
+        #expect(!(try run(["draft"]).stdout.contains("fjord-software")))
+        // Still within the grace (2 business days: until Monday 7 December).
+        #expect(try nextAction("INV-1090", on: "2026-12-07") == "promised for 2026-12-03")
+        // Tuesday 8 December: broken, and it tops the worklist; but the 8th is a holiday in this
+        // ledger's calendar, so the follow-up waits for Wednesday.
+        func firstRow(_ day: String) throws -> String {
+            try run(["queue"], on: day).stdout.split(separator: "\n").dropFirst(2).first.map(String.init) ?? ""
+        }
+        #expect(try firstRow("2026-12-08").contains("INV-1090  Fjord Software AS"))
+        #expect(try firstRow("2026-12-08").contains("PROMISE BROKEN: broken-promise follow-up on 2026-12-09 (next sending day)"))
+        #expect(try firstRow("2026-12-09").contains("PROMISE BROKEN: draft today: broken-promise follow-up"))
+        let d = try run(["draft", "--customer", "fjord-software"], on: "2026-12-09")
+        #expect(d.status == 0, "\(d)")
+        let followUp = try sandbox.read("ledger/outbox/fjord-software/2026-12-09-promise-broken.eml")
+        #expect(followUp.contains("X-DueTrail-Step: promise-broken") && followUp.contains("3 December 2026"), "\(followUp)")
+        // Once it is sent the promise is settled and the cadence goes on.
+        #expect(try run(["approve", "fjord-software"], on: "2026-12-09").status == 0)
+        #expect(try run(["send"], on: "2026-12-09").status == 0)
+        #expect(try nextAction("INV-1090", on: "2026-12-09").contains("PROMISE BROKEN") == false)
+        // A promise can be neither in the past nor beyond the horizon.
+        #expect(try run(["promise", "INV-1087", "--date", "2026-11-29"]).stderr.contains("is in the past"))
+        #expect(try run(["promise", "INV-1087", "--date", "2027-06-01"]).stderr.contains("more than 90 days ahead"))
+    }
+
+    @Test func aPromiseKeptByPaymentEndsThePause() throws {
+        #expect(try run(["promise", "INV-1042", "--date", "2026-12-03", "--amount", "1000"]).status == 0)
+        #expect(try run(["pay", "INV-1042", "--amount", "400"], on: "2026-12-02").status == 0)
+        #expect(try nextAction("INV-1042", on: "2026-12-09").contains("PROMISE BROKEN"))  // only 400 of 1,000 arrived
+        #expect(try run(["pay", "INV-1042", "--amount", "600"], on: "2026-12-02").status == 0)
+        #expect(try nextAction("INV-1042", on: "2026-12-09") == "decide on escalation")  // kept: back to the cadence
+    }
+
+    @Test func disputeResolveEscalateContactAndSnooze() throws {
+        #expect(try run(["dispute", "INV-1087", "--reason", "hours billed twice"]).status == 0)
+        #expect(try nextAction("INV-1087", on: "2026-12-10") == "disputed 2026-11-30 (10 days)")
+        #expect(try run(["dispute", "INV-1087", "--reason", "again"]).stderr.contains("already disputed since 2026-11-30"))
+        let resolved = try run(["resolve", "INV-1087", "--credit", "200", "--note", "credit for the double hours"], on: "2026-12-02")
+        #expect(resolved.status == 0, "\(resolved)")
+        #expect(try caseFile("cases/blue-harbour-design/inv-1087.md").contains("· resolved · credit: 200.00 EUR · credit for the double hours · by Ana Ruiz"))
+        let show = try run(["show", "INV-1087"], on: "2026-12-02")
+        #expect(show.stdout.contains("EUR 3,000.00"), "\(show)")
+        #expect(try run(["resolve", "INV-1087", "--note", "x"]).stderr.contains("is not disputed"))
+
+        #expect(try run(["escalate", "INV-1012", "--to", "agency", "--note", "no answer in 138 days"]).status == 0)
+        #expect(try nextAction("INV-1012") == "escalated to agency since 2026-11-30")
+        #expect(try run(["escalate", "INV-1012", "--to", "court", "--note", "x"]).status != 0)
+        #expect(try run(["deescalate", "INV-1012", "--note", "they called back"], on: "2026-12-01").status == 0)
+        #expect(try nextAction("INV-1012", on: "2026-12-01") == "phone the customer")
+
+        #expect(try run(["contact", "INV-1012", "--call", "--with", "Mia Chen", "--summary", "will pay half on Friday"]).status == 0)
+        #expect(try caseFile("cases/evergreen-legal/inv-1012.md").contains("· contact · via: call · with: Mia Chen · will pay half on Friday · by Ana Ruiz"))
+
+        #expect(try run(["snooze", "INV-1079", "--until", "2026-12-15", "--reason", "CFO away"]).status == 0)
+        #expect(try nextAction("INV-1079", on: "2026-12-10") == "snoozed until 2026-12-15")
+        #expect(try run(["snooze", "INV-1079", "--until", "2026-11-30", "--reason", "x"]).stderr.contains("is not after today"))
+
+        // One commit per action, each by the person acting, with its trailers.
+        #expect(try git(["log", "--format=%an|%s", "-7"]) == """
+            Ana Ruiz|snooze: INV-1079 until 2026-12-15
+            Ana Ruiz|contact: call about INV-1012
+            Ana Ruiz|deescalate: INV-1012
+            Ana Ruiz|escalate: INV-1012 to agency
+            Ana Ruiz|resolve: INV-1087 (credit 200)
+            Ana Ruiz|dispute: INV-1087
+            Ana Ruiz|import: 28 invoices from open-invoices.csv (25 new, 0 updated)
+
+            """)
+        #expect(try run(["check"]).status == 0)
+        #expect(try sandbox.git(["fsck", "--strict"], in: dir).status == 0)
+    }
+
+    @Test func handTypedEventsCountLikeTheToolsOwnAndTyposAreCheckErrors() throws {
+        let path = dir + "/cases/acme-gmbh/inv-1042.md"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try (text + "- 2026-11-30 · payment · amount: 150.00 EUR · cheque · by Ana Ruiz\n- 2026-11-30 · promised · date: 2026-12-04 · by Ana Ruiz\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        try sandbox.git(["commit", "-qam", "typed by hand"], in: dir)
+        #expect(try run(["show", "INV-1042"]).stdout.contains("EUR 7,000.00"))
+        #expect(try nextAction("INV-1042") == "promised for 2026-12-04")
+        try (text + "- 2026-11-30 · payment · 150 · by Ana Ruiz\n- 2026-11-30 · promised · date: next week · by Ana Ruiz\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        try sandbox.git(["commit", "-qam", "typos"], in: dir)
+        let check = try run(["check"])
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(check.status == 1, "\(check)")
+        #expect(check.stdout.contains("cases/acme-gmbh/inv-1042.md:\(lines): a `payment` event needs `amount:`"), "\(check.stdout)")
+        #expect(check.stdout.contains("cases/acme-gmbh/inv-1042.md:\(lines + 1): `date: next week` is not a date (YYYY-MM-DD)"))
+    }
+}
