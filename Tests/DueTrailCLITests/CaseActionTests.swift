@@ -147,6 +147,26 @@ import TestSupport
         #expect(try sandbox.git(["fsck", "--strict"], in: dir).status == 0)
     }
 
+    @Test func customerSettingsChangeAsOneCommitAndTakeEffect() throws {
+        let r = try run(["customer", "fjord-software", "--policy", "auto", "--email", "invoices@fjord-software.example", "--email", "cfo@fjord-software.example"])
+        #expect(r.status == 0, "\(r)")
+        #expect(try git(["log", "-1", "--format=%an|%s"]) == "Ana Ruiz|customer: fjord-software: policy auto, contacts invoices@fjord-software.example, cfo@fjord-software.example\n")
+        let file = try sandbox.read("ledger/customers/fjord-software.yaml")
+        #expect(file.contains("policy: auto\n") && file.contains("  - email: cfo@fjord-software.example\n"))
+        // Sensitive: drafted only on request.
+        #expect(try run(["customer", "acme-gmbh", "--sensitive"]).status == 0)
+        #expect(try nextAction("INV-1093") == "step due: friendly nudge (manual: draft --case)")
+        // The auto policy approves its draft at once, and the Cc goes on it.
+        let d = try run(["draft"])
+        #expect(d.status == 0 && d.stdout.contains("Manual or sensitive customers with a step due (draft with --case INVOICE):\n  Acme GmbH: INV-1093"), "\(d)")
+        #expect(try git(["ls-files", "outbox/fjord-software"]) == "outbox/fjord-software/2026-11-30-nudge.eml\n")
+        #expect(try sandbox.read("ledger/outbox/fjord-software/2026-11-30-nudge.eml").contains("\nCc: cfo@fjord-software.example\n"))
+        #expect(try run(["customer", "acme-gmbh", "--email", "not-an-address"]).stderr.contains("is not an email address"))
+        #expect(try run(["customer", "acme-gmbh", "--cadence", "weekly"]).stderr.contains("no cadence `weekly` in cadence.yaml (it has: default, gentle)"))
+        #expect(try run(["customer", "nobody", "--policy", "auto"]).stderr.contains("no customer `nobody`"))
+        #expect(try run(["check"]).status == 0)
+    }
+
     @Test func handTypedEventsCountLikeTheToolsOwnAndTyposAreCheckErrors() throws {
         let path = dir + "/cases/acme-gmbh/inv-1042.md"
         let text = try String(contentsOfFile: path, encoding: .utf8)

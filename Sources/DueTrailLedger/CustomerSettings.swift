@@ -1,0 +1,70 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// Changes to a customer's settings, as one commit (a hand edit of the file is equally valid).
+public struct CustomerChange: Sendable {
+    public var policy: CustomerFile.Policy?
+    public var sensitive: Bool?
+    /// Replaces the contacts' addresses, in order (the first gets reminders in To, the others
+    /// in Cc); a contact's name is kept when its address stays.
+    public var emails: [String]?
+    public var cadence: String?
+
+    public init(policy: CustomerFile.Policy? = nil, sensitive: Bool? = nil, emails: [String]? = nil, cadence: String? = nil) {
+        self.policy = policy
+        self.sensitive = sensitive
+        self.emails = emails
+        self.cadence = cadence
+    }
+
+    public var isEmpty: Bool { policy == nil && sensitive == nil && emails == nil && cadence == nil }
+}
+
+extension Ledger {
+    /// Applies `change` to `customers/<slug>.yaml` and commits it; returns the file as written.
+    public func changeCustomer(_ slug: String, _ change: CustomerChange) throws(LedgerError) -> (file: CustomerFile, outcome: CommitOutcome?) {
+        guard !change.isEmpty else { throw LedgerError.usage("nothing to change: give --policy, --sensitive/--no-sensitive, --email or --cadence") }
+        for email in change.emails ?? [] {
+            if let why = EmailAddress.problem(email) { throw LedgerError.usage("--email `\(email)` is not an email address: \(why)") }
+        }
+        let identity = try identity()
+        let path = ImportPlan.customerPath(slug)
+        var written: CustomerFile?
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            guard let text = try read(path, inTree: tree) else {
+                throw LedgerError.usage("no customer `\(slug)` (customers/\(slug).yaml); see `duetrail queue` for customer slugs")
+            }
+            var file: CustomerFile
+            switch CustomerFile.parse(text, path: path, slug: slug) {
+            case .success(let f): file = f
+            case .failure(let problems): throw LedgerError.invalid(problems)
+            }
+            if let cadence = change.cadence {
+                let book = try cadenceSetup(tree: tree).book
+                guard book.steps(of: cadence) != nil else {
+                    throw LedgerError.usage("no cadence `\(cadence)` in cadence.yaml (it has: \(book.cadences.map(\.name).joined(separator: ", ")))")
+                }
+                file.cadence = cadence == CadenceBook.defaultName ? nil : cadence
+            }
+            if let policy = change.policy { file.policy = policy }
+            if let sensitive = change.sensitive { file.sensitive = sensitive }
+            if let emails = change.emails {
+                file.contacts = emails.map { email in CustomerFile.Contact(name: file.contacts.first { $0.email == email }?.name, email: email) }
+            }
+            written = file
+            var what: [String] = []
+            if let p = change.policy { what.append("policy \(p.rawValue)") }
+            if let s = change.sensitive { what.append(s ? "sensitive" : "not sensitive") }
+            if let e = change.emails { what.append("contacts \(e.joined(separator: ", "))") }
+            if let c = change.cadence { what.append("cadence \(c)") }
+            var set = ChangeSet(subject: "customer: \(slug): " + what.joined(separator: ", "), trailers: [("DueTrail-Action", "customer"), ("DueTrail-Customer", slug)])
+            set.files[path] = file.render()
+            set.customers[path] = CustomerSummary(file)
+            return set
+        }
+        guard let written else { throw LedgerError.usage("internal: customer not written") }
+        return (written, outcome)
+    }
+}
