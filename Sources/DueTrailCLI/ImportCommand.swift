@@ -7,7 +7,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import an accounting export into the ledger.",
-        subcommands: [ImportInvoicesCommand.self])
+        subcommands: [ImportInvoicesCommand.self, ImportPaymentsCommand.self])
 }
 
 struct ImportInvoicesCommand: ParsableCommand {

@@ -1,0 +1,161 @@
+import Foundation
+
+/// The payment fields an export can provide.
+public enum PaymentField: String, CaseIterable, Sendable {
+    case number, amount, date, reference, currency, status
+}
+
+/// The payment exports DueTrail recognises, each by its header row: a generic sheet, Xero's
+/// and QuickBooks' payment exports, and Stripe's payments (charges) export, whose rows carry
+/// the invoice number they paid.
+public enum PaymentFormat: String, CaseIterable, Sendable {
+    case xero, quickbooks, stripe, generic
+
+    /// Column names (normalised: lower case, letters and digits only) per field, in preference order.
+    var columns: [PaymentField: [String]] {
+        switch self {
+        case .xero:
+            return [.number: ["invoicenumber"], .amount: ["amountpaid", "paymentamount", "amount"], .date: ["paymentdate", "date"],
+                .reference: ["reference", "paymentreference"], .currency: ["currency", "currencycode"]]
+        case .quickbooks:
+            return [.number: ["appliedto", "invoiceno", "invoicenumber"], .amount: ["amount", "paymentamount"], .date: ["date", "paymentdate"],
+                .reference: ["num", "refno", "referenceno"], .currency: ["currency"], .status: ["transactiontype"]]
+        case .stripe:
+            return [.number: ["invoicenumber", "invoicenumbermetadata", "invoice"], .amount: ["amount", "convertedamount"],
+                .date: ["createddateutc", "createdutc", "created"], .reference: ["id", "paymentintentid"], .currency: ["currency"],
+                .status: ["status"]]
+        case .generic:
+            return [.number: ["invoicenumber", "invoiceno", "invoice", "number", "invoicenr", "rechnungsnummer"],
+                .amount: ["amountpaid", "paid", "payment", "paymentamount", "amount"], .date: ["paymentdate", "paidon", "datepaid", "date"],
+                .reference: ["reference", "ref", "paymentreference", "transactionid", "transaction"], .currency: ["currency", "ccy", "currencycode"]]
+        }
+    }
+
+    /// Fields whose presence recognises the format.
+    var signature: [PaymentField] {
+        switch self {
+        case .xero: return [.number, .amount, .date, .reference]
+        case .quickbooks: return [.number, .amount, .status]
+        case .stripe: return [.number, .amount, .status, .currency]
+        case .generic: return [.number, .amount]
+        }
+    }
+}
+
+/// One payment row of an export.
+public struct ImportedPayment: Sendable, Equatable {
+    public let number: String
+    public let amount: Decimal
+    /// The currency named by the row, if any (else the case's).
+    public let currency: Currency?
+    public let date: CalendarDate?
+    public let reference: String?
+    /// Line in the file.
+    public let line: Int
+}
+
+/// The payments of one export, read all at once: every payment, or every problem.
+public struct PaymentExport: Sendable {
+    public let format: PaymentFormat
+    public let payments: [ImportedPayment]
+    /// Rows that are not payments (a failed or refunded charge, a QuickBooks invoice line): line and why.
+    public let skipped: [(line: Int, why: String)]
+
+    public init(bytes: [UInt8], path: String, format wanted: PaymentFormat?, dateOrder: DateOrder?) throws(DiagnosticList) {
+        let table: CSVTable
+        do {
+            table = try CSVTable(bytes: bytes)
+        } catch var error {
+            error.path = path
+            throw DiagnosticList([error])
+        }
+        guard let header = table.records.first else { throw DiagnosticList([Diagnostic(path: path, line: 1, message: "the file is empty")]) }
+        let names = header.fields.map(ExportFormat.normalise)
+        func columns(_ format: PaymentFormat) -> [PaymentField: Int] {
+            var out: [PaymentField: Int] = [:]
+            for (field, candidates) in format.columns {
+                if let column = candidates.lazy.compactMap({ names.firstIndex(of: $0) }).first { out[field] = column }
+            }
+            return out
+        }
+        let candidates = wanted.map { [$0] } ?? PaymentFormat.allCases
+        guard let format = candidates.first(where: { f in f.signature.allSatisfy { columns(f)[$0] != nil } }) else {
+            throw DiagnosticList([Diagnostic(
+                path: path, line: header.line,
+                message: wanted.map { "the header does not look like a \($0.rawValue) payment export" } ?? "no invoice-number and amount columns in the header",
+                excerpt: header.fields.joined(separator: ","),
+                hint: "a payment sheet needs at least `Invoice Number` and `Amount` columns (optionally Date, Reference, Currency)")])
+        }
+        self.format = format
+        let map = columns(format)
+        let rows = table.records.dropFirst()
+        func cell(_ r: CSVTable.Record, _ f: PaymentField) -> String {
+            guard let c = map[f], c < r.count else { return "" }
+            return r.field(c).trimmedSpaces
+        }
+        let amountValues = rows.map { cell($0, .amount) }.filter { !$0.isEmpty }
+        let mark = AmountReader.inferDecimalComma(amountValues, delimiter: table.delimiter)
+        let amounts = AmountReader(decimalComma: mark.comma)
+        let dateValues = rows.map { cell($0, .date) }.filter { !$0.isEmpty }
+        let inferred = DateReader.inferOrder(dateValues, default: format == .quickbooks ? .monthDayYear : nil)
+        if dateOrder == nil && inferred.ambiguous {
+            throw DiagnosticList([Diagnostic(path: path, line: header.line,
+                message: "cannot tell whether dates like `\(dateValues.first(where: DateReader.needsOrder) ?? "")` are day/month or month/day",
+                hint: "say which with --date-format DD/MM/YYYY or --date-format MM/DD/YYYY")])
+        }
+        let order = dateOrder ?? inferred.order
+        let dates = DateReader(slashOrder: order)
+        var payments: [ImportedPayment] = []
+        var skipped: [(Int, String)] = []
+        var problems: [Diagnostic] = []
+        for r in rows {
+            if r.fields.allSatisfy({ $0.trimmedSpaces.isEmpty }) { continue }
+            let status = cell(r, .status).lowercased()
+            if format == .stripe, !status.isEmpty, !["paid", "succeeded", "captured"].contains(status) {
+                skipped.append((r.line, "status `\(status)`, not a payment"))
+                continue
+            }
+            if format == .quickbooks, !status.isEmpty, status != "payment" {
+                skipped.append((r.line, "a \(status) line, not a payment"))
+                continue
+            }
+            let number = cell(r, .number)
+            guard !number.isEmpty else {
+                problems.append(Diagnostic(path: path, line: r.line, message: "no invoice number on this payment row", excerpt: r.fields.joined(separator: ","),
+                    hint: "every payment must name the invoice it pays; DueTrail never guesses"))
+                continue
+            }
+            guard let (value, symbol) = amounts.parse(cell(r, .amount)), value > 0 else {
+                problems.append(Diagnostic(path: path, line: r.line, message: "`\(cell(r, .amount))` is not a payment amount", excerpt: r.fields.joined(separator: ",")))
+                continue
+            }
+            var currency: Currency?
+            let code = cell(r, .currency)
+            if !code.isEmpty {
+                guard let c = Currency(code: code) else {
+                    problems.append(Diagnostic(path: path, line: r.line, message: "`\(code)` is not a currency code"))
+                    continue
+                }
+                currency = c
+            } else if let symbol {
+                currency = Currency(code: symbol)
+            }
+            var date: CalendarDate?
+            let dateText = cell(r, .date)
+            if !dateText.isEmpty {
+                // Stripe writes `2026-11-28 14:03:11`.
+                let day = format == .stripe ? String(dateText.prefix(10)) : dateText
+                guard let d = dates.parse(day) else {
+                    problems.append(Diagnostic(path: path, line: r.line, message: "`\(dateText)` is not a date", hint: "say how dates are written with --date-format"))
+                    continue
+                }
+                date = d
+            }
+            let reference = cell(r, .reference)
+            payments.append(ImportedPayment(number: number, amount: value, currency: currency, date: date, reference: reference.isEmpty ? nil : reference, line: r.line))
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        self.payments = payments
+        self.skipped = skipped
+    }
+}

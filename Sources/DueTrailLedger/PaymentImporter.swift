@@ -1,0 +1,152 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What `import payments` did, or would do with `--dry-run`.
+public struct PaymentImportResult: Sendable {
+    public struct Applied: Sendable {
+        public let number: String
+        public let path: String
+        public let amount: Money
+        public let line: Int
+        /// The balance after it.
+        public let balance: Money
+    }
+    public var format: PaymentFormat
+    public var applied: [Applied] = []
+    /// Payments for invoices the ledger does not have: reported, never dropped, never guessed.
+    public var unapplied: [ImportedPayment] = []
+    /// Already recorded on the case (same reference, or same date and amount): re-importing
+    /// the same file changes nothing.
+    public var alreadyRecorded: [ImportedPayment] = []
+    public var skipped: [(line: Int, why: String)] = []
+    public var withdrawnDrafts: [String] = []
+    public var commit: ObjectID?
+}
+
+extension Ledger {
+    /// Applies a payment export, all of it or nothing: every payment is checked (its invoice,
+    /// currency, and that it does not pay more than the balance) before one commit records
+    /// them. Payments for unknown invoices are listed as unapplied, in the result and the
+    /// commit message.
+    public func importPayments(
+        bytes: [UInt8], source: String, format: PaymentFormat?, dateOrder: DateOrder?, allowOverpayment: Bool, dryRun: Bool
+    ) throws(LedgerError) -> PaymentImportResult {
+        let export: PaymentExport
+        do {
+            export = try PaymentExport(bytes: bytes, path: source, format: format, dateOrder: dateOrder)
+        } catch {
+            throw LedgerError.invalid(error)
+        }
+        let identity = try identity()
+        let sourceName = URL(fileURLWithPath: source).lastPathComponent
+        var result = PaymentImportResult(format: export.format)
+        result.skipped = export.skipped
+        var movedAside: [String] = []
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let snapshot = try self.snapshot(at: base)
+            var byNumber: [String: CaseSummary] = [:]
+            for c in snapshot.cases { byNumber[c.facts.number.lowercased()] = c }
+            result.applied = []
+            result.unapplied = []
+            result.alreadyRecorded = []
+            result.withdrawnDrafts = []
+            movedAside = []
+            var problems: [Diagnostic] = []
+            var change = ChangeSet(
+                subject: "", trailers: [("DueTrail-Action", "import-payments"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)])
+            var running: [String: CaseSummary] = [:]  // cases as this import leaves them
+            var files: [String: CaseFile] = [:]
+            for p in export.payments {
+                guard let found = byNumber[p.number.lowercased()] else {
+                    result.unapplied.append(p)
+                    continue
+                }
+                let c = running[found.path] ?? found
+                let currency = c.state.balance.currency
+                if let named = p.currency, named != currency {
+                    problems.append(Diagnostic(path: source, line: p.line, message: "\(p.number) is in \(currency.code), this payment in \(named.code)",
+                        hint: "record a payment in another currency by hand with `duetrail pay` once converted"))
+                    continue
+                }
+                let money = Money(p.amount, currency)
+                var file: CaseFile
+                if let f = files[c.path] {
+                    file = f
+                } else {
+                    guard let text = try read(c.path, inTree: tree) else { continue }
+                    switch CaseFile.parse(text, path: c.path) {
+                    case .success(let f): file = f
+                    case .failure(let list): throw LedgerError.invalid(list)
+                    }
+                }
+                // The same payment twice (this file imported again) is recorded once.
+                let duplicate = file.events.contains { e in
+                    guard e.kind == "payment" else { return false }
+                    if let ref = p.reference { return e.attribute("reference") == ref }
+                    return e.attribute("amount") == money.description && e.attribute("date") == p.date?.iso
+                }
+                if duplicate {
+                    result.alreadyRecorded.append(p)
+                    continue
+                }
+                if c.state.status != .open {
+                    problems.append(Diagnostic(path: source, line: p.line, message: "\(p.number) is \(c.state.inactiveReason ?? "not open"); a payment on it needs a person (`duetrail pay --allow-overpayment`)"))
+                    continue
+                }
+                if money.amount > c.state.balance.amount && !allowOverpayment {
+                    problems.append(Diagnostic(path: source, line: p.line, message: "\(p.number): \(money.display) is more than the balance \(c.state.balance.display)",
+                        hint: "if the customer really paid more, import with --allow-overpayment (the rest shows as a credit)"))
+                    continue
+                }
+                var attributes: [(key: String, value: String)] = [("amount", money.description)]
+                if let d = p.date { attributes.append(("date", d.iso)) }
+                if let r = p.reference { attributes.append(("reference", r)) }
+                attributes.append(("source", sourceName))
+                file.append(TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "payment", attributes: attributes, who: identity.name))
+                files[c.path] = file
+                let after = CaseSummary(path: c.path, file: file)
+                running[c.path] = after
+                result.applied.append(.init(number: c.facts.number, path: c.path, amount: money, line: p.line, balance: after.state.balance))
+            }
+            if !problems.isEmpty { throw LedgerError.invalid(DiagnosticList(problems)) }
+            for (path, file) in files {
+                change.files[path] = file.render()
+                change.caseSummaries[path] = running[path]
+            }
+            // Paid in full: no draft for it is ever sent.
+            for (path, after) in running where after.state.status == .paid {
+                let (drafts, _) = try outbox(tree: tree, customers: [after.facts.customer])
+                for d in drafts where d.pending.caseNumbers.contains(after.facts.number) && !result.withdrawnDrafts.contains(d.path) {
+                    if d.committed != nil { change.files[d.path] = .some(nil) } else { movedAside.append(d.path) }
+                    result.withdrawnDrafts.append(d.path)
+                }
+                _ = path
+            }
+            let applied = result.applied.count, unapplied = result.unapplied.count
+            change.subject = "import: \(applied) payment\(applied == 1 ? "" : "s") from \(sourceName)" + (unapplied > 0 ? " (\(unapplied) unapplied)" : "")
+            var body = result.applied.map { "\($0.number): \($0.amount.display) (line \($0.line))" }
+            if unapplied > 0 {
+                body.append("")
+                body.append("Unapplied (no such invoice in the ledger):")
+                body += result.unapplied.map { "line \($0.line): \($0.number) \($0.amount) \($0.currency?.code ?? "")" + ($0.reference.map { " ref \($0)" } ?? "") }
+            }
+            change.body = body.joined(separator: "\n")
+            change.trailers += Set(result.applied.map(\.number)).sorted().map { ("DueTrail-Case", $0) }
+            if dryRun || files.isEmpty { return nil }
+            return change
+        }
+        result.commit = outcome?.commit
+        if !dryRun {
+            let keep = repository.gitDirectory + "/duetrail/rejected"
+            for path in movedAside {
+                try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+                let copy = keep + "/" + path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
+                try? FileManager.default.removeItem(atPath: copy)
+                try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)
+            }
+        }
+        return result
+    }
+}
