@@ -18,13 +18,17 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let (summary, file, customerName) = try guarded { () throws -> (CaseSummary, CaseFile, String) in
+        let (summary, file, customerName, next) = try guarded { () throws -> (CaseSummary, CaseFile, String, String?) in
             let snapshot = try ledger.snapshot()
             guard let summary = try Ledger.resolve([invoice], in: snapshot).first, let tree = snapshot.tree,
                 let text = try ledger.read(summary.path, inTree: tree)
             else { throw CLIError("no case for `\(invoice)`") }
+            // Where it stands in the cadence: paused (and why), a broken promise, the next step.
+            let setup = try? ledger.cadenceSetup(tree: tree)
+            let drafts = (try? ledger.outbox(tree: tree, customers: [summary.facts.customer]).drafts) ?? []
+            let next = setup.map { ledger.planner(snapshot, setup: $0, outbox: drafts).status(of: summary, today: ledger.clock.today).phrase(manual: false) }
             switch CaseFile.parse(text, path: summary.path) {
-            case .success(let file): return (summary, file, snapshot.customerNames[summary.facts.customer] ?? summary.facts.customer)
+            case .success(let file): return (summary, file, snapshot.customerNames[summary.facts.customer] ?? summary.facts.customer, next)
             case .failure(let list): throw list
             }
         }
@@ -42,8 +46,15 @@ struct ShowCommand: ParsableCommand {
         out += "  amount    \(f.amount.display)\n"
         out += "  balance   \(summary.state.balance.display)\n"
         out += "  status    \(summary.state.status.rawValue)" + (summary.state.closedReason.map { " (\($0))" } ?? "") + "\n"
+        if summary.state.balance.amount < 0 { out += "  credit    \(Money(-summary.state.balance.amount, summary.state.balance.currency).display) (paid more than owed)\n" }
         if summary.state.status == .open {
             out += "  bucket    \(AgingBucket(daysOverdue: days).rawValue)\n"
+            let h = summary.state.holds
+            if let d = h.promisedUntil {
+                out += "  promise   pay " + (h.promiseTarget.flatMap { t in h.balanceAtPromise.map { Money($0.amount - t.amount, t.currency).display } } ?? "all")
+                    + " by \(d.iso)" + (h.promiseMade.map { " (made \($0.iso))" } ?? "") + "\n"
+            }
+            if let next { out += "  next      \(next)\n" }
         }
         out += "\nTimeline\n"
         for e in file.events {

@@ -339,6 +339,21 @@ extension Ledger {
                 let refused = entry.refused.isEmpty ? "" : " (refused: " + entry.refused.map { "\($0.recipient) \($0.answer)" }.joined(separator: "; ") + ")"
                 for number in pending.caseNumbers {
                     guard let summary = byNumber[number] else { continue }
+                    // The follow-up to a broken promise records the promise's outcome first.
+                    let h = summary.state.holds
+                    if pending.step(for: number) == CadenceBook.promiseBrokenStepID, let promised = h.promisedUntil,
+                        let before = h.balanceAtPromise, let target = h.promiseTarget
+                    {
+                        let paid = Money(max(0, before.amount - summary.state.balance.amount), before.currency)
+                        let event = TimelineEvent(
+                            date: clock.eventDate, minutes: clock.minutes, kind: "promise-broken",
+                            attributes: [
+                                ("date", promised.iso), ("promised", Money(before.amount - target.amount, before.currency).description),
+                                ("paid", paid.description), ("outcome", paid.amount > 0 ? "part-kept" : "broken"),
+                            ],
+                            who: identity.name)
+                        try append(event, to: summary, tree: tree, into: &change)
+                    }
                     let event = TimelineEvent(
                         date: clock.eventDate, minutes: clock.minutes, kind: "sent",
                         attributes: [

@@ -95,6 +95,9 @@ import TestSupport
         #expect(try run(["approve", "fjord-software"], on: "2026-12-09").status == 0)
         #expect(try run(["send"], on: "2026-12-09").status == 0)
         #expect(try nextAction("INV-1090", on: "2026-12-09").contains("PROMISE BROKEN") == false)
+        // The promise's outcome is on the case, before the follow-up's `sent` event.
+        let timeline = try caseFile("cases/fjord-software/inv-1090.md")
+        #expect(timeline.contains("· promise-broken · date: 2026-12-03 · promised: 500.00 USD · paid: 0.00 USD · outcome: broken · by Ana Ruiz"), "\(timeline)")
         // A promise can be neither in the past nor beyond the horizon.
         #expect(try run(["promise", "INV-1087", "--date", "2026-11-29"]).stderr.contains("is in the past"))
         #expect(try run(["promise", "INV-1087", "--date", "2027-06-01"]).stderr.contains("more than 90 days ahead"))
@@ -104,6 +107,7 @@ import TestSupport
         #expect(try run(["promise", "INV-1042", "--date", "2026-12-03", "--amount", "1000"]).status == 0)
         #expect(try run(["pay", "INV-1042", "--amount", "400"], on: "2026-12-02").status == 0)
         #expect(try nextAction("INV-1042", on: "2026-12-09").contains("PROMISE BROKEN"))  // only 400 of 1,000 arrived
+        #expect(try run(["show", "INV-1042"], on: "2026-12-09").stdout.contains("  promise   pay EUR 1,000.00 by 2026-12-03 (made 2026-11-30)\n  next      PROMISE BROKEN"))
         #expect(try run(["pay", "INV-1042", "--amount", "600"], on: "2026-12-02").status == 0)
         #expect(try nextAction("INV-1042", on: "2026-12-09") == "decide on escalation")  // kept: back to the cadence
     }
