@@ -123,6 +123,28 @@ struct DemoCommand: ParsableCommand {
                     }
                 }
             }
+
+            // 9. A promise and a payment, and what they do to the worklist.
+            let before = try ledger.snapshot()
+            let open = Queue(cases: before.cases, customerNames: before.customerNames, today: ledger.clock.today).items
+            if open.count >= 2 {
+                let promised = open[0].summary, paid = open[1].summary
+                let promiseDate = ledger.clock.today.adding(days: 7)
+                step(9, "promise \(promised.facts.number) --date \(promiseDate.iso) --via phone: the cadence pauses until then")
+                let p = try ledger.promise([promised.facts.number], date: promiseDate, amount: nil, via: "phone", note: "Promised on the phone")
+                Terminal.print("    Recorded in commit \(p.commit?.short ?? "-")")
+                step(10, "pay \(paid.facts.number) --amount \(paid.state.balance.plain): paid in full, the case closes")
+                let q = try ledger.pay(paid.facts.number, amount: paid.state.balance.plain, date: nil, reference: "DEMO-1", allowOverpayment: false)
+                Terminal.print("    Recorded in commit \(q.commit?.short ?? "-")")
+                step(11, "queue: the worklist now")
+                let after = try ledger.snapshot()
+                let setup = try ledger.cadenceSetup(tree: after.tree)
+                let planner = ledger.planner(after, setup: setup, outbox: try ledger.outbox(tree: after.tree).drafts)
+                let queue = Queue(cases: after.cases, customerNames: after.customerNames, today: ledger.clock.today, limit: 5,
+                    promiseDeadline: setup.book.promiseDeadline).describing(with: planner)
+                Terminal.print(indent(QueueCommand.table(queue)))
+                Terminal.print("    \(paid.facts.number) is paid and gone from the worklist; \(promised.facts.number) waits for its promise.")
+            }
         }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         Terminal.print("""

@@ -221,7 +221,7 @@ import TestSupport
         #expect(r.stdout.contains("25 new, 0 updated, 0 unchanged, 3 paid/void/draft not opened"))
         #expect(r.stdout.contains("Total EUR 42,895.50 in 16 open cases"))
         #expect(try sandbox.git(["log", "--format=%an|%s"], in: sandbox.path("demo")).stdout
-            == "Dana Demo|send: 6 reminders\nDana Demo|approve: 4 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
+            == "Dana Demo|pay: INV-1012 EUR 3,900.00 (paid in full)\nDana Demo|promise: INV-1008 by 2026-12-07\nDana Demo|send: 6 reminders\nDana Demo|approve: 4 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
         #expect(try sandbox.git(["fsck", "--strict"], in: sandbox.path("demo")).status == 0)
         // Draft, review as a diff, approve: the approved drafts are committed, nothing is left over.
         #expect(r.stdout.contains("[5] duetrail draft") && r.stdout.contains("[6] duetrail review acme-gmbh") && r.stdout.contains("[7] duetrail approve --all"))
@@ -233,6 +233,9 @@ import TestSupport
         #expect(try sandbox.git(["ls-files", "sent"], in: sandbox.path("demo")).stdout.split(separator: "\n").count == 6)
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("demo/.git/duetrail/maildir/new")).count == 6)
         #expect(r.stdout.contains("    On the case (cases/acme-gmbh/inv-1093.md):\n      - 2026-11-30 09:00 · sent · step: nudge · message-id: <20261130.nudge.acme-gmbh."))
+        // A promise and a payment change the worklist.
+        #expect(r.stdout.contains("    1  INV-1008  Delta Foods Ltd        2026-06-28   155  90+     EUR 2,480.00  promised for 2026-12-07\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("INV-1012 is paid and gone from the worklist; INV-1008 waits for its promise."))
         // Same date, same identity: the same bytes every run.
         let again = try sandbox.duetrail(["demo", sandbox.path("demo"), "--example", Binary.exampleLedger, "--force"])
         #expect(again.stdout == r.stdout)
