@@ -206,14 +206,7 @@ extension Ledger {
         }
         // Drafts that were never committed live only in the working tree; a copy is kept in
         // .git/duetrail/rejected/ in case a person had edited it.
-        let keep = repository.gitDirectory + "/duetrail/rejected"
-        for d in removedDrafts where d.committed == nil {
-            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-            let copy = keep + "/" + d.path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
-            try? FileManager.default.removeItem(atPath: copy)
-            try? FileManager.default.moveItem(atPath: root + "/" + d.path, toPath: copy)
-            try? FileManager.default.removeItem(atPath: root + "/" + d.path)
-        }
+        keepAside(drafts: removedDrafts.filter { $0.committed == nil }.map(\.path))
         return (touched, removedDrafts, outcome)
     }
 }

@@ -18,6 +18,27 @@ extension Ledger {
         TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who.name)
     }
 
+    /// `text` as an amount in the case's currency, or an error naming `option` and the case.
+    private static func amount(_ text: String, option: String, for c: CaseSummary) throws(LedgerError) -> Money {
+        guard let money = Money(typed: text, currency: c.state.balance.currency) else {
+            throw LedgerError.usage("\(option) `\(text)` is not an amount in \(c.state.balance.currency.code) (the currency of \(c.facts.number))")
+        }
+        return money
+    }
+
+    /// Drafts that were never committed live only in the working tree: kept in
+    /// `.git/duetrail/rejected/` (a person may have edited them) rather than deleted.
+    func keepAside(drafts paths: [String]) {
+        let keep = repository.gitDirectory + "/duetrail/rejected"
+        for path in paths {
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            let copy = keep + "/" + path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
+            try? FileManager.default.removeItem(atPath: copy)
+            try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)
+            try? FileManager.default.removeItem(atPath: root + "/" + path)
+        }
+    }
+
     private static func requireOpen(_ c: CaseSummary) throws(LedgerError) {
         if let why = c.state.inactiveReason { throw LedgerError.usage("\(c.facts.number) is \(why); nothing to record") }
     }
@@ -50,9 +71,7 @@ extension Ledger {
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
                 if let amount {
-                    guard let money = Money(typed: amount, currency: c.state.balance.currency) else {
-                        throw LedgerError.usage("--amount `\(amount)` is not an amount in \(c.state.balance.currency.code) (the currency of \(c.facts.number))")
-                    }
+                    let money = try Self.amount(amount, option: "--amount", for: c)
                     guard money.amount <= c.state.balance.amount else {
                         throw LedgerError.usage("\(c.facts.number): the promised \(money.display) is more than the balance \(c.state.balance.display)")
                     }
@@ -84,9 +103,7 @@ extension Ledger {
             },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
-                guard let money = Money(typed: amount, currency: c.state.balance.currency) else {
-                    throw LedgerError.usage("--amount `\(amount)` is not an amount in \(c.state.balance.currency.code) (the currency of \(c.facts.number))")
-                }
+                let money = try Self.amount(amount, option: "--amount", for: c)
                 if money.amount > c.state.balance.amount && !allowOverpayment {
                     throw LedgerError.usage("\(c.facts.number): \(money.display) is more than the balance \(c.state.balance.display); if the customer really paid more, add --allow-overpayment (the rest shows as a credit)")
                 }
@@ -112,14 +129,7 @@ extension Ledger {
                     withdrawn.append(d.path)
                 }
             })
-        // A draft nobody approved yet lives only in the working tree: kept aside, like a rejected one.
-        let keep = repository.gitDirectory + "/duetrail/rejected"
-        for path in uncommittedDrafts {
-            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-            let copy = keep + "/" + path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
-            try? FileManager.default.removeItem(atPath: copy)
-            try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)
-        }
+        keepAside(drafts: uncommittedDrafts)
         return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: withdrawn)
     }
 
@@ -143,9 +153,7 @@ extension Ledger {
             validate: { (c: CaseSummary) throws(LedgerError) in
                 guard c.state.holds.disputedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not disputed; nothing to resolve") }
                 if let credit {
-                    guard let money = Money(typed: credit, currency: c.state.balance.currency) else {
-                        throw LedgerError.usage("--credit `\(credit)` is not an amount in \(c.state.balance.currency.code)")
-                    }
+                    let money = try Self.amount(credit, option: "--credit", for: c)
                     guard money.amount <= c.state.balance.amount else {
                         throw LedgerError.usage("\(c.facts.number): a credit of \(money.display) is more than the balance \(c.state.balance.display)")
                     }

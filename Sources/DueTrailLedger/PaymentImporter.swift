@@ -138,15 +138,7 @@ extension Ledger {
             return change
         }
         result.commit = outcome?.commit
-        if !dryRun {
-            let keep = repository.gitDirectory + "/duetrail/rejected"
-            for path in movedAside {
-                try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-                let copy = keep + "/" + path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
-                try? FileManager.default.removeItem(atPath: copy)
-                try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)
-            }
-        }
+        if !dryRun { keepAside(drafts: movedAside) }
         return result
     }
 }
