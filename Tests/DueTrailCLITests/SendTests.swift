@@ -314,6 +314,20 @@ import TestSupport
         #expect(try run(["send"]).stdout.contains("Nothing approved to send."))
     }
 
+    @Test func aServerThatNeverAnswersTimesOutAndNothingIsMarkedSent() throws {
+        let mute = try SMTPTestServer(folder: sandbox.path("mute"), arguments: ["--mute"])
+        defer { mute.stop() }
+        try useTransport("transport:\n  kind: smtp\n  host: 127.0.0.1\n  port: \(mute.port)\n  security: none\n  timeout: 1\n")
+        try draftAndApprove()
+        let started = Date()
+        let r = try run(["send"])
+        #expect(r.status == 1 && r.stdout.contains("cannot send via smtp 127.0.0.1:\(mute.port) (none): 127.0.0.1:\(mute.port): the server did not answer in time"), "\(r)")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 6)
+        #expect(try git(["ls-files", "sent"]).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.git/duetrail/send.journal"))
+    }
+
     @Test func crashBeforeDeliveringLeavesAnUncertainIntentThatRetrySends() throws {
         try draftAndApprove()
         let crashed = try run(["send"], extra: ["DUETRAIL_FAULT": "before-delivery"])

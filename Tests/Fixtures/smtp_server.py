@@ -111,6 +111,9 @@ def serve_raw(a, port):
 
     def handle(conn, peer):
         f = conn.makefile("rb")
+        if a.mute:
+            f.read()  # never a word: the client must give up on its own
+            return
         conn.sendall(b"220 raw ESMTP\r\n")
         sender, recipients, options = None, [], []
         while True:
@@ -194,10 +197,11 @@ def main():
     p.add_argument("--no-8bitmime", action="store_true")
     p.add_argument("--drop-in-data", action="store_true")
     p.add_argument("--raw", action="store_true", help="the bare server with PIPELINING instead of aiosmtpd")
+    p.add_argument("--mute", action="store_true", help="the bare server, accepting connections but never answering")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     port = free_port()
-    raw = a.raw or a.drop_in_data
+    raw = a.raw or a.drop_in_data or a.mute
     server = serve_raw(a, port) if raw else serve_aiosmtpd(a, port)
     print("READY %d" % port, flush=True)
     sys.stdin.read()
