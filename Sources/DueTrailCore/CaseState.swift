@@ -76,11 +76,11 @@ public struct CaseState: Sendable, Equatable {
             case "promised":
                 if let date = event.attribute("date").flatMap(CalendarDate.init(iso:)) {
                     holds.promisedUntil = date
-                    holds.promiseMade = event.date
-                    holds.balanceAtPromise = balance
                     // Kept once the balance is down by the promised amount (all of it when none was named).
                     let promised = event.attribute("amount").flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == balance.currency ? $0 : nil }
-                    holds.promiseTarget = promised.map { Money(max(0, balance.amount - $0.amount), balance.currency) } ?? Money.zero(balance.currency)
+                    holds.promiseTerms = PromiseTerms(
+                        made: event.date, balanceBefore: balance,
+                        target: promised.map { Money(max(0, balance.amount - $0.amount), balance.currency) } ?? Money.zero(balance.currency))
                 }
             case "payment":
                 if let paid = event.attribute("amount").flatMap({ Money(ledgerText: $0) }), paid.currency == facts.amount.currency {
@@ -137,20 +137,21 @@ public struct CaseHolds: Sendable, Equatable {
     public var snoozedUntil: CalendarDate?
     public var promisedUntil: CalendarDate?
     public var replySince: CalendarDate?
-    /// The open promise to pay (with `promisedUntil`): when it was made, the balance then, and
-    /// the balance that keeps it. Cleared when kept, or once its broken-promise follow-up is
-    /// sent or rejected.
-    public var promiseMade: CalendarDate?
-    public var balanceAtPromise: Money?
-    public var promiseTarget: Money?
+    /// The open promise's terms (with `promisedUntil`), boxed: few cases have one, and every
+    /// byte added to a case summary is copied 100,000 times by the queue.
+    public var promiseTerms: PromiseTerms?
+    /// When the open promise was made.
+    public var promiseMade: CalendarDate? { promiseTerms?.made }
+    /// The balance when it was made.
+    public var balanceAtPromise: Money? { promiseTerms?.balanceBefore }
+    /// The balance that keeps it.
+    public var promiseTarget: Money? { promiseTerms?.target }
 
     public init() {}
 
     mutating func clearPromise() {
         promisedUntil = nil
-        promiseMade = nil
-        balanceAtPromise = nil
-        promiseTarget = nil
+        promiseTerms = nil
     }
 
     /// The open promise is past its date plus the grace period (`deadline`) and not kept.
@@ -168,5 +169,22 @@ public struct CaseHolds: Sendable, Equatable {
         if let d = promisedUntil, today <= promiseGrace(d) { return "promised for \(d.iso)" }
         if let d = snoozedUntil, today < d { return "snoozed until \(d.iso)" }
         return nil
+    }
+}
+
+/// What a promise to pay was: when it was made, the balance then, and the balance that keeps it.
+public final class PromiseTerms: Sendable, Equatable {
+    public let made: CalendarDate
+    public let balanceBefore: Money
+    public let target: Money
+
+    public init(made: CalendarDate, balanceBefore: Money, target: Money) {
+        self.made = made
+        self.balanceBefore = balanceBefore
+        self.target = target
+    }
+
+    public static func == (a: PromiseTerms, b: PromiseTerms) -> Bool {
+        a.made == b.made && a.balanceBefore == b.balanceBefore && a.target == b.target
     }
 }

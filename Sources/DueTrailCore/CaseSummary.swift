@@ -77,9 +77,9 @@ public struct CaseSummary: Sendable, Equatable {
         state.holds.promisedUntil = CalendarDate(iso: c[6])
         state.holds.replySince = CalendarDate(iso: c[7])
         state.messageIDs = c[8].isEmpty ? [] : c[8].split(separator: " ").map(String.init)
-        state.holds.promiseMade = CalendarDate(iso: c[9])
-        state.holds.balanceAtPromise = Decimals.parsePlain(c[10]).map { Money($0, currency) }
-        state.holds.promiseTarget = Decimals.parsePlain(c[11]).map { Money($0, currency) }
+        if let made = CalendarDate(iso: c[9]), let before = Decimals.parsePlain(c[10]), let target = Decimals.parsePlain(c[11]) {
+            state.holds.promiseTerms = PromiseTerms(made: made, balanceBefore: Money(before, currency), target: Money(target, currency))
+        }
         state.holds.escalatedTo = c[12].isEmpty ? nil : String(c[12])
     }
 
