@@ -222,12 +222,13 @@ extension Repository {
         return id
     }
 
-    /// The commits reachable from `start`, newest first (time order, like `git log`).
+    /// The commits reachable from `start`, newest first: by time, but never a parent before
+    /// its child (`git log --topo-order`), whatever clocks the committers had.
     public func log(from start: ObjectID, limit: Int? = nil) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walker) }
-        git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue)
+        git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
         var oid = start.oid
         try check(git_revwalk_push(walker, &oid), "git_revwalk_push")
         var out: [ObjectID] = []
