@@ -185,6 +185,9 @@ extension Ledger {
             var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "reject")])
             var seen: Set<String> = []
             for (c, step) in steps where seen.insert(c.facts.number).inserted {
+                if step == CadenceBook.promiseBrokenStepID, let outcome = promiseOutcome(c, who: identity) {
+                    try append(outcome, to: c, tree: tree, into: &change)
+                }
                 var attributes: [(key: String, value: String)] = [("step", step)]
                 if let until { attributes.append(("until", until.iso)) }
                 let event = TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "rejected", attributes: attributes, text: reason, who: identity.name)

@@ -269,6 +269,21 @@ extension Ledger {
         return out
     }
 
+    /// `promise-broken · date · promised · paid · outcome: broken|part-kept`: how the case's open
+    /// promise ended, recorded when its follow-up is sent or rejected. Nil without an open promise.
+    func promiseOutcome(_ summary: CaseSummary, who: Identity) -> TimelineEvent? {
+        let h = summary.state.holds
+        guard let promised = h.promisedUntil, let before = h.balanceAtPromise, let target = h.promiseTarget else { return nil }
+        let paid = Money(max(0, before.amount - summary.state.balance.amount), before.currency)
+        return TimelineEvent(
+            date: clock.eventDate, minutes: clock.minutes, kind: "promise-broken",
+            attributes: [
+                ("date", promised.iso), ("promised", Money(before.amount - target.amount, before.currency).description),
+                ("paid", paid.description), ("outcome", paid.amount > 0 ? "part-kept" : "broken"),
+            ],
+            who: who.name)
+    }
+
     /// Not sent and not withdrawn: nothing can be recorded on a case that does not read.
     static func missingCase(_ number: String) -> String {
         "\(number) is not in the ledger as committed (removed, or its case file does not read: see `duetrail check`)"
@@ -340,19 +355,8 @@ extension Ledger {
                 for number in pending.caseNumbers {
                     guard let summary = byNumber[number] else { continue }
                     // The follow-up to a broken promise records the promise's outcome first.
-                    let h = summary.state.holds
-                    if pending.step(for: number) == CadenceBook.promiseBrokenStepID, let promised = h.promisedUntil,
-                        let before = h.balanceAtPromise, let target = h.promiseTarget
-                    {
-                        let paid = Money(max(0, before.amount - summary.state.balance.amount), before.currency)
-                        let event = TimelineEvent(
-                            date: clock.eventDate, minutes: clock.minutes, kind: "promise-broken",
-                            attributes: [
-                                ("date", promised.iso), ("promised", Money(before.amount - target.amount, before.currency).description),
-                                ("paid", paid.description), ("outcome", paid.amount > 0 ? "part-kept" : "broken"),
-                            ],
-                            who: identity.name)
-                        try append(event, to: summary, tree: tree, into: &change)
+                    if pending.step(for: number) == CadenceBook.promiseBrokenStepID, let outcome = promiseOutcome(summary, who: identity) {
+                        try append(outcome, to: summary, tree: tree, into: &change)
                     }
                     let event = TimelineEvent(
                         date: clock.eventDate, minutes: clock.minutes, kind: "sent",

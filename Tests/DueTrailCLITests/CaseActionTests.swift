@@ -103,13 +103,22 @@ import TestSupport
         #expect(try run(["promise", "INV-1087", "--date", "2027-06-01"]).stderr.contains("more than 90 days ahead"))
     }
 
-    @Test func aPromiseKeptByPaymentEndsThePause() throws {
+    @Test func aPromisePartKeptIsRecordedAsSuchAndAFullPaymentKeepsAnother() throws {
         #expect(try run(["promise", "INV-1042", "--date", "2026-12-03", "--amount", "1000"]).status == 0)
         #expect(try run(["pay", "INV-1042", "--amount", "400"], on: "2026-12-02").status == 0)
+        // A second promise on another case, kept in full by a payment: the pause simply ends.
+        #expect(try run(["promise", "INV-1087", "--date", "2026-12-03"]).status == 0)
+        #expect(try run(["pay", "INV-1087", "--amount", "3200"], on: "2026-12-02").status == 0)
+        #expect(try nextAction("INV-1087", on: "2026-12-09") == "(not in the queue)")
         #expect(try nextAction("INV-1042", on: "2026-12-09").contains("PROMISE BROKEN"))  // only 400 of 1,000 arrived
         #expect(try run(["show", "INV-1042"], on: "2026-12-09").stdout.contains("  promise   pay EUR 1,000.00 by 2026-12-03 (made 2026-11-30)\n  next      PROMISE BROKEN"))
-        #expect(try run(["pay", "INV-1042", "--amount", "600"], on: "2026-12-02").status == 0)
-        #expect(try nextAction("INV-1042", on: "2026-12-09") == "decide on escalation")  // kept: back to the cadence
+        // Rejecting the follow-up records how the promise ended: part-kept.
+        let rejected = try run(["reject", "INV-1042", "--reason", "they will pay the rest on Friday"], on: "2026-12-09")
+        #expect(rejected.status == 0, "\(rejected)")
+        let timeline = try caseFile("cases/acme-gmbh/inv-1042.md")
+        #expect(timeline.contains("· promise-broken · date: 2026-12-03 · promised: 1000.00 EUR · paid: 400.00 EUR · outcome: part-kept · by Ana Ruiz"), "\(timeline)")
+        #expect(timeline.contains("· rejected · step: promise-broken · they will pay the rest on Friday"))
+        #expect(try nextAction("INV-1042", on: "2026-12-09").contains("PROMISE BROKEN") == false)
     }
 
     @Test func disputeResolveEscalateContactAndSnooze() throws {
