@@ -39,6 +39,7 @@ struct InitCommand: ParsableCommand {
             extra: TransportSettings.initialText)
         let path = URL(fileURLWithPath: directory).standardizedFileURL.path
         let ledger = try guarded { try Ledger.initialize(at: path, bare: bare, config: config) }
+        if !bare { try guarded { try ledger.installMergeDriver(executable: DueTrailExecutable.path) } }
         Terminal.print("Created a\(bare ? " bare" : "") DueTrail ledger in \(ledger.root)")
         Terminal.print("Next: edit duetrail.yaml, then `duetrail import invoices FILE.csv`")
     }

@@ -9,6 +9,34 @@ extension Ledger {
         ("index.skipHash", false), ("core.splitIndex", false), ("feature.manyFiles", false),
     ]
 
+    /// Case files merge by meaning (`duetrail merge-driver`), in `git merge` and `git pull` too.
+    public static let mergeAttributes = "# Case files merge by meaning: events united, facts merged one by one (duetrail setup).\ncases/**/*.md merge=duetrail\n"
+
+    /// Registers `duetrail merge-driver` as the `duetrail` merge driver in this clone's git
+    /// config (`merge.duetrail.driver`), so plain git uses it for the files `.gitattributes`
+    /// names. `executable` is the path git runs.
+    public func installMergeDriver(executable: String) throws(LedgerError) {
+        do {
+            try repository.setConfig("merge.duetrail.name", "DueTrail: merge case files by meaning")
+            try repository.setConfig("merge.duetrail.driver", "'\(executable)' merge-driver %O %A %B %P")
+        } catch {
+            throw error.context("setting merge.duetrail.driver")
+        }
+    }
+
+    /// Commits the case-file line of `.gitattributes` when it is missing; nil when present.
+    public func ensureMergeAttributes() throws(LedgerError) -> CommitOutcome? {
+        let identity = try identity()
+        return try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let current = try read(".gitattributes", inTree: tree) ?? ""
+            if current.contains("merge=duetrail") { return nil }
+            var change = ChangeSet(subject: "setup: case files merge by meaning", trailers: [("DueTrail-Action", "setup")])
+            change.files[".gitattributes"] = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + Self.mergeAttributes
+            return change
+        }
+    }
+
     /// The files of a new ledger.
     public static func initialFiles(config: LedgerConfig) throws(LedgerError) -> [String: String] {
         var files: [String: String] = [
@@ -16,6 +44,7 @@ extension Ledger {
             "cadence.yaml": CadenceBook.defaultText,
             "customers/.gitkeep": "",
             "cases/.gitkeep": "",
+            ".gitattributes": mergeAttributes,
         ]
         for template in try ShippedTemplates.all() {
             files["templates/\(template.name)"] = template.text
