@@ -1,3 +1,4 @@
+import DueTrailCore
 import DueTrailLedger
 import Foundation
 
@@ -12,11 +13,8 @@ enum CaseActionOutput {
     }
 
     /// `2026-12-10`, or an error naming the option.
-    static func date(_ text: String, option: String) throws -> CalendarDateValue {
-        guard let d = CalendarDateValue(iso: text) else { throw CLIError("\(option) takes a date like 2026-12-10, not `\(text)`") }
+    static func date(_ text: String, option: String) throws -> CalendarDate {
+        guard let d = CalendarDate(iso: text) else { throw CLIError("\(option) takes a date like 2026-12-10, not `\(text)`") }
         return d
     }
 }
-
-import DueTrailCore
-typealias CalendarDateValue = CalendarDate

@@ -120,6 +120,12 @@ public struct CaseState: Sendable, Equatable {
         }
     }
 
+    /// Why the case must not be chased on `today` — paid or closed, or paused by a dispute,
+    /// escalation, reply, promise (until `promiseDeadline` of its date) or snooze — or nil.
+    public func reasonNotToChase(today: CalendarDate, promiseDeadline: (CalendarDate) -> CalendarDate) -> String? {
+        inactiveReason ?? holds.reason(today: today, promiseGrace: promiseDeadline)
+    }
+
     /// Events by which a person has dealt with a customer's reply.
     static let acknowledgingKinds: Set<String> = [
         "ack", "note", "contact", "promised", "disputed", "resolved", "escalated", "deescalated", "snoozed", "payment", "rejected",

@@ -58,26 +58,12 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses the ledger's own form `1234.50 EUR`.
-    /// What a person types: `500`, `1,250.50`, `500 EUR`, `EUR 500`, `€500` (the currency must
-    /// be `currency` when named; thousands commas are allowed, a decimal comma is not).
+    /// What a person types: `500`, `1,250.50`, `500 EUR`, `EUR 500`, `€500`, read as exports
+    /// are (`AmountReader`, with a decimal point); the currency must be `currency` when named,
+    /// and the amount above zero.
     public init?(typed text: String, currency: Currency) {
-        var t = text.trimmedSpaces.replacingAll("\u{20AC}", with: "EUR ").replacingAll("$", with: "").replacingAll("\u{00A3}", with: "GBP ")
-        let words = t.split(separator: " ")
-        if words.count == 2 {
-            let (a, b) = (words[0], words[1])
-            if let c = Currency(code: b), Decimals.parsePlain(a.replacingAll(",", with: "")) != nil {
-                guard c == currency else { return nil }
-                t = String(a)
-            } else if let c = Currency(code: a) {
-                guard c == currency else { return nil }
-                t = String(b)
-            } else {
-                return nil
-            }
-        } else if words.count != 1 {
-            return nil
-        }
-        guard let amount = Decimals.parsePlain(t.replacingAll(",", with: "")), amount > 0 else { return nil }
+        guard let (amount, code) = AmountReader(decimalComma: false).parse(text), amount > 0 else { return nil }
+        if let code { guard Currency(code: code) == currency else { return nil } }
         self.init(amount, currency)
     }
 

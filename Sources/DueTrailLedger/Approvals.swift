@@ -75,8 +75,7 @@ extension Ledger {
                         issues.append(Diagnostic(path: draft.path, message: "case \(number) is no longer in the ledger; reject this draft (duetrail reject \(draft.path) --reason …)"))
                         continue
                     }
-                    let why = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 })
-                    if let why {
+                    if let why = c.state.reasonNotToChase(today: clock.today, promiseDeadline: setup?.book.promiseDeadline ?? { $0 }) {
                         issues.append(Diagnostic(path: draft.path, message: "\(number) is \(why) since this draft was written; not approved",
                             hint: "drop it with `duetrail reject \(number) --reason …`"))
                     }

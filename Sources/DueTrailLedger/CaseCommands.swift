@@ -26,17 +26,41 @@ extension Ledger {
         return money
     }
 
-    /// Drafts that were never committed live only in the working tree: kept in
-    /// `.git/duetrail/rejected/` (a person may have edited them) rather than deleted.
-    func keepAside(drafts paths: [String]) {
-        let keep = repository.gitDirectory + "/duetrail/rejected"
+    /// The drafts of `c` (a case paid in full: never chased again) leave the outbox: approved
+    /// ones are removed in `change`; ones only in the working tree are returned, to be kept
+    /// aside (`keepAside`) once the commit is made. `all` is both, in outbox order.
+    func withdrawDrafts(of c: CaseSummary, tree: ObjectID, into change: inout ChangeSet) throws(LedgerError)
+        -> (removed: [String], uncommitted: [String], all: [String])
+    {
+        var removed: [String] = [], uncommitted: [String] = [], all: [String] = []
+        let (drafts, _) = try outbox(tree: tree, customers: [c.facts.customer])
+        for d in drafts where d.pending.caseNumbers.contains(c.facts.number) && change.files[d.path] == nil {
+            if d.committed != nil {
+                change.files[d.path] = .some(nil)
+                removed.append(d.path)
+            } else {
+                uncommitted.append(d.path)
+            }
+            all.append(d.path)
+        }
+        return (removed, uncommitted, all)
+    }
+
+    /// Drafts that were never committed live only in the working tree: moved to
+    /// `.git/duetrail/<folder>/` (a person may have edited them) rather than deleted.
+    /// Returns each draft moved, with where it went.
+    @discardableResult
+    func keepAside(drafts paths: [String], in folder: String = "rejected") -> [(path: String, copy: String)] {
+        let keep = repository.gitDirectory + "/duetrail/" + folder
+        var moved: [(String, String)] = []
         for path in paths {
             try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
             let copy = keep + "/" + path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
             try? FileManager.default.removeItem(atPath: copy)
-            try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)
-            try? FileManager.default.removeItem(atPath: root + "/" + path)
+            // A draft that cannot be moved stays where it is: never deleted without a copy.
+            if (try? FileManager.default.moveItem(atPath: root + "/" + path, toPath: copy)) != nil { moved.append((path, copy)) }
         }
+        return moved
     }
 
     private static func requireOpen(_ c: CaseSummary) throws(LedgerError) {
@@ -118,16 +142,10 @@ extension Ledger {
             },
             alsoChange: { (c: CaseSummary, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
                 guard let paid, paid.amount >= c.state.balance.amount else { return }
-                let (drafts, _) = try self.outbox(tree: tree, customers: [c.facts.customer])
-                for d in drafts where d.pending.caseNumbers.contains(c.facts.number) {
-                    if d.committed != nil {
-                        change.files[d.path] = .some(nil)
-                        change.trailers.append(("DueTrail-Draft", d.path))
-                    } else {
-                        uncommittedDrafts.append(d.path)
-                    }
-                    withdrawn.append(d.path)
-                }
+                let drafts = try self.withdrawDrafts(of: c, tree: tree, into: &change)
+                change.trailers += drafts.removed.map { ("DueTrail-Draft", $0) }
+                uncommittedDrafts += drafts.uncommitted
+                withdrawn += drafts.all
             })
         keepAside(drafts: uncommittedDrafts)
         return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: withdrawn)

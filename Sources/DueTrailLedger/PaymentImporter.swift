@@ -116,13 +116,11 @@ extension Ledger {
                 change.caseSummaries[path] = running[path]
             }
             // Paid in full: no draft for it is ever sent.
-            for (path, after) in running where after.state.status == .paid {
-                let (drafts, _) = try outbox(tree: tree, customers: [after.facts.customer])
-                for d in drafts where d.pending.caseNumbers.contains(after.facts.number) && !result.withdrawnDrafts.contains(d.path) {
-                    if d.committed != nil { change.files[d.path] = .some(nil) } else { movedAside.append(d.path) }
-                    result.withdrawnDrafts.append(d.path)
-                }
-                _ = path
+            for path in running.keys.sorted() {
+                guard let after = running[path], after.state.status == .paid else { continue }
+                let drafts = try withdrawDrafts(of: after, tree: tree, into: &change)
+                movedAside += drafts.uncommitted.filter { !movedAside.contains($0) }
+                result.withdrawnDrafts += drafts.all.filter { !result.withdrawnDrafts.contains($0) }
             }
             let applied = result.applied.count, unapplied = result.unapplied.count
             change.subject = "import: \(applied) payment\(applied == 1 ? "" : "s") from \(sourceName)" + (unapplied > 0 ? " (\(unapplied) unapplied)" : "")

@@ -69,10 +69,11 @@ final class SendJournal {
             throw LedgerError.usage("another `duetrail send` is running in this clone; wait for it to finish")
         }
         if let data = FileManager.default.contents(atPath: path) {
-            for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+            for (n, line) in lines.enumerated() {
                 // A line cut short by a crash is the last one; anything else unreadable is damage.
                 guard apply(line) else {
-                    if n == String(decoding: data, as: UTF8.self).split(separator: "\n").count - 1 { continue }
+                    if n == lines.count - 1 { continue }
                     throw LedgerError.io(path: path, message: "line \(n + 1) of the send journal does not read; it records which messages went out, so it is not repaired automatically")
                 }
             }
@@ -136,13 +137,22 @@ final class SendJournal {
 
     static func b64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
 
+    // The lines, built in one place for recording and for `compact`.
+    static func intentLine(id: String, draftPath: String, blob: String, messageID: String, time: String, text: String, recipients: [String]) -> [String] {
+        ["intent", id, draftPath, blob, messageID, time, b64(text), b64(recipients.joined(separator: "\n"))]
+    }
+
+    static func sentLine(id: String, answer: String, refused: [(recipient: String, answer: String)]) -> [String] {
+        ["sent", id, b64(answer), b64(refused.map { "\($0.recipient)\t\($0.answer)" }.joined(separator: "\n"))]
+    }
+
     /// Recorded and flushed to disk before the message is handed over.
     func recordIntent(id: String, draftPath: String, blob: String, message: OutgoingMessage, time: String) throws(LedgerError) {
-        try append(["intent", id, draftPath, blob, message.messageID, time, Self.b64(message.text), Self.b64(message.recipients.joined(separator: "\n"))], sync: true)
+        try append(Self.intentLine(id: id, draftPath: draftPath, blob: blob, messageID: message.messageID, time: time, text: message.text, recipients: message.recipients), sync: true)
     }
 
     func recordSent(id: String, receipt: DeliveryReceipt) throws(LedgerError) {
-        try append(["sent", id, Self.b64(receipt.answer), Self.b64(receipt.refused.map { "\($0.recipient)\t\($0.answer)" }.joined(separator: "\n"))], sync: false)
+        try append(Self.sentLine(id: id, answer: receipt.answer, refused: receipt.refused), sync: false)
     }
 
     func recordFailed(id: String, reason: String) throws(LedgerError) { try append(["failed", id, Self.b64(reason)], sync: false) }
@@ -167,10 +177,11 @@ final class SendJournal {
         guard open.count < order.count else { return }
         var text = ""
         for e in open {
-            text += ["intent", e.id, e.draftPath, e.blob, e.messageID, e.time, Self.b64(e.text), Self.b64(e.recipients.joined(separator: "\n"))].joined(separator: "\t") + "\n"
+            text += Self.intentLine(id: e.id, draftPath: e.draftPath, blob: e.blob, messageID: e.messageID, time: e.time, text: e.text, recipients: e.recipients)
+                .joined(separator: "\t") + "\n"
             switch e.state {
             case .sent:
-                text += ["sent", e.id, Self.b64(e.answer), Self.b64(e.refused.map { "\($0.recipient)\t\($0.answer)" }.joined(separator: "\n"))].joined(separator: "\t") + "\n"
+                text += Self.sentLine(id: e.id, answer: e.answer, refused: e.refused).joined(separator: "\t") + "\n"
             case .marked: text += ["marked", e.id, Self.b64(e.settledBy)].joined(separator: "\t") + "\n"
             case .uncertain: text += ["uncertain", e.id, Self.b64(e.reason)].joined(separator: "\t") + "\n"
             default: break

@@ -120,28 +120,15 @@ extension Ledger {
         let (drafts, problems) = try outbox(tree: tree)
         let approvedBroken = problems.filter { p in (try? repository.entry(at: p.path, inTree: tree)) != nil }
         for p in approvedBroken { run.failed.append((p.path, p.description)) }
-        let byNumber = snapshot.casesByNumber()
         var candidates: [OutboxDraft] = []
         var withdrawals: [(draft: OutboxDraft, reason: String)] = []
-        for draft in drafts where draft.committed != nil && !blockedPaths.contains(draft.path) {
-            var why: String?
-            var missing: String?
-            for number in draft.pending.caseNumbers {
-                guard let c = byNumber[number] else {
-                    missing = number
-                    break
-                }
-                if let reason = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: setup?.book.promiseDeadline ?? { $0 }) {
-                    why = "\(number) is \(reason)"
-                    break
-                }
-            }
-            if let missing {
-                run.failed.append((draft.path, Self.missingCase(missing)))
-            } else if let why {
-                withdrawals.append((draft, why))
-            } else {
-                candidates.append(draft)
+        let approved = drafts.filter { $0.committed != nil && !blockedPaths.contains($0.path) }
+        let checked = verdicts(approved, cases: snapshot.casesByNumber(), movedTo: nil, book: setup?.book)
+        for draft in approved {
+            switch checked[draft.path] {
+            case nil: candidates.append(draft)
+            case let why? where why.withdraw: withdrawals.append((draft, why.reason))
+            case let why?: run.failed.append((draft.path, why.reason))
             }
         }
         if options.dryRun {
@@ -175,14 +162,14 @@ extension Ledger {
         // a dispute, a rejection), the next message's cases and draft are checked again.
         var checkedTip = run.commits.last ?? base
         var ownTips: Set<ObjectID> = Set(run.commits)
-        var verdicts: [String: (reason: String, withdraw: Bool)] = [:]
+        var latest: [String: (reason: String, withdraw: Bool)] = [:]
         for (index, draft) in queue.enumerated() {
             guard let approved = draft.committed else { continue }
             if let tip = try? repository.resolve(reference: try branch()), tip != checkedTip, !ownTips.contains(tip) {
-                verdicts = try recheck(Array(queue[index...]), at: tip, book: setup?.book)
+                latest = verdicts(Array(queue[index...]), cases: try self.snapshot(at: tip).casesByNumber(), movedTo: tip, book: setup?.book)
                 checkedTip = tip
             }
-            if let why = verdicts[draft.path] {
+            if let why = latest[draft.path] {
                 if why.withdraw {
                     try withdraw([(draft, why.reason)], identity: identity, names: snapshot.customerNames, book: setup?.book, run: &run)
                     if let last = run.commits.last { ownTips.insert(last) }
@@ -242,16 +229,17 @@ extension Ledger {
         return run
     }
 
-    /// Checks approved drafts against the ledger at `tip`, by path: why each may not go, and
-    /// whether to withdraw it (a case no longer to be chased) or just skip it (the draft itself
-    /// was changed or removed by someone since this run began). Drafts that may go are absent.
-    private func recheck(_ drafts: [OutboxDraft], at tip: ObjectID, book: CadenceBook?) throws(LedgerError) -> [String: (reason: String, withdraw: Bool)] {
-        guard let tree = try? repository.commit(tip).tree else { return [:] }
-        let byNumber = try snapshot(at: tip).casesByNumber()
+    /// Why each of `drafts` may not go, by path, and whether to withdraw it (a case no longer
+    /// to be chased) or just leave it (its case does not read; or, given a newer tip the branch
+    /// `movedTo`, the draft itself was changed or removed since this run began). Drafts that may go
+    /// are absent.
+    private func verdicts(
+        _ drafts: [OutboxDraft], cases byNumber: [String: CaseSummary], movedTo tip: ObjectID?, book: CadenceBook?
+    ) -> [String: (reason: String, withdraw: Bool)] {
         var out: [String: (reason: String, withdraw: Bool)] = [:]
+        let tree = tip.flatMap { try? repository.commit($0).tree }
         for draft in drafts {
-            let current = (try? read(draft.path, inTree: tree)) ?? nil
-            guard current == draft.committed else {
+            if let tip, let tree, ((try? read(draft.path, inTree: tree)) ?? nil) != draft.committed {
                 out[draft.path] = ("the draft was changed or removed in \(tip.short) while this run was sending; run `send` again", false)
                 continue
             }
@@ -260,7 +248,7 @@ extension Ledger {
                     out[draft.path] = (Self.missingCase(number), false)
                     break
                 }
-                if let reason = c.state.inactiveReason ?? c.state.holds.reason(today: clock.today, promiseGrace: book?.promiseDeadline ?? { $0 }) {
+                if let reason = c.state.reasonNotToChase(today: clock.today, promiseDeadline: book?.promiseDeadline ?? { $0 }) {
                     out[draft.path] = ("\(number) is \(reason)", true)
                     break
                 }
@@ -312,17 +300,11 @@ extension Ledger {
     ) throws(LedgerError) -> [SentMessage] {
         // A working copy edited after approval: what went out is the approved version; the
         // edit is kept aside (and reported) instead of being committed or lost.
-        let keep = repository.gitDirectory + "/duetrail/edited-after-approval"
         let edited = drafts.filter { d in entries.contains { $0.draftPath == d.path } && d.working != nil && d.workingDiffers }
         let head = try? repository.resolve(reference: try branch())
         let patches = (try? draftPatches(edited.map(\.path), tree: head.flatMap { try? repository.commit($0).tree })) ?? [:]
-        for draft in edited {
-            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-            let copy = keep + "/" + draft.path.dropFirst(Self.outboxFolder.count + 1).replacingOccurrences(of: "/", with: "_")
-            try? FileManager.default.removeItem(atPath: copy)
-            if (try? FileManager.default.moveItem(atPath: root + "/" + draft.path, toPath: copy)) != nil {
-                run.editedAfterApproval.append((draft.path, copy, patches[draft.path]?.text ?? ""))
-            }
+        for (path, copy) in keepAside(drafts: edited.map(\.path), in: "edited-after-approval") {
+            run.editedAfterApproval.append((path, copy, patches[path]?.text ?? ""))
         }
         var recorded: [SentMessage] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
