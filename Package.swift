@@ -34,11 +34,12 @@ let package = Package(
             resources: [.copy("Resources/templates")]
         ),
         // Mail transports (SMTP on SwiftNIO and swift-nio-ssl, a sendmail command, Maildir)
-        // behind the core's `MailTransport`. Knows nothing of ledgers or git.
+        // behind the core's `MailTransport`. Knows nothing of ledgers.
         .target(
             name: "DueTrailMail",
             dependencies: [
                 "DueTrailCore",
+                "GitStore",  // only for `git credential`, shared with remotes
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -24,26 +24,23 @@ struct MergeDriverCommand: ParsableCommand {
     var path: String = "case file"
 
     func run() throws {
-        func read(_ file: String, _ side: String) throws -> CaseFile? {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(path): cannot read \(side) version") }
-            let text = String(decoding: data, as: UTF8.self)
-            if text.isEmpty && side == "base" { return nil }  // added on both sides
-            switch CaseFile.parse(text, path: path) {
-            case .success(let f): return f
-            case .failure(let problems): throw CLIError("\(path): the \(side) version does not read, so it cannot be merged by meaning:\n\(problems)")
-            }
+        func read(_ file: String, _ side: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(path): cannot read the \(side) version") }
+            return String(decoding: data, as: UTF8.self)
         }
         do {
-            let b = try read(base, "base")
-            guard let o = try read(ours, "our"), let t = try read(theirs, "their") else { throw CLIError("\(path): a side is empty") }
-            switch CaseMerge.merge(base: b, ours: o, theirs: t, path: path) {
-            case .merged(let merged):
-                try Data(merged.render().utf8).write(to: URL(fileURLWithPath: ours))
+            let base = try read(self.base, "common")
+            let outcome = LedgerFileMerge.merge(path: path, base: base.isEmpty ? nil : base, ours: try read(ours, "our"), theirs: try read(theirs, "their"))
+            switch outcome {
+            case .merged(let merged), .settled(let merged, _):
+                try Data(merged.utf8).write(to: URL(fileURLWithPath: ours))
             case .conflicts(let conflicts):
                 Terminal.error("DueTrail could not merge \(path):\n" + conflicts.map { "  " + $0.description }.joined(separator: "\n")
                     + "\n  Nothing from either side is lost: your version is in the file, theirs is `git show MERGE_HEAD:\(path)`."
                     + "\n  Settle it (edit the file, or run the command that sets the value), `git add` it and commit.")
                 throw ExitCode(1)
+            case .notLedgerFile:
+                throw CLIError("\(path) is not a case or customer file; .gitattributes should route only cases/**/*.md and customers/*.yaml here")
             }
         } catch let error as CLIError {
             Terminal.error(error.description)

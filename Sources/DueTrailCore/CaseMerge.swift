@@ -37,12 +37,20 @@ public enum CaseMerge {
         case conflicts([Conflict])
     }
 
-    public static func merge(base: CaseFile?, ours: CaseFile, theirs: CaseFile, path: String) -> Outcome {
+    /// Which side a person chose to keep where the two sides disagree (`sync --take`).
+    public enum Side: String, Sendable, CaseIterable {
+        case ours, theirs
+    }
+
+    /// `settle`: keep that side's value wherever the sides disagree, instead of reporting a
+    /// conflict (a person looked at the conflicts and chose).
+    public static func merge(base: CaseFile?, ours: CaseFile, theirs: CaseFile, path: String, settle: Side? = nil) -> Outcome {
         var conflicts: [Conflict] = []
         func pick<T: Equatable>(_ what: String, _ b: T?, _ o: T, _ t: T, show: (T) -> String) -> T {
             if o == t { return o }
             if let b, o == b { return t }
             if let b, t == b { return o }
+            if let settle { return settle == .ours ? o : t }
             conflicts.append(Conflict(path: path, what: what, ours: show(o), theirs: show(t)))
             return o
         }
@@ -71,7 +79,9 @@ public enum CaseMerge {
             } else if baseEvents[e.id] == nil {
                 result.append(e)  // added by us
             } else if baseEvents[e.id] != e {
-                conflicts.append(Conflict(path: path, what: "event #\(e.id)", ours: e.line, theirs: "(removed)"))
+                if settle == .ours { result.append(e) } else if settle == nil {
+                    conflicts.append(Conflict(path: path, what: "event #\(e.id)", ours: e.line, theirs: "(removed)"))
+                }
             }
             // else: they removed it and we did not touch it: removed.
         }
@@ -79,7 +89,9 @@ public enum CaseMerge {
             if baseEvents[e.id] == nil {
                 result.append(e)  // added by them
             } else if baseEvents[e.id] != e {
-                conflicts.append(Conflict(path: path, what: "event #\(e.id)", ours: "(removed)", theirs: e.line))
+                if settle == .theirs { result.append(e) } else if settle == nil {
+                    conflicts.append(Conflict(path: path, what: "event #\(e.id)", ours: "(removed)", theirs: e.line))
+                }
             }
         }
         // By time; the same minute keeps the order above (ours, then theirs). An event without

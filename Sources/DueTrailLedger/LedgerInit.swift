@@ -10,7 +10,7 @@ extension Ledger {
     ]
 
     /// Case files merge by meaning (`duetrail merge-driver`), in `git merge` and `git pull` too.
-    public static let mergeAttributes = "# Case files merge by meaning: events united, facts merged one by one (duetrail setup).\ncases/**/*.md merge=duetrail\n"
+    public static let mergeAttributes = "# Case and customer files merge by meaning: events united, facts merged one by one (duetrail setup).\ncases/**/*.md merge=duetrail\ncustomers/*.yaml merge=duetrail\n"
 
     /// Registers `duetrail merge-driver` as the `duetrail` merge driver in this clone's git
     /// config (`merge.duetrail.driver`), so plain git uses it for the files `.gitattributes`
@@ -30,9 +30,11 @@ extension Ledger {
         return try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
             let current = try read(".gitattributes", inTree: tree) ?? ""
-            if current.contains("merge=duetrail") { return nil }
-            var change = ChangeSet(subject: "setup: case files merge by meaning", trailers: [("DueTrail-Action", "setup")])
-            change.files[".gitattributes"] = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + Self.mergeAttributes
+            let have = Set(current.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            let missing = Self.mergeAttributes.split(separator: "\n").filter { $0.contains("merge=duetrail") && !have.contains(String($0)) }
+            if missing.isEmpty { return nil }
+            var change = ChangeSet(subject: "setup: case and customer files merge by meaning", trailers: [("DueTrail-Action", "setup")])
+            change.files[".gitattributes"] = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + missing.joined(separator: "\n") + "\n"
             return change
         }
     }

@@ -1,5 +1,6 @@
 import DueTrailCore
 import Foundation
+import GitStore
 
 /// Where an SMTP password comes from, in this order: `DUETRAIL_SMTP_PASSWORD`, the
 /// `password_file:` (which must lie outside the ledger repository), or what
@@ -46,31 +47,6 @@ public enum SMTPPassword {
 
     /// Asks git's credential helpers (never a terminal prompt).
     static func fromGitCredential(host: String, port: Int, username: String, environment: [String: String]) -> String? {
-        let candidates = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"]
-        guard let git = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: git)
-        process.arguments = ["credential", "fill"]
-        var env = environment
-        env["GIT_TERMINAL_PROMPT"] = "0"
-        env["GIT_ASKPASS"] = "/bin/false"
-        env["SSH_ASKPASS"] = "/bin/false"
-        process.environment = env
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let collected = OutputCollector(output.fileHandleForReading)
-        let request = "protocol=smtp\nhost=\(host):\(port)\nusername=\(username)\n\n"
-        try? input.fileHandleForWriting.write(contentsOf: Data(request.utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        for line in collected.text().split(separator: "\n") where line.hasPrefix("password=") {
-            let password = String(line.dropFirst("password=".count))
-            return password.isEmpty ? nil : password
-        }
-        return nil
+        GitCredential.fill([("protocol", "smtp"), ("host", "\(host):\(port)"), ("username", username)], environment: environment)?["password"]
     }
 }

@@ -70,3 +70,61 @@ extension Repository {
         return out.sorted { $0.path < $1.path }
     }
 }
+
+extension Repository {
+    /// The files that differ between two trees: path → the blob in `to`, or nil when `to`
+    /// removed it. Subtrees with the same id are skipped, so a change to a few files of a
+    /// 100,000-file ledger costs a few tree reads. A nil `from` is the empty tree.
+    public func changedFiles(from: ObjectID?, to: ObjectID?) throws(GitError) -> [String: ObjectID?] {
+        var a: OpaquePointer?, b: OpaquePointer?
+        if var oid = from?.oid { try check(git_tree_lookup(&a, pointer, &oid), "git_tree_lookup") }
+        defer { git_tree_free(a) }
+        if var oid = to?.oid { try check(git_tree_lookup(&b, pointer, &oid), "git_tree_lookup") }
+        defer { git_tree_free(b) }
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+        options.flags = GIT_DIFF_SKIP_BINARY_CHECK.rawValue
+        var diff: OpaquePointer?
+        try check(git_diff_tree_to_tree(&diff, pointer, a, b, &options), "git_diff_tree_to_tree")
+        defer { git_diff_free(diff) }
+        var out: [String: ObjectID?] = [:]
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i) else { continue }
+            switch delta.pointee.status {
+            case GIT_DELTA_DELETED:
+                if let p = delta.pointee.old_file.path { out[String(cString: p)] = .some(nil) }
+            default:
+                if let p = delta.pointee.new_file.path { out[String(cString: p)] = .some(ObjectID(delta.pointee.new_file.id)) }
+            }
+        }
+        return out
+    }
+
+    /// git's own line-based three-way merge of one text file (`git merge-file`): the result,
+    /// or nil when the same lines changed on both sides.
+    public func mergeText(base: [UInt8], ours: [UInt8], theirs: [UInt8]) throws(GitError) -> [UInt8]? {
+        var options = git_merge_file_options()
+        try check(git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)), "git_merge_file_options_init")
+        var result = git_merge_file_result()
+        let rc = base.withUnsafeBufferPointer { bb in
+            ours.withUnsafeBufferPointer { ob in
+                theirs.withUnsafeBufferPointer { tb -> Int32 in
+                    func input(_ b: UnsafeBufferPointer<UInt8>) -> git_merge_file_input {
+                        var i = git_merge_file_input()
+                        git_merge_file_input_init(&i, UInt32(GIT_MERGE_FILE_INPUT_VERSION))
+                        i.ptr = UnsafeRawPointer(b.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                        i.size = b.count
+                        return i
+                    }
+                    var bi = input(bb), oi = input(ob), ti = input(tb)
+                    return git_merge_file(&result, &bi, &oi, &ti, &options)
+                }
+            }
+        }
+        try check(rc, "git_merge_file")
+        defer { git_merge_file_result_free(&result) }
+        guard result.automergeable != 0 else { return nil }
+        guard let ptr = result.ptr else { return [] }
+        return Array(UnsafeRawBufferPointer(start: ptr, count: result.len))
+    }
+}

@@ -224,13 +224,15 @@ extension Repository {
 
     /// The commits reachable from `start`, newest first: by time, but never a parent before
     /// its child (`git log --topo-order`), whatever clocks the committers had.
-    public func log(from start: ObjectID, limit: Int? = nil) throws(GitError) -> [ObjectID] {
+    /// `hiding`: leave out that commit and its ancestors (`git log A ^B`).
+    public func log(from start: ObjectID, hiding: ObjectID? = nil, limit: Int? = nil) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walker) }
         git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
         var oid = start.oid
         try check(git_revwalk_push(walker, &oid), "git_revwalk_push")
+        if var hidden = hiding?.oid { try check(git_revwalk_hide(walker, &hidden), "git_revwalk_hide") }
         var out: [ObjectID] = []
         var next = git_oid()
         while git_revwalk_next(&next, walker) == 0 {

@@ -6,7 +6,7 @@ internal import CLibgit2
 public final class Repository {
     let pointer: OpaquePointer
 
-    private init(pointer: OpaquePointer) {
+    init(pointer: OpaquePointer) {
         self.pointer = pointer
     }
 
@@ -104,6 +104,11 @@ public final class Repository {
             try check(rc, "git_reference_create")
         }
         git_reference_free(ref)
+    }
+
+    /// Points HEAD at the branch `name` (`refs/heads/…`), as `git symbolic-ref HEAD` does.
+    public func setHead(_ name: String) throws(GitError) {
+        try check(git_repository_set_head(pointer, name), "git_repository_set_head")
     }
 
     /// Makes objects that another handle wrote (e.g. a new pack) visible to this one.

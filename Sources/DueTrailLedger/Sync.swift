@@ -1,0 +1,292 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What `sync` did: the shared history it reached, and anything a person must settle.
+public struct SyncReport: Sendable {
+    public enum Outcome: String, Sendable {
+        /// Both sides already held the same commit.
+        case upToDate = "up-to-date"
+        /// Only the remote had new commits: the branch moved forward to them.
+        case fastForwarded = "fast-forwarded"
+        /// Only this clone had new commits: they were pushed.
+        case pushed
+        /// Both had: a merge commit joins them, and was pushed.
+        case merged
+        /// The same fact changed two ways: nothing was merged or pushed.
+        case conflicts
+    }
+
+    public var outcome: Outcome = .upToDate
+    public var remote: String
+    public var branch: String
+    public var before: ObjectID?
+    public var after: ObjectID?
+    /// Commits the remote had that this clone did not.
+    public var received = 0
+    /// Commits this clone had that the remote did not, now pushed.
+    public var sent = 0
+    /// Files both sides changed, merged by meaning (or by lines).
+    public var mergedFiles: [String] = []
+    public var conflicts: [CaseMerge.Conflict] = []
+    public var settled: [CaseMerge.Conflict] = []
+    /// Untracked drafts an incoming change replaced, and where they were kept.
+    public var keptAside: [String] = []
+    /// How many times the push lost to someone else's and sync merged again.
+    public var retries = 0
+}
+
+/// How `sync` should settle conflicts a person has looked at.
+public struct SyncSettlement: Sendable {
+    public var side: CaseMerge.Side
+    /// Invoice numbers (or ledger paths) to settle; empty: every conflict.
+    public var cases: [String]
+
+    public init(side: CaseMerge.Side, cases: [String]) {
+        self.side = side
+        self.cases = cases
+    }
+}
+
+extension Ledger {
+    /// Clones a ledger, then configures the clone as `init` would (compatibility settings,
+    /// the merge driver for plain git). Refuses a repository that is not a ledger, leaving
+    /// nothing behind.
+    public static func clone(
+        url: String, to path: String, access: RemoteAccess, driverExecutable: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(LedgerError) -> Ledger {
+        let fm = FileManager.default
+        if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw LedgerError.usage("\(path) already exists and is not empty; choose a new folder")
+        }
+        let existed = fm.fileExists(atPath: path)
+        func cleanUp() {
+            if !existed { try? fm.removeItem(atPath: path) } else {
+                for item in (try? fm.contentsOfDirectory(atPath: path)) ?? [] { try? fm.removeItem(atPath: path + "/" + item) }
+            }
+        }
+        do {
+            let repo = try Repository.clone(url: url, to: path, access: access)
+            for (key, value) in compatibilitySettings { try repo.setConfig(key, value) }
+            if try repo.headCommit() == nil { try checkOutMain(repo) }
+        } catch {
+            cleanUp()
+            throw error.context("cloning \(url)")
+        }
+        do {
+            let ledger = try Ledger.open(at: path, environment: environment)
+            if let driverExecutable { try ledger.installMergeDriver(executable: driverExecutable) }
+            return ledger
+        } catch {
+            cleanUp()
+            if case .notALedger = error { throw LedgerError.usage("\(url) is not a DueTrail ledger (no \(LedgerConfig.fileName) on its default branch); nothing was kept") }
+            throw error
+        }
+    }
+
+    /// A bare repository made with plain `git init --bare` names `master` as its default
+    /// branch even when only `main` was pushed, and the clone comes out empty. Check out
+    /// `main` (or the only branch) as git users would expect.
+    private static func checkOutMain(_ repo: Repository) throws(GitError) {
+        let candidates = ["main", "master"]
+        guard let name = candidates.first(where: { (try? repo.resolve(reference: "refs/remotes/origin/\($0)")) != nil }),
+            let tip = try repo.resolve(reference: "refs/remotes/origin/\(name)")
+        else { return }
+        try repo.updateReference("refs/heads/\(name)", to: tip, expected: nil, message: "clone: \(name) from origin")
+        try repo.setHead("refs/heads/\(name)")
+        try repo.setConfig("branch.\(name).remote", "origin")
+        try repo.setConfig("branch.\(name).merge", "refs/heads/\(name)")
+        let empty = try repo.makeTree(base: nil, updates: [])
+        try repo.checkout(from: try repo.commit(tip).tree, baseline: empty)
+    }
+
+    /// Shares this clone's work with `remote` and takes the team's: fetch, then fast-forward
+    /// or make a merge commit (never a rebase: published commits are never rewritten), then
+    /// push; when someone pushed in between, fetch and merge again (up to `maxAttempts`).
+    /// Case and customer files both sides changed merge by meaning. On a true conflict
+    /// nothing is merged, committed or pushed: the report names each conflict, and a person
+    /// settles it (`settlement`, or an edit) and syncs again.
+    public func sync(
+        remote: String = "origin", access: RemoteAccess, settlement: SyncSettlement? = nil, maxAttempts: Int = 5
+    ) throws(LedgerError) -> SyncReport {
+        let repo = repository
+        let branch = try branch()
+        guard branch.hasPrefix("refs/heads/") else { throw LedgerError.usage("HEAD is not on a branch; check out the main branch (git switch main) first") }
+        let short = String(branch.dropFirst("refs/heads/".count))
+        let tracking = "refs/remotes/\(remote)/\(short)"
+        let url: String?
+        do { url = try repo.remoteURL(remote) } catch { throw error.context("reading remote \(remote)") }
+        guard let url else {
+            throw LedgerError.usage("this ledger has no remote `\(remote)`; add one (git remote add \(remote) URL) or start from `duetrail clone URL`")
+        }
+        let settle = try settlementRule(settlement)
+        var report = SyncReport(remote: remote, branch: short)
+        for attempt in 1...maxAttempts {
+            report.retries = attempt - 1
+            let local: ObjectID?, remoteTip: ObjectID?
+            do {
+                try repo.fetch(remote: remote, access: access)
+                local = try repo.resolve(reference: branch)
+                remoteTip = try repo.resolve(reference: tracking)
+            } catch {
+                throw error.context("fetching from \(remote) (\(url))")
+            }
+            if report.before == nil { report.before = local }
+            report.after = local
+            guard let remoteTip else {
+                // An empty remote (or a new branch): publish ours.
+                guard let local else { return report }
+                report.sent = try count(from: local, excluding: nil)
+                if try push(remote: remote, branch: branch, access: access) { report.outcome = .pushed; return report }
+                continue
+            }
+            guard let local else {
+                try moveBranch(branch, from: nil, to: remoteTip, tree: try tree(of: remoteTip), report: &report)
+                report.received = try count(from: remoteTip, excluding: nil)
+                report.outcome = .fastForwarded
+                return report
+            }
+            if local == remoteTip { return report }
+            let descends: Bool, behind: Bool
+            do {
+                descends = try repo.isAncestor(remoteTip, of: local)
+                behind = try repo.isAncestor(local, of: remoteTip)
+            } catch { throw error.context("comparing with \(remote)") }
+            if behind {
+                report.received += try count(from: remoteTip, excluding: local)
+                try moveBranch(branch, from: local, to: remoteTip, tree: try tree(of: remoteTip), report: &report)
+                report.after = remoteTip
+                if report.outcome != .merged { report.outcome = .fastForwarded }
+                return report
+            }
+            var head = local
+            if !descends {
+                let base: ObjectID?
+                do { base = try repo.mergeBase(local, remoteTip) } catch { throw error.context("finding the common history") }
+                let merged = try TreeMerge(repository: repo).merge(base: base, ours: local, theirs: remoteTip, settle: settle)
+                report.received += try count(from: remoteTip, excluding: local)
+                report.mergedFiles = merged.merged
+                report.settled = merged.settled
+                guard let tree = merged.tree else {
+                    report.conflicts = merged.conflicts
+                    report.outcome = .conflicts
+                    return report
+                }
+                head = try commitMerge(tree: tree, ours: local, theirs: remoteTip, remote: remote, short: short, report: report, kept: settlement?.side)
+                try moveBranch(branch, from: local, to: head, tree: tree, report: &report)
+                report.after = head
+                report.outcome = .merged
+            }
+            report.sent = try count(from: head, excluding: remoteTip)
+            if try push(remote: remote, branch: branch, access: access) {
+                if report.outcome != .merged { report.outcome = .pushed }
+                return report
+            }
+            // Someone pushed first: fetch their work and merge again.
+        }
+        throw LedgerError.usage("\(remote) kept moving while syncing (\(maxAttempts) attempts); your commits are safe here; run sync again")
+    }
+
+    /// Which side to keep for a conflicted path, from `--take SIDE [CASE…]`.
+    private func settlementRule(_ settlement: SyncSettlement?) throws(LedgerError) -> (String) -> CaseMerge.Side? {
+        guard let settlement else { return { _ in nil } }
+        if settlement.cases.isEmpty { return { _ in settlement.side } }
+        var paths: Set<String> = []
+        let snapshot = try snapshot()
+        for key in settlement.cases {
+            let found = snapshot.find(key)
+            if found.isEmpty { paths.insert(key) } else { found.forEach { paths.insert($0.path) } }
+        }
+        return { paths.contains($0) ? settlement.side : nil }
+    }
+
+    private func tree(of commit: ObjectID) throws(LedgerError) -> ObjectID {
+        do { return try repository.commit(commit).tree } catch { throw error.context("reading \(commit.short)") }
+    }
+
+    /// Commits reachable from `tip` and not from `excluding`.
+    private func count(from tip: ObjectID, excluding: ObjectID?) throws(LedgerError) -> Int {
+        do {
+            guard let excluding else { return try repository.log(from: tip).count }
+            return try repository.log(from: tip, hiding: excluding).count
+        } catch { throw error.context("counting commits") }
+    }
+
+    private func commitMerge(
+        tree: ObjectID, ours: ObjectID, theirs: ObjectID, remote: String, short: String, report: SyncReport, kept: CaseMerge.Side?
+    ) throws(LedgerError) -> ObjectID {
+        let identity = try identity()
+        var change = ChangeSet(subject: "sync: merge \(remote)/\(short)", trailers: [("DueTrail-Action", "sync")])
+        var body: [String] = []
+        if !report.mergedFiles.isEmpty { body.append("Merged by meaning:\n" + report.mergedFiles.map { "  \($0)" }.joined(separator: "\n")) }
+        if !report.settled.isEmpty { body.append("Settled by hand:\n" + report.settled.map { "  \($0.path): \($0.what) (kept \(kept?.rawValue ?? "?"))" }.joined(separator: "\n")) }
+        change.body = body.joined(separator: "\n\n")
+        let signature = signature(identity)
+        do {
+            return try repository.writeCommit(tree: tree, parents: [ours, theirs], author: signature, committer: signature, message: change.message)
+        } catch { throw error.context("committing the merge") }
+    }
+
+    /// Moves the branch from `old` to `new` (compare-and-swap) and brings the working tree
+    /// along: only the files that differ, only where they hold no uncommitted edits. An
+    /// untracked draft in the way of an incoming file is kept aside, never overwritten.
+    private func moveBranch(_ branch: String, from old: ObjectID?, to new: ObjectID, tree: ObjectID, report: inout SyncReport) throws(LedgerError) {
+        let repo = repository
+        let oldTree = try old.map { (o: ObjectID) throws(LedgerError) in try self.tree(of: o) }
+        if !repo.isBare {
+            let changed: [String: ObjectID?]
+            do { changed = try repo.changedFiles(from: oldTree, to: tree) } catch { throw error.context("comparing trees") }
+            let dirty: [String]
+            do { dirty = try repo.modifiedPaths(changed.keys.sorted(), comparedTo: oldTree) } catch { throw error.context("checking the working tree") }
+            var blocking: [String] = []
+            var inTheWay: [String] = []
+            for path in dirty {
+                let wasTracked = try oldTree.map { (t: ObjectID) throws(LedgerError) in try read(path, inTree: t) != nil } ?? false
+                guard !wasTracked else { blocking.append(path); continue }
+                // Untracked: the same bytes are no loss; a draft is kept aside; anything else waits.
+                if let blob = changed[path] ?? nil, let incoming = try? repo.readBlob(blob),
+                    FileManager.default.contents(atPath: root + "/" + path) == Data(incoming)
+                {
+                    inTheWay.append(path)
+                } else if path.hasPrefix(Self.outboxFolder + "/") {
+                    report.keptAside += keepAside(drafts: [path], in: "sync").map { "\($0.path) → \($0.copy)" }
+                } else {
+                    blocking.append(path)
+                }
+            }
+            if !blocking.isEmpty { throw LedgerError.dirtyPaths(blocking.sorted()) }
+            for path in inTheWay { unlink(root + "/" + path) }
+        }
+        do {
+            try repo.updateReference(branch, to: new, expected: old, message: "sync: \(old?.short ?? "(none)") → \(new.short)")
+        } catch where error.code == .modified || error.code == .exists {
+            throw LedgerError.usage("the branch moved while syncing (another command committed); nothing was lost; run sync again")
+        } catch {
+            throw error.context("moving \(branch)")
+        }
+        guard !repo.isBare else { return }
+        do {
+            try repo.checkout(from: tree, baseline: oldTree)
+        } catch {
+            throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but the working tree could not be updated (\(error.message)); bring it in line with: git checkout HEAD -- .")
+        }
+        try? journal(tree: tree, base: oldTree, hints: SummaryHints())
+    }
+
+    /// Pushes the branch; false when the remote refused because it moved on.
+    private func push(remote: String, branch: String, access: RemoteAccess) throws(LedgerError) -> Bool {
+        let outcome: PushOutcome
+        do { outcome = try repository.push(remote: remote, refspec: "\(branch):\(branch)", access: access) } catch {
+            throw error.context("pushing to \(remote)")
+        }
+        guard let why = outcome.rejected[branch] else { return true }
+        let lower = why.lowercased()
+        if lower.contains("fast-forward") || lower.contains("fetch first") || lower.contains("stale") || lower.contains("failed to update ref")
+            || lower.contains("non-fast") || lower.contains("cannot lock")
+        {
+            return false
+        }
+        throw LedgerError.usage("\(remote) refused \(branch): \(why); nothing of yours was lost")
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A team on one ledger through a shared remote, with `duetrail clone` and `duetrail sync`:
+/// concurrent work on the same cases merges by meaning, a true conflict stops cleanly, and a
+/// remote served over the network (git daemon) works the same, including a push race.
+@Suite struct SyncTests {
+    /// Ana's ledger pushed to a bare remote made by plain `git init --bare` (whose HEAD names
+    /// `master`), and a second teammate's environment.
+    private func team(_ sandbox: Sandbox) throws -> (remote: String, bo: [String: String]) {
+        let seed = try sandbox.exampleLedger("seed")
+        let remote = sandbox.path("shared.git")
+        #expect(try sandbox.git(["init", "-q", "--bare", remote]).status == 0)
+        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        var bo = sandbox.environment
+        bo["GIT_AUTHOR_NAME"] = "Bo Chen"
+        bo["GIT_AUTHOR_EMAIL"] = "bo@northwind-studio.example"
+        bo["GIT_COMMITTER_NAME"] = "Bo Chen"
+        bo["GIT_COMMITTER_EMAIL"] = "bo@northwind-studio.example"
+        bo["DUETRAIL_NOW"] = "2026-11-30T10:00:00Z"
+        return (remote, bo)
+    }
+
+    private func head(_ sandbox: Sandbox, _ dir: String) throws -> String {
+        try sandbox.git(["rev-parse", "HEAD"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func aPromiseInOneClonePaymentAndDraftsInBothSyncWithEveryEventInBoth() throws {
+        let sandbox = try Sandbox()
+        let (remote, bo) = try team(sandbox)
+        let a = sandbox.path("a"), b = sandbox.path("b")
+        let cloned = try sandbox.duetrail(["clone", remote, a])
+        #expect(cloned.status == 0 && cloned.stdout.contains("Cloned \(remote) into \(a) (main at "), "\(cloned)")
+        #expect(try sandbox.duetrail(["clone", "file://" + remote, b]).status == 0)
+        #expect(try sandbox.git(["config", "--get", "merge.duetrail.driver"], in: b).stdout.contains("merge-driver %O %A %B %P"))
+        func asBo(_ args: [String]) throws -> ProcessResult { try ProcessResult.run(Binary.duetrail, args, cwd: b, environment: bo) }
+
+        // Both draft and approve the same morning's reminders; Ana records a promise and a new
+        // contact for Acme, Bo a part payment on the same case and Acme's policy.
+        #expect(try sandbox.duetrail(["draft"], in: a).status == 0)
+        #expect(try sandbox.duetrail(["approve", "--all"], in: a).status == 0)
+        #expect(try sandbox.duetrail(["promise", "INV-1042", "--date", "2026-12-10"], in: a).status == 0)
+        #expect(try sandbox.duetrail(["customer", "acme-gmbh", "--email", "ap@acme-gmbh.example", "--email", "finance@acme-gmbh.example"], in: a).status == 0)
+        #expect(try asBo(["draft"]).status == 0)
+        #expect(try asBo(["approve", "--all"]).status == 0)
+        #expect(try asBo(["pay", "INV-1042", "--amount", "150"]).status == 0)
+        #expect(try asBo(["customer", "acme-gmbh", "--policy", "auto"]).status == 0)
+
+        let first = try sandbox.duetrail(["sync"], in: a)
+        #expect(first.status == 0 && first.stdout.contains("Pushed 4 commits to origin/main"), "\(first)")
+        let second = try asBo(["sync", "--json"])
+        #expect(second.status == 0, "\(second)")
+        #expect(second.stdout.contains("\"outcome\" : \"merged\"") && second.stdout.contains("\"cases/acme-gmbh/inv-1042.md\""), "\(second)")
+        #expect(second.stdout.contains("\"customers/acme-gmbh.yaml\""), "\(second)")
+        let third = try sandbox.duetrail(["sync"], in: a)
+        #expect(third.status == 0 && third.stdout.contains("Took 5 commits from origin/main"), "\(third)")
+
+        // One history in both clones and on the remote; the merge joins both sides.
+        #expect(try head(sandbox, a) == head(sandbox, b))
+        #expect(try sandbox.git(["rev-parse", "main"], in: remote).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == head(sandbox, a))
+        #expect(try sandbox.git(["log", "-1", "--format=%P"], in: a).stdout.split(separator: " ").count == 2)
+        #expect(try sandbox.git(["fsck", "--strict"], in: a).status == 0)
+        for dir in [a, b] {
+            let text = try String(contentsOfFile: dir + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8)
+            #expect(text.contains("· promised · date: 2026-12-10 · by Ana Ruiz") && text.contains("· payment · amount: 150.00 EUR · by Bo Chen"), "\(text)")
+            let customer = try String(contentsOfFile: dir + "/customers/acme-gmbh.yaml", encoding: .utf8)
+            #expect(customer.contains("finance@acme-gmbh.example") && customer.contains("policy: auto"), "\(customer)")
+            #expect(try sandbox.duetrail(["check"], in: dir).status == 0)
+            // Nothing left uncommitted by the merge (the working tree matches HEAD).
+            #expect(try sandbox.git(["status", "--porcelain", "--untracked-files=no"], in: dir).stdout.isEmpty)
+        }
+        let again = try sandbox.duetrail(["sync"], in: b)
+        #expect(again.stdout.contains("Already in step with origin/main"), "\(again)")
+    }
+
+    @Test func theSameAmountChangedTwoWaysStopsWithBothValuesAndIsSettledWithTake() throws {
+        let sandbox = try Sandbox()
+        let (remote, bo) = try team(sandbox)
+        let a = sandbox.path("a"), b = sandbox.path("b")
+        #expect(try sandbox.duetrail(["clone", remote, a]).status == 0)
+        #expect(try sandbox.duetrail(["clone", remote, b]).status == 0)
+        func setAmount(_ dir: String, _ value: String, _ env: [String: String]) throws {
+            let path = dir + "/cases/acme-gmbh/inv-1042.md"
+            let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "amount: 7150.00", with: "amount: \(value)")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try ProcessResult.run("/usr/bin/env", ["git", "commit", "-qam", "amount \(value)"], cwd: dir, environment: env).status == 0)
+        }
+        try setAmount(a, "7200.00", sandbox.environment)
+        #expect(try sandbox.duetrail(["sync"], in: a).status == 0)
+        try setAmount(b, "7100.00", bo)
+        #expect(try ProcessResult.run(Binary.duetrail, ["note", "INV-1042", "Bo's note"], cwd: b, environment: bo).status == 0)
+        let before = try head(sandbox, b)
+
+        let stopped = try ProcessResult.run(Binary.duetrail, ["sync"], cwd: b, environment: bo)
+        #expect(stopped.status == 3, "\(stopped)")
+        #expect(stopped.stderr.contains("1 conflict; nothing was merged or pushed"), "\(stopped)")
+        #expect(stopped.stderr.contains("cases/acme-gmbh/inv-1042.md: amount\n    ours:   7100.00 EUR\n    theirs: 7200.00 EUR"), "\(stopped)")
+        // Nothing lost: Bo's commits stand, Ana's are fetched, the remote is untouched.
+        #expect(try head(sandbox, b) == before)
+        #expect(try sandbox.git(["show", "origin/main:cases/acme-gmbh/inv-1042.md"], in: b).stdout.contains("amount: 7200.00"))
+        #expect(try String(contentsOfFile: b + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8).contains("amount: 7100.00"))
+        #expect(try sandbox.git(["rev-parse", "main"], in: remote).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == head(sandbox, a))
+
+        let settled = try ProcessResult.run(Binary.duetrail, ["sync", "--take", "theirs", "INV-1042"], cwd: b, environment: bo)
+        #expect(settled.status == 0 && settled.stdout.contains("Settled cases/acme-gmbh/inv-1042.md: amount (kept theirs)"), "\(settled)")
+        let text = try String(contentsOfFile: b + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8)
+        #expect(text.contains("amount: 7200.00") && text.contains("Bo's note"), "\(text)")
+        #expect(try sandbox.git(["log", "-1", "--format=%B"], in: b).stdout.contains("cases/acme-gmbh/inv-1042.md: amount (kept theirs)"))
+        #expect(try sandbox.duetrail(["sync"], in: a).stdout.contains("Took 3 commits"))
+        #expect(try head(sandbox, a) == head(sandbox, b))
+    }
+
+    @Test func aLedgerServedByGitDaemonClonesSyncsAndRetriesWhenSomeonePushesFirst() throws {
+        let sandbox = try Sandbox()
+        let (remote, _) = try team(sandbox)
+        #expect(try sandbox.git(["config", "receive.denyNonFastForwards", "true"], in: remote).status == 0)
+        let daemon = try GitDaemon(basePath: sandbox.root.path, environment: sandbox.environment)
+        defer { daemon.stop() }
+        let url = "git://127.0.0.1:\(daemon.port)/shared.git"
+        let a = sandbox.path("a"), c = sandbox.path("c")
+        let cloned = try sandbox.duetrail(["clone", url, a])
+        #expect(cloned.status == 0, "\(cloned)")
+        #expect(try sandbox.duetrail(["clone", url, c]).status == 0)
+
+        // While Ana's push is being received, Cy's lands first (a pre-receive hook pushes it):
+        // her push is refused, and sync fetches, merges and pushes again.
+        #expect(try sandbox.duetrail(["note", "INV-1042", "Cy called"], in: c).status == 0)
+        let hook = remote + "/hooks/pre-receive"
+        try """
+            #!/bin/sh
+            cat >/dev/null
+            if [ ! -e "\(sandbox.path("raced"))" ]; then
+              touch "\(sandbox.path("raced"))"
+              env -u GIT_QUARANTINE_PATH -u GIT_OBJECT_DIRECTORY -u GIT_ALTERNATE_OBJECT_DIRECTORIES -u GIT_DIR \
+                git -C "\(c)" push -q "\(remote)" HEAD:refs/heads/main
+            fi
+            exit 0
+
+            """.write(toFile: hook, atomically: true, encoding: .utf8)
+        #expect(chmod(hook, 0o755) == 0)
+        #expect(try sandbox.duetrail(["promise", "INV-1042", "--date", "2026-12-10"], in: a).status == 0)
+        let synced = try sandbox.duetrail(["sync", "--json"], in: a)
+        #expect(synced.status == 0, "\(synced)")
+        #expect(synced.stdout.contains("\"retries\" : 1") && synced.stdout.contains("\"outcome\" : \"merged\""), "\(synced)")
+        let text = try sandbox.git(["show", "main:cases/acme-gmbh/inv-1042.md"], in: remote).stdout
+        #expect(text.contains("Cy called") && text.contains("· promised · date: 2026-12-10"), "\(text)")
+        #expect(try sandbox.git(["rev-parse", "main"], in: remote).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == head(sandbox, a))
+    }
+}
+
+/// `git daemon` serving a folder over git:// on a free loopback port, with pushes enabled.
+final class GitDaemon {
+    let port: Int
+
+    init(basePath: String, environment: [String: String]) throws {
+        var lastError = ""
+        let execPath = try ProcessResult.run("/usr/bin/env", ["git", "--exec-path"], cwd: basePath, environment: environment).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<20 {
+            let candidate = Int.random(in: 20000..<60000)
+            let p = Process()
+            // The daemon itself, not the `git` wrapper, so stopping it stops it.
+            p.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
+            p.arguments = [
+                "--reuseaddr", "--listen=127.0.0.1", "--port=\(candidate)", "--base-path=\(basePath)", "--export-all",
+                "--enable=receive-pack", "--informative-errors", basePath,
+            ]
+            p.environment = environment
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            // Ready when the port accepts a connection.
+            for _ in 0..<100 where p.isRunning {
+                if Self.accepts(port: candidate) {
+                    port = candidate
+                    self.running = p
+                    return
+                }
+                usleep(50_000)
+            }
+            if p.isRunning { p.terminate() }
+            lastError = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        throw FixtureError("git daemon did not start: \(lastError)")
+    }
+
+    private var running: Process?
+
+    func stop() {
+        guard let running, running.isRunning else { return }
+        kill(running.processIdentifier, SIGKILL)
+        running.waitUntilExit()
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
