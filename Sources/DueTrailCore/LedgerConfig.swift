@@ -11,6 +11,9 @@ public struct LedgerConfig: Sendable, Equatable {
     public var timezone: TimeZone
     /// Where customers' answers go (`reply_to:`); the sender's address when not set.
     public var replyTo: String?
+    /// The address scheduled jobs commit as (`automation:`, e.g. a cron job running `draft`
+    /// and `send`): `audit` never counts its commits as a person's approval.
+    public var automationEmail: String?
     /// How `send` delivers (`transport:`; kept verbatim in `extra`, as the person wrote it).
     public var transport: TransportSettings = .maildir(path: nil)
     /// Keys the tool does not own (`transport:`, later the portal), verbatim.
@@ -31,7 +34,7 @@ public struct LedgerConfig: Sendable, Equatable {
             currency: .euro, timezone: TimeZone(identifier: "UTC") ?? .current)
     }
 
-    static let owned: Set<String> = ["company", "sender", "currency", "timezone", "reply_to"]
+    static let owned: Set<String> = ["company", "sender", "currency", "timezone", "reply_to", "automation"]
 
     public func render() -> String {
         var out = "# DueTrail ledger settings. Secrets (passwords, keys) never go in this file.\n"
@@ -40,6 +43,7 @@ public struct LedgerConfig: Sendable, Equatable {
         out += "currency: \(currency.code)\n"
         out += "timezone: \(timezone.identifier)\n"
         if let replyTo { out += "reply_to: \(YAMLText.scalar(replyTo))\n" }
+        if let automationEmail { out += "automation: \(YAMLText.scalar(automationEmail))\n" }
         out += extra
         return out
     }
@@ -65,6 +69,12 @@ public struct LedgerConfig: Sendable, Equatable {
         if let (replyTo, entry) = try map.optionalEntry("reply_to") {
             guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address: \(EmailAddress.problem(replyTo) ?? "")") }
             config.replyTo = replyTo
+        }
+        if let (automation, entry) = try map.optionalEntry("automation") {
+            guard EmailAddress.isPlausible(automation) else {
+                throw map.problem(entry, "automation `\(automation)` is not an email address: \(EmailAddress.problem(automation) ?? "")", hint: "the address your scheduled jobs commit as")
+            }
+            config.automationEmail = automation
         }
         return config
     }

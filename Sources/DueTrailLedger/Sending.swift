@@ -77,6 +77,7 @@ extension Ledger {
     /// each in the ledger and removes it from the outbox. See `SendJournal` for why no message
     /// is ever sent twice.
     public func send(_ options: SendOptions, transport: MailTransport) throws(LedgerError) -> SendRun {
+        try requireMainBranch()
         var run = SendRun()
         run.transport = transport.description
         let journal = SendJournal(gitDirectory: repository.gitDirectory)

@@ -106,6 +106,28 @@ public final class Repository {
         git_reference_free(ref)
     }
 
+    /// The commit a revision names (`HEAD~3`, a branch, a tag, an abbreviated id), as
+    /// `git rev-parse` reads it; nil when it names nothing.
+    public func revision(_ spec: String) throws(GitError) -> ObjectID? {
+        var object: OpaquePointer?
+        let rc = git_revparse_single(&object, pointer, spec)
+        if rc == GIT_ENOTFOUND.rawValue || rc == GIT_EAMBIGUOUS.rawValue || rc == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
+        try check(rc, "git_revparse_single")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "git_object_peel")
+        defer { git_object_free(peeled) }
+        guard let id = git_object_id(peeled) else { return nil }
+        return ObjectID(id.pointee)
+    }
+
+    /// Whether `name` is a well-formed full reference name (`git check-ref-format`).
+    public static func isValidReferenceName(_ name: String) -> Bool {
+        Libgit2.ensureInitialised()
+        var valid: Int32 = 0
+        return git_reference_name_is_valid(&valid, name) == 0 && valid == 1
+    }
+
     /// Points HEAD at the branch `name` (`refs/heads/…`), as `git symbolic-ref HEAD` does.
     public func setHead(_ name: String) throws(GitError) {
         try check(git_repository_set_head(pointer, name), "git_repository_set_head")

@@ -1,0 +1,76 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+extension Ledger {
+    /// The branch drafts are sent from: `main`, or `master` in a ledger that has no `main`.
+    public func mainBranch() throws(LedgerError) -> String {
+        do {
+            if try repository.resolve(reference: "refs/heads/main") != nil { return "refs/heads/main" }
+            if try repository.resolve(reference: "refs/heads/master") != nil { return "refs/heads/master" }
+        } catch {
+            throw error.context("reading branches")
+        }
+        return "refs/heads/main"
+    }
+
+    /// Commits the review drafts of `run` to a new branch `name` on top of the current tip,
+    /// instead of leaving them in the working tree: the team pushes the branch and reviews it
+    /// as a pull request on any git host. Merging it into the main branch is the approval
+    /// (the merger is the approver). The drafts leave the working tree; nothing else changes.
+    public func proposeOnBranch(_ run: DraftRun, name: String) throws(LedgerError) -> CommitOutcome? {
+        guard !run.forReview.isEmpty else { return nil }
+        try checkReviewBranch(name)
+        let ref = "refs/heads/" + name
+        let repo = repository
+        let identity = try identity()
+        do {
+            guard let base = try repo.resolve(reference: try branch()) else { throw LedgerError.notALedger(root) }
+            let baseTree = try repo.commit(base).tree
+            var updates: [TreeUpdate] = []
+            for drafted in run.forReview {
+                updates.append(.upsert(path: drafted.path, blob: try repo.writeBlob(drafted.text)))
+            }
+            let tree = try repo.makeTree(base: baseTree, updates: updates)
+            var change = ChangeSet(
+                subject: "draft: \(run.forReview.count) reminder\(run.forReview.count == 1 ? "" : "s") for review on \(name)",
+                body: "Merging this branch into the main branch approves these drafts exactly as they stand.\n\n"
+                    + run.forReview.map { "\($0.path): \($0.draft.caseNumbers.joined(separator: ", "))" }.joined(separator: "\n"),
+                trailers: [("DueTrail-Action", "draft"), ("DueTrail-Review-Branch", name)])
+            change.trailers += run.forReview.flatMap { d in d.draft.caseNumbers.map { ("DueTrail-Case", $0) } }
+            let signature = signature(identity)
+            let commit = try repo.writeCommit(tree: tree, parents: [base], author: signature, committer: signature, message: change.message)
+            try repo.updateReference(ref, to: commit, expected: nil, message: "draft: review branch \(name)")
+            // The drafts now live on the branch; the copies draft just wrote go.
+            for drafted in run.forReview { unlink(root + "/" + drafted.path) }
+            return CommitOutcome(commit: commit, paths: run.forReview.map(\.path), attempts: 1)
+        } catch let error as GitError {
+            throw error.context("committing drafts to \(name)")
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.usage("\(error)")
+        }
+    }
+
+    /// Refuses a review branch name that is malformed or taken, before anything is drafted.
+    public func checkReviewBranch(_ name: String) throws(LedgerError) {
+        let ref = "refs/heads/" + name
+        guard Repository.isValidReferenceName(ref), !name.hasPrefix("-") else {
+            throw LedgerError.usage("`\(name)` is not a valid branch name (see git check-ref-format)")
+        }
+        let exists: Bool
+        do { exists = try repository.resolve(reference: ref) != nil } catch { throw error.context("reading \(ref)") }
+        if exists { throw LedgerError.usage("branch \(name) already exists; choose another name, or delete it (git branch -D \(name)) first") }
+    }
+
+    /// `send` sends only what the main branch holds: drafts on a review branch are proposals.
+    func requireMainBranch() throws(LedgerError) {
+        let current = try branch()
+        let main = try mainBranch()
+        guard current == main else {
+            let short = { (r: String) in r.replacingOccurrences(of: "refs/heads/", with: "") }
+            throw LedgerError.usage("send sends only drafts approved on \(short(main)); this clone is on \(short(current)). Switch (git switch \(short(main))) and send from there; drafts on a review branch are sent once it is merged")
+        }
+    }
+}
