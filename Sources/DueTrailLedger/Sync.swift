@@ -127,6 +127,7 @@ extension Ledger {
             let local: ObjectID?, remoteTip: ObjectID?
             do {
                 try repo.fetch(remote: remote, access: access)
+                Timings.mark("fetch")
                 local = try repo.resolve(reference: branch)
                 remoteTip = try repo.resolve(reference: tracking)
             } catch {
@@ -165,6 +166,7 @@ extension Ledger {
                 let base: ObjectID?
                 do { base = try repo.mergeBase(local, remoteTip) } catch { throw error.context("finding the common history") }
                 let merged = try TreeMerge(repository: repo).merge(base: base, ours: local, theirs: remoteTip, settle: settle)
+                Timings.mark("merge trees")
                 report.received += try count(from: remoteTip, excluding: local)
                 report.mergedFiles = merged.merged
                 report.settled = merged.settled
@@ -174,11 +176,14 @@ extension Ledger {
                     return report
                 }
                 head = try commitMerge(tree: tree, ours: local, theirs: remoteTip, remote: remote, short: short, report: report, kept: settlement?.side)
+                Timings.mark("commit merge")
                 try moveBranch(branch, from: local, to: head, tree: tree, report: &report)
+                Timings.mark("update working tree")
                 report.after = head
                 report.outcome = .merged
             }
             report.sent = try count(from: head, excluding: remoteTip)
+            defer { Timings.mark("push") }
             if try push(remote: remote, branch: branch, access: access) {
                 if report.outcome != .merged { report.outcome = .pushed }
                 return report
@@ -267,7 +272,17 @@ extension Ledger {
         }
         guard !repo.isBare else { return }
         do {
-            try repo.checkout(from: tree, baseline: oldTree)
+            // Only the changed files are written and indexed (a checkout would walk all of a
+            // 100,000-file working tree); they held no edits, checked above.
+            var files: [WorkingFile] = []
+            for (path, blob) in try repo.changedFiles(from: oldTree, to: tree).sorted(by: { $0.key < $1.key }) {
+                files.append(WorkingFile(path: path, bytes: try blob.map { (b: ObjectID) throws(GitError) in try repo.readBlob(b) }, blob: blob))
+            }
+            do {
+                try repo.writeWorkingFiles(files)
+            } catch {
+                try repo.checkout(paths: files.map(\.path), from: tree, baseline: oldTree)
+            }
         } catch {
             throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but the working tree could not be updated (\(error.message)); bring it in line with: git checkout HEAD -- .")
         }
