@@ -59,7 +59,7 @@ struct QueueCommand: ParsableCommand {
         do {
             let setup = try setup.get()
             let shown = json || csv || all ? nil : queue.customersShown
-            let outbox = try ledger.outbox(tree: snapshot.tree, customers: shown)
+            let outbox = try ledger.outbox(tree: snapshot.tree, customers: shown, reviewBranches: true)
             for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
             queue = queue.describing(with: ledger.planner(snapshot, setup: setup, outbox: outbox.drafts))
         } catch {

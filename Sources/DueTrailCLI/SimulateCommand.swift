@@ -40,7 +40,7 @@ struct SimulateCommand: ParsableCommand {
         let end = to.flatMap(CalendarDate.init(iso:)) ?? start.adding(days: 30)
         let snapshot = try guarded { try ledger.snapshot() }
         let setup = try guarded { try ledger.cadenceSetup(tree: snapshot.tree) }
-        let outbox = try guarded { try ledger.outbox(tree: snapshot.tree) }
+        let outbox = try guarded { try ledger.outbox(tree: snapshot.tree, reviewBranches: true) }
         let simulation = CadenceSimulation(
             book: setup.book, customers: snapshot.customers.mapValues(\.cadence), cases: snapshot.cases, pending: outbox.drafts.map(\.pending),
             from: start, to: end)

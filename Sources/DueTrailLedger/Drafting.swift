@@ -54,7 +54,7 @@ extension Ledger {
                 }
             }
             let setup = try cadenceSetup(tree: tree, compilingTemplates: true)
-            let (drafts, problems) = try outbox(tree: tree)
+            let (drafts, problems) = try outbox(tree: tree, reviewBranches: true)
             run.outboxProblems = problems
             let planner = planner(snapshot, setup: setup, outbox: drafts)
             let planned = planner.plan(snapshot.cases, today: today, requested: requested, only: only)

@@ -71,7 +71,9 @@ extension Ledger {
     /// do not read are returned as problems (file and line), never silently skipped.
     /// `customers` limits the reading to those customers' folders (the queue reads only the
     /// drafts of the rows it shows).
-    public func outbox(tree: ObjectID?, customers: Set<String>? = nil) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
+    /// `reviewBranches`: also count drafts proposed on review branches not merged yet
+    /// (`draft --branch`) as awaiting review: what the cadence and the queue should see.
+    public func outbox(tree: ObjectID?, customers: Set<String>? = nil, reviewBranches: Bool = false) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
         var committed: [String: [UInt8]] = [:]
         do throws(GitError) {
             if let tree, let folder = try repository.entry(at: Self.outboxFolder, inTree: tree), folder.kind == .tree {
@@ -110,6 +112,10 @@ extension Ledger {
             } catch {
                 problems.append(error)
             }
+        }
+        if reviewBranches, !repository.isBare, let head = try? repository.resolve(reference: try branch()) {
+            let proposed = try draftsOnReviewBranches(head: head, known: Set(drafts.map(\.path)))
+            drafts += proposed.filter { customers?.contains($0.pending.customer) != false }
         }
         return (drafts, problems)
     }

@@ -64,6 +64,33 @@ extension Ledger {
         if exists { throw LedgerError.usage("branch \(name) already exists; choose another name, or delete it (git branch -D \(name)) first") }
     }
 
+    /// Drafts waiting on review branches not merged yet (`draft --branch`): the cadence
+    /// counts them as awaiting review, so drafting again on main does not write them twice.
+    func draftsOnReviewBranches(head: ObjectID, known: Set<String>) throws(LedgerError) -> [OutboxDraft] {
+        var out: [OutboxDraft] = []
+        let repo = repository
+        do {
+            let current = try branch()
+            for (name, tip) in try repo.localBranches() where name != current {
+                guard try !repo.isAncestor(tip, of: head), let base = try repo.mergeBase(head, tip) else { continue }
+                let proposal = try repo.commit(tip)
+                guard !CommitTrailers(proposal.message).values("DueTrail-Review-Branch").isEmpty else { continue }
+                let changes = try repo.changedFiles(from: try repo.commit(base).tree, to: proposal.tree)
+                for (path, blob) in changes.sorted(by: { $0.key < $1.key }) where path.hasPrefix(Self.outboxFolder + "/") && !known.contains(path) {
+                    guard let blob else { continue }
+                    let text = String(decoding: try repo.readBlob(blob), as: UTF8.self)
+                    guard let headers = try? DraftHeaders.parse(text, path: path), let pending = try? headers.pending(path: path, approved: false) else { continue }
+                    out.append(OutboxDraft(pending: pending, committed: nil, working: text, workingDiffers: true, workingIsUTF8: true))
+                }
+            }
+        } catch let error as GitError {
+            throw error.context("reading review branches")
+        } catch {
+            throw LedgerError.usage("reading review branches: \(error)")
+        }
+        return out
+    }
+
     /// `send` sends only what the main branch holds: drafts on a review branch are proposals.
     func requireMainBranch() throws(LedgerError) {
         let current = try branch()

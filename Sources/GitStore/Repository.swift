@@ -121,6 +121,23 @@ public final class Repository {
         return ObjectID(id.pointee)
     }
 
+    /// The local branches (`refs/heads/…`) and their tips, sorted by name.
+    public func localBranches() throws(GitError) -> [(name: String, tip: ObjectID)] {
+        var iterator: OpaquePointer?
+        try check(git_branch_iterator_new(&iterator, pointer, GIT_BRANCH_LOCAL), "git_branch_iterator_new")
+        defer { git_branch_iterator_free(iterator) }
+        var out: [(String, ObjectID)] = []
+        var ref: OpaquePointer?
+        var type = GIT_BRANCH_LOCAL
+        while git_branch_next(&ref, &type, iterator) == 0 {
+            defer { git_reference_free(ref) }
+            guard let name = git_reference_name(ref), let target = git_reference_target(ref) else { continue }
+            out.append((String(cString: name), ObjectID(target.pointee)))
+        }
+        git_error_clear()
+        return out.sorted { $0.0 < $1.0 }
+    }
+
     /// Whether `name` is a well-formed full reference name (`git check-ref-format`).
     public static func isValidReferenceName(_ name: String) -> Bool {
         Libgit2.ensureInitialised()

@@ -28,6 +28,11 @@ import TestSupport
         let proposed = try sandbox.git(["diff", "--name-only", "main", "reminders-1130"], in: ledger).stdout.split(separator: "\n")
         #expect(proposed.count >= 3 && proposed.allSatisfy { $0.hasPrefix("outbox/") }, "\(proposed)")
         #expect(try sandbox.git(["status", "--porcelain"], in: ledger).stdout.isEmpty)
+        // Drafting again on main leaves what waits on the branch alone.
+        let again = try sandbox.duetrail(["draft"], in: ledger)
+        #expect(again.status == 0 && again.stdout.contains("Nothing new to draft today"), "\(again)")
+        let queue = try sandbox.duetrail(["queue", "--all"], in: ledger)
+        #expect(queue.stdout.contains("draft awaiting review"), "\(queue)")
         // A taken or malformed name is refused before anything is drafted.
         let taken = try sandbox.duetrail(["draft", "--branch", "reminders-1130"], in: ledger)
         #expect(taken.status == 1 && taken.stderr.contains("branch reminders-1130 already exists"), "\(taken)")
