@@ -11,6 +11,9 @@ static inline int duetrail_git_set_owner_validation(int enabled) {
 static inline int duetrail_git_set_search_path(int level, const char *path) {
     return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
 }
+static inline int duetrail_git_set_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
 /* Calls through the write-pack vtable (function pointers in a struct). */
 static inline int duetrail_writepack_append(git_odb_writepack *w, const void *data, size_t size, git_indexer_progress *stats) {
     return w->append(w, data, size, stats);

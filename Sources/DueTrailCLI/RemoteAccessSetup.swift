@@ -13,6 +13,11 @@ enum RemoteAccessSetup {
                 else { return nil }
                 return (answer["username"] ?? username ?? "", password)
             },
+            passwordWorked: { url, username, password, worked in
+                var fields = GitCredential.fields(forURL: url, username: username)
+                fields.append(("password", password))
+                GitCredential.report(worked: worked, fields, environment: environment)
+            },
             progress: { received, total in
                 guard total > 200, received == total || received % 500 == 0 else { return }
                 Terminal.progress("Receiving objects: \(received)/\(total)")

@@ -122,6 +122,7 @@ extension Ledger {
         }
         let settle = try settlementRule(settlement)
         var report = SyncReport(remote: remote, branch: short)
+        Timings.mark("open")
         for attempt in 1...maxAttempts {
             report.retries = attempt - 1
             let local: ObjectID?, remoteTip: ObjectID?

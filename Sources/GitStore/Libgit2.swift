@@ -5,6 +5,10 @@ internal import CLibgit2
 enum Libgit2 {
     private static let initialised: Bool = {
         git_libgit2_init()
+        // libgit2 caches no tree over 4 KB by default, so every path lookup under `cases/`
+        // (one entry per customer: 250 KB at 5,000 customers) inflated that tree again.
+        // Keep trees up to 16 MB in the object cache.
+        _ = duetrail_git_set_cache_object_limit(GIT_OBJECT_TREE, 16 << 20)
         return true
     }()
 

@@ -10,13 +10,18 @@ public struct RemoteAccess {
     public var sshKeyFiles: [String]
     /// Objects received so far and in all, while fetching.
     public var progress: ((_ received: Int, _ total: Int) -> Void)?
+    /// Told whether a password from `password` worked, so a credential helper can keep or
+    /// drop it (`git credential approve` / `reject`), as git itself does.
+    public var passwordWorked: ((_ url: String, _ username: String, _ password: String, _ worked: Bool) -> Void)?
 
     public init(
         password: @escaping (_ url: String, _ username: String?) -> (username: String, password: String)? = { _, _ in nil },
-        sshKeyFiles: [String] = RemoteAccess.defaultKeyFiles(), progress: ((Int, Int) -> Void)? = nil
+        sshKeyFiles: [String] = RemoteAccess.defaultKeyFiles(),
+        passwordWorked: ((String, String, String, Bool) -> Void)? = nil, progress: ((Int, Int) -> Void)? = nil
     ) {
         self.password = password
         self.sshKeyFiles = sshKeyFiles
+        self.passwordWorked = passwordWorked
         self.progress = progress
     }
 
@@ -44,6 +49,12 @@ private final class CallbackContext {
     var push = PushOutcome()
 
     init(access: RemoteAccess) { self.access = access }
+
+    /// Reports the password used (if any) as working or not, once the operation ended.
+    func finish(_ rc: Int32) {
+        guard let used = usedPassword else { return }
+        access.passwordWorked?(used.url, used.username, used.password, rc >= 0)
+    }
 }
 
 private func credentialCallback(
@@ -119,6 +130,7 @@ extension Repository {
         options.fetch_opts.callbacks = try callbacks(context)
         var repo: OpaquePointer?
         let rc = withExtendedLifetime(context) { git_clone(&repo, url, path, &options) }
+        context.finish(rc)
         try check(rc, "git_clone")
         guard let repo else { throw GitError(code: .notFound, function: "git_clone", message: "no repository at \(url)") }
         return Repository(pointer: repo)
@@ -151,6 +163,7 @@ extension Repository {
         options.prune = GIT_FETCH_NO_PRUNE
         try withRemote(remote) { (handle: OpaquePointer) throws(GitError) in
             let rc = withExtendedLifetime(context) { git_remote_fetch(handle, nil, &options, "fetch \(remote)") }
+            context.finish(rc)
             try check(rc, "git_remote_fetch")
         }
     }
@@ -171,6 +184,7 @@ extension Repository {
                 var array = git_strarray(strings: buf.baseAddress, count: 1)
                 return withExtendedLifetime(context) { git_remote_push(handle, &array, &options) }
             }
+            context.finish(rc)
             // A non-fast-forward push to a local (path or file://) remote fails outright
             // instead of reaching the callback: report it the same way.
             if rc == GIT_ENONFASTFORWARD.rawValue {

@@ -5,15 +5,6 @@ import TestSupport
 /// Review on a branch (merging is the approval), `send` only from main, and `audit` catching
 /// what plain git can do behind the tool's back.
 @Suite struct AuditTests {
-    private func environment(_ sandbox: Sandbox, name: String, email: String) -> [String: String] {
-        var env = sandbox.environment
-        env["GIT_AUTHOR_NAME"] = name
-        env["GIT_AUTHOR_EMAIL"] = email
-        env["GIT_COMMITTER_NAME"] = name
-        env["GIT_COMMITTER_EMAIL"] = email
-        return env
-    }
-
     private func short(_ sandbox: Sandbox, _ rev: String, in dir: String) throws -> String {
         String(try sandbox.git(["rev-parse", rev], in: dir).stdout.prefix(8))
     }
@@ -47,7 +38,7 @@ import TestSupport
         #expect(try sandbox.git(["switch", "-q", "main"], in: ledger).status == 0)
 
         // Bo merges the branch: that is the approval.
-        let bo = environment(sandbox, name: "Bo Chen", email: "bo@northwind-studio.example")
+        let bo = sandbox.environment(actingAs: "Bo Chen", email: "bo@northwind-studio.example")
         let merged = try ProcessResult.run("/usr/bin/env", ["git", "merge", "--no-ff", "-q", "-m", "Approve reminders of 30 November", "reminders-1130"], cwd: ledger, environment: bo)
         #expect(merged.status == 0, "\(merged)")
         let mergeCommit = try short(sandbox, "HEAD", in: ledger)
@@ -88,7 +79,7 @@ import TestSupport
         #expect(try sandbox.git(["commit", "-qm", "sent by hand"], in: ledger).status == 0)
         let forged = try short(sandbox, "HEAD", in: ledger)
         // The automation identity approves and sends review drafts itself.
-        let bot = environment(sandbox, name: "Nightly", email: "bot@northwind-studio.example")
+        let bot = sandbox.environment(actingAs: "Nightly", email: "bot@northwind-studio.example")
         #expect(try ProcessResult.run(Binary.duetrail, ["draft"], cwd: ledger, environment: bot).status == 0)
         #expect(try ProcessResult.run(Binary.duetrail, ["approve", "INV-1093"], cwd: ledger, environment: bot).status == 0)
         let approval = try short(sandbox, "HEAD", in: ledger)

@@ -22,11 +22,7 @@ import TestSupport
         // Ana records a promise and pushes; Bo records a payment on the same case.
         #expect(try sandbox.duetrail(["promise", "INV-1042", "--date", "2026-12-10"], in: a).status == 0)
         #expect(try sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/main"], in: a).status == 0)
-        var bo = sandbox.environment
-        bo["GIT_AUTHOR_NAME"] = "Bo Chen"
-        bo["GIT_AUTHOR_EMAIL"] = "bo@northwind-studio.example"
-        bo["GIT_COMMITTER_NAME"] = "Bo Chen"
-        bo["GIT_COMMITTER_EMAIL"] = "bo@northwind-studio.example"
+        var bo = sandbox.environment(actingAs: "Bo Chen", email: "bo@northwind-studio.example")
         bo["DUETRAIL_NOW"] = "2026-11-30T10:00:00Z"
         #expect(try ProcessResult.run(Binary.duetrail, ["pay", "INV-1042", "--amount", "150"], cwd: b, environment: bo).status == 0)
         let pull = try ProcessResult.run("/usr/bin/env", ["git", "pull", "--no-rebase", "--no-edit", "-q", "origin", "main"], cwd: b, environment: bo)

@@ -13,11 +13,7 @@ import TestSupport
         let remote = sandbox.path("shared.git")
         #expect(try sandbox.git(["init", "-q", "--bare", remote]).status == 0)
         #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
-        var bo = sandbox.environment
-        bo["GIT_AUTHOR_NAME"] = "Bo Chen"
-        bo["GIT_AUTHOR_EMAIL"] = "bo@northwind-studio.example"
-        bo["GIT_COMMITTER_NAME"] = "Bo Chen"
-        bo["GIT_COMMITTER_EMAIL"] = "bo@northwind-studio.example"
+        var bo = sandbox.environment(actingAs: "Bo Chen", email: "bo@northwind-studio.example")
         bo["DUETRAIL_NOW"] = "2026-11-30T10:00:00Z"
         return (remote, bo)
     }
@@ -205,5 +201,65 @@ final class GitDaemon {
         return withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+    }
+}
+
+/// The same over HTTP: `git http-backend` behind basic authentication, the password coming
+/// from the user's git credential helper, never a prompt.
+@Suite struct HTTPRemoteTests {
+    @Test func cloneAndSyncOverHTTPWithThePasswordFromGitCredentialAndAClearRefusalWithoutIt() throws {
+        let sandbox = try Sandbox()
+        let seed = try sandbox.exampleLedger("seed")
+        let remote = sandbox.path("shared.git")
+        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
+        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        #expect(try sandbox.git(["config", "http.receivepack", "true"], in: remote).status == 0)
+        let server = try HTTPGitServer(root: sandbox.root.path, user: "ana", password: "s3cret", environment: sandbox.environment)
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/shared.git"
+
+        // No stored credential: a clear refusal, nothing left behind, no prompt.
+        let refused = try sandbox.duetrail(["clone", url, sandbox.path("x")])
+        #expect(refused.status == 1 && refused.stderr.contains("authentication failed"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("x")))
+
+        // The credential the user stored with git's own helper.
+        #expect(try sandbox.git(["config", "--global", "credential.helper", "store"]).status == 0)
+        try sandbox.write("home/.git-credentials", "http://ana:s3cret@127.0.0.1:\(server.port)\n")
+        let a = sandbox.path("a")
+        let cloned = try sandbox.duetrail(["clone", url, a])
+        #expect(cloned.status == 0, "\(cloned)")
+        #expect(try sandbox.duetrail(["note", "INV-1042", "Called over the wire"], in: a).status == 0)
+        let synced = try sandbox.duetrail(["sync"], in: a)
+        #expect(synced.status == 0 && synced.stdout.contains("Pushed 1 commit to origin/main"), "\(synced)")
+        #expect(try sandbox.git(["show", "main:cases/acme-gmbh/inv-1042.md"], in: remote).stdout.contains("Called over the wire"))
+    }
+}
+
+/// `Tests/Fixtures/git_http_server.py`: git http-backend on a free loopback port.
+final class HTTPGitServer {
+    let port: Int
+    private let process = Process()
+
+    init(root: String, user: String, password: String, environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Binary.fixture("git_http_server.py"), root, user, password]
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let port = Int(line) else {
+            process.terminate()
+            throw FixtureError("the git HTTP server did not start: `\(line)`")
+        }
+        self.port = port
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }

@@ -42,6 +42,16 @@ public final class Sandbox {
         return dir
     }()
 
+    /// This sandbox's environment with another person as author and committer.
+    public func environment(actingAs name: String, email: String) -> [String: String] {
+        var env = environment
+        env["GIT_AUTHOR_NAME"] = name
+        env["GIT_AUTHOR_EMAIL"] = email
+        env["GIT_COMMITTER_NAME"] = name
+        env["GIT_COMMITTER_EMAIL"] = email
+        return env
+    }
+
     public func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
     public func write(_ relative: String, _ text: String) throws {
