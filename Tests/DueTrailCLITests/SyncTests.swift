@@ -68,6 +68,23 @@ import TestSupport
         }
         let again = try sandbox.duetrail(["sync"], in: b)
         #expect(again.stdout.contains("Already in step with origin/main"), "\(again)")
+        // Both approved the same drafts, byte for byte: one file each, no conflict.
+        func approved(_ dir: String) throws -> String {
+            let id = try sandbox.git(["log", "-1", "--format=%H", "--author=\(dir == a ? "Ana" : "Bo")", "--grep=^approve", "--grep=^draft"], in: a).stdout
+            return try sandbox.git(["show", "--format=", "--name-only", id.trimmingCharacters(in: .whitespacesAndNewlines)], in: a).stdout
+        }
+        #expect(try !approved(a).isEmpty && approved(a) == approved(b))
+
+        // Uncommitted edits in a file an incoming change would rewrite: sync refuses, nothing moves.
+        #expect(try asBo(["note", "INV-1042", "Bo again"]).status == 0)
+        #expect(try asBo(["sync"]).status == 0)
+        let casePath = a + "/cases/acme-gmbh/inv-1042.md"
+        try (try String(contentsOfFile: casePath, encoding: .utf8) + "\nAna's unsaved thought\n").write(toFile: casePath, atomically: true, encoding: .utf8)
+        let before = try head(sandbox, a)
+        let blocked = try sandbox.duetrail(["sync"], in: a)
+        #expect(blocked.status == 1 && blocked.stderr.contains("uncommitted changes in files this would rewrite:\n  cases/acme-gmbh/inv-1042.md"), "\(blocked)")
+        #expect(try head(sandbox, a) == before)
+        #expect(try String(contentsOfFile: casePath, encoding: .utf8).contains("Ana's unsaved thought"))
     }
 
     @Test func theSameAmountChangedTwoWaysStopsWithBothValuesAndIsSettledWithTake() throws {
