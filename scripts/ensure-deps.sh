@@ -23,10 +23,13 @@ missing=()
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev pkg-config)
 command -v git >/dev/null || missing+=(git)
 command -v python3 >/dev/null || missing+=(python3)
-# The tests' SMTP server (aiosmtpd, for Debian's own python3) and their TLS certificate.
+# The tests' SMTP server (aiosmtpd, for Debian's own python3) and their TLS certificate;
+# the ssh server and client tools a served ledger is tested through.
 if [ "${DUETRAIL_TEST_DEPS:-0}" = 1 ]; then
   /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing+=(python3-aiosmtpd)
   command -v openssl >/dev/null || missing+=(openssl)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}" >&2

@@ -26,8 +26,9 @@ public struct RemoteAccess {
     }
 
     /// `~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`: the ones that exist.
-    public static func defaultKeyFiles(home: String = NSHomeDirectory()) -> [String] {
-        ["id_ed25519", "id_ecdsa", "id_rsa"].map { "\(home)/.ssh/\($0)" }.filter { FileManager.default.fileExists(atPath: $0) }
+    public static func defaultKeyFiles(home: String? = nil) -> [String] {
+        let folder = (home ?? ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/"
+        return ["id_ed25519", "id_ecdsa", "id_rsa"].map { folder + $0 }.filter { access($0, R_OK) == 0 }
     }
 }
 
@@ -47,8 +48,13 @@ private final class CallbackContext {
     var passwordAttempts = 0
     var usedPassword: (url: String, username: String, password: String)?
     var push = PushOutcome()
+    /// The remote's URL, for the host key check (its port names the known_hosts entry).
+    var url: String
 
-    init(access: RemoteAccess) { self.access = access }
+    init(access: RemoteAccess, url: String) {
+        self.access = access
+        self.url = url
+    }
 
     /// Reports the password used (if any) as working or not, once the operation ended.
     func finish(_ rc: Int32) {
@@ -95,6 +101,32 @@ private func credentialCallback(
     return GIT_EAUTH.rawValue
 }
 
+private func certificateCheck(cert: UnsafeMutablePointer<git_cert>?, valid: Int32, host: UnsafePointer<CChar>?, payload: UnsafeMutableRawPointer?) -> Int32 {
+    guard let cert, let host, let payload else { return 1 }
+    // TLS certificates: libgit2's own verification (the system's CA store) stands.
+    guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return 1 }
+    let context = Unmanaged<CallbackContext>.fromOpaque(payload).takeUnretainedValue()
+    let key = cert.withMemoryRebound(to: git_cert_hostkey.self, capacity: 1) { $0.pointee }
+    guard key.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = key.hostkey else {
+        git_error_set_str(Int32(GIT_ERROR_SSH.rawValue), "the ssh server's host key could not be read, so it cannot be checked")
+        return GIT_ECERTIFICATE.rawValue
+    }
+    let hostKey = Data(bytes: raw, count: key.hostkey_len)
+    let name = String(cString: host)
+    switch KnownHosts.standard().check(host: name, port: KnownHosts.port(ofSSHURL: context.url), key: hostKey) {
+    case .matches:
+        return 0
+    case .unknown(let entry):
+        git_error_set_str(Int32(GIT_ERROR_SSH.rawValue),
+            "\(entry) is not a known ssh host; check its key and add it to ~/.ssh/known_hosts (ssh-keyscan \(KnownHosts.port(ofSSHURL: context.url) == 22 ? "" : "-p \(KnownHosts.port(ofSSHURL: context.url)) ")\(name) >> ~/.ssh/known_hosts), as ssh itself would ask")
+        return GIT_ECERTIFICATE.rawValue
+    case .differs(let entry):
+        git_error_set_str(Int32(GIT_ERROR_SSH.rawValue),
+            "the host key of \(entry) differs from the one in known_hosts: someone may be intercepting the connection, or the server's key changed; nothing was sent")
+        return GIT_ECERTIFICATE.rawValue
+    }
+}
+
 private func transferProgress(stats: UnsafePointer<git_indexer_progress>?, payload: UnsafeMutableRawPointer?) -> Int32 {
     guard let stats, let payload else { return 0 }
     let context = Unmanaged<CallbackContext>.fromOpaque(payload).takeUnretainedValue()
@@ -114,6 +146,7 @@ extension Repository {
         var callbacks = git_remote_callbacks()
         try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)), "git_remote_init_callbacks")
         callbacks.credentials = credentialCallback
+        callbacks.certificate_check = certificateCheck
         callbacks.transfer_progress = transferProgress
         callbacks.push_update_reference = pushUpdateReference
         callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
@@ -124,7 +157,7 @@ extension Repository {
     /// `file://`, `git://`, `ssh://` (or `user@host:path`) or `https://`.
     public static func clone(url: String, to path: String, access: RemoteAccess) throws(GitError) -> Repository {
         Libgit2.ensureInitialised()
-        let context = CallbackContext(access: access)
+        let context = CallbackContext(access: access, url: url)
         var options = git_clone_options()
         try check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "git_clone_options_init")
         options.fetch_opts.callbacks = try callbacks(context)
@@ -156,7 +189,7 @@ extension Repository {
 
     /// Fetches `remote`'s branches into `refs/remotes/<remote>/…` (its configured refspecs).
     public func fetch(remote: String, access: RemoteAccess) throws(GitError) {
-        let context = CallbackContext(access: access)
+        let context = CallbackContext(access: access, url: try remoteURL(remote) ?? "")
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         options.callbacks = try Self.callbacks(context)
@@ -172,7 +205,7 @@ extension Repository {
     /// refused (someone pushed first) is in the outcome, not thrown: the caller fetches,
     /// merges and tries again.
     public func push(remote: String, refspec: String, access: RemoteAccess) throws(GitError) -> PushOutcome {
-        let context = CallbackContext(access: access)
+        let context = CallbackContext(access: access, url: try remoteURL(remote) ?? "")
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
         options.callbacks = try Self.callbacks(context)

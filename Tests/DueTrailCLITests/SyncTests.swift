@@ -280,3 +280,105 @@ final class HTTPGitServer {
         process.waitUntilExit()
     }
 }
+
+/// Over ssh: a real sshd on loopback, the user's key file, and the server's host key checked
+/// against known_hosts as ssh itself would.
+@Suite struct SSHRemoteTests {
+    @Test func cloneAndSyncOverSSHWithAKeyFileAndAHostKeyCheckedAgainstKnownHosts() throws {
+        let sandbox = try Sandbox()
+        sandbox.environment["SSH_AUTH_SOCK"] = nil  // the key file, not an agent the machine may have
+        let seed = try sandbox.exampleLedger("seed")
+        let remote = sandbox.path("shared.git")
+        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
+        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        let server = try SSHServer(sandbox: sandbox)
+        defer { server.stop() }
+        let user = String(cString: getpwuid(getuid()).pointee.pw_name)
+        let url = "ssh://\(user)@127.0.0.1:\(server.port)\(remote)"
+
+        // Not in known_hosts yet: refused, as ssh would, naming the fix.
+        let unknown = try sandbox.duetrail(["clone", url, sandbox.path("x")])
+        #expect(unknown.status == 1 && unknown.stderr.contains("[127.0.0.1]:\(server.port) is not a known ssh host"), "\(unknown)")
+        #expect(unknown.stderr.contains("ssh-keyscan -p \(server.port) 127.0.0.1"), "\(unknown)")
+
+        // A different key listed for the host: refused as a possible interception.
+        try sandbox.write("home/.ssh/known_hosts", "[127.0.0.1]:\(server.port) \(server.otherPublicKey)\n")
+        let differs = try sandbox.duetrail(["clone", url, sandbox.path("x")])
+        #expect(differs.status == 1 && differs.stderr.contains("differs from the one in known_hosts"), "\(differs)")
+
+        try sandbox.write("home/.ssh/known_hosts", "[127.0.0.1]:\(server.port) \(server.hostPublicKey)\n")
+        let a = sandbox.path("a")
+        let cloned = try sandbox.duetrail(["clone", url, a])
+        #expect(cloned.status == 0, "\(cloned)")
+        #expect(try sandbox.duetrail(["note", "INV-1042", "Called, over ssh"], in: a).status == 0)
+        let synced = try sandbox.duetrail(["sync"], in: a)
+        #expect(synced.status == 0 && synced.stdout.contains("Pushed 1 commit to origin/main"), "\(synced)")
+        #expect(try sandbox.git(["show", "main:cases/acme-gmbh/inv-1042.md"], in: remote).stdout.contains("Called, over ssh"))
+    }
+}
+
+/// OpenSSH's sshd on a free loopback port, accepting one key made for the test (in the
+/// sandbox's `~/.ssh/id_ed25519`), logging in as the user running the tests.
+final class SSHServer {
+    let port: Int
+    let hostPublicKey: String
+    let otherPublicKey: String
+    private var pid: Int32 = 0
+
+    init(sandbox: Sandbox) throws {
+        let dir = sandbox.path("sshd")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: sandbox.path("home/.ssh"), withIntermediateDirectories: true)
+        func keygen(_ file: String) throws -> String {
+            let made = try ProcessResult.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", file], cwd: dir, environment: sandbox.environment)
+            guard made.status == 0 else { throw FixtureError("ssh-keygen: \(made)") }
+            return try String(contentsOfFile: file + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        }
+        hostPublicKey = try keygen(dir + "/host_key")
+        otherPublicKey = try keygen(dir + "/other_key")
+        let userKey = try keygen(sandbox.path("home/.ssh/id_ed25519"))
+        try (userKey + "\n").write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
+        chmod(dir + "/authorized_keys", 0o600)
+        if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
+            throw FixtureError("/usr/sbin/sshd is missing: scripts/test.sh installs openssh-server")
+        }
+        var lastError = ""
+        for _ in 0..<20 {
+            let candidate = Int.random(in: 20000..<60000)
+            let config = """
+                Port \(candidate)
+                ListenAddress 127.0.0.1
+                HostKey \(dir)/host_key
+                AuthorizedKeysFile \(dir)/authorized_keys
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                UsePAM no
+                StrictModes no
+                PermitRootLogin prohibit-password
+                PidFile \(dir)/sshd.pid
+
+                """
+            try config.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
+            // sshd puts itself in the background (no -D): a long-lived child of the test
+            // process would leave Foundation's child reaping waiting on it.
+            let started = try ProcessResult.run("/usr/sbin/sshd", ["-f", dir + "/sshd_config", "-E", dir + "/log"], cwd: dir, environment: sandbox.environment)
+            for _ in 0..<100 where started.status == 0 {
+                if GitDaemon.accepts(port: candidate), let text = try? String(contentsOfFile: dir + "/sshd.pid", encoding: .utf8),
+                    let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                {
+                    port = candidate
+                    self.pid = pid
+                    return
+                }
+                usleep(50_000)
+            }
+            lastError = started.description + ((try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? "")
+        }
+        throw FixtureError("sshd did not start: \(lastError)")
+    }
+
+    func stop() {
+        if pid > 0 { kill(pid, SIGTERM) }
+    }
+}
