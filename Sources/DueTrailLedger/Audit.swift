@@ -134,7 +134,7 @@ private struct AuditChecker {
 
     /// Every event any parent recorded is still there, unchanged.
     private mutating func checkEvents(path: String, now: ObjectID?, commit: CommitInfo, parents: [CommitInfo], into report: inout AuditReport) throws {
-        let current = try now.flatMap { try caseFile($0, path: path) }
+        var current: CaseFile??  // read only when a parent had the file: an import adds 100,000
         for parent in parents {
             guard let before = try repo.entry(at: path, inTree: parent.tree), let old = try caseFile(before.id, path: path) else { continue }
             guard now != nil else {
@@ -143,7 +143,8 @@ private struct AuditChecker {
                 }
                 return
             }
-            guard let current else { continue }  // unreadable now: `check` reports that; events cannot be compared
+            if current == nil { current = .some(try now.flatMap { try caseFile($0, path: path) }) }
+            guard let current = current ?? nil else { continue }  // unreadable now: `check` reports that; events cannot be compared
             let byID = Dictionary(current.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for event in old.events {
                 guard let still = byID[event.id] else {
