@@ -55,7 +55,7 @@ let package = Package(
         ),
         .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
         .target(name: "TestSupport", dependencies: ["GitStore"], path: "Tests/TestSupport"),
-        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams"]),
         .testTarget(
             name: "DueTrailCLITests",

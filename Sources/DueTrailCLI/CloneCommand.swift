@@ -1,6 +1,7 @@
 import ArgumentParser
 import DueTrailLedger
 import Foundation
+import GitStore
 
 struct CloneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,9 +33,9 @@ struct CloneCommand: ParsableCommand {
         let branch = (try? ledger.branch())?.replacingOccurrences(of: "refs/heads/", with: "") ?? "main"
         if json {
             struct Out: Encodable { let url, directory, branch: String; let commit: String? }
-            Terminal.print(JSON.render(Out(url: url, directory: target, branch: branch, commit: head?.hex)))
+            Terminal.print(JSON.render(Out(url: GitCredential.redacted(url), directory: target, branch: branch, commit: head?.hex)))
         } else {
-            Terminal.print("Cloned \(url) into \(target) (\(branch) at \(head?.short ?? "no commits")).")
+            Terminal.print("Cloned \(GitCredential.redacted(url)) into \(target) (\(branch) at \(head?.short ?? "no commits")).")
             Terminal.print("Next: cd \(target) && duetrail queue; share your work with `duetrail sync`.")
         }
     }

@@ -58,9 +58,12 @@ struct SyncCommand: ParsableCommand {
         case .fastForwarded: Terminal.print("Took \(r.received) commit\(r.received == 1 ? "" : "s") from \(target); now at \(r.after?.short ?? "?").")
         case .pushed: Terminal.print("Pushed \(r.sent) commit\(r.sent == 1 ? "" : "s") to \(target); now at \(r.after?.short ?? "?").")
         case .merged:
-            Terminal.print("Merged \(r.received) commit\(r.received == 1 ? "" : "s") from \(target) with \(r.sent - 1) of yours in \(r.after?.short ?? "?"), and pushed.")
+            Terminal.print("Merged \(r.received) commit\(r.received == 1 ? "" : "s") from \(target) with \(r.mine) of yours in \(r.after?.short ?? "?"), and pushed.")
         case .conflicts:
-            Terminal.error("could not merge \(target): \(r.conflicts.count) conflict\(r.conflicts.count == 1 ? "" : "s"); nothing was merged or pushed, and nothing of either side is lost")
+            // A conflict met on a retry follows a merge this run already committed (not pushed).
+            let done = r.before != r.after
+                ? "nothing more was merged or pushed (this run's earlier merge \(r.after?.short ?? "") stays here, unpushed)" : "nothing was merged or pushed"
+            Terminal.error("could not merge \(target): \(r.conflicts.count) conflict\(r.conflicts.count == 1 ? "" : "s"); \(done), and nothing of either side is lost")
             for c in r.conflicts {
                 Terminal.note("  \(c.path): \(c.what)\n    ours:   \(c.ours)\n    theirs: \(c.theirs)")
             }

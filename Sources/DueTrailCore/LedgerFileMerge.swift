@@ -64,6 +64,8 @@ public enum LedgerFileMerge {
             o = try read(ours, "our").get()
             t = try read(theirs, "their").get()
         } catch {
+            // A side that does not read can still be settled by keeping one side whole.
+            if let side = settle() { return .settled(side == .ours ? ours : theirs, [error]) }
             return .conflicts([error])
         }
         switch merge(b, o, t, nil) {

@@ -50,6 +50,9 @@ extension Ledger {
     public func audit(since: String? = nil, record: Bool = true) throws(LedgerError) -> AuditReport {
         var report = AuditReport()
         let repo = repository
+        // The mark belongs to the main branch: auditing a review branch neither reads nor moves it.
+        let onMain = try branch() == mainBranch()
+        let record = record && onMain
         do {
             guard let head = try repo.resolve(reference: try branch()) else { return report }
             report.head = head
@@ -60,7 +63,7 @@ extension Ledger {
                 guard let id = try repo.revision(since) else { throw LedgerError.usage("--since: no commit `\(since)` in this ledger") }
                 guard try repo.isAncestor(id, of: head) else { throw LedgerError.usage("--since: \(id.short) is not in the history of HEAD") }
                 start = id
-            } else if let audited = try repo.resolve(reference: Self.auditedRef) {
+            } else if onMain, let audited = try repo.resolve(reference: Self.auditedRef) {
                 if (try? repo.commit(audited)) != nil, try repo.isAncestor(audited, of: head) {
                     start = audited
                 } else {
@@ -112,6 +115,8 @@ private struct AuditChecker {
             if LedgerFileMerge.isCaseFile(path) {
                 try checkEvents(path: path, now: changes[path] ?? nil, commit: info, parents: parents, into: &report)
             } else if path.hasPrefix("sent/"), let blob = changes[path] ?? nil {
+                // A merge bringing a teammate's sent message: checked where it was sent.
+                if try parents.dropFirst().contains(where: { try repo.entry(at: path, inTree: $0.tree)?.id == blob }) { continue }
                 report.sentChecked += 1
                 try checkSent(path: path, blob: blob, commit: info, parent: parents.first, changes: changes, into: &report)
             }
@@ -171,11 +176,33 @@ private struct AuditChecker {
         let sentText = String(decoding: try repo.readBlob(blob), as: UTF8.self)
         var matched: (draftPath: String, draftBlob: ObjectID)?
         var differs: String?
-        for draftPath in candidates {
-            guard let draft = try repo.entry(at: draftPath, inTree: parent.tree) else { continue }
+        // Usually the send commit removes the draft it sent. When the draft was withdrawn
+        // meanwhile (a payment during the send), it is found a little further back.
+        var sources: [(path: String, tree: ObjectID, commit: ObjectID)] = candidates.map { ($0, parent.tree, parent.id) }
+        if sources.isEmpty {
+            let file = String(parts[4])
+            var names = ["\(Ledger.outboxFolder)/\(customer)/\(file)"]
+            if let dash = file.lastIndex(of: "-"), file.hasSuffix(".eml"), Int(file[file.index(after: dash)...].dropLast(4)) != nil {
+                names.append("\(Ledger.outboxFolder)/\(customer)/\(file[..<dash]).eml")
+            }
+            var cursor: ObjectID? = parent.id
+            for _ in 0..<50 {
+                guard let id = cursor else { break }
+                let info = try repo.commit(id)
+                if let name = try names.first(where: { try repo.entry(at: $0, inTree: info.tree) != nil }) {
+                    sources = [(name, info.tree, id)]
+                    break
+                }
+                cursor = info.parents.first
+            }
+        }
+        var matchedFrom: ObjectID = parent.id
+        for (draftPath, tree, from) in sources {
+            guard let draft = try repo.entry(at: draftPath, inTree: tree) else { continue }
             let draftText = String(decoding: try repo.readBlob(draft.id), as: UTF8.self)
             if Self.sameMessage(draft: draftText, path: draftPath, sent: sentText, timezone: ledger.config.timezone) {
                 matched = (draftPath, draft.id)
+                matchedFrom = from
                 break
             }
             differs = draftPath
@@ -188,7 +215,7 @@ private struct AuditChecker {
             }
             return
         }
-        guard let approval = try approvalCommit(path: matched.draftPath, blob: matched.draftBlob, from: parent.id) else {
+        guard let approval = try ledger.approvalCommit(path: matched.draftPath, blob: matched.draftBlob, from: matchedFrom) else {
             report.violations.append(AuditViolation(kind: .sentWithoutApproval, commit: commit.id, path: path, message: "\(matched.draftPath) was never approved"))
             return
         }
@@ -199,7 +226,7 @@ private struct AuditChecker {
             return
         }
         if trailers.values("DueTrail-Approved-By").contains("policy") {
-            if try policyAllowed(customer: customer, approval: approver) {
+            if try policyAllowed(customer: customer, draftPath: matched.draftPath, approval: approver) {
                 report.approvals.append((path, "policy (\(customer))", approval))
             } else {
                 report.violations.append(AuditViolation(kind: .sentWithoutApproval, commit: commit.id, path: path, message: "\(matched.draftPath) claims approval by policy in \(approval.short), but no auto policy for \(customer) was committed before it"))
@@ -214,7 +241,7 @@ private struct AuditChecker {
     }
 
     /// Whether `customer` followed an `auto` policy in the commit before the approval.
-    private func policyAllowed(customer: String, approval: CommitInfo) throws -> Bool {
+    private func policyAllowed(customer: String, draftPath: String, approval: CommitInfo) throws -> Bool {
         guard let before = approval.parents.first else { return false }
         let tree = try repo.commit(before).tree
         if let entry = try repo.entry(at: "customers/\(customer).yaml", inTree: tree),
@@ -223,44 +250,34 @@ private struct AuditChecker {
         {
             return true
         }
-        // A cadence-wide policy is named in the commit's DueTrail-Policy trailer, with the
-        // blob it was at: it must be that file, committed in the parent.
-        for named in CommitTrailers(approval.message).values("DueTrail-Policy") {
-            let words = named.split(separator: " ")
-            guard words.count >= 2, words[0] == Substring(CadenceBook.fileName), let entry = try repo.entry(at: CadenceBook.fileName, inTree: tree) else { continue }
-            if entry.id.hex.hasPrefix(String(words[1])) { return true }
+        // A cadence step approved by the cadence itself (`approval: auto`), as committed in
+        // the parent, for the cadence this customer follows.
+        guard let entry = try repo.entry(at: CadenceBook.fileName, inTree: tree),
+            let book = try? CadenceBook.parse(String(decoding: try repo.readBlob(entry.id), as: UTF8.self))
+        else { return false }
+        var cadenceName: String?
+        if let file = try repo.entry(at: "customers/\(customer).yaml", inTree: tree),
+            case .success(let parsed) = CustomerFile.parse(String(decoding: try repo.readBlob(file.id), as: UTF8.self), path: "customers/\(customer).yaml", slug: customer)
+        {
+            cadenceName = parsed.cadence
         }
-        return false
-    }
-
-    /// The commit that approved `blob` at `path`, searching back from `tip`: the commit on
-    /// the first-parent line where it arrived. When it arrived through a merge, the approval
-    /// is the one on the merged side (a teammate's, brought by `sync`), unless that side only
-    /// proposed it on a review branch: then the merge is the approval.
-    private func approvalCommit(path: String, blob: ObjectID, from tip: ObjectID) throws -> ObjectID? {
-        var boundary: CommitInfo?
-        var cursor: ObjectID? = tip
-        while let id = cursor {
-            let info = try repo.commit(id)
-            guard try repo.entry(at: path, inTree: info.tree)?.id == blob else { break }
-            boundary = info
-            cursor = info.parents.first
-        }
-        guard let boundary else { return nil }
-        for second in boundary.parents.dropFirst() where try repo.entry(at: path, inTree: try repo.commit(second).tree)?.id == blob {
-            guard let inner = try approvalCommit(path: path, blob: blob, from: second) else { return boundary.id }
-            let innerInfo = try repo.commit(inner)
-            return CommitTrailers(innerInfo.message).values("DueTrail-Review-Branch").isEmpty ? inner : boundary.id
-        }
-        return boundary.id
+        // outbox/<customer>/YYYY-MM-DD-<step>.eml
+        let name = ((draftPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let step = name.count > 11 ? String(name.dropFirst(11)) : name
+        return book.steps(of: cadenceName)?.contains { $0.id == step && $0.approval == .auto } == true
     }
 
     /// Whether `sent` is what `send` makes of `draft`: the same bytes but for the Date header
     /// stamped at sending, under whichever encoding the server allowed.
     static func sameMessage(draft: String, path: String, sent: String, timezone: TimeZone) -> Bool {
         func withoutDate(_ text: String) -> String {
-            text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("Date: ") }.joined(separator: "\n")
+            // Only the header's Date; a body line that starts the same way is content.
+            var inHeader = true
+            return text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { line in
+                    if line.isEmpty { inHeader = false }
+                    return !(inHeader && line.hasPrefix("Date: "))
+                }.joined(separator: "\n")
         }
         let target = withoutDate(sent)
         for eight in [true, false] {

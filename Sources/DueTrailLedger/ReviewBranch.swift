@@ -76,8 +76,9 @@ extension Ledger {
                 let proposal = try repo.commit(tip)
                 guard !CommitTrailers(proposal.message).values("DueTrail-Review-Branch").isEmpty else { continue }
                 let changes = try repo.changedFiles(from: try repo.commit(base).tree, to: proposal.tree)
+                let headTree = try repo.commit(head).tree
                 for (path, blob) in changes.sorted(by: { $0.key < $1.key }) where path.hasPrefix(Self.outboxFolder + "/") && !known.contains(path) {
-                    guard let blob else { continue }
+                    guard let blob, try !Self.alreadySent(path, in: headTree, repo) else { continue }
                     let text = String(decoding: try repo.readBlob(blob), as: UTF8.self)
                     guard let headers = try? DraftHeaders.parse(text, path: path), let pending = try? headers.pending(path: path, approved: false) else { continue }
                     out.append(OutboxDraft(pending: pending, committed: nil, working: text, workingDiffers: true, workingIsUTF8: true))
@@ -89,6 +90,16 @@ extension Ledger {
             throw LedgerError.usage("reading review branches: \(error)")
         }
         return out
+    }
+
+    /// Whether the main line already holds `outbox/<customer>/<YYYY-MM-DD-step>.eml` as sent
+    /// (`sent/YYYY/MM/<customer>/…`): a review branch merged by squash leaves its tip behind.
+    static func alreadySent(_ path: String, in tree: ObjectID, _ repo: Repository) throws(GitError) -> Bool {
+        let parts = path.split(separator: "/")
+        guard parts.count == 3, parts[2].count > 10 else { return false }
+        let file = parts[2]
+        let sent = "sent/\(file.prefix(4))/\(file.dropFirst(5).prefix(2))/\(parts[1])/\(file)"
+        return try repo.entry(at: sent, inTree: tree) != nil
     }
 
     /// `send` sends only what the main branch holds: drafts on a review branch are proposals.

@@ -239,7 +239,12 @@ extension Ledger {
     ) -> [String: (reason: String, withdraw: Bool)] {
         var out: [String: (reason: String, withdraw: Bool)] = [:]
         let tree = tip.flatMap { try? repository.commit($0).tree }
+        let head = tip ?? (try? repository.resolve(reference: try branch())) ?? nil
         for draft in drafts {
+            if draft.committed != nil, let head, let why = unapprovedProposal(path: draft.path, head: head) {
+                out[draft.path] = (why, false)
+                continue
+            }
             if let tip, let tree, ((try? read(draft.path, inTree: tree)) ?? nil) != draft.committed {
                 out[draft.path] = ("the draft was changed or removed in \(tip.short) while this run was sending; run `send` again", false)
                 continue

@@ -34,6 +34,8 @@ public struct SyncReport: Sendable {
     public var keptAside: [String] = []
     /// How many times the push lost to someone else's and sync merged again.
     public var retries = 0
+    /// Commits of this clone the last merge joined with the remote's.
+    public var mine = 0
 }
 
 /// How `sync` should settle conflicts a person has looked at.
@@ -72,7 +74,7 @@ extension Ledger {
             if try repo.headCommit() == nil { try checkOutMain(repo) }
         } catch {
             cleanUp()
-            throw error.context("cloning \(url)")
+            throw error.context("cloning \(GitCredential.redacted(url))")
         }
         do {
             let ledger = try Ledger.open(at: path, environment: environment)
@@ -80,7 +82,7 @@ extension Ledger {
             return ledger
         } catch {
             cleanUp()
-            if case .notALedger = error { throw LedgerError.usage("\(url) is not a DueTrail ledger (no \(LedgerConfig.fileName) on its default branch); nothing was kept") }
+            if case .notALedger = error { throw LedgerError.usage("\(GitCredential.redacted(url)) is not a DueTrail ledger (no \(LedgerConfig.fileName) on its default branch); nothing was kept") }
             throw error
         }
     }
@@ -132,7 +134,7 @@ extension Ledger {
                 local = try repo.resolve(reference: branch)
                 remoteTip = try repo.resolve(reference: tracking)
             } catch {
-                throw error.context("fetching from \(remote) (\(url))")
+                throw error.context("fetching from \(remote) (\(GitCredential.redacted(url)))")
             }
             if report.before == nil { report.before = local }
             report.after = local
@@ -169,8 +171,9 @@ extension Ledger {
                 let merged = try TreeMerge(repository: repo).merge(base: base, ours: local, theirs: remoteTip, settle: settle)
                 Timings.mark("merge trees")
                 report.received += try count(from: remoteTip, excluding: local)
-                report.mergedFiles = merged.merged
-                report.settled = merged.settled
+                report.mergedFiles += merged.merged
+                report.settled += merged.settled
+                report.mine = try count(from: local, excluding: remoteTip)
                 guard let tree = merged.tree else {
                     report.conflicts = merged.conflicts
                     report.outcome = .conflicts
@@ -240,13 +243,14 @@ extension Ledger {
     private func moveBranch(_ branch: String, from old: ObjectID?, to new: ObjectID, tree: ObjectID, report: inout SyncReport) throws(LedgerError) {
         let repo = repository
         let oldTree = try old.map { (o: ObjectID) throws(LedgerError) in try self.tree(of: o) }
+        // Decide everything before touching a file: a refusal leaves the working tree as it was.
+        var changed: [String: ObjectID?] = [:]
+        var sameBytes: [String] = [], draftsInTheWay: [String] = []
         if !repo.isBare {
-            let changed: [String: ObjectID?]
             do { changed = try repo.changedFiles(from: oldTree, to: tree) } catch { throw error.context("comparing trees") }
             let dirty: [String]
             do { dirty = try repo.modifiedPaths(changed.keys.sorted(), comparedTo: oldTree) } catch { throw error.context("checking the working tree") }
             var blocking: [String] = []
-            var inTheWay: [String] = []
             for path in dirty {
                 let wasTracked = try oldTree.map { (t: ObjectID) throws(LedgerError) in try read(path, inTree: t) != nil } ?? false
                 guard !wasTracked else { blocking.append(path); continue }
@@ -254,15 +258,14 @@ extension Ledger {
                 if let blob = changed[path] ?? nil, let incoming = try? repo.readBlob(blob),
                     FileManager.default.contents(atPath: root + "/" + path) == Data(incoming)
                 {
-                    inTheWay.append(path)
+                    sameBytes.append(path)
                 } else if path.hasPrefix(Self.outboxFolder + "/") {
-                    report.keptAside += keepAside(drafts: [path], in: "sync").map { "\($0.path) → \($0.copy)" }
+                    draftsInTheWay.append(path)
                 } else {
                     blocking.append(path)
                 }
             }
             if !blocking.isEmpty { throw LedgerError.dirtyPaths(blocking.sorted()) }
-            for path in inTheWay { unlink(root + "/" + path) }
         }
         do {
             try repo.updateReference(branch, to: new, expected: old, message: "sync: \(old?.short ?? "(none)") → \(new.short)")
@@ -272,11 +275,16 @@ extension Ledger {
             throw error.context("moving \(branch)")
         }
         guard !repo.isBare else { return }
+        // A draft that cannot be moved aside is not overwritten: its incoming file waits.
+        let moved = keepAside(drafts: draftsInTheWay, in: "sync")
+        report.keptAside += moved.map { "\($0.path) → \($0.copy)" }
+        let stuck = Set(draftsInTheWay).subtracting(moved.map(\.path))
+        for path in sameBytes { unlink(root + "/" + path) }
         do {
             // Only the changed files are written and indexed (a checkout would walk all of a
             // 100,000-file working tree); they held no edits, checked above.
             var files: [WorkingFile] = []
-            for (path, blob) in try repo.changedFiles(from: oldTree, to: tree).sorted(by: { $0.key < $1.key }) {
+            for (path, blob) in changed.sorted(by: { $0.key < $1.key }) where !stuck.contains(path) {
                 files.append(WorkingFile(path: path, bytes: try blob.map { (b: ObjectID) throws(GitError) in try repo.readBlob(b) }, blob: blob))
             }
             do {
@@ -286,6 +294,9 @@ extension Ledger {
             }
         } catch {
             throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but the working tree could not be updated (\(error.message)); bring it in line with: git checkout HEAD -- .")
+        }
+        if !stuck.isEmpty {
+            throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but these untracked drafts could not be moved aside and were left as they are: \(stuck.sorted().joined(separator: " ")); move them elsewhere, then: git checkout HEAD -- \(stuck.sorted().joined(separator: " "))")
         }
         try? journal(tree: tree, base: oldTree, hints: SummaryHints())
     }

@@ -22,6 +22,13 @@ public enum GitCredential {
         _ = run(worked ? "approve" : "reject", fields, environment: environment)
     }
 
+    /// A URL with any password in it replaced by `***`, for messages.
+    public static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? url
+    }
+
     /// The fields git's credential protocol uses for a URL (`https://host/path`).
     public static func fields(forURL url: String, username: String?) -> [(String, String)] {
         guard let parsed = URLComponents(string: url), let scheme = parsed.scheme, let host = parsed.host else { return [] }
@@ -34,7 +41,10 @@ public enum GitCredential {
 
     private static func run(_ verb: String, _ fields: [(String, String)], environment: [String: String]) -> String? {
         let candidates = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"]
-        guard !fields.isEmpty, let git = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        // A newline in a value would add a line of its own choosing to the request (a URL
+        // naming another host: CVE-2020-5260 in git). Such a request is never made.
+        let unsafe = fields.contains { $0.0.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" || $0 == "=" }) || $0.1.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) }
+        guard !fields.isEmpty, !unsafe, let git = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: git)
         process.arguments = ["credential", verb]

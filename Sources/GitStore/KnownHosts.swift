@@ -36,7 +36,7 @@ public struct KnownHosts {
     public func check(host: String, port: Int, key: Data) -> Verdict {
         let name = port == 22 ? host : "[\(host)]:\(port)"
         let encoded = key.base64EncodedString()
-        var listed = false
+        var listed = false, matched = false
         for line in lines {
             var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard !fields.isEmpty, !fields[0].hasPrefix("#") else { continue }
@@ -45,10 +45,16 @@ public struct KnownHosts {
                 revoked = fields[0] == "@revoked"
                 fields.removeFirst()
             }
+            // A revoked key is refused whichever host it is listed for, in any file.
+            if revoked {
+                if fields.count >= 3, fields[2] == encoded { return .differs(name) }
+                continue
+            }
             guard fields.count >= 3, Self.names(fields[0], include: name) else { continue }
             listed = true
-            if fields[2] == encoded { return revoked ? .differs(name) : .matches }
+            if fields[2] == encoded { matched = true }
         }
+        if matched { return .matches }
         return listed ? .differs(name) : .unknown(name)
     }
 

@@ -56,10 +56,15 @@ private final class CallbackContext {
         self.url = url
     }
 
-    /// Reports the password used (if any) as working or not, once the operation ended.
+    /// Reports the password used (if any) as working, or as refused when authentication
+    /// failed; any other failure (a dropped connection) says nothing about the password.
     func finish(_ rc: Int32) {
         guard let used = usedPassword else { return }
-        access.passwordWorked?(used.url, used.username, used.password, rc >= 0)
+        if rc >= 0 {
+            access.passwordWorked?(used.url, used.username, used.password, true)
+        } else if rc == GIT_EAUTH.rawValue {
+            access.passwordWorked?(used.url, used.username, used.password, false)
+        }
     }
 }
 
@@ -102,9 +107,14 @@ private func credentialCallback(
 }
 
 private func certificateCheck(cert: UnsafeMutablePointer<git_cert>?, valid: Int32, host: UnsafePointer<CChar>?, payload: UnsafeMutableRawPointer?) -> Int32 {
-    guard let cert, let host, let payload else { return 1 }
-    // TLS certificates: libgit2's own verification (the system's CA store) stands.
-    guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return 1 }
+    guard let cert, let host, let payload else { return GIT_ECERTIFICATE.rawValue }
+    // TLS certificates: libgit2's own verification (the system's CA store) decides. Returning
+    // a positive "passthrough" here would accept an invalid certificate in libgit2 1.5.
+    guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
+        if valid != 0 { return 0 }
+        git_error_set_str(Int32(GIT_ERROR_SSL.rawValue), "the TLS certificate of \(String(cString: host)) is not valid for it (or not trusted); nothing was sent")
+        return GIT_ECERTIFICATE.rawValue
+    }
     let context = Unmanaged<CallbackContext>.fromOpaque(payload).takeUnretainedValue()
     let key = cert.withMemoryRebound(to: git_cert_hostkey.self, capacity: 1) { $0.pointee }
     guard key.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = key.hostkey else {

@@ -115,7 +115,7 @@ public final class Repository {
         try check(rc, "git_revparse_single")
         defer { git_object_free(object) }
         var peeled: OpaquePointer?
-        try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "git_object_peel")
+        if git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) < 0 { git_error_clear(); return nil }  // names a blob or tree
         defer { git_object_free(peeled) }
         guard let id = git_object_id(peeled) else { return nil }
         return ObjectID(id.pointee)

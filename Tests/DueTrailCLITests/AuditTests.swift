@@ -98,4 +98,22 @@ import TestSupport
         let json = try sandbox.duetrail(["audit", "--json", "--no-record"], in: ledger)
         #expect(json.status == 4 && json.stdout.contains("\"kind\" : \"event-altered\""), "\(json)")
     }
+
+    @Test func aReviewBranchFastForwardedIntoMainIsNotAnApprovalAndIsNotSent() throws {
+        let sandbox = try Sandbox()
+        let ledger = try sandbox.exampleLedger()
+        #expect(try sandbox.duetrail(["draft", "--branch", "review"], in: ledger).status == 0)
+        #expect(try sandbox.git(["merge", "-q", "--ff-only", "review"], in: ledger).status == 0)
+        let send = try sandbox.duetrail(["send", "--json"], in: ledger)
+        #expect(send.stdout.contains("reached the main branch without a merge commit"), "\(send)")
+        #expect(!send.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml\" : \"sent"), "\(send)")
+        #expect(try sandbox.git(["ls-files", "sent/2026/11/acme-gmbh"], in: ledger).stdout.isEmpty)
+        // Auditing a review branch does not touch main's mark.
+        #expect(try sandbox.duetrail(["audit"], in: ledger).status == 0)
+        let mark = try sandbox.git(["rev-parse", "refs/duetrail/audited"], in: ledger).stdout
+        #expect(try sandbox.git(["switch", "-q", "-c", "other"], in: ledger).status == 0)
+        #expect(try sandbox.duetrail(["note", "INV-1042", "on another branch"], in: ledger).status == 0)
+        #expect(try sandbox.duetrail(["audit"], in: ledger).status == 0)
+        #expect(try sandbox.git(["rev-parse", "refs/duetrail/audited"], in: ledger).stdout == mark)
+    }
 }

@@ -75,6 +75,21 @@ import TestSupport
         }
         #expect(try !approved(a).isEmpty && approved(a) == approved(b))
 
+        // Ana sends what both approved; Bo, with a commit of his own, merges her sends in. The
+        // audit in Bo's clone checks each message once, where it was sent, and finds it
+        // approved (both approved the same bytes), not "sent" by Bo's merge.
+        let sent = try sandbox.duetrail(["send"], in: a)
+        #expect(sent.status == 0, "\(sent)")
+        #expect(try sandbox.duetrail(["sync"], in: a).status == 0)
+        #expect(try asBo(["note", "INV-1093", "Bo's call"]).status == 0)
+        let boMerge = try asBo(["sync"])
+        #expect(boMerge.status == 0 && boMerge.stdout.contains("Merged"), "\(boMerge)")
+        let audit = try asBo(["audit", "--verbose"])
+        #expect(audit.status == 0 && audit.stdout.contains("; 6 sent messages.") && audit.stdout.contains("No violations."), "\(audit)")
+        let merge = String(try sandbox.git(["rev-parse", "HEAD"], in: b).stdout.prefix(8))
+        #expect(!audit.stdout.contains("in \(merge)"), "\(audit)")
+        #expect(try sandbox.duetrail(["sync"], in: a).status == 0)
+
         // Uncommitted edits in a file an incoming change would rewrite: sync refuses, nothing moves.
         #expect(try asBo(["note", "INV-1042", "Bo again"]).status == 0)
         #expect(try asBo(["sync"]).status == 0)
