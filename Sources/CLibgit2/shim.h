@@ -14,6 +14,9 @@ static inline int duetrail_git_set_search_path(int level, const char *path) {
 static inline int duetrail_git_set_cache_object_limit(git_object_t type, size_t size) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
 }
+static inline int duetrail_git_set_ssl_cert_locations(const char *file, const char *dir) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, dir);
+}
 /* Calls through the write-pack vtable (function pointers in a struct). */
 static inline int duetrail_writepack_append(git_odb_writepack *w, const void *data, size_t size, git_indexer_progress *stats) {
     return w->append(w, data, size, stats);

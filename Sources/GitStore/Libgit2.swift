@@ -1,3 +1,4 @@
+import Foundation
 internal import CLibgit2
 
 /// libgit2 must be initialised once per process before any other call; this does it lazily
@@ -9,6 +10,11 @@ enum Libgit2 {
         // (one entry per customer: 250 KB at 5,000 customers) inflated that tree again.
         // Keep trees up to 16 MB in the object cache.
         _ = duetrail_git_set_cache_object_limit(GIT_OBJECT_TREE, 16 << 20)
+        // Trust what git and OpenSSL users point at (a company CA): GIT_SSL_CAINFO, then
+        // SSL_CERT_FILE / SSL_CERT_DIR. libgit2's TLS backend may not read them itself.
+        let env = ProcessInfo.processInfo.environment
+        let file = env["GIT_SSL_CAINFO"] ?? env["SSL_CERT_FILE"], dir = env["SSL_CERT_DIR"]
+        if file != nil || dir != nil { _ = duetrail_git_set_ssl_cert_locations(file, dir) }
         return true
     }()
 

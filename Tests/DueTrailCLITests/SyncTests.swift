@@ -268,14 +268,42 @@ final class GitDaemon {
     }
 }
 
+/// HTTPS: a certificate the machine does not trust is refused before any password is sent;
+/// trusted (SSL_CERT_FILE, as OpenSSL reads it), the same clone works.
+@Suite struct HTTPSRemoteTests {
+    @Test func anUntrustedCertificateIsRefusedBeforeThePasswordIsSentAndATrustedOneWorks() throws {
+        let sandbox = try Sandbox()
+        let seed = try sandbox.exampleLedger("seed")
+        let remote = sandbox.path("shared.git")
+        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
+        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        let certs = try TestCertificate.make(in: sandbox.path(""))
+        let server = try HTTPGitServer(root: sandbox.root.path, user: "ana", password: "s3cret", tls: certs, environment: sandbox.environment)
+        defer { server.stop() }
+        #expect(try sandbox.git(["config", "--global", "credential.helper", "store"]).status == 0)
+        // By name: libgit2's TLS here (mbedTLS) matches DNS names, not IP addresses.
+        try sandbox.write("home/.git-credentials", "https://ana:s3cret@localhost:\(server.port)\n")
+        let url = "https://localhost:\(server.port)/shared.git"
+
+        let refused = try sandbox.duetrail(["clone", url, sandbox.path("x")])
+        #expect(refused.status == 1 && refused.stderr.contains("the TLS certificate of localhost is not valid for it (or not trusted); nothing was sent"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("x")))
+
+        let trusted = try sandbox.duetrail(["clone", url, sandbox.path("a")], extraEnvironment: ["SSL_CERT_FILE": certs.cert])
+        #expect(trusted.status == 0, "\(trusted)")
+        #expect(FileManager.default.fileExists(atPath: sandbox.path("a/cases/acme-gmbh/inv-1042.md")))
+    }
+}
+
 /// `Tests/Fixtures/git_http_server.py`: git http-backend on a free loopback port.
 final class HTTPGitServer {
     let port: Int
     private let process = Process()
 
-    init(root: String, user: String, password: String, environment: [String: String]) throws {
+    /// `tls`: serve HTTPS with this certificate and key.
+    init(root: String, user: String, password: String, tls: (cert: String, key: String)? = nil, environment: [String: String]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Binary.fixture("git_http_server.py"), root, user, password]
+        process.arguments = ["python3", Binary.fixture("git_http_server.py"), root, user, password] + (tls.map { [$0.cert, $0.key] } ?? [])
         process.environment = environment
         let out = Pipe()
         process.standardOutput = out

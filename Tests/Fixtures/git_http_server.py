@@ -2,7 +2,9 @@
 """Serves git repositories over HTTP on loopback through git's own `git http-backend` (CGI),
 behind HTTP basic authentication, for the sync tests.
 
-    git_http_server.py ROOT USER PASSWORD
+    git_http_server.py ROOT USER PASSWORD [CERT KEY]
+
+With CERT and KEY it serves HTTPS.
 
 Prints the port it listens on, then serves until killed. Every request needs the user and
 password; `git http-backend` does the rest (fetch and push, smart protocol).
@@ -87,5 +89,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 5:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[4], sys.argv[5])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()
