@@ -25,8 +25,10 @@ let package = Package(
         // Thin, typed Swift wrapper over libgit2. Knows nothing of invoices.
         .target(name: "GitStore", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
         // The domain: money, dates, case files, import planning, queue, cadence, reminder
-        // messages. No git, no network.
-        .target(name: "DueTrailCore", dependencies: ["Yams", .product(name: "Mustache", package: "swift-mustache")]),
+        // messages, portal link signatures. No git, no network.
+        .target(
+            name: "DueTrailCore",
+            dependencies: ["Yams", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]),
         // The ledger: the domain stored in a git repository through GitStore.
         .target(
             name: "DueTrailLedger",
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
         .target(name: "TestSupport", dependencies: ["GitStore"], path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams"]),
+        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "DueTrailCLITests",
             dependencies: ["DueTrailLedger", "DueTrailCore", "DueTrailMail", "TestSupport", "duetrail"]

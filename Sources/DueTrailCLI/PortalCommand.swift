@@ -1,0 +1,119 @@
+import ArgumentParser
+import DueTrailCore
+import DueTrailLedger
+import Foundation
+
+/// `duetrail portal …`: the customer portal's keys and links.
+struct PortalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portal",
+        abstract: "The customer portal: its signing key and customers' links.",
+        discussion: """
+            A customer opens the portal through a signed link (HMAC-SHA256 over the customer and \
+            an expiry) made with a key kept outside the ledger: DUETRAIL_PORTAL_KEY, or the file \
+            `duetrail portal key` names. A new key invalidates every earlier link.
+            """,
+        subcommands: [PortalKeyCommand.self, PortalLinkCommand.self])
+}
+
+struct PortalKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "Show where the portal key is, or make a new one (--new).")
+
+    @Flag(help: "Make a new random key (refused when one exists, unless --force).")
+    var new = false
+
+    @Flag(help: "With --new: replace the existing key; every link made with it stops working.")
+    var force = false
+
+    func validate() throws {
+        if force && !new { throw ValidationError("--force only goes with --new") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = PortalKeyFile.path(environment: environment)
+        if new {
+            let written = try guarded { try PortalKeyFile.create(environment: environment, replacing: force) }
+            Terminal.print("Made a new portal key in \(written) (readable by you only)." + (force ? " Links made with the old key no longer work." : ""))
+            return
+        }
+        if environment["DUETRAIL_PORTAL_KEY"].map({ !$0.isEmpty }) == true {
+            Terminal.print("The portal key comes from DUETRAIL_PORTAL_KEY.")
+        } else if FileManager.default.fileExists(atPath: path) {
+            Terminal.print("The portal key is in \(path).")
+        } else {
+            Terminal.print("No portal key yet; `duetrail portal key --new` makes one in \(path).")
+        }
+    }
+}
+
+struct PortalLinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "link",
+        abstract: "Print a customer's portal link.")
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "The customer's slug (as in customers/<slug>.yaml).")
+    var customer: String
+
+    @Option(help: ArgumentHelp("How long the link works: 30d, 12h, 2w, or until a date (YYYY-MM-DD).", valueName: "duration"))
+    var expires = "30d"
+
+    @Option(help: ArgumentHelp("The portal's public address, e.g. https://pay.example.com (default: $DUETRAIL_PORTAL_URL).", valueName: "url"))
+    var baseURL: String?
+
+    @Flag(help: "Print the link as JSON.")
+    var json = false
+
+    func run() throws {
+        let ledger = try options.open()
+        let snapshot = try guarded { try ledger.snapshot() }
+        guard snapshot.customers[customer] != nil else {
+            throw guardedError("no customer `\(customer)` (give the slug as in customers/<slug>.yaml)")
+        }
+        let now = ledger.clock.instant
+        guard let until = Self.expiry(expires, from: now, timezone: ledger.config.timezone), until > now else {
+            throw guardedError("--expires takes 30d, 12h, 2w or a future date like 2026-12-31, not `\(expires)`")
+        }
+        let key = try guarded { try PortalKeyFile.load(environment: options.environment) }
+        let token = PortalLink.token(customer: customer, expires: until, key: key)
+        var base = baseURL ?? options.environment["DUETRAIL_PORTAL_URL"] ?? ""
+        while base.hasSuffix("/") { base.removeLast() }
+        let link = "\(base)/p/\(token)"
+        let expiry = ISO8601DateFormatter().string(from: until)
+        if json {
+            struct Out: Encodable { let customer, link, expires: String }
+            Terminal.print(JSON.render(Out(customer: customer, link: link, expires: expiry)))
+        } else {
+            Terminal.print(link)
+            Terminal.note("Works until \(expiry)" + (base.isEmpty ? "; give --base-url (or DUETRAIL_PORTAL_URL) for a full address" : "") + ".")
+        }
+    }
+
+    /// `30d`, `12h`, `2w`, or a date (the link works through that day, in the ledger's timezone).
+    static func expiry(_ text: String, from now: Date, timezone: TimeZone) -> Date? {
+        if let date = CalendarDate(iso: text) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timezone
+            let (year, month, day) = date.parts
+            guard let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return nil }
+            return start.addingTimeInterval(86_400)
+        }
+        guard let unit = text.last, let count = Int(text.dropLast()), count > 0, count <= 3650 else { return nil }
+        switch unit {
+        case "h": return now.addingTimeInterval(Double(count) * 3_600)
+        case "d": return now.addingTimeInterval(Double(count) * 86_400)
+        case "w": return now.addingTimeInterval(Double(count) * 7 * 86_400)
+        default: return nil
+        }
+    }
+}
+
+/// Prints a message the way `guarded` does and returns the exit error to throw.
+func guardedError(_ message: String) -> ExitCode {
+    Terminal.error(message)
+    return ExitCode.failure
+}

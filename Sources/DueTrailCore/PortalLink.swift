@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+
+/// The secret that signs customers' portal links. Kept outside the ledger repository
+/// (`DUETRAIL_PORTAL_KEY`, or a key file in the user's config folder): anyone holding it can
+/// make a link for any customer. A new key invalidates every link made with the old one.
+public struct PortalKey: Sendable {
+    /// The raw bytes (SymmetricKey is not Sendable; the portal shares the key across requests).
+    private let bytes: [UInt8]
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
+
+    /// A new random 256-bit key, and its text form (base64) for the key file.
+    public static func generate() -> (key: PortalKey, text: String) {
+        let key = SymmetricKey(size: .bits256)
+        let text = key.withUnsafeBytes { Data($0).base64EncodedString() }
+        return (PortalKey(key: key), text)
+    }
+
+    /// Reads the text form; nil when it is not base64 of at least 32 bytes.
+    public init?(text: String) {
+        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count >= 32 else { return nil }
+        bytes = [UInt8](data)
+    }
+
+    init(key: SymmetricKey) { bytes = key.withUnsafeBytes { [UInt8]($0) } }
+}
+
+/// A customer's portal link: `<slug>.<expiry>.<signature>`, where the signature is
+/// HMAC-SHA256 over the customer and the expiry (Unix seconds). Nothing else is needed to
+/// check it, so the portal keeps no session store; a link cannot be altered to name another
+/// customer or a later expiry without the key.
+public enum PortalLink {
+    public enum Problem: Error, Equatable {
+        /// Not a link, or signed with another key, or altered: the portal answers 404 either way.
+        case invalid
+        case expired
+    }
+
+    /// The token for `customer`, valid until `expires`.
+    public static func token(customer: String, expires: Date, key: PortalKey) -> String {
+        let seconds = Int64(expires.timeIntervalSince1970.rounded(.down))
+        let mac = HMAC<SHA256>.authenticationCode(for: message(customer, seconds), using: key.key)
+        return "\(customer).\(seconds).\(base64url(Data(mac)))"
+    }
+
+    /// The customer a token was made for, when it is genuine and not expired at `now`.
+    /// The signature is compared in constant time, before anything else is believed.
+    public static func verify(_ token: String, key: PortalKey, now: Date) throws(Problem) -> String {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, token.utf8.count <= 300, Slug.isValid(String(parts[0])), let seconds = Int64(parts[1]),
+            let mac = data(base64url: String(parts[2])), mac.count == SHA256.byteCount
+        else { throw .invalid }
+        let customer = String(parts[0])
+        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(customer, seconds), using: key.key) else { throw .invalid }
+        guard Double(seconds) > now.timeIntervalSince1970 else { throw .expired }
+        return customer
+    }
+
+    private static func message(_ customer: String, _ seconds: Int64) -> Data {
+        Data("duetrail-portal-link-v1\n\(customer)\n\(seconds)".utf8)
+    }
+
+    static func base64url(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func data(base64url text: String) -> Data? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        return Data(base64Encoded: b64)
+    }
+}
