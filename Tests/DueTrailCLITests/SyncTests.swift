@@ -241,10 +241,7 @@ final class GitDaemon {
 @Suite struct HTTPRemoteTests {
     @Test func cloneAndSyncOverHTTPWithThePasswordFromGitCredentialAndAClearRefusalWithoutIt() throws {
         let sandbox = try Sandbox()
-        let seed = try sandbox.exampleLedger("seed")
-        let remote = sandbox.path("shared.git")
-        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
-        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        let remote = try RemoteFixture.sharedLedger(sandbox)
         #expect(try sandbox.git(["config", "http.receivepack", "true"], in: remote).status == 0)
         let server = try HTTPGitServer(root: sandbox.root.path, user: "ana", password: "s3cret", environment: sandbox.environment)
         defer { server.stop() }
@@ -258,13 +255,7 @@ final class GitDaemon {
         // The credential the user stored with git's own helper.
         #expect(try sandbox.git(["config", "--global", "credential.helper", "store"]).status == 0)
         try sandbox.write("home/.git-credentials", "http://ana:s3cret@127.0.0.1:\(server.port)\n")
-        let a = sandbox.path("a")
-        let cloned = try sandbox.duetrail(["clone", url, a])
-        #expect(cloned.status == 0, "\(cloned)")
-        #expect(try sandbox.duetrail(["note", "INV-1042", "Called over the wire"], in: a).status == 0)
-        let synced = try sandbox.duetrail(["sync"], in: a)
-        #expect(synced.status == 0 && synced.stdout.contains("Pushed 1 commit to origin/main"), "\(synced)")
-        #expect(try sandbox.git(["show", "main:cases/acme-gmbh/inv-1042.md"], in: remote).stdout.contains("Called over the wire"))
+        try RemoteFixture.cloneNoteAndSync(sandbox, url: url, remote: remote, note: "Called over the wire")
     }
 }
 
@@ -273,10 +264,7 @@ final class GitDaemon {
 @Suite struct HTTPSRemoteTests {
     @Test func anUntrustedCertificateIsRefusedBeforeThePasswordIsSentAndATrustedOneWorks() throws {
         let sandbox = try Sandbox()
-        let seed = try sandbox.exampleLedger("seed")
-        let remote = sandbox.path("shared.git")
-        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
-        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        _ = try RemoteFixture.sharedLedger(sandbox)
         let certs = try TestCertificate.make(in: sandbox.path(""))
         let server = try HTTPGitServer(root: sandbox.root.path, user: "ana", password: "s3cret", tls: certs, environment: sandbox.environment)
         defer { server.stop() }
@@ -292,6 +280,28 @@ final class GitDaemon {
         let trusted = try sandbox.duetrail(["clone", url, sandbox.path("a")], extraEnvironment: ["SSL_CERT_FILE": certs.cert])
         #expect(trusted.status == 0, "\(trusted)")
         #expect(FileManager.default.fileExists(atPath: sandbox.path("a/cases/acme-gmbh/inv-1042.md")))
+    }
+}
+
+/// What the served-remote tests share: a bare remote holding the example ledger, and the
+/// round trip every transport must carry (clone, one commit, sync, the remote has it).
+enum RemoteFixture {
+    static func sharedLedger(_ sandbox: Sandbox) throws -> String {
+        let seed = try sandbox.exampleLedger("seed")
+        let remote = sandbox.path("shared.git")
+        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
+        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        return remote
+    }
+
+    static func cloneNoteAndSync(_ sandbox: Sandbox, url: String, remote: String, note: String) throws {
+        let a = sandbox.path("a")
+        let cloned = try sandbox.duetrail(["clone", url, a])
+        #expect(cloned.status == 0, "\(cloned)")
+        #expect(try sandbox.duetrail(["note", "INV-1042", note], in: a).status == 0)
+        let synced = try sandbox.duetrail(["sync"], in: a)
+        #expect(synced.status == 0 && synced.stdout.contains("Pushed 1 commit to origin/main"), "\(synced)")
+        #expect(try sandbox.git(["show", "main:cases/acme-gmbh/inv-1042.md"], in: remote).stdout.contains(note))
     }
 }
 
@@ -330,10 +340,7 @@ final class HTTPGitServer {
     @Test func cloneAndSyncOverSSHWithAKeyFileAndAHostKeyCheckedAgainstKnownHosts() throws {
         let sandbox = try Sandbox()
         sandbox.environment["SSH_AUTH_SOCK"] = nil  // the key file, not an agent the machine may have
-        let seed = try sandbox.exampleLedger("seed")
-        let remote = sandbox.path("shared.git")
-        #expect(try sandbox.git(["init", "-q", "--bare", "--initial-branch=main", remote]).status == 0)
-        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        let remote = try RemoteFixture.sharedLedger(sandbox)
         let server = try SSHServer(sandbox: sandbox)
         defer { server.stop() }
         let user = String(cString: getpwuid(getuid()).pointee.pw_name)
@@ -350,13 +357,7 @@ final class HTTPGitServer {
         #expect(differs.status == 1 && differs.stderr.contains("differs from the one in known_hosts"), "\(differs)")
 
         try sandbox.write("home/.ssh/known_hosts", "[127.0.0.1]:\(server.port) \(server.hostPublicKey)\n")
-        let a = sandbox.path("a")
-        let cloned = try sandbox.duetrail(["clone", url, a])
-        #expect(cloned.status == 0, "\(cloned)")
-        #expect(try sandbox.duetrail(["note", "INV-1042", "Called, over ssh"], in: a).status == 0)
-        let synced = try sandbox.duetrail(["sync"], in: a)
-        #expect(synced.status == 0 && synced.stdout.contains("Pushed 1 commit to origin/main"), "\(synced)")
-        #expect(try sandbox.git(["show", "main:cases/acme-gmbh/inv-1042.md"], in: remote).stdout.contains("Called, over ssh"))
+        try RemoteFixture.cloneNoteAndSync(sandbox, url: url, remote: remote, note: "Called, over ssh")
     }
 }
 
