@@ -70,16 +70,17 @@ struct PortalLinkCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let snapshot = try guarded { try ledger.snapshot() }
-        guard snapshot.customers[customer] != nil else {
-            throw guardedError("no customer `\(customer)` (give the slug as in customers/<slug>.yaml)")
+        let (token, until) = try guarded {
+            guard try ledger.snapshot().customers[customer] != nil else {
+                throw CLIError("no customer `\(customer)` (give the slug as in customers/<slug>.yaml)")
+            }
+            let now = ledger.clock.instant
+            guard let until = Self.expiry(expires, from: now, timezone: ledger.config.timezone), until > now else {
+                throw CLIError("--expires takes 30d, 12h, 2w or a future date like 2026-12-31, not `\(expires)`")
+            }
+            let key = try PortalKeyFile.load(environment: options.environment)
+            return (PortalLink.token(customer: customer, expires: until, key: key), until)
         }
-        let now = ledger.clock.instant
-        guard let until = Self.expiry(expires, from: now, timezone: ledger.config.timezone), until > now else {
-            throw guardedError("--expires takes 30d, 12h, 2w or a future date like 2026-12-31, not `\(expires)`")
-        }
-        let key = try guarded { try PortalKeyFile.load(environment: options.environment) }
-        let token = PortalLink.token(customer: customer, expires: until, key: key)
         var base = baseURL ?? options.environment["DUETRAIL_PORTAL_URL"] ?? ""
         while base.hasSuffix("/") { base.removeLast() }
         let link = "\(base)/p/\(token)"
@@ -110,10 +111,4 @@ struct PortalLinkCommand: ParsableCommand {
         default: return nil
         }
     }
-}
-
-/// Prints a message the way `guarded` does and returns the exit error to throw.
-func guardedError(_ message: String) -> ExitCode {
-    Terminal.error(message)
-    return ExitCode.failure
 }

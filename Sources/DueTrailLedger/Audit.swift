@@ -103,9 +103,12 @@ extension Ledger {
 private struct AuditChecker {
     let ledger: Ledger
     var repo: Repository { ledger.repository }
-    var caseCache: [ObjectID: CaseFile?] = [:]
+    var cases: CaseFileCache
 
-    init(ledger: Ledger) { self.ledger = ledger }
+    init(ledger: Ledger) {
+        self.ledger = ledger
+        cases = CaseFileCache(repository: ledger.repository)
+    }
 
     mutating func check(_ id: ObjectID, into report: inout AuditReport) throws {
         let info = try repo.commit(id)
@@ -129,26 +132,18 @@ private struct AuditChecker {
         }
     }
 
-    private mutating func caseFile(_ blob: ObjectID, path: String) throws -> CaseFile? {
-        if let known = caseCache[blob] { return known }
-        let text = String(decoding: try repo.readBlob(blob), as: UTF8.self)
-        let parsed: CaseFile? = if case .success(let f) = CaseFile.parse(text, path: path) { f } else { nil }
-        caseCache[blob] = parsed
-        return parsed
-    }
-
     /// Every event any parent recorded is still there, unchanged.
     private mutating func checkEvents(path: String, now: ObjectID?, commit: CommitInfo, parents: [CommitInfo], into report: inout AuditReport) throws {
         var current: CaseFile??  // read only when a parent had the file: an import adds 100,000
         for parent in parents {
-            guard let before = try repo.entry(at: path, inTree: parent.tree), let old = try caseFile(before.id, path: path) else { continue }
+            guard let before = try repo.entry(at: path, inTree: parent.tree), let old = try cases.file(before.id, path: path) else { continue }
             guard now != nil else {
                 if !old.events.isEmpty {
                     report.violations.append(AuditViolation(kind: .caseRemoved, commit: commit.id, path: path, message: "the case file was deleted with its \(old.events.count) recorded event\(old.events.count == 1 ? "" : "s") (by \(commit.author.name))"))
                 }
                 return
             }
-            if current == nil { current = .some(try now.flatMap { try caseFile($0, path: path) }) }
+            if current == nil { current = .some(try cases.file(now, path: path)) }
             guard let current = current ?? nil else { continue }  // unreadable now: `check` reports that; events cannot be compared
             let byID = Dictionary(current.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for event in old.events {

@@ -26,6 +26,15 @@ extension Ledger {
         return money
     }
 
+    /// An amount that may not exceed the balance (a promise, a credit); `what` names it in the refusal.
+    private static func amount(_ text: String, option: String, for c: CaseSummary, atMostBalance what: (Money) -> String) throws(LedgerError) -> Money {
+        let money = try amount(text, option: option, for: c)
+        guard money.amount <= c.state.balance.amount else {
+            throw LedgerError.usage("\(c.facts.number): \(what(money)) is more than the balance \(c.state.balance.display)")
+        }
+        return money
+    }
+
     /// The drafts of `c` (a case paid in full: never chased again) leave the outbox: approved
     /// ones are removed in `change`; ones only in the working tree are returned, to be kept
     /// aside (`keepAside`) once the commit is made. `all` is both, in outbox order.
@@ -95,11 +104,7 @@ extension Ledger {
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
                 if let amount {
-                    let money = try Self.amount(amount, option: "--amount", for: c)
-                    guard money.amount <= c.state.balance.amount else {
-                        throw LedgerError.usage("\(c.facts.number): the promised \(money.display) is more than the balance \(c.state.balance.display)")
-                    }
-                    amounts[c.facts.number] = money
+                    amounts[c.facts.number] = try Self.amount(amount, option: "--amount", for: c, atMostBalance: { "the promised \($0.display)" })
                 }
             },
             event: { c, who in
@@ -171,11 +176,7 @@ extension Ledger {
             validate: { (c: CaseSummary) throws(LedgerError) in
                 guard c.state.holds.disputedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not disputed; nothing to resolve") }
                 if let credit {
-                    let money = try Self.amount(credit, option: "--credit", for: c)
-                    guard money.amount <= c.state.balance.amount else {
-                        throw LedgerError.usage("\(c.facts.number): a credit of \(money.display) is more than the balance \(c.state.balance.display)")
-                    }
-                    credits[c.facts.number] = money
+                    credits[c.facts.number] = try Self.amount(credit, option: "--credit", for: c, atMostBalance: { "a credit of \($0.display)" })
                 }
             },
             event: { c, who in

@@ -29,15 +29,7 @@ extension Ledger {
         let branch = try branch()
         do throws(GitError) {
             guard let head = try repository.resolve(reference: branch) else { return (summary, []) }
-            var blobCache: [ObjectID: CaseFile?] = [:]
-            func file(_ blob: ObjectID?) throws(GitError) -> CaseFile? {
-                guard let blob else { return nil }
-                if let known = blobCache[blob] { return known }
-                let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
-                let parsed: CaseFile? = if case .success(let f) = CaseFile.parse(text, path: path) { f } else { nil }
-                blobCache[blob] = parsed
-                return parsed
-            }
+            var cache = CaseFileCache(repository: repository)
             for id in try repository.log(from: head) {
                 let info = try repository.commit(id)
                 let now = try repository.entry(at: path, inTree: info.tree)?.id
@@ -45,7 +37,7 @@ extension Ledger {
                 for parent in info.parents { before.append(try repository.entry(at: path, inTree: repository.commit(parent).tree)?.id) }
                 // Changed by this commit: different from every parent (a merge that took one side's version did not change it).
                 if before.isEmpty ? now == nil : before.contains(where: { $0 == now }) { continue }
-                let old = try file(before.first ?? nil), new = try file(now)
+                let old = try cache.file(before.first ?? nil, path: path), new = try cache.file(now, path: path)
                 let oldIDs = Set(old?.events.map(\.id) ?? []), newIDs = Set(new?.events.map(\.id) ?? [])
                 var facts: [String] = []
                 if old == nil && new != nil && before.allSatisfy({ $0 == nil }) { facts.append("file created") }
@@ -57,7 +49,7 @@ extension Ledger {
                     if a.customer != b.customer { facts.append("customer: \(a.customer) → \(b.customer)") }
                 }
                 let message = info.message
-                let action = message.split(separator: "\n").reversed().first { $0.hasPrefix("DueTrail-Action: ") }.map { String($0.dropFirst("DueTrail-Action: ".count)) }
+                let action = CommitTrailers(message).values("DueTrail-Action").last
                 entries.append(CaseHistoryEntry(
                     commit: id, author: info.author, subject: message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "",
                     action: action,

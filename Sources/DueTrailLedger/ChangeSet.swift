@@ -86,18 +86,7 @@ extension Ledger {
             guard let written else { continue }  // someone else committed first: rebuild on their tip
             if written.tree == baseTree { return nil }
             Timings.mark("write objects and commit")
-            do {
-                try repo.writeWorkingFiles(written.files)
-            } catch {
-                // The commit stands; bring these paths (clean before, we checked) in line with it.
-                do {
-                    try repo.checkout(paths: written.files.map(\.path), from: written.tree, baseline: baseTree)
-                } catch let second {
-                    let shown = written.files.count <= 20 ? written.files.map(\.path).joined(separator: " ") : "cases customers"
-                    throw LedgerError.io(path: root, message: "committed \(written.commit.short), but the working tree could not be updated (\(error.message); \(second.message)); "
-                        + "bring it in line with: git checkout HEAD -- \(shown)")
-                }
-            }
+            try updateWorkingTree(written.files, tree: written.tree, baseline: baseTree, commit: written.commit)
             Timings.mark("update working tree")
             var hints = SummaryHints()
             for file in written.files {
@@ -110,6 +99,23 @@ extension Ledger {
             return CommitOutcome(commit: written.commit, paths: paths, attempts: attempt)
         }
         throw LedgerError.raceLost(attempts: maxAttempts)
+    }
+
+    /// Writes `files` (paths the branch just changed from `baseline` to `tree`, checked to hold
+    /// no uncommitted edits) into the working tree and the index. When the fast path fails,
+    /// libgit2's checkout of those paths is tried; the commit stands either way.
+    func updateWorkingTree(_ files: [WorkingFile], tree: ObjectID, baseline: ObjectID?, commit: ObjectID) throws(LedgerError) {
+        do {
+            try repository.writeWorkingFiles(files)
+        } catch {
+            do {
+                try repository.checkout(paths: files.map(\.path), from: tree, baseline: baseline)
+            } catch let second {
+                let shown = files.count <= 20 ? files.map(\.path).joined(separator: " ") : "."
+                throw LedgerError.io(path: root, message: "committed \(commit.short), but the working tree could not be updated (\(error.message); \(second.message)); "
+                    + "bring it in line with: git checkout HEAD -- \(shown)")
+            }
+        }
     }
 
     /// Writes the objects and the commit; nil when the branch moved (lost the race).

@@ -61,22 +61,13 @@ extension Ledger {
         at path: String, bare: Bool, config: LedgerConfig, author: Identity? = nil, extraFiles: [String: String] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LedgerError) -> Ledger {
-        let fm = FileManager.default
-        if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
-            throw LedgerError.usage("\(path) already exists and is not empty; choose a new folder")
-        }
+        let folder = try NewLedgerFolder(path)
         var files = try initialFiles(config: config)
         files.merge(extraFiles) { _, new in new }
-        let existed = fm.fileExists(atPath: path)
         do {
             return try create(at: path, bare: bare, config: config, files: files, author: author, environment: environment)
         } catch {
-            // Never leave half a ledger behind: remove the folder we made, or empty the empty one we were given.
-            if !existed {
-                try? fm.removeItem(atPath: path)
-            } else {
-                for item in (try? fm.contentsOfDirectory(atPath: path)) ?? [] { try? fm.removeItem(atPath: path + "/" + item) }
-            }
+            folder.discard()
             throw error
         }
     }

@@ -71,14 +71,15 @@ extension Ledger {
         let repo = repository
         do {
             let current = try branch()
+            var headTree: ObjectID?
             for (name, tip) in try repo.localBranches() where name != current {
                 guard try !repo.isAncestor(tip, of: head), let base = try repo.mergeBase(head, tip) else { continue }
                 let proposal = try repo.commit(tip)
                 guard !CommitTrailers(proposal.message).values("DueTrail-Review-Branch").isEmpty else { continue }
                 let changes = try repo.changedFiles(from: try repo.commit(base).tree, to: proposal.tree)
-                let headTree = try repo.commit(head).tree
+                if headTree == nil { headTree = try repo.commit(head).tree }
                 for (path, blob) in changes.sorted(by: { $0.key < $1.key }) where path.hasPrefix(Self.outboxFolder + "/") && !known.contains(path) {
-                    guard let blob, try !Self.alreadySent(path, in: headTree, repo) else { continue }
+                    guard let blob, let headTree, try !Self.alreadySent(path, in: headTree, repo) else { continue }
                     let text = String(decoding: try repo.readBlob(blob), as: UTF8.self)
                     guard let headers = try? DraftHeaders.parse(text, path: path), let pending = try? headers.pending(path: path, approved: false) else { continue }
                     out.append(OutboxDraft(pending: pending, committed: nil, working: text, workingDiffers: true, workingIsUTF8: true))

@@ -58,22 +58,13 @@ extension Ledger {
         url: String, to path: String, access: RemoteAccess, driverExecutable: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LedgerError) -> Ledger {
-        let fm = FileManager.default
-        if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
-            throw LedgerError.usage("\(path) already exists and is not empty; choose a new folder")
-        }
-        let existed = fm.fileExists(atPath: path)
-        func cleanUp() {
-            if !existed { try? fm.removeItem(atPath: path) } else {
-                for item in (try? fm.contentsOfDirectory(atPath: path)) ?? [] { try? fm.removeItem(atPath: path + "/" + item) }
-            }
-        }
+        let folder = try NewLedgerFolder(path)
         do {
             let repo = try Repository.clone(url: url, to: path, access: access)
             for (key, value) in compatibilitySettings { try repo.setConfig(key, value) }
             if try repo.headCommit() == nil { try checkOutMain(repo) }
         } catch {
-            cleanUp()
+            folder.discard()
             throw error.context("cloning \(GitCredential.redacted(url))")
         }
         do {
@@ -81,7 +72,7 @@ extension Ledger {
             if let driverExecutable { try ledger.installMergeDriver(executable: driverExecutable) }
             return ledger
         } catch {
-            cleanUp()
+            folder.discard()
             if case .notALedger = error { throw LedgerError.usage("\(GitCredential.redacted(url)) is not a DueTrail ledger (no \(LedgerConfig.fileName) on its default branch); nothing was kept") }
             throw error
         }
@@ -252,7 +243,10 @@ extension Ledger {
             do { dirty = try repo.modifiedPaths(changed.keys.sorted(), comparedTo: oldTree) } catch { throw error.context("checking the working tree") }
             var blocking: [String] = []
             for path in dirty {
-                let wasTracked = try oldTree.map { (t: ObjectID) throws(LedgerError) in try read(path, inTree: t) != nil } ?? false
+                let wasTracked: Bool
+                do { wasTracked = try oldTree.map { (t: ObjectID) throws(GitError) in try repo.entry(at: path, inTree: t) != nil } ?? false } catch {
+                    throw error.context("reading \(path)")
+                }
                 guard !wasTracked else { blocking.append(path); continue }
                 // Untracked: the same bytes are no loss; a draft is kept aside; anything else waits.
                 if let blob = changed[path] ?? nil, let incoming = try? repo.readBlob(blob),
@@ -280,21 +274,17 @@ extension Ledger {
         report.keptAside += moved.map { "\($0.path) → \($0.copy)" }
         let stuck = Set(draftsInTheWay).subtracting(moved.map(\.path))
         for path in sameBytes { unlink(root + "/" + path) }
+        // Only the changed files are written and indexed (a checkout would walk all of a
+        // 100,000-file working tree); they held no edits, checked above.
+        var files: [WorkingFile] = []
         do {
-            // Only the changed files are written and indexed (a checkout would walk all of a
-            // 100,000-file working tree); they held no edits, checked above.
-            var files: [WorkingFile] = []
             for (path, blob) in changed.sorted(by: { $0.key < $1.key }) where !stuck.contains(path) {
                 files.append(WorkingFile(path: path, bytes: try blob.map { (b: ObjectID) throws(GitError) in try repo.readBlob(b) }, blob: blob))
             }
-            do {
-                try repo.writeWorkingFiles(files)
-            } catch {
-                try repo.checkout(paths: files.map(\.path), from: tree, baseline: oldTree)
-            }
         } catch {
-            throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but the working tree could not be updated (\(error.message)); bring it in line with: git checkout HEAD -- .")
+            throw error.context("reading what \(new.short) changed")
         }
+        try updateWorkingTree(files, tree: tree, baseline: oldTree, commit: new)
         if !stuck.isEmpty {
             throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but these untracked drafts could not be moved aside and were left as they are: \(stuck.sorted().joined(separator: " ")); move them elsewhere, then: git checkout HEAD -- \(stuck.sorted().joined(separator: " "))")
         }

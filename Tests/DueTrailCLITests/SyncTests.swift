@@ -201,7 +201,7 @@ final class GitDaemon {
             try p.run()
             // Ready when the port accepts a connection.
             for _ in 0..<100 where p.isRunning {
-                if Self.accepts(port: candidate) {
+                if acceptsConnections(port: candidate) {
                     port = candidate
                     self.running = p
                     return
@@ -222,18 +222,6 @@ final class GitDaemon {
         running.waitUntilExit()
     }
 
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }
 
 /// The same over HTTP: `git http-backend` behind basic authentication, the password coming
@@ -408,7 +396,7 @@ final class SSHServer {
             // process would leave Foundation's child reaping waiting on it.
             let started = try ProcessResult.run("/usr/sbin/sshd", ["-f", dir + "/sshd_config", "-E", dir + "/log"], cwd: dir, environment: sandbox.environment)
             for _ in 0..<100 where started.status == 0 {
-                if GitDaemon.accepts(port: candidate), let text = try? String(contentsOfFile: dir + "/sshd.pid", encoding: .utf8),
+                if acceptsConnections(port: candidate), let text = try? String(contentsOfFile: dir + "/sshd.pid", encoding: .utf8),
                     let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
                 {
                     port = candidate
@@ -424,5 +412,19 @@ final class SSHServer {
 
     func stop() {
         if pid > 0 { kill(pid, SIGTERM) }
+    }
+}
+
+/// Whether something listens on `port` on loopback: how the servers above are known to be ready.
+func acceptsConnections(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
 }
