@@ -26,14 +26,50 @@ extension Ledger {
         return boundary.id
     }
 
-    /// Why the committed draft at `path` must not be sent although HEAD holds it: it reached
-    /// the main line as a review-branch proposal without a merge commit (a fast-forward or a
-    /// rebase), so no one approved it. Nil when it was approved.
-    func unapprovedProposal(path: String, head: ObjectID) -> String? {
-        guard let tree = try? repository.commit(head).tree, let blob = (try? repository.entry(at: path, inTree: tree))??.id,
-            let approval = (try? approvalCommit(path: path, blob: blob, from: head)) ?? nil, let info = try? repository.commit(approval),
-            info.parents.count < 2, let branch = CommitTrailers(info.message).values("DueTrail-Review-Branch").first
-        else { return nil }
-        return "it was proposed on review branch \(branch) and reached the main branch without a merge commit (\(approval.short)), so no one approved it; merge review branches with a merge commit (git merge --no-ff, or \"Create a merge commit\" on the git host), or approve it again by editing and committing it"
+    /// Which of the committed drafts at `paths` must not be sent although HEAD holds them, and
+    /// why: each reached the main line as a review-branch proposal without a merge commit (a
+    /// fast-forward or a rebase), so no one approved it. One walk down the first-parent line
+    /// for all drafts, comparing only the `outbox/` trees, until every draft's arrival is found:
+    /// `send` asks this on every batch.
+    func unapprovedProposals(_ paths: [String], head: ObjectID) -> [String: String] {
+        let repo = repository
+        var out: [String: String] = [:]
+        do throws(GitError) {
+            let headTree = try repo.commit(head).tree
+            var pending: [String: ObjectID] = [:]
+            for path in paths { if let blob = try repo.entry(at: path, inTree: headTree)?.id { pending[path] = blob } }
+            var cursor: ObjectID? = head
+            while !pending.isEmpty, let id = cursor {
+                let info = try repo.commit(id)
+                let parentTree = try info.parents.first.map { (p: ObjectID) throws(GitError) in try repo.commit(p).tree }
+                let before = try parentTree.flatMap { (t: ObjectID) throws(GitError) in try repo.entry(at: Self.outboxFolder, inTree: t)?.id }
+                let after = try repo.entry(at: Self.outboxFolder, inTree: info.tree)?.id
+                if before != after {
+                    // Which review branch a commit proposed, read once per commit: an approval
+                    // of 5,000 drafts has a message listing them all.
+                    var proposedOn: [ObjectID: String?] = [:]
+                    func reviewBranch(_ commit: ObjectID) throws(GitError) -> String? {
+                        if let known = proposedOn[commit] { return known }
+                        let proposal = try repo.commit(commit)
+                        let branch = proposal.parents.count < 2 ? CommitTrailers(proposal.message).values("DueTrail-Review-Branch").first : nil
+                        proposedOn[commit] = branch
+                        return branch
+                    }
+                    for (relative, blob) in try repo.changedFiles(from: before, to: after) {
+                        let path = Self.outboxFolder + "/" + relative
+                        guard let blob, pending[path] == blob else { continue }
+                        pending[path] = nil  // arrived here
+                        // Through a merge: the approval is on the merged side or the merge itself.
+                        let approval = info.parents.count > 1 ? try approvalCommit(path: path, blob: blob, from: id) : id
+                        guard let approval, let branch = try reviewBranch(approval) else { continue }
+                        out[path] = "it was proposed on review branch \(branch) and reached the main branch without a merge commit (\(approval.short)), so no one approved it; merge review branches with a merge commit (git merge --no-ff, or \"Create a merge commit\" on the git host), or approve it again by editing and committing it"
+                    }
+                }
+                cursor = info.parents.first
+            }
+        } catch {
+            return out  // history that cannot be read: the audit reports it; sending goes by HEAD
+        }
+        return out
     }
 }

@@ -240,8 +240,9 @@ extension Ledger {
         var out: [String: (reason: String, withdraw: Bool)] = [:]
         let tree = tip.flatMap { try? repository.commit($0).tree }
         let head = tip ?? (try? repository.resolve(reference: try branch())) ?? nil
+        let proposals = head.map { unapprovedProposals(drafts.filter { $0.committed != nil }.map(\.path), head: $0) } ?? [:]
         for draft in drafts {
-            if draft.committed != nil, let head, let why = unapprovedProposal(path: draft.path, head: head) {
+            if let why = proposals[draft.path] {
                 out[draft.path] = (why, false)
                 continue
             }
