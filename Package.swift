@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev). Only GitStore imports it.
@@ -47,18 +50,37 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The customer portal: a Hummingbird server over a ledger. Pages and form rules are in
+        // the core; this adapter routes, limits and hardens requests.
+        .target(
+            name: "DueTrailPortal",
+            dependencies: [
+                "DueTrailLedger", "DueTrailCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commands, one file each; testable in-process.
         .target(
             name: "DueTrailCLI",
             dependencies: [
-                "DueTrailLedger", "DueTrailCore", "DueTrailMail",
+                "DueTrailLedger", "DueTrailCore", "DueTrailMail", "DueTrailPortal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI"]),
+        .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", dependencies: ["GitStore"], path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "DueTrailPortalTests",
+            dependencies: [
+                "DueTrailPortal", "DueTrailLedger", "DueTrailCore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "DueTrailCLITests",
             dependencies: ["DueTrailLedger", "DueTrailCore", "DueTrailMail", "TestSupport", "duetrail"]

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `duetrail`: accounts-receivable collections over a git ledger.
-public struct DueTrailCommand: ParsableCommand {
+public struct DueTrailCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "duetrail",
         abstract: "Accounts-receivable collections over a git repository of plain-text case files.",

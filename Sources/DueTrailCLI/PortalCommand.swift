@@ -4,7 +4,7 @@ import DueTrailLedger
 import Foundation
 
 /// `duetrail portal …`: the customer portal's keys and links.
-struct PortalCommand: ParsableCommand {
+struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal",
         abstract: "The customer portal: its signing key and customers' links.",
@@ -13,7 +13,7 @@ struct PortalCommand: ParsableCommand {
             an expiry) made with a key kept outside the ledger: DUETRAIL_PORTAL_KEY, or the file \
             `duetrail portal key` names. A new key invalidates every earlier link.
             """,
-        subcommands: [PortalKeyCommand.self, PortalLinkCommand.self])
+        subcommands: [PortalServeCommand.self, PortalKeyCommand.self, PortalLinkCommand.self])
 }
 
 struct PortalKeyCommand: ParsableCommand {

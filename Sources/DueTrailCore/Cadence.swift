@@ -25,7 +25,8 @@ public struct CadenceBook: Sendable, Equatable {
     /// Business days the cadence waits after a promised date before the promise counts as broken.
     public var promiseGrace: Int
     /// How far ahead a promised date may lie (`promise_horizon`, default 90 days).
-    public var promiseHorizon: Int = 90
+    public var promiseHorizon: Int = CadenceBook.defaultHorizon
+    public static let defaultHorizon = 90
 
     public func steps(of name: String?) -> [CadenceStep]? {
         let wanted = name ?? Self.defaultName

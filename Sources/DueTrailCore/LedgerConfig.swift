@@ -16,6 +16,8 @@ public struct LedgerConfig: Sendable, Equatable {
     public var automationEmail: String?
     /// How `send` delivers (`transport:`; kept verbatim in `extra`, as the person wrote it).
     public var transport: TransportSettings = .maildir(path: nil)
+    /// The customer portal (`portal:`; kept verbatim in `extra`); nil when not set up.
+    public var portal: PortalSettings?
     /// Keys the tool does not own (`transport:`, later the portal), verbatim.
     public var extra: String
 
@@ -66,6 +68,7 @@ public struct LedgerConfig: Sendable, Equatable {
         var config = LedgerConfig(company: company, senderName: name, senderEmail: email, currency: currency, timezone: tz,
             extra: YAMLBlocks(text).foreign(excluding: owned))
         config.transport = try TransportSettings.parse(map)
+        config.portal = try PortalSettings.parse(map)
         if let (replyTo, entry) = try map.optionalEntry("reply_to") {
             guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address: \(EmailAddress.problem(replyTo) ?? "")") }
             config.replyTo = replyTo

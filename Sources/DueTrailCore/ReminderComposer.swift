@@ -104,7 +104,10 @@ public struct ReminderComposer: Sendable {
 
         mutating func add(_ balance: Money, minor: Int64?) { balances[balance.currency, default: []].append((balance, minor)) }
 
-        var display: String {
+        var display: String { parts.joined(separator: " and ") }
+
+        /// One total per currency, currencies sorted.
+        var parts: [String] {
             balances.keys.sorted().compactMap { currency -> String? in
                 guard let all = balances[currency], let first = all.first else { return nil }
                 var minor: Int64? = 0
@@ -115,7 +118,7 @@ public struct ReminderComposer: Sendable {
                 }
                 let money = minor != nil ? first.money : all.dropFirst().reduce(first.money) { $0.adding($1.money) ?? $0 }
                 return money.display(minor: minor)
-            }.joined(separator: " and ")
+            }
         }
     }
 

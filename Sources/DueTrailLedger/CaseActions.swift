@@ -2,6 +2,22 @@ import DueTrailCore
 import Foundation
 import GitStore
 
+/// Someone acting other than the person at this keyboard: a customer through the portal. Their
+/// commits carry their name and `trailers` (`Via: portal`), and they may touch only their
+/// own cases; the check is here, where every action passes, not only in the portal.
+public struct ActionActor: Sendable {
+    public var identity: Identity
+    public var trailers: [(key: String, value: String)]
+    /// The customer (slug) whose cases this actor may change; any other case is refused.
+    public var customer: String
+
+    public init(identity: Identity, trailers: [(key: String, value: String)], customer: String) {
+        self.identity = identity
+        self.trailers = trailers
+        self.customer = customer
+    }
+}
+
 extension Ledger {
     /// Appends one event to each of `keys`' cases in one commit authored by the person acting.
     /// Every key is resolved before anything is written; an unknown or ambiguous key fails
@@ -14,9 +30,11 @@ extension Ledger {
         on keys: [String], action: String, subject: (_ cases: [CaseSummary]) -> String,
         validate: (_ summary: CaseSummary) throws(LedgerError) -> Void = { _ throws(LedgerError) in },
         event: (_ summary: CaseSummary, _ who: Identity) -> TimelineEvent,
-        alsoChange: ((_ summary: CaseSummary, _ tree: ObjectID, _ change: inout ChangeSet) throws(LedgerError) -> Void)? = nil
+        alsoChange: ((_ summary: CaseSummary, _ tree: ObjectID, _ change: inout ChangeSet) throws(LedgerError) -> Void)? = nil,
+        actor: ActionActor? = nil
     ) throws(LedgerError) -> (cases: [CaseSummary], outcome: CommitOutcome?) {
-        let identity = try identity()
+        let identity: Identity
+        if let actor { identity = actor.identity } else { identity = try self.identity() }
         var resolved: [CaseSummary] = []
         var recorded: [CaseSummary] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
@@ -28,10 +46,13 @@ extension Ledger {
                 resolved = try Self.resolve(keys, in: try snapshot(at: base))
             }
             Timings.mark("find cases")
+            if let actor, let other = resolved.first(where: { $0.facts.customer != actor.customer }) {
+                throw LedgerError.usage("\(other.facts.number) is not a case of \(actor.customer)")
+            }
             for summary in resolved { try validate(summary) }
             var change = ChangeSet(
                 subject: subject(resolved),
-                trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) })
+                trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) } + (actor?.trailers ?? []))
             for summary in resolved {
                 try append(event(summary, identity), to: summary, tree: tree, into: &change)
                 try alsoChange?(summary, tree, &change)

@@ -79,16 +79,19 @@ extension Ledger {
     private func run(
         _ keys: [String], action: String, subject: @escaping ([CaseSummary]) -> String,
         validate: (CaseSummary) throws(LedgerError) -> Void, event make: @escaping (CaseSummary, Identity) -> TimelineEvent,
-        alsoChange: ((CaseSummary, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil
+        alsoChange: ((CaseSummary, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil, actor: ActionActor? = nil
     ) throws(LedgerError) -> ActionResult {
         guard !keys.isEmpty else { throw LedgerError.usage("name at least one case (an invoice number)") }
-        let result = try record(on: keys, action: action, subject: subject, validate: validate, event: make, alsoChange: alsoChange)
+        let result = try record(on: keys, action: action, subject: subject, validate: validate, event: make, alsoChange: alsoChange, actor: actor)
         return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: [])
     }
 
     /// `promise`: the customer promised to pay by `date` (all of the balance, or `amount`).
-    /// The cadence pauses until the date plus the grace period.
-    public func promise(_ keys: [String], date: CalendarDate, amount: String?, via: String?, note: String?) throws(LedgerError) -> ActionResult {
+    /// The cadence pauses until the date plus the grace period. `actor`: the customer, when
+    /// they promise through the portal.
+    public func promise(
+        _ keys: [String], date: CalendarDate, amount: String?, via: String?, note: String?, actor: ActionActor? = nil
+    ) throws(LedgerError) -> ActionResult {
         let today = clock.today
         let tip = (try? repository.resolve(reference: try branch())) ?? nil
         let tree = tip.flatMap { try? repository.commit($0).tree }
@@ -112,7 +115,7 @@ extension Ledger {
                 if let money = amounts[c.facts.number] { attributes.append(("amount", money.description)) }
                 if let via { attributes.append(("via", via)) }
                 return self.event("promised", attributes, text: note, who: who)
-            })
+            }, actor: actor)
     }
 
     /// `pay`: a payment of `amount` (partial or full). Paid in full closes the case and
@@ -157,14 +160,14 @@ extension Ledger {
     }
 
     /// `dispute`: the customer disputes the invoice; the cadence pauses until `resolve`.
-    public func dispute(_ keys: [String], reason: String) throws(LedgerError) -> ActionResult {
+    public func dispute(_ keys: [String], reason: String, via: String? = nil, actor: ActionActor? = nil) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: "dispute", subject: { "dispute: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
                 if let since = c.state.holds.disputedSince { throw LedgerError.usage("\(c.facts.number) is already disputed since \(since.iso)") }
             },
-            event: { _, who in self.event("disputed", text: reason, who: who) })
+            event: { _, who in self.event("disputed", via.map { [("via", $0)] } ?? [], text: reason, who: who) }, actor: actor)
     }
 
     /// `resolve`: the dispute is settled, with an optional credit that reduces the balance.

@@ -72,3 +72,31 @@ public enum PortalLink {
         return Data(base64Encoded: b64)
     }
 }
+
+/// The anti-forgery token in every portal form: HMAC-SHA256 over the link and the time the
+/// page was made, `<seconds>.<signature>`. Another site can make a customer's browser post
+/// to the portal, but cannot read the page, so it cannot know this token. Stateless, like
+/// the link; it works for `lifetime` seconds after the page was shown.
+public enum PortalFormToken {
+    public static let lifetime: TimeInterval = 4 * 3_600
+
+    public static func make(link: String, at now: Date, key: PortalKey) -> String {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        return "\(seconds).\(PortalLink.base64url(Data(HMAC<SHA256>.authenticationCode(for: message(link, seconds), using: key.key))))"
+    }
+
+    /// True when `token` was made for `link` with `key` within the last `lifetime` seconds.
+    public static func isValid(_ token: String, link: String, now: Date, key: PortalKey) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, token.utf8.count <= 100, let seconds = Int64(parts[0]),
+            let mac = PortalLink.data(base64url: String(parts[1])), mac.count == SHA256.byteCount,
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(link, seconds), using: key.key)
+        else { return false }
+        let age = now.timeIntervalSince1970 - Double(seconds)
+        return age >= -60 && age <= lifetime
+    }
+
+    private static func message(_ link: String, _ seconds: Int64) -> Data {
+        Data("duetrail-portal-form-v1\n\(link)\n\(seconds)".utf8)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// A problem with one field of a portal form, shown next to the form and linked to the field.
+public struct PortalFieldError: Sendable, Equatable {
+    /// The field's HTML id (`promise-date`).
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// A form either checked and ready to record, or refused with what to fix.
+public enum PortalFormOutcome<Checked: Sendable>: Sendable {
+    case accepted(Checked)
+    case rejected([PortalFieldError])
+}
+
+/// What a customer typed into a portal form, as posted (`application/x-www-form-urlencoded`).
+public struct PortalFormValues: Sendable, Equatable, Decodable {
+    /// The anti-forgery token (`PortalFormToken`).
+    public var token: String?
+    /// An invoice number, or `all` (a promise for every open invoice).
+    public var invoice: String?
+    public var date: String?
+    public var amount: String?
+    public var note: String?
+    public var reason: String?
+
+    public init(token: String? = nil, invoice: String? = nil, date: String? = nil, amount: String? = nil, note: String? = nil, reason: String? = nil) {
+        self.token = token
+        self.invoice = invoice
+        self.date = date
+        self.amount = amount
+        self.note = note
+        self.reason = reason
+    }
+}
+
+/// The rules of the portal's two forms, checked before anything is written, with messages a
+/// customer understands (the ledger checks again when it records, in its own words).
+public enum PortalForms {
+    public static let maxReason = 2_000
+    public static let maxNote = 500
+
+    /// A checked promise: which invoices, by when, and how much of one invoice.
+    public struct Promise: Sendable, Equatable {
+        public let invoices: [String]
+        public let date: CalendarDate
+        public let amount: String?
+        public let note: String?
+    }
+
+    public struct Dispute: Sendable, Equatable {
+        public let invoice: String
+        public let reason: String
+    }
+
+    /// The cases a customer can act on: open, with something left to pay.
+    public static func openCases(_ cases: [CaseSummary]) -> [CaseSummary] {
+        cases.filter { $0.state.status == .open && $0.state.balance.amount > 0 }
+    }
+
+    public static func promise(_ form: PortalFormValues, open: [CaseSummary], today: CalendarDate, horizon: Int) -> PortalFormOutcome<Promise> {
+        var errors: [PortalFieldError] = []
+        let choice = trimmed(form.invoice) ?? "all"
+        var chosen: [CaseSummary] = open.filter { $0.state.holds.disputedSince == nil }
+        if choice != "all" {
+            if let one = open.first(where: { $0.facts.number == choice }) {
+                chosen = [one]
+            } else {
+                errors.append(PortalFieldError(field: "promise-invoice", message: "Choose one of your open invoices."))
+            }
+        } else if chosen.isEmpty {
+            errors.append(PortalFieldError(field: "promise-invoice", message: "There is no open invoice to promise a payment for."))
+        }
+        var date: CalendarDate?
+        let last = today.adding(days: horizon)
+        if let text = trimmed(form.date) {
+            if let d = CalendarDate(iso: text) {
+                if d < today {
+                    errors.append(PortalFieldError(field: "promise-date", message: "The payment date is in the past; choose today or a later day."))
+                } else if d > last {
+                    errors.append(PortalFieldError(field: "promise-date", message: "Choose a date no later than \(ReminderComposer.friendly(last)) (\(horizon) days from today)."))
+                } else {
+                    date = d
+                }
+            } else {
+                errors.append(PortalFieldError(field: "promise-date", message: "Enter the date as year-month-day, for example \(today.adding(days: 7).iso)."))
+            }
+        } else {
+            errors.append(PortalFieldError(field: "promise-date", message: "Enter the date you will pay by."))
+        }
+        let amount = trimmed(form.amount)
+        if let amount {
+            if choice == "all" {
+                errors.append(PortalFieldError(field: "promise-amount", message: "To promise part of a balance, choose one invoice; leave the amount empty to promise all of it."))
+            } else if let one = chosen.first, chosen.count == 1 {
+                if let money = Money(typed: amount, currency: one.state.balance.currency) {
+                    if money.amount > one.state.balance.amount {
+                        errors.append(PortalFieldError(field: "promise-amount", message: "The amount is more than the balance of \(one.facts.number) (\(one.state.balance.display))."))
+                    }
+                } else {
+                    errors.append(PortalFieldError(field: "promise-amount", message: "Enter an amount in \(one.state.balance.currency.code), for example 250.00."))
+                }
+            }
+        }
+        let note = trimmed(form.note)
+        if let note, note.count > maxNote {
+            errors.append(PortalFieldError(field: "promise-note", message: "The note is \(note.count) characters long; keep it to \(maxNote)."))
+        }
+        guard errors.isEmpty, let date else { return .rejected(errors) }
+        return .accepted(Promise(invoices: chosen.map(\.facts.number), date: date, amount: amount, note: note))
+    }
+
+    public static func dispute(_ form: PortalFormValues, open: [CaseSummary]) -> PortalFormOutcome<Dispute> {
+        var errors: [PortalFieldError] = []
+        var invoice: String?
+        if let choice = trimmed(form.invoice), let one = open.first(where: { $0.facts.number == choice }) {
+            if one.state.holds.disputedSince != nil {
+                errors.append(PortalFieldError(field: "dispute-invoice", message: "\(one.facts.number) is already disputed; our team will be in touch."))
+            } else {
+                invoice = one.facts.number
+            }
+        } else {
+            errors.append(PortalFieldError(field: "dispute-invoice", message: "Choose the invoice you dispute."))
+        }
+        let reason = trimmed(form.reason)
+        if reason == nil {
+            errors.append(PortalFieldError(field: "dispute-reason", message: "Tell us what is wrong with the invoice."))
+        } else if let reason, reason.count > maxReason {
+            errors.append(PortalFieldError(field: "dispute-reason", message: "The reason is \(reason.count) characters long; keep it to \(maxReason)."))
+        }
+        guard errors.isEmpty, let invoice, let reason else { return .rejected(errors) }
+        return .accepted(Dispute(invoice: invoice, reason: reason))
+    }
+
+    static func trimmed(_ text: String?) -> String? {
+        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
+}

@@ -1,0 +1,107 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What one customer's portal page shows, as committed at the branch tip.
+public struct PortalStatement: Sendable {
+    public let commit: ObjectID
+    public let config: LedgerConfig
+    public let customerSlug: String
+    public let customerName: String
+    /// The customer's cases, open or not, sorted by due date then number.
+    public let cases: [CaseSummary]
+    /// How far ahead a promised date may lie (`promise_horizon` in cadence.yaml).
+    public let promiseHorizon: Int
+}
+
+/// Reads customers' statements for the portal. A page view looks up `customers/<slug>.yaml`
+/// and the `cases/<slug>/` folder at the branch tip by path, never the whole ledger, and keeps
+/// what it parsed by git object id, so a repeat view of an unchanged customer parses nothing.
+/// Not thread-safe (a libgit2 handle is not): one reader per thread, or behind a lock.
+public final class PortalReader {
+    let repository: Repository
+    private var configs: [ObjectID: LedgerConfig] = [:]
+    private var customers: [ObjectID: CustomerSummary?] = [:]
+    private var folders: [ObjectID: [CaseSummary]] = [:]
+    private var horizons: [ObjectID: Int] = [:]
+    /// Bounds the caches: past this many folders they start again (a folder is a few KB).
+    static let folderLimit = 20_000
+
+    /// Opens the ledger repository at `path` (a working clone or a bare repository).
+    public init(path: String) throws(LedgerError) {
+        do {
+            repository = try Repository.discover(from: path)
+        } catch {
+            throw LedgerError.notALedger(path)
+        }
+    }
+
+    /// The statement of `slug`, or nil when the ledger has no such customer (or, at the branch
+    /// tip, no readable `duetrail.yaml`: the portal then shows nothing rather than guess).
+    public func statement(customer slug: String) throws(LedgerError) -> PortalStatement? {
+        guard Slug.isValid(slug) else { return nil }
+        do throws(GitError) {
+            let branch = try repository.headBranch()
+            guard let tip = try repository.resolve(reference: branch) else { return nil }
+            let tree = try repository.commit(tip).tree
+            guard let config = try config(tree: tree) else { return nil }
+            guard let customerEntry = try repository.entry(at: "customers/\(slug).yaml", inTree: tree), customerEntry.kind == .blob,
+                let customer = try customer(customerEntry.id, slug: slug)
+            else { return nil }
+            var cases: [CaseSummary] = []
+            if let folder = try repository.entry(at: "cases/\(slug)", inTree: tree), folder.kind == .tree {
+                cases = try folderCases(folder.id, slug: slug)
+            }
+            return PortalStatement(
+                commit: tip, config: config, customerSlug: slug, customerName: customer.name, cases: cases,
+                promiseHorizon: try horizon(tree: tree))
+        } catch {
+            throw error.context("reading the ledger")
+        }
+    }
+
+    private func config(tree: ObjectID) throws(GitError) -> LedgerConfig? {
+        guard let entry = try repository.entry(at: LedgerConfig.fileName, inTree: tree) else { return nil }
+        if let known = configs[entry.id] { return known }
+        guard let config = try? LedgerConfig.parse(String(decoding: try repository.readBlob(entry.id), as: UTF8.self)) else { return nil }
+        configs[entry.id] = config
+        return config
+    }
+
+    private func customer(_ blob: ObjectID, slug: String) throws(GitError) -> CustomerSummary? {
+        if let known = customers[blob] { return known }
+        let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
+        var summary: CustomerSummary?
+        if case .success(let file) = CustomerFile.parse(text, path: "customers/\(slug).yaml", slug: slug) { summary = CustomerSummary(file) }
+        if customers.count > Self.folderLimit { customers.removeAll() }
+        customers[blob] = summary
+        return summary
+    }
+
+    /// The customer's cases in `cases/<slug>/`; files that do not parse, or that name another
+    /// customer, are left out (a page never shows what the ledger cannot vouch for).
+    private func folderCases(_ folder: ObjectID, slug: String) throws(GitError) -> [CaseSummary] {
+        if let known = folders[folder] { return known }
+        var out: [CaseSummary] = []
+        for file in try repository.treeEntries(folder) where file.kind == .blob && file.name.hasSuffix(".md") {
+            let path = "cases/\(slug)/\(file.name)"
+            guard case .success(let c) = CaseFile.parse(String(decoding: try repository.readBlob(file.id), as: UTF8.self), path: path),
+                c.facts.customer == slug
+            else { continue }
+            out.append(CaseSummary(path: path, file: c))
+        }
+        out.sort { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }
+        if folders.count > Self.folderLimit { folders.removeAll() }
+        folders[folder] = out
+        return out
+    }
+
+    private func horizon(tree: ObjectID) throws(GitError) -> Int {
+        guard let entry = try repository.entry(at: CadenceBook.fileName, inTree: tree) else { return CadenceBook.defaultHorizon }
+        if let known = horizons[entry.id] { return known }
+        let text = String(decoding: try repository.readBlob(entry.id), as: UTF8.self)
+        let days = (try? CadenceBook.parse(text))?.promiseHorizon ?? CadenceBook.defaultHorizon
+        horizons[entry.id] = days
+        return days
+    }
+}
