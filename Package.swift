@@ -77,8 +77,9 @@ let package = Package(
         .testTarget(
             name: "DueTrailPortalTests",
             dependencies: [
-                "DueTrailPortal", "DueTrailLedger", "DueTrailCore", "TestSupport",
+                "DueTrailPortal", "DueTrailLedger", "DueTrailCore", "TestSupport", "duetrail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(

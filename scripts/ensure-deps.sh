@@ -24,12 +24,15 @@ pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev pkg-config)
 command -v git >/dev/null || missing+=(git)
 command -v python3 >/dev/null || missing+=(python3)
 # The tests' SMTP server (aiosmtpd, for Debian's own python3) and their TLS certificate;
-# the ssh server and client tools a served ledger is tested through.
+# the ssh server and client tools a served ledger is tested through; chromium for the portal.
 if [ "${DUETRAIL_TEST_DEPS:-0}" = 1 ]; then
   /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing+=(python3-aiosmtpd)
   command -v openssl >/dev/null || missing+=(openssl)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+  # The portal's end-to-end test drives a real headless browser over the DevTools protocol.
+  command -v chromium >/dev/null || missing+=(chromium)
+  /usr/bin/python3 -c "import websocket" 2>/dev/null || missing+=(python3-websocket)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}" >&2

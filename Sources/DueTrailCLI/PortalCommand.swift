@@ -59,10 +59,10 @@ struct PortalLinkCommand: ParsableCommand {
     @Argument(help: "The customer's slug (as in customers/<slug>.yaml).")
     var customer: String
 
-    @Option(help: ArgumentHelp("How long the link works: 30d, 12h, 2w, or until a date (YYYY-MM-DD).", valueName: "duration"))
-    var expires = "30d"
+    @Option(help: ArgumentHelp("How long the link works: 30d, 12h, 2w, or until a date (YYYY-MM-DD) (default: portal.link_days in duetrail.yaml, or 30d).", valueName: "duration"))
+    var expires: String?
 
-    @Option(help: ArgumentHelp("The portal's public address, e.g. https://pay.example.com (default: $DUETRAIL_PORTAL_URL).", valueName: "url"))
+    @Option(help: ArgumentHelp("The portal's public address, e.g. https://pay.example.com (default: portal.base_url in duetrail.yaml, or $DUETRAIL_PORTAL_URL).", valueName: "url"))
     var baseURL: String?
 
     @Flag(help: "Print the link as JSON.")
@@ -75,13 +75,14 @@ struct PortalLinkCommand: ParsableCommand {
                 throw CLIError("no customer `\(customer)` (give the slug as in customers/<slug>.yaml)")
             }
             let now = ledger.clock.instant
+            let expires = self.expires ?? "\(ledger.config.portal?.linkDays ?? 30)d"
             guard let until = Self.expiry(expires, from: now, timezone: ledger.config.timezone), until > now else {
                 throw CLIError("--expires takes 30d, 12h, 2w or a future date like 2026-12-31, not `\(expires)`")
             }
             let key = try PortalKeyFile.load(environment: options.environment)
             return (PortalLink.token(customer: customer, expires: until, key: key), until)
         }
-        var base = baseURL ?? options.environment["DUETRAIL_PORTAL_URL"] ?? ""
+        var base = baseURL ?? ledger.config.portal?.baseURL ?? options.environment["DUETRAIL_PORTAL_URL"] ?? ""
         while base.hasSuffix("/") { base.removeLast() }
         let link = "\(base)/p/\(token)"
         let expiry = ISO8601DateFormatter().string(from: until)

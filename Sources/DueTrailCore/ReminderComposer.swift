@@ -4,11 +4,14 @@ public struct ReminderComposer: Sendable {
     public let config: LedgerConfig
     public let book: CadenceBook
     public let templates: [String: ReminderTemplate]
+    /// The customer's portal link (`{{portal_url}}`), by customer slug; nil leaves it out.
+    public let portalLink: (@Sendable (String) -> String?)?
 
-    public init(config: LedgerConfig, book: CadenceBook, templates: [String: ReminderTemplate]) {
+    public init(config: LedgerConfig, book: CadenceBook, templates: [String: ReminderTemplate], portalLink: (@Sendable (String) -> String?)? = nil) {
         self.config = config
         self.book = book
         self.templates = templates
+        self.portalLink = portalLink
     }
 
     public enum Problem: Error, Sendable, Equatable {
@@ -91,6 +94,7 @@ public struct ReminderComposer: Sendable {
             "promised_date": promised.map(Self.friendly) ?? "",
             "step_name": reminder.stepName,
         ]
+        if wants("portal_url"), let link = portalLink?(reminder.customer) { context["portal_url"] = link }
         // Mustache treats "" as true: an empty optional value is left out, so `{{#portal_url}}…`
         // sections disappear when there is nothing to show.
         for key in ["promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }

@@ -47,11 +47,11 @@ struct PortalRoutes: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
         let values = (try? URLEncodedFormDecoder().decode(PortalFormValues.self, from: String(buffer: body))) ?? PortalFormValues()
+        guard let statement = try await backend.statement(customer: customer) else { return Self.notFound }
         guard let token = values.token, PortalFormToken.isValid(token, link: link, now: configuration.now, key: configuration.key) else {
             context.logger.notice("form refused: no valid form token", metadata: ["customer": "\(customer)"])
             return Self.response(.forbidden, PortalPage.formExpired)
         }
-        guard let statement = try await backend.statement(customer: customer) else { return Self.notFound }
         let clock = configuration.clock(timezone: statement.config.timezone)
         let open = PortalForms.openCases(statement.cases)
         let actor = Self.actor(statement)

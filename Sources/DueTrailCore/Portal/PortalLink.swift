@@ -23,6 +23,9 @@ public struct PortalKey: Sendable {
     }
 
     init(key: SymmetricKey) { bytes = key.withUnsafeBytes { [UInt8]($0) } }
+
+    /// The raw bytes, for tests that check no log or page ever holds them.
+    public func withBytes<R>(_ body: ([UInt8]) throws -> R) rethrows -> R { try body(bytes) }
 }
 
 /// A customer's portal link: `<slug>.<expiry>.<signature>`, where the signature is

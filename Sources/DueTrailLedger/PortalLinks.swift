@@ -1,0 +1,27 @@
+import DueTrailCore
+import Foundation
+
+extension Ledger {
+    /// Makes each customer's portal link for reminders drafted on `today`, when `portal.base_url`
+    /// is set; nil otherwise. A link works for `portal.link_days` days, to midnight in the
+    /// ledger's timezone, so drafting twice on one day writes the same bytes.
+    func portalLinks(today: CalendarDate) throws(LedgerError) -> (@Sendable (String) -> String?)? {
+        guard let settings = config.portal, let base = settings.baseURL else { return nil }
+        let key: PortalKey
+        do {
+            key = try PortalKeyFile.load(environment: environment)
+        } catch {
+            throw LedgerError.usage("duetrail.yaml sets portal.base_url, so reminders carry a portal link, but \(error.description.prefix(1).lowercased() + error.description.dropFirst())")
+        }
+        let expires = Self.midnight(after: today.adding(days: settings.linkDays - 1), timezone: config.timezone)
+        return { customer in "\(base)/p/\(PortalLink.token(customer: customer, expires: expires, key: key))" }
+    }
+
+    /// The first moment after `day` in `timezone`.
+    static func midnight(after day: CalendarDate, timezone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timezone
+        let (year, month, d) = day.adding(days: 1).parts
+        return calendar.date(from: DateComponents(year: year, month: month, day: d)) ?? Date(timeIntervalSince1970: Double(day.adding(days: 1).daysSinceEpoch) * 86_400)
+    }
+}
