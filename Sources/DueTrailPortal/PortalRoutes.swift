@@ -1,6 +1,7 @@
 import DueTrailCore
 import DueTrailLedger
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -40,7 +41,7 @@ struct PortalRoutes: Sendable {
         let link = context.parameters.get("link") ?? ""
         guard let customer = verify(link) else { return Self.notFound }
         if let wait = backend.throttle(link) { return Self.tooMany(wait) }
-        if let allowed = configuration.allowedOrigin, let origin = request.headers[.origin], origin.lowercased() != allowed {
+        if !Self.isSameSite(request, allowedOrigin: configuration.allowedOrigin) {
             context.logger.notice("form refused: posted from another site", metadata: ["customer": "\(customer)"])
             return Self.response(.forbidden, PortalPage.formExpired)
         }
@@ -88,6 +89,19 @@ struct PortalRoutes: Sendable {
         response.headers[.location] = "/p/\(link)?done=\(form == "promise" ? "promised" : "disputed")"
         return response
     }
+
+    /// False for a form another site made a browser post: `Sec-Fetch-Site` (sent by current
+    /// browsers whatever the referrer policy) must say same-origin, and an `Origin`, when the
+    /// portal's public address is known and the browser names one, must be it. (`Origin: null`
+    /// is what browsers send under `Referrer-Policy: no-referrer`; the form token still has to
+    /// match.)
+    static func isSameSite(_ request: Request, allowedOrigin: String?) -> Bool {
+        if let site = request.headers[fetchSite]?.lowercased(), site != "same-origin" && site != "none" { return false }
+        if let allowedOrigin, let origin = request.headers[.origin]?.lowercased(), origin != "null", origin != allowedOrigin { return false }
+        return true
+    }
+
+    static var fetchSite: HTTPField.Name { HTTPField.Name("Sec-Fetch-Site") ?? .origin }
 
     /// The customer a link names, when it is genuine and current.
     func verify(_ link: String) -> String? {

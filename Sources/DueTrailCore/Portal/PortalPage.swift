@@ -133,6 +133,7 @@ public enum PortalPage {
         caption { text-align: left; font-weight: 600; padding: .25rem 0; }
         th, td { text-align: left; padding: .5rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
+        tbody th, td.num { white-space: nowrap; }
         .overdue { color: var(--warn); font-weight: 600; }
         .status { display: block; color: var(--muted); font-size: .95rem; }
         .totals { font-size: 1.15rem; font-weight: 600; }
@@ -152,7 +153,7 @@ public enum PortalPage {
           thead { position: absolute; left: -999px; }
           table, tbody, tr, th, td { display: block; width: 100%; }
           tr { border: 1px solid var(--line); border-radius: .4rem; margin: .75rem 0; padding: .25rem .5rem; }
-          td, th { border: 0; padding: .2rem 0; }
+          td, th { border: 0; padding: .2rem 0; white-space: normal; }
           td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
           .num { text-align: left; }
         }
