@@ -52,12 +52,12 @@ struct PortalKeyCommand: ParsableCommand {
 struct PortalLinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
-        abstract: "Print a customer's portal link.")
+        abstract: "Print customers' portal links, one a line.")
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: "The customer's slug (as in customers/<slug>.yaml).")
-    var customer: String
+    @Argument(help: "The customers' slugs (as in customers/<slug>.yaml).")
+    var customers: [String]
 
     @Option(help: ArgumentHelp("How long the link works: 30d, 12h, 2w, or until a date (YYYY-MM-DD) (default: portal.link_days in duetrail.yaml, or 30d).", valueName: "duration"))
     var expires: String?
@@ -65,14 +65,21 @@ struct PortalLinkCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The portal's public address, e.g. https://pay.example.com (default: portal.base_url in duetrail.yaml, or $DUETRAIL_PORTAL_URL).", valueName: "url"))
     var baseURL: String?
 
-    @Flag(help: "Print the link as JSON.")
+    @Flag(help: "Print the links as a JSON array of {customer, link, expires}.")
     var json = false
+
+    func validate() throws {
+        if customers.isEmpty { throw ValidationError("name at least one customer (the slug, as in customers/<slug>.yaml)") }
+    }
 
     func run() throws {
         let ledger = try options.open()
-        let (token, until) = try guarded {
-            guard try ledger.snapshot().customers[customer] != nil else {
-                throw CLIError("no customer `\(customer)` (give the slug as in customers/<slug>.yaml)")
+        let (tokens, until) = try guarded {
+            // Each customer looked up by path: no need to read the whole ledger.
+            let tree = try ledger.headTree()
+            let unknown = try customers.filter { try !Slug.isValid($0) || ledger.read("customers/\($0).yaml", inTree: tree) == nil }
+            if !unknown.isEmpty {
+                throw CLIError("no customer " + unknown.map { "`\($0)`" }.joined(separator: ", ") + " (give the slug as in customers/<slug>.yaml)")
             }
             let now = ledger.clock.instant
             let expires = self.expires ?? "\(ledger.config.portal?.linkDays ?? 30)d"
@@ -80,17 +87,17 @@ struct PortalLinkCommand: ParsableCommand {
                 throw CLIError("--expires takes 30d, 12h, 2w or a future date like 2026-12-31, not `\(expires)`")
             }
             let key = try PortalKeyFile.load(environment: options.environment)
-            return (PortalLink.token(customer: customer, expires: until, key: key), until)
+            return (customers.map { PortalLink.token(customer: $0, expires: until, key: key) }, until)
         }
         var base = baseURL ?? ledger.config.portal?.baseURL ?? options.environment["DUETRAIL_PORTAL_URL"] ?? ""
         while base.hasSuffix("/") { base.removeLast() }
-        let link = "\(base)/p/\(token)"
+        let links = tokens.map { "\(base)/p/\($0)" }
         let expiry = ISO8601DateFormatter().string(from: until)
         if json {
             struct Out: Encodable { let customer, link, expires: String }
-            Terminal.print(JSON.render(Out(customer: customer, link: link, expires: expiry)))
+            Terminal.print(JSON.render(zip(customers, links).map { Out(customer: $0, link: $1, expires: expiry) }))
         } else {
-            Terminal.print(link)
+            Terminal.print(links.joined(separator: "\n"))
             Terminal.note("Works until \(expiry)" + (base.isEmpty ? "; give --base-url (or DUETRAIL_PORTAL_URL) for a full address" : "") + ".")
         }
     }

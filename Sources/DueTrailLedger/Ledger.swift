@@ -73,6 +73,14 @@ public final class Ledger {
         do { return try repository.headBranch() } catch { throw error.context("reading HEAD") }
     }
 
+    /// The tree of the current branch's tip.
+    public func headTree() throws(LedgerError) -> ObjectID {
+        let head: ObjectID?
+        do { head = try repository.headCommit() } catch { throw error.context("reading HEAD") }
+        guard let head else { throw LedgerError.notALedger(root) }
+        do { return try repository.commit(head).tree } catch { throw error.context("reading HEAD") }
+    }
+
     /// The committed bytes of `path` at `tree`, or nil when absent.
     public func read(_ path: String, inTree tree: ObjectID) throws(LedgerError) -> String? {
         do {

@@ -14,26 +14,50 @@ public struct PortalStatement: Sendable {
     public let promiseHorizon: Int
 }
 
+/// What portal readers parsed, by git object id, shared by every reader of one server: an id
+/// names content, so an entry is never stale, and a repeat view of an unchanged customer
+/// parses nothing, whichever reader serves it.
+public final class PortalCache: @unchecked Sendable {
+    private let lock = NSLock()
+    fileprivate var configs: [ObjectID: LedgerConfig] = [:]
+    fileprivate var customers: [ObjectID: CustomerSummary?] = [:]
+    fileprivate var folders: [ObjectID: [CaseSummary]] = [:]
+    fileprivate var horizons: [ObjectID: Int] = [:]
+    /// Bounds the cache: past this many folders it starts again (a folder is a few KB).
+    static let limit = 50_000
+
+    public init() {}
+
+    func value<Value>(_ path: ReferenceWritableKeyPath<PortalCache, [ObjectID: Value]>, _ id: ObjectID) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return self[keyPath: path][id]
+    }
+
+    func store<Value>(_ path: ReferenceWritableKeyPath<PortalCache, [ObjectID: Value]>, _ id: ObjectID, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self[keyPath: path].count >= Self.limit { self[keyPath: path].removeAll() }
+        self[keyPath: path][id] = value
+    }
+}
+
 /// Reads customers' statements for the portal. A page view looks up `customers/<slug>.yaml`
-/// and the `cases/<slug>/` folder at the branch tip by path, never the whole ledger, and keeps
-/// what it parsed by git object id, so a repeat view of an unchanged customer parses nothing.
+/// and the `cases/<slug>/` folder at the branch tip by path, never the whole ledger; what it
+/// parses goes to the shared `PortalCache`.
 /// Not thread-safe (a libgit2 handle is not): one reader per thread, or behind a lock.
 public final class PortalReader {
     let repository: Repository
-    private var configs: [ObjectID: LedgerConfig] = [:]
-    private var customers: [ObjectID: CustomerSummary?] = [:]
-    private var folders: [ObjectID: [CaseSummary]] = [:]
-    private var horizons: [ObjectID: Int] = [:]
-    /// Bounds the caches: past this many folders they start again (a folder is a few KB).
-    static let folderLimit = 20_000
+    let cache: PortalCache
 
     /// Opens the ledger repository at `path` (a working clone or a bare repository).
-    public init(path: String) throws(LedgerError) {
+    public init(path: String, cache: PortalCache = PortalCache()) throws(LedgerError) {
         do {
             repository = try Repository.discover(from: path)
         } catch {
             throw LedgerError.notALedger(path)
         }
+        self.cache = cache
     }
 
     /// The statement of `slug`, or nil when the ledger has no such customer (or, at the branch
@@ -62,26 +86,25 @@ public final class PortalReader {
 
     private func config(tree: ObjectID) throws(GitError) -> LedgerConfig? {
         guard let entry = try repository.entry(at: LedgerConfig.fileName, inTree: tree) else { return nil }
-        if let known = configs[entry.id] { return known }
+        if let known = cache.value(\.configs, entry.id) { return known }
         guard let config = try? LedgerConfig.parse(String(decoding: try repository.readBlob(entry.id), as: UTF8.self)) else { return nil }
-        configs[entry.id] = config
+        cache.store(\.configs, entry.id, config)
         return config
     }
 
     private func customer(_ blob: ObjectID, slug: String) throws(GitError) -> CustomerSummary? {
-        if let known = customers[blob] { return known }
+        if let known = cache.value(\.customers, blob) { return known }
         let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
         var summary: CustomerSummary?
         if case .success(let file) = CustomerFile.parse(text, path: "customers/\(slug).yaml", slug: slug) { summary = CustomerSummary(file) }
-        if customers.count > Self.folderLimit { customers.removeAll() }
-        customers[blob] = summary
+        cache.store(\.customers, blob, summary)
         return summary
     }
 
     /// The customer's cases in `cases/<slug>/`; files that do not parse, or that name another
     /// customer, are left out (a page never shows what the ledger cannot vouch for).
     private func folderCases(_ folder: ObjectID, slug: String) throws(GitError) -> [CaseSummary] {
-        if let known = folders[folder] { return known }
+        if let known = cache.value(\.folders, folder) { return known }
         var out: [CaseSummary] = []
         for file in try repository.treeEntries(folder) where file.kind == .blob && file.name.hasSuffix(".md") {
             let path = "cases/\(slug)/\(file.name)"
@@ -91,17 +114,16 @@ public final class PortalReader {
             out.append(CaseSummary(path: path, file: c))
         }
         out.sort { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }
-        if folders.count > Self.folderLimit { folders.removeAll() }
-        folders[folder] = out
+        cache.store(\.folders, folder, out)
         return out
     }
 
     private func horizon(tree: ObjectID) throws(GitError) -> Int {
         guard let entry = try repository.entry(at: CadenceBook.fileName, inTree: tree) else { return CadenceBook.defaultHorizon }
-        if let known = horizons[entry.id] { return known }
+        if let known = cache.value(\.horizons, entry.id) { return known }
         let text = String(decoding: try repository.readBlob(entry.id), as: UTF8.self)
         let days = (try? CadenceBook.parse(text))?.promiseHorizon ?? CadenceBook.defaultHorizon
-        horizons[entry.id] = days
+        cache.store(\.horizons, entry.id, days)
         return days
     }
 }

@@ -12,6 +12,7 @@ final class PortalBackend: @unchecked Sendable {
     let configuration: PortalConfiguration
     private let lock = NSLock()
     private var idle: [PortalReader] = []
+    private let cache = PortalCache()
     private var limiter: RateLimiter
 
     init(configuration: PortalConfiguration) {
@@ -52,7 +53,7 @@ final class PortalBackend: @unchecked Sendable {
             return reader
         }
         lock.unlock()
-        return try PortalReader(path: configuration.ledgerPath)
+        return try PortalReader(path: configuration.ledgerPath, cache: cache)
     }
 
     private func giveBack(_ reader: PortalReader) {

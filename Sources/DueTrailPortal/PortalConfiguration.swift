@@ -8,7 +8,6 @@ public struct PortalConfiguration: Sendable {
     /// Signs and checks links and form tokens. Never logged, never in a response.
     public var key: PortalKey
     /// `DUETRAIL_NOW` / `DUETRAIL_TODAY` fix the clock (tests, demos); otherwise the real time.
-    public var environment: [String: String]
     /// Requests a link may make per minute (and at once) before it gets 429.
     public var requestsPerMinute = 30
     /// The largest form body accepted (a dispute's 2,000 characters fit many times over).
@@ -19,18 +18,29 @@ public struct PortalConfiguration: Sendable {
     /// Ledger readers kept for page views (each holds its own libgit2 handle).
     public var readers = 4
 
+    public var environment: [String: String] {
+        didSet { readClock() }
+    }
+    private var fixedNow: Date?
+    private var fixedToday: CalendarDate?
+
     public init(ledgerPath: String, key: PortalKey, environment: [String: String]) {
         self.ledgerPath = ledgerPath
         self.key = key
         self.environment = environment
+        readClock()
+    }
+
+    /// Read once: parsing a date per request cost a fifth of a page view.
+    private mutating func readClock() {
+        fixedNow = environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant)
+        fixedToday = environment["DUETRAIL_TODAY"].flatMap { CalendarDate(iso: $0) }
     }
 
     /// The moment of a request, and its day in `timezone` (`DUETRAIL_TODAY` may move the day).
     func clock(timezone: TimeZone) -> LedgerClock {
-        let now = environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant)
-        let today = environment["DUETRAIL_TODAY"].flatMap { CalendarDate(iso: $0) }
-        return LedgerClock(timezone: timezone, today: today, now: now)
+        LedgerClock(timezone: timezone, today: fixedToday, now: fixedNow ?? Date())
     }
 
-    var now: Date { environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant) ?? Date() }
+    var now: Date { fixedNow ?? Date() }
 }

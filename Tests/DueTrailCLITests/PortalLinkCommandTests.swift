@@ -1,3 +1,4 @@
+import DueTrailCore
 import Foundation
 import Testing
 import TestSupport
@@ -34,5 +35,39 @@ import TestSupport
         #expect(try sandbox.duetrail(["portal", "key", "--new", "--force"], in: ledger).status == 0)
         let relinked = try sandbox.duetrail(["portal", "link", "acme-gmbh", "--expires", "30d", "--base-url", "https://pay.northwind.example"], in: ledger)
         #expect(relinked.status == 0 && relinked.stdout != link.stdout, "\(relinked)")
+    }
+
+    @Test func remindersCarryEachCustomersSignedLinkWhenTheBaseURLIsSet() throws {
+        let sandbox = try Sandbox()
+        let ledger = try sandbox.exampleLedger()
+        var config = try sandbox.read("ledger/duetrail.yaml")
+        config += "portal:\n  base_url: https://pay.northwind.example/\n  link_days: 14\n"
+        try sandbox.write("ledger/duetrail.yaml", config)
+        try sandbox.git(["commit", "-qam", "portal"], in: ledger)
+
+        // The link needs the key: without it, nothing is drafted and the message says why.
+        let keyless = try sandbox.duetrail(["draft"], in: ledger)
+        #expect(keyless.status == 1 && keyless.stderr.contains("sets portal.base_url, so reminders carry a portal link, but no portal key"), "\(keyless)")
+        #expect(try sandbox.git(["status", "--porcelain"], in: ledger).stdout.isEmpty)
+
+        #expect(try sandbox.duetrail(["portal", "key", "--new"], in: ledger).status == 0)
+        let drafted = try sandbox.duetrail(["draft"], in: ledger)
+        #expect(drafted.status == 0, "\(drafted)")
+        let draft = try sandbox.read("ledger/outbox/delta-foods/2026-11-30-courtesy.eml")
+        // Europe/Dublin: 14 days from 30 November runs to midnight after 13 December.
+        let prefix = "https://pay.northwind.example/p/delta-foods.1797206400."
+        let line = try #require(draft.split(separator: "\n").first { $0.hasPrefix(prefix) }, "\(draft)")
+        let keyText = try String(contentsOfFile: sandbox.path("home/.config/duetrail/portal.key"), encoding: .utf8)
+        let key = try #require(PortalKey(text: keyText))
+        let token = String(line.dropFirst("https://pay.northwind.example/p/".count))
+        #expect(try PortalLink.verify(token, key: key, now: Date(timeIntervalSince1970: 1_796_029_200)) == "delta-foods")
+
+        // More than one customer: one link a line, or a JSON array.
+        let links = try sandbox.duetrail(["portal", "link", "acme-gmbh", "delta-foods", "--json"], in: ledger)
+        let parsed = try JSONSerialization.jsonObject(with: Data(links.stdout.utf8)) as? [[String: String]]
+        #expect(parsed?.map { $0["customer"] ?? "" } == ["acme-gmbh", "delta-foods"], "\(links)")
+        #expect(parsed?.allSatisfy { $0["link"]?.hasPrefix("https://pay.northwind.example/p/") == true && $0["expires"] == "2026-12-14T09:00:00Z" } == true, "\(links)")
+        let unknown = try sandbox.duetrail(["portal", "link", "acme-gmbh", "nobody-ltd", "../x"], in: ledger)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no customer `nobody-ltd`, `../x`") && unknown.stdout.isEmpty, "\(unknown)")
     }
 }
