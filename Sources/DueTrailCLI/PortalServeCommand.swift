@@ -53,6 +53,9 @@ struct PortalServeCommand: AsyncParsableCommand {
         guard let (host, port) = Self.hostAndPort(listen) else { throw ExitCode.validationFailure }
         var logger = Logger(label: "duetrail.portal")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        if let fixed = environment["DUETRAIL_NOW"], !fixed.isEmpty {
+            Terminal.note("warning: DUETRAIL_NOW is set (\(fixed)): the portal's clock stands still, so links never expire and rate limits never refill; unset it outside tests and demos.")
+        }
         let company = ledger.config.company
         let app = PortalServer.application(configuration, host: host, port: port, logger: logger) { bound in
             let shown = host.contains(":") ? "[\(host)]" : host

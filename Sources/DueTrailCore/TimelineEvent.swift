@@ -36,7 +36,13 @@ public struct TimelineEvent: Sendable, Equatable {
         self.attributes = attributes.map { ($0.key, Self.clean($0.value)) }
         // Free text may hold the separator (it is the last detail, so parsing rejoins it);
         // line breaks never.
-        self.text = text.map { Self.clean($0, keepSeparator: true) }.flatMap { $0.isEmpty ? nil : $0 }
+        var cleaned = text.map { Self.clean($0, keepSeparator: true) }.flatMap { $0.isEmpty ? nil : $0 }
+        // Free text that begins like a detail (`amount: 1.00 EUR`) would be read back as one:
+        // a dash in front keeps it text, on the page and when the file is read again.
+        if let t = cleaned, !Self.textOnlyKinds.contains(kind), Self.attributePair(t.splitOn(Self.separator).first ?? t) != nil {
+            cleaned = "— " + t
+        }
+        self.text = cleaned
         self.who = Self.clean(who).replacingAll("·", with: "-")
         self.id = ""
         self.id = id ?? derivedID(salt: 0)

@@ -73,7 +73,7 @@ extension Ledger {
                     skipped.append((slug, "\(ImportPlan.customerPath(slug)) is missing; cases name this customer"))
                 }
             }
-            let composer = ReminderComposer(config: config, book: setup.book, templates: setup.templates, portalLink: try portalLinks(today: today))
+            let composer = ReminderComposer(config: config, book: setup.book, templates: setup.templates, portalLink: try portalLinks(today: today, templates: setup.templates.values))
             let files = customers
             // Every file in the outbox counts, even one whose headers a person broke: never write over it.
             let existing = Set(drafts.map(\.path) + problems.map(\.path))

@@ -3,10 +3,11 @@ import Foundation
 
 extension Ledger {
     /// Makes each customer's portal link for reminders drafted on `today`, when `portal.base_url`
-    /// is set; nil otherwise. A link works for `portal.link_days` days, to midnight in the
-    /// ledger's timezone, so drafting twice on one day writes the same bytes.
-    func portalLinks(today: CalendarDate) throws(LedgerError) -> (@Sendable (String) -> String?)? {
-        guard let settings = config.portal, let base = settings.baseURL else { return nil }
+    /// is set and a template shows `{{portal_url}}`; nil otherwise (and then no key is needed).
+    /// A link works for `portal.link_days` days, to midnight in the ledger's timezone, so
+    /// drafting twice on one day writes the same bytes.
+    func portalLinks(today: CalendarDate, templates: some Sequence<ReminderTemplate>) throws(LedgerError) -> (@Sendable (String) -> String?)? {
+        guard let settings = config.portal, let base = settings.baseURL, templates.contains(where: { $0.names.contains("portal_url") }) else { return nil }
         let key: PortalKey
         do {
             key = try PortalKeyFile.load(environment: environment)

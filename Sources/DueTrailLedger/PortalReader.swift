@@ -20,21 +20,28 @@ public struct PortalStatement: Sendable {
 public final class PortalCache: @unchecked Sendable {
     private let lock = NSLock()
     fileprivate var configs: [ObjectID: LedgerConfig] = [:]
-    fileprivate var customers: [ObjectID: CustomerSummary?] = [:]
-    fileprivate var folders: [ObjectID: [CaseSummary]] = [:]
+    /// By customer and id: what a customer file or case folder says depends on whose it is
+    /// (two customers' folders may well be identical trees).
+    fileprivate var customers: [Owned: CustomerSummary?] = [:]
+    fileprivate var folders: [Owned: [CaseSummary]] = [:]
     fileprivate var horizons: [ObjectID: Int] = [:]
     /// Bounds the cache: past this many folders it starts again (a folder is a few KB).
     static let limit = 50_000
 
     public init() {}
 
-    func value<Value>(_ path: ReferenceWritableKeyPath<PortalCache, [ObjectID: Value]>, _ id: ObjectID) -> Value? {
+    struct Owned: Hashable {
+        let customer: String
+        let id: ObjectID
+    }
+
+    func value<Key: Hashable, Value>(_ path: ReferenceWritableKeyPath<PortalCache, [Key: Value]>, _ id: Key) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return self[keyPath: path][id]
     }
 
-    func store<Value>(_ path: ReferenceWritableKeyPath<PortalCache, [ObjectID: Value]>, _ id: ObjectID, _ value: Value) {
+    func store<Key: Hashable, Value>(_ path: ReferenceWritableKeyPath<PortalCache, [Key: Value]>, _ id: Key, _ value: Value) {
         lock.lock()
         defer { lock.unlock() }
         if self[keyPath: path].count >= Self.limit { self[keyPath: path].removeAll() }
@@ -93,18 +100,20 @@ public final class PortalReader {
     }
 
     private func customer(_ blob: ObjectID, slug: String) throws(GitError) -> CustomerSummary? {
-        if let known = cache.value(\.customers, blob) { return known }
+        let key = PortalCache.Owned(customer: slug, id: blob)
+        if let known = cache.value(\.customers, key) { return known }
         let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
         var summary: CustomerSummary?
         if case .success(let file) = CustomerFile.parse(text, path: "customers/\(slug).yaml", slug: slug) { summary = CustomerSummary(file) }
-        cache.store(\.customers, blob, summary)
+        cache.store(\.customers, key, summary)
         return summary
     }
 
     /// The customer's cases in `cases/<slug>/`; files that do not parse, or that name another
     /// customer, are left out (a page never shows what the ledger cannot vouch for).
     private func folderCases(_ folder: ObjectID, slug: String) throws(GitError) -> [CaseSummary] {
-        if let known = cache.value(\.folders, folder) { return known }
+        let key = PortalCache.Owned(customer: slug, id: folder)
+        if let known = cache.value(\.folders, key) { return known }
         var out: [CaseSummary] = []
         for file in try repository.treeEntries(folder) where file.kind == .blob && file.name.hasSuffix(".md") {
             let path = "cases/\(slug)/\(file.name)"
@@ -114,7 +123,7 @@ public final class PortalReader {
             out.append(CaseSummary(path: path, file: c))
         }
         out.sort { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }
-        cache.store(\.folders, folder, out)
+        cache.store(\.folders, key, out)
         return out
     }
 

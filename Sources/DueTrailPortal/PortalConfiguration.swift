@@ -16,7 +16,7 @@ public struct PortalConfiguration: Sendable {
     /// `Origin` header is refused. Nil accepts any (the form token still has to match).
     public var allowedOrigin: String?
     /// Ledger readers kept for page views (each holds its own libgit2 handle).
-    public var readers = 4
+    public var readers = max(4, ProcessInfo.processInfo.activeProcessorCount)
 
     public var environment: [String: String] {
         didSet { readClock() }

@@ -41,6 +41,9 @@ struct PortalRoutes: Sendable {
         let link = context.parameters.get("link") ?? ""
         guard let customer = verify(link) else { return Self.notFound }
         if let wait = backend.throttle(link) { return Self.tooMany(wait) }
+        // The customer first: a link for a customer the ledger no longer has is a 404 whatever
+        // else is wrong with the request.
+        guard let statement = try await backend.statement(customer: customer) else { return Self.notFound }
         if !Self.isSameSite(request, allowedOrigin: configuration.allowedOrigin) {
             context.logger.notice("form refused: posted from another site", metadata: ["customer": "\(customer)"])
             return Self.response(.forbidden, PortalPage.formExpired)
@@ -48,7 +51,6 @@ struct PortalRoutes: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
         let values = (try? URLEncodedFormDecoder().decode(PortalFormValues.self, from: String(buffer: body))) ?? PortalFormValues()
-        guard let statement = try await backend.statement(customer: customer) else { return Self.notFound }
         guard let token = values.token, PortalFormToken.isValid(token, link: link, now: configuration.now, key: configuration.key) else {
             context.logger.notice("form refused: no valid form token", metadata: ["customer": "\(customer)"])
             return Self.response(.forbidden, PortalPage.formExpired)
@@ -77,6 +79,12 @@ struct PortalRoutes: Sendable {
         do {
             try await backend.record(action, today: clock.today)
         } catch let error as LedgerError {
+            guard case .usage = error else {
+                // Not the customer's doing (uncommitted edits in a working clone, a repository
+                // problem): nothing was recorded, and retrying will not help until someone looks.
+                context.logger.error("\(form) not recorded: \(error)", metadata: ["customer": "\(customer)"])
+                return Self.response(.internalServerError, PortalPage.unavailable)
+            }
             // Checked a moment ago, refused now: the case changed in between (a teammate, a
             // second tab). Nothing was written; the page shows how things stand now.
             context.logger.warning("\(form) not recorded: \(error)", metadata: ["customer": "\(customer)"])

@@ -57,6 +57,21 @@ import Testing
         #expect(again == once)
     }
 
+    @Test func freeTextThatLooksLikeADetailStaysText() throws {
+        var file = try CaseFile.parse(Self.sample, path: "c.md").get()
+        // A customer's note (from the portal) or a reason typed on the command line.
+        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 540, kind: "promised",
+            attributes: [("date", "2026-12-15"), ("via", "portal")], text: "amount: 1.00 EUR", who: "Acme GmbH"))
+        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 541, kind: "disputed", text: "amount: abc · wrong", who: "Acme GmbH"))
+        let text = file.render()
+        #expect(text.contains("· promised · date: 2026-12-15 · via: portal · — amount: 1.00 EUR · by Acme GmbH ·"), "\(text)")
+        let reread = try CaseFile.parse(text, path: "c.md").get()
+        #expect(reread.events.suffix(2).map(\.attributes.count) == [2, 0])
+        #expect(reread.events.last?.text == "— amount: abc · wrong")
+        #expect(reread.state.holds.promiseTarget?.amount == 0, "a promise of the whole balance, not of 1.00")
+        #expect(reread.render() == text)
+    }
+
     @Test func aPaidOrClosedCaseIsDerivedFromItsEvents() throws {
         let facts = InvoiceFacts(number: "A-1", customer: "acme", issued: nil, due: CalendarDate(iso: "2026-10-01")!, amount: Money(100, Currency(code: "EUR")!))
         let day = CalendarDate(iso: "2026-11-01")!

@@ -23,7 +23,10 @@ import Testing
         flipped[0] = flipped[0] == "A" ? "B" : "A"
         let badSignature = [parts[0], parts[1], String(flipped)].joined(separator: ".")
         let otherKey = PortalLink.token(customer: "acme-gmbh", expires: now.addingTimeInterval(86_400), key: PortalKey.generate().key)
-        for forged in [otherCustomer, laterExpiry, badSignature, otherKey, "", "acme-gmbh", "acme-gmbh.1.2.3", "../etc.1.x", token + "x"] {
+        // Other spellings of the same link (each would get a rate-limit allowance of its own).
+        let plusExpiry = [parts[0], "+" + parts[1], parts[2]].joined(separator: ".")
+        let zeroExpiry = [parts[0], "0" + parts[1], parts[2]].joined(separator: ".")
+        for forged in [otherCustomer, laterExpiry, badSignature, otherKey, plusExpiry, zeroExpiry, "", "acme-gmbh", "acme-gmbh.1.2.3", "../etc.1.x", token + "x"] {
             #expect(throws: PortalLink.Problem.invalid, "\(forged)") { try PortalLink.verify(forged, key: key, now: now) }
         }
     }

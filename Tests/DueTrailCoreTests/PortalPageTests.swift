@@ -64,10 +64,22 @@ private func view(name: String = "Acme GmbH", cases: [CaseSummary], settings: Po
         #expect(html.contains("https://pay.example.com/?n=INV-%22%3E%3Cimg%20src%3Dx%3E"))
     }
 
-    @Test func theNotFoundPageIsTheSameForEveryReasonAndNamesNothing() {
-        #expect(PortalPage.notFound.contains("This link is not valid"))
-        #expect(!PortalPage.notFound.contains("acme"))
-        #expect(PortalPage.statement(view(cases: [])).contains("Nothing is open. Thank you!"))
+    @Test func withNothingOpenThePageSaysSoAndOffersNoForms() {
+        let html = PortalPage.statement(view(cases: []))
+        #expect(html.contains("Nothing is open. Thank you!"))
+        #expect(!html.contains("<form"))
+    }
+
+    @Test func eachProblemSitsByItsFieldAndIsTiedToIt() {
+        var v = view(cases: [openCase("INV-1042", due: "2026-09-09", balance: "7150.00")])
+        v.failedForm = "promise"
+        v.values = PortalFormValues(invoice: "INV-1042", date: "2027-06-01")
+        v.errors = [PortalFieldError(field: "promise-date", message: "Choose a date no later than 28 February 2027.")]
+        let html = PortalPage.statement(v)
+        #expect(html.contains(#"<span class="field-error" id="promise-date-error">Choose a date no later than 28 February 2027.</span>"#))
+        #expect(html.contains(#"value="2027-06-01" aria-invalid="true" aria-describedby="promise-date-error">"#))
+        #expect(html.contains(#"<option value="INV-1042" selected>"#), "the customer's choice is kept")
+        #expect(html.contains(##"<li><a href="#promise-date">"##), "and listed at the top, linked to the field")
     }
 }
 
@@ -134,12 +146,15 @@ private func view(name: String = "Acme GmbH", cases: [CaseSummary], settings: Po
         #expect(config.portal == PortalSettings(baseURL: "https://pay.n.example", payURL: "https://c.example/p?r={{number}}", linkDays: 14))
         #expect(config.portal?.noReplyAddress(senderEmail: config.senderEmail) == "no-reply@n.example")
         #expect(config.portal?.origin == "https://pay.n.example")
+        #expect(PortalSettings(baseURL: "https://pay.n.example:443/portal").origin == "https://pay.n.example", "browsers leave the default port out")
+        #expect(PortalSettings(baseURL: "http://127.0.0.1:8080").origin == "http://127.0.0.1:8080")
         #expect(config.render().contains("portal:\n  base_url: https://pay.n.example/\n"), "kept as written")
         for (bad, line, text) in [
             ("portal:\n  base_url: pay.n.example\n", 8, "`base_url` is the portal's public address"),
             ("portal:\n  pay_url: https://c.example/?r={{invoice}}\n", 8, "`pay_url` uses `{{invoice}}`"),
             ("portal:\n  link_days: forever\n", 8, "`link_days` is a number of days"),
             ("portal:\n  colour: blue\n", 8, "unknown portal setting `colour`"),
+            ("portal:\n  pay_url: javascript:alert(1)//{{number}}\n", 8, "`pay_url` is a web address"),
         ] {
             #expect(throws: Diagnostic.self) { try LedgerConfig.parse(base + bad) }
             do {

@@ -53,6 +53,9 @@ public enum PortalLink {
         guard parts.count == 3, token.utf8.count <= 300, Slug.isValid(String(parts[0])), let seconds = Int64(parts[1]),
             let mac = data(base64url: String(parts[2])), mac.count == SHA256.byteCount
         else { throw .invalid }
+        // One spelling per link (no `+`, leading zeros or loose base64 bits): a link is also
+        // the key its rate limit is counted under.
+        guard String(seconds) == parts[1], base64url(mac) == parts[2] else { throw .invalid }
         let customer = String(parts[0])
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(customer, seconds), using: key.key) else { throw .invalid }
         guard Double(seconds) > now.timeIntervalSince1970 else { throw .expired }

@@ -87,7 +87,12 @@ public enum PortalPage {
         for key in ["promise_date", "promise_amount", "promise_note", "dispute_reason"] where (context[key] as? String)?.isEmpty == true {
             context[key] = nil
         }
-        for field in Set(view.errors.map(\.field)) { context["invalid_" + field.replacingOccurrences(of: "-", with: "_")] = true }
+        // Each problem also sits by its field, tied to it with aria-describedby.
+        for error in view.errors {
+            let key = error.field.replacingOccurrences(of: "-", with: "_")
+            context["invalid_" + key] = true
+            context["error_" + key] = ((context["error_" + key] as? String).map { $0 + " " } ?? "") + error.message
+        }
         return render(statementTemplate, context)
     }
 
@@ -148,6 +153,7 @@ public enum PortalPage {
         .notice { border-left: 6px solid var(--ok); background: #eef7f0; padding: .75rem 1rem; }
         .errors { border-left: 6px solid var(--warn); background: #fbeeee; padding: .75rem 1rem; }
         .errors a { color: var(--warn); }
+        .field-error { display: block; color: var(--warn); font-weight: 600; }
         footer { color: var(--muted); font-size: .95rem; border-top: 1px solid var(--line); margin-top: 2rem; }
         @media (max-width: 40rem) {
           thead { position: absolute; left: -999px; }
@@ -209,17 +215,21 @@ public enum PortalPage {
         <form method="post" action="{{action_promise}}" aria-labelledby="promise-h">
         <input type="hidden" name="token" value="{{form_token}}">
         <label for="promise-invoice">Invoice</label>
-        <select id="promise-invoice" name="invoice"{{#invalid_promise_invoice}} aria-invalid="true"{{/invalid_promise_invoice}}>
+        {{#error_promise_invoice}}<span class="field-error" id="promise-invoice-error">{{error_promise_invoice}}</span>{{/error_promise_invoice}}
+        <select id="promise-invoice" name="invoice"{{#invalid_promise_invoice}} aria-invalid="true" aria-describedby="promise-invoice-error"{{/invalid_promise_invoice}}>
         <option value="all">All open invoices</option>
         {{#invoices}}<option value="{{number}}"{{#promise_selected}} selected{{/promise_selected}}>{{number}} ({{balance}})</option>
         {{/invoices}}
         </select>
         <label for="promise-date">Payment date <span class="hint">No later than {{date_max_friendly}}</span></label>
-        <input id="promise-date" name="date" type="date" required min="{{date_min}}" max="{{date_max}}" value="{{promise_date}}"{{#invalid_promise_date}} aria-invalid="true"{{/invalid_promise_date}}>
+        {{#error_promise_date}}<span class="field-error" id="promise-date-error">{{error_promise_date}}</span>{{/error_promise_date}}
+        <input id="promise-date" name="date" type="date" required min="{{date_min}}" max="{{date_max}}" value="{{promise_date}}"{{#invalid_promise_date}} aria-invalid="true" aria-describedby="promise-date-error"{{/invalid_promise_date}}>
         <label for="promise-amount">Amount <span class="hint">Optional, for one invoice: leave empty to pay all of it</span></label>
-        <input id="promise-amount" name="amount" inputmode="decimal" autocomplete="off" value="{{promise_amount}}"{{#invalid_promise_amount}} aria-invalid="true"{{/invalid_promise_amount}}>
+        {{#error_promise_amount}}<span class="field-error" id="promise-amount-error">{{error_promise_amount}}</span>{{/error_promise_amount}}
+        <input id="promise-amount" name="amount" inputmode="decimal" autocomplete="off" value="{{promise_amount}}"{{#invalid_promise_amount}} aria-invalid="true" aria-describedby="promise-amount-error"{{/invalid_promise_amount}}>
         <label for="promise-note">Note <span class="hint">Optional, up to {{max_note}} characters</span></label>
-        <textarea id="promise-note" name="note" maxlength="{{max_note}}"{{#invalid_promise_note}} aria-invalid="true"{{/invalid_promise_note}}>{{promise_note}}</textarea>
+        {{#error_promise_note}}<span class="field-error" id="promise-note-error">{{error_promise_note}}</span>{{/error_promise_note}}
+        <textarea id="promise-note" name="note" maxlength="{{max_note}}"{{#invalid_promise_note}} aria-invalid="true" aria-describedby="promise-note-error"{{/invalid_promise_note}}>{{promise_note}}</textarea>
         <button type="submit">Record my payment date</button>
         </form>
 
@@ -228,13 +238,15 @@ public enum PortalPage {
         <form method="post" action="{{action_dispute}}" aria-labelledby="dispute-h">
         <input type="hidden" name="token" value="{{form_token}}">
         <label for="dispute-invoice">Invoice</label>
-        <select id="dispute-invoice" name="invoice" required{{#invalid_dispute_invoice}} aria-invalid="true"{{/invalid_dispute_invoice}}>
+        {{#error_dispute_invoice}}<span class="field-error" id="dispute-invoice-error">{{error_dispute_invoice}}</span>{{/error_dispute_invoice}}
+        <select id="dispute-invoice" name="invoice" required{{#invalid_dispute_invoice}} aria-invalid="true" aria-describedby="dispute-invoice-error"{{/invalid_dispute_invoice}}>
         <option value="">Choose an invoice</option>
         {{#invoices}}{{#disputable}}<option value="{{number}}"{{#dispute_selected}} selected{{/dispute_selected}}>{{number}} ({{balance}})</option>
         {{/disputable}}{{/invoices}}
         </select>
         <label for="dispute-reason">What is wrong <span class="hint">Up to {{max_reason}} characters</span></label>
-        <textarea id="dispute-reason" name="reason" required maxlength="{{max_reason}}"{{#invalid_dispute_reason}} aria-invalid="true"{{/invalid_dispute_reason}}>{{dispute_reason}}</textarea>
+        {{#error_dispute_reason}}<span class="field-error" id="dispute-reason-error">{{error_dispute_reason}}</span>{{/error_dispute_reason}}
+        <textarea id="dispute-reason" name="reason" required maxlength="{{max_reason}}"{{#invalid_dispute_reason}} aria-invalid="true" aria-describedby="dispute-reason-error"{{/invalid_dispute_reason}}>{{dispute_reason}}</textarea>
         <button type="submit">Send my dispute</button>
         </form>
         {{/can_dispute}}

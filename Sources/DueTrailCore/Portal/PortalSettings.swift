@@ -125,7 +125,9 @@ public struct PortalSettings: Sendable, Equatable {
     /// sends with the portal's own forms.
     public var origin: String? {
         guard let baseURL, let url = Self.webAddress(baseURL), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
-        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+        // Browsers leave a scheme's default port out of `Origin`.
+        let port = url.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : $0 }
+        return "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "")
     }
 
     /// The author address of portal commits: `no_reply`, else `no-reply@` the sender's domain.
