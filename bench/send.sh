@@ -18,15 +18,7 @@ out=${BENCH_DIR:-$root/bench/out-send}
 need=()
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
 [ -x /usr/bin/time ] || need+=(time)
-pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
-
-(cd "$root" && swift build -c release --product duetrail 2>&1 | tail -1)
-bin=$root/.build/release/duetrail
-rm -rf "$out" && mkdir -p "$out"
-cd "$out"
-export DUETRAIL_NOW=2026-11-30T09:00:00Z DUETRAIL_TODAY=2026-11-30
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.test GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.test
+source "$root/bench/prelude.sh"
 python3 "$root/bench/generate_export.py" --invoices "$N" --customers "$C" > open.csv
 "$bin" init L --company Bench >/dev/null
 "$bin" import invoices open.csv --ledger L >/dev/null

@@ -83,8 +83,7 @@ import TestSupport
         let link = f.link("acme-gmbh")
         let before = try f.commitCount()
         try await f.test { client in
-            let page = try await client.execute(uri: "/p/\(link)", method: .get)
-            let token = try #require(PortalFixture.formToken(in: String(buffer: page.body)))
+            let token = try await PortalFixture.formToken(client, link: link)
             try await client.execute(uri: "/p/\(link)/promise", method: .post, headers: PortalFixture.formHeaders,
                 body: PortalFixture.form([("token", token), ("invoice", "INV-1042"), ("date", "2026-12-15"), ("amount", "2000"), ("note", "After our board meets")])) { response in
                 #expect(response.status == .seeOther)
@@ -129,8 +128,7 @@ import TestSupport
         try f.sandbox.write("ledger/cases/acme-gmbh/inv-1093.md", try f.sandbox.read("ledger/cases/acme-gmbh/inv-1093.md") + "\nhalf-typed\n")
         let before = try f.commitCount()
         try await f.test { client in
-            let page = try await client.execute(uri: "/p/\(link)", method: .get)
-            let token = try #require(PortalFixture.formToken(in: String(buffer: page.body)))
+            let token = try await PortalFixture.formToken(client, link: link)
             try await client.execute(uri: "/p/\(link)/promise", method: .post, headers: PortalFixture.formHeaders,
                 body: PortalFixture.form([("token", token), ("invoice", "INV-1042"), ("date", "2026-12-15"), ("note", "amount: 1.00 EUR")])) { response in
                 #expect(response.status == .seeOther)
@@ -153,8 +151,7 @@ import TestSupport
         let link = f.link("acme-gmbh")
         let before = try f.commitCount()
         try await f.test { client in
-            let page = try await client.execute(uri: "/p/\(link)", method: .get)
-            let token = try #require(PortalFixture.formToken(in: String(buffer: page.body)))
+            let token = try await PortalFixture.formToken(client, link: link)
             for (form, fields) in [
                 ("dispute", [("token", token), ("invoice", "INV-1047"), ("reason", "not ours")]),
                 ("promise", [("token", token), ("invoice", "INV-1047"), ("date", "2026-12-10")]),
@@ -179,10 +176,8 @@ import TestSupport
         let acme = f.link("acme-gmbh"), delta = f.link("delta-foods")
         let before = try f.commitCount()
         try await f.test({ $0.allowedOrigin = "https://pay.northwind.example" }) { client in
-            let deltaPage = try await client.execute(uri: "/p/\(delta)", method: .get)
-            let deltaToken = try #require(PortalFixture.formToken(in: String(buffer: deltaPage.body)))
-            let acmePage = try await client.execute(uri: "/p/\(acme)", method: .get)
-            let acmeToken = try #require(PortalFixture.formToken(in: String(buffer: acmePage.body)))
+            let deltaToken = try await PortalFixture.formToken(client, link: delta)
+            let acmeToken = try await PortalFixture.formToken(client, link: acme)
             let staleToken = PortalFormToken.make(link: acme, at: f.now.addingTimeInterval(-5 * 3_600), key: f.key)
             for (token, origin) in [(nil, nil), (deltaToken, nil), (staleToken, nil), ("1796029200.AAAA", nil), (acmeToken, "https://evil.example")] as [(String?, String?)] {
                 var headers = PortalFixture.formHeaders
@@ -253,8 +248,7 @@ import TestSupport
         let link = f.link("acme-gmbh")
         let signature = String(link.split(separator: ".")[2])
         let formToken = try await f.test { client in
-            let page = try await client.execute(uri: "/p/\(link)", method: .get)
-            let formToken = try #require(PortalFixture.formToken(in: String(buffer: page.body)))
+            let formToken = try await PortalFixture.formToken(client, link: link)
             try await client.execute(uri: "/p/\(link)/promise", method: .post, headers: PortalFixture.formHeaders,
                 body: PortalFixture.form([("token", formToken), ("invoice", "all"), ("date", "2026-12-20")])) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/p/\(link)/promise", method: .post, headers: PortalFixture.formHeaders,

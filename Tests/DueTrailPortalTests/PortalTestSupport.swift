@@ -54,6 +54,15 @@ final class PortalFixture: @unchecked Sendable {
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
+    /// Opens the page of `link` and returns its form token.
+    static func formToken(_ client: any TestClientProtocol, link: String) async throws -> String {
+        let page = try await client.execute(uri: "/p/\(link)", method: .get)
+        guard page.status == .ok, let token = formToken(in: String(buffer: page.body)) else {
+            throw FixtureError("no form on the page of \(link): \(page.status)")
+        }
+        return token
+    }
+
     static func form(_ fields: [(String, String)]) -> ByteBuffer {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

@@ -22,14 +22,7 @@ public final class SMTPTestServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // The first line is `READY <port>`.
-        var line = Data()
-        let handle = output.fileHandleForReading
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = firstLine(of: output).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6)) else {
             process.terminate()
             throw FixtureError("the SMTP test server did not start (is python3-aiosmtpd installed?): \(text)")
@@ -92,4 +85,17 @@ public enum TestCertificate {
         guard r.status == 0 else { throw FixtureError("openssl failed: \(r)") }
         return (cert, key)
     }
+}
+
+/// What a server started for a test prints first (its address), read as it arrives; empty
+/// when it exits first.
+public func firstLine(of pipe: Pipe) -> String {
+    var line = Data()
+    let handle = pipe.fileHandleForReading
+    while !line.contains(UInt8(ascii: "\n")) {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    return String(decoding: line, as: UTF8.self)
 }
