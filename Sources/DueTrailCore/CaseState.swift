@@ -34,9 +34,7 @@ public struct CaseState: Sendable, Equatable {
         for event in events {
             switch event.kind {
             case "opened", "balance":
-                if let text = event.attribute("balance"), let money = Money(ledgerText: text), money.currency == facts.amount.currency {
-                    balance = money
-                }
+                balance = Self.balance(after: event, from: balance)
             case "closed":
                 closed = true
                 reason = event.attribute("reason") ?? event.text
@@ -64,9 +62,7 @@ public struct CaseState: Sendable, Equatable {
             case "disputed": holds.disputedSince = event.date
             case "resolved":
                 holds.disputedSince = nil
-                if let credit = event.attribute("credit").flatMap({ Money(ledgerText: $0) }), credit.currency == facts.amount.currency {
-                    balance = Money(balance.amount - credit.amount, balance.currency)
-                }
+                balance = Self.balance(after: event, from: balance)
             case "escalated":
                 holds.escalatedSince = event.date
                 holds.escalatedTo = event.attribute("to")
@@ -83,9 +79,7 @@ public struct CaseState: Sendable, Equatable {
                         target: promised.map { Money(max(0, balance.amount - $0.amount), balance.currency) } ?? Money.zero(balance.currency))
                 }
             case "payment":
-                if let paid = event.attribute("amount").flatMap({ Money(ledgerText: $0) }), paid.currency == facts.amount.currency {
-                    balance = Money(balance.amount - paid.amount, balance.currency)
-                }
+                balance = Self.balance(after: event, from: balance)
             case "promise-broken":
                 holds.clearPromise()
             case "reply":
@@ -109,6 +103,27 @@ public struct CaseState: Sendable, Equatable {
         } else {
             status = .open
         }
+    }
+
+    /// The balance once `event` has happened: an opening or changed balance sets it, a payment
+    /// or a dispute's credit lowers it; anything else (or another currency) leaves it. The one
+    /// rule for the state above and for reports that replay a timeline.
+    public static func balance(after event: TimelineEvent, from balance: Money) -> Money {
+        switch event.kind {
+        case "opened", "balance":
+            if let money = event.attribute("balance").flatMap({ Money(ledgerText: $0) }), money.currency == balance.currency { return money }
+        case "payment":
+            if let paid = event.attribute("amount").flatMap({ Money(ledgerText: $0) }), paid.currency == balance.currency {
+                return Money(balance.amount - paid.amount, balance.currency)
+            }
+        case "resolved":
+            if let credit = event.attribute("credit").flatMap({ Money(ledgerText: $0) }), credit.currency == balance.currency {
+                return Money(balance.amount - credit.amount, balance.currency)
+            }
+        default:
+            break
+        }
+        return balance
     }
 
     /// Why the case is no longer chased at all ("paid", "closed (void)"), or nil while open.

@@ -287,18 +287,5 @@ private struct AuditChecker {
     }
 }
 
-/// The `Key: value` trailers at the end of a commit message.
-struct CommitTrailers {
-    private let pairs: [(String, String)]
-
-    init(_ message: String) {
-        let paragraphs = message.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n\n")
-        guard paragraphs.count > 1, let last = paragraphs.last else { pairs = []; return }
-        pairs = last.split(separator: "\n").compactMap { line in
-            guard let colon = line.firstIndex(of: ":"), !line[..<colon].contains(" ") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-    }
-
-    func values(_ key: String) -> [String] { pairs.filter { $0.0 == key }.map(\.1) }
-}
+/// The `Key: value` trailers at the end of a commit message (the core's reader).
+typealias CommitTrailers = TrailerLines

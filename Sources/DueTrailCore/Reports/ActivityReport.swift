@@ -1,0 +1,81 @@
+import Foundation
+
+/// Who did what, from the history: approvals, contacts, promises and the rest per person,
+/// read from each commit's author and `DueTrail-*` trailers. Commits made with plain git
+/// count as edits by hand.
+public struct ActivityReport: Sendable {
+    public enum Column: String, Sendable, CaseIterable {
+        case approvals, policyApprovals = "policy approvals", contacts, promises, payments, disputes, notes, sent, other
+        case byHand = "by hand"
+    }
+
+    /// What the report needs of one commit.
+    public struct Commit: Sendable {
+        public let author: String
+        public let message: String
+        public let parents: Int
+        public init(author: String, message: String, parents: Int) {
+            self.author = author
+            self.message = message
+            self.parents = parents
+        }
+    }
+
+    public struct Person: Sendable, Equatable {
+        public let name: String
+        public var counts: [Column: Int] = [:]
+        public subscript(column: Column) -> Int { counts[column] ?? 0 }
+        public var total: Int { counts.values.reduce(0, +) }
+    }
+
+    public let people: [Person]
+    public let commits: Int
+
+    public init(commits: [Commit]) {
+        var people: [String: Person] = [:]
+        var counted = 0
+        for commit in commits where commit.parents <= 1 {
+            counted += 1
+            let trailers = TrailerLines(commit.message)
+            let via = trailers.values("Via").first
+            let name = via.map { "\(commit.author) (\($0))" } ?? commit.author
+            let cases = max(trailers.values("DueTrail-Case").count, 1)
+            let (column, count): (Column, Int)
+            switch trailers.values("DueTrail-Action").first {
+            case nil: (column, count) = (.byHand, 1)
+            case "approve": (column, count) = (.approvals, max(trailers.values("DueTrail-Draft").count, 1))
+            case "draft" where trailers.values("DueTrail-Approved-By").contains("policy"):
+                (column, count) = (.policyApprovals, max(commit.message.split(separator: "\n").filter { $0.hasPrefix("outbox/") }.count, 1))
+            case "contact": (column, count) = (.contacts, cases)
+            case "promise": (column, count) = (.promises, cases)
+            case "pay", "import-payments": (column, count) = (.payments, cases)
+            case "dispute": (column, count) = (.disputes, cases)
+            case "note": (column, count) = (.notes, cases)
+            case "send": (column, count) = (.sent, max(trailers.values("DueTrail-Message-ID").count, 1))
+            default: (column, count) = (.other, 1)
+            }
+            people[name, default: Person(name: name)].counts[column, default: 0] += count
+        }
+        self.people = people.values.sorted { ($1.total, $0.name) < ($0.total, $1.name) }
+        self.commits = counted
+    }
+}
+
+/// The `Key: value` lines of a commit message's last paragraph.
+public struct TrailerLines: Sendable {
+    private let pairs: [(String, String)]
+
+    public init(_ message: String) {
+        let paragraphs = message.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n\n")
+        guard paragraphs.count > 1, let last = paragraphs.last else {
+            pairs = []
+            return
+        }
+        pairs = last.split(separator: "\n").compactMap { line in
+            guard let colon = line.firstIndex(of: ":"), !line[..<colon].contains(" ") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    public func values(_ key: String) -> [String] { pairs.filter { $0.0 == key }.map(\.1) }
+}

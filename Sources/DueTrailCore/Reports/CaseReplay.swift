@@ -1,0 +1,119 @@
+import Foundation
+
+/// A case's timeline replayed: its balance after each event, and when a payment or balance
+/// change happened (a payment's `date:`, when given, is when the money came, which may be
+/// before it was recorded). What the promise and cadence reports judge by.
+public struct CaseReplay: Sendable {
+    public struct Step: Sendable {
+        public let event: TimelineEvent
+        /// When the balance change took effect.
+        public let effective: CalendarDate
+        public let balance: Money
+    }
+
+    public let file: CaseFile
+    public let steps: [Step]
+
+    public init(_ file: CaseFile) {
+        self.file = file
+        var balance = file.facts.amount
+        var out: [Step] = []
+        out.reserveCapacity(file.events.count)
+        for event in file.events {
+            balance = CaseState.balance(after: event, from: balance)
+            let effective = event.kind == "payment" ? event.attribute("date").flatMap { CalendarDate(iso: $0) } ?? event.date : event.date
+            out.append(Step(event: event, effective: effective, balance: balance))
+        }
+        steps = out
+    }
+
+    /// The first day the balance reached zero or less, if it did.
+    public var paidOn: CalendarDate? {
+        steps.first { $0.balance.amount <= 0 && $0.event.kind != "closed" }?.effective
+    }
+}
+
+/// One promise to pay and how it turned out.
+public struct PromiseRecord: Sendable, Equatable {
+    public enum Outcome: String, Sendable, CaseIterable {
+        /// The balance came down by the promised amount (all of it when none was named) in time.
+        case kept
+        /// Some was paid in time, not all that was promised.
+        case partKept = "part-kept"
+        /// Nothing was paid by the deadline (or before a new promise replaced it).
+        case broken
+        /// The deadline has not come yet.
+        case pending
+    }
+
+    public let invoice: String
+    public let customer: String
+    /// Who recorded it: a team member, or the customer through the portal.
+    public let person: String
+    public let made: CalendarDate
+    public let promisedFor: CalendarDate
+    public let outcome: Outcome
+
+    /// Every promise in a case's timeline, judged at its deadline (`deadline` of the promised
+    /// date: the grace the cadence allows), or when a later promise replaced it.
+    public static func judge(_ replay: CaseReplay, today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> [PromiseRecord] {
+        var out: [PromiseRecord] = []
+        let steps = replay.steps
+        for (i, step) in steps.enumerated() where step.event.kind == "promised" {
+            guard let date = step.event.attribute("date").flatMap({ CalendarDate(iso: $0) }) else { continue }
+            let before = i > 0 ? steps[i - 1].balance : replay.file.facts.amount
+            let amount = step.event.attribute("amount").flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == before.currency ? $0 : nil }
+            let target = amount.map { before.amount - $0.amount } ?? 0
+            let due = deadline(date)
+            let replacedOn = steps[(i + 1)...].first { $0.event.kind == "promised" }?.event.date
+            let judgedOn = min(due, replacedOn ?? due)
+            var lowest = before.amount
+            for later in steps[(i + 1)...] where later.effective <= judgedOn && later.event.kind != "closed" {
+                lowest = min(lowest, later.balance.amount)
+            }
+            let outcome: Outcome
+            if lowest <= target {
+                outcome = .kept
+            } else if replacedOn == nil && today <= due {
+                outcome = .pending
+            } else if lowest < before.amount {
+                outcome = .partKept
+            } else {
+                outcome = .broken
+            }
+            out.append(PromiseRecord(
+                invoice: replay.file.facts.number, customer: replay.file.facts.customer, person: step.event.who, made: step.event.date,
+                promisedFor: date, outcome: outcome))
+        }
+        return out
+    }
+}
+
+/// Promises made and how they turned out, by person and by customer.
+public struct PromiseReport: Sendable {
+    public struct Tally: Sendable, Equatable {
+        public let name: String
+        public var counts: [PromiseRecord.Outcome: Int] = [:]
+        public var made: Int { counts.values.reduce(0, +) }
+        public subscript(outcome: PromiseRecord.Outcome) -> Int { counts[outcome] ?? 0 }
+    }
+
+    public let records: [PromiseRecord]
+    public let byPerson: [Tally]
+    public let byCustomer: [Tally]
+    public let total: Tally
+
+    public init(records: [PromiseRecord], customerNames: [String: String]) {
+        self.records = records.sorted { ($0.made, $0.invoice) < ($1.made, $1.invoice) }
+        func tally(_ key: (PromiseRecord) -> String) -> [Tally] {
+            var out: [String: Tally] = [:]
+            for r in records { out[key(r), default: Tally(name: key(r))].counts[r.outcome, default: 0] += 1 }
+            return out.values.sorted { ($0.made, $1.name) > ($1.made, $0.name) }
+        }
+        byPerson = tally(\.person)
+        byCustomer = tally { customerNames[$0.customer] ?? $0.customer }
+        var all = Tally(name: "all")
+        for r in records { all.counts[r.outcome, default: 0] += 1 }
+        total = all
+    }
+}

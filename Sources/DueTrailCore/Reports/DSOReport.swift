@@ -1,0 +1,62 @@
+import Foundation
+
+/// Days sales outstanding, by the standard method: receivables at the end of the period ÷
+/// credit sales in the period × the days of the period. Credit sales are the totals of the
+/// invoices issued in the period, so the ledger must hold every invoice of the period (paid
+/// ones too), not only the overdue ones; the report shows what it counted.
+public struct DSOReport: Sendable {
+    public struct Line: Sendable {
+        public let currency: Currency
+        /// Open balances at the end of the period.
+        public let receivables: Decimal
+        /// Totals of the invoices issued in the period.
+        public let creditSales: Decimal
+        public let invoicesIssued: Int
+        public let openCases: Int
+        /// nil when nothing was sold in the period (DSO is undefined).
+        public let dso: Decimal?
+    }
+
+    public let start: CalendarDate
+    public let end: CalendarDate
+    public let days: Int
+    public let lines: [Line]
+    /// Cases without an issue date: not counted in sales (they cannot be placed in a period).
+    public let withoutIssueDate: Int
+
+    /// `cases`: the ledger as it stood at the end of the period.
+    public init(cases: [CaseSummary], end: CalendarDate, days: Int) {
+        self.end = end
+        self.days = days
+        start = end.adding(days: -(days - 1))
+        var receivables = Amounts(), sales = Amounts()
+        var issued: [Currency: Int] = [:], open: [Currency: Int] = [:]
+        var undated = 0
+        for c in cases {
+            let currency = c.facts.amount.currency
+            if c.state.status == .open && c.state.balance.amount > 0 {
+                receivables.add(c.state.balance)
+                open[currency, default: 0] += 1
+            }
+            guard let date = c.facts.issued else {
+                undated += 1
+                continue
+            }
+            if date >= start && date <= end {
+                sales.add(c.facts.amount)
+                issued[currency, default: 0] += 1
+            }
+        }
+        withoutIssueDate = undated
+        lines = Set(receivables.currencies + sales.currencies).sorted().map { currency in
+            let r = receivables.sums[currency] ?? 0, s = sales.sums[currency] ?? 0
+            var dso: Decimal?
+            if s > 0 {
+                var exact = r / s * Decimal(days), rounded = Decimal()
+                NSDecimalRound(&rounded, &exact, 1, .plain)
+                dso = rounded
+            }
+            return Line(currency: currency, receivables: r, creditSales: s, invoicesIssued: issued[currency] ?? 0, openCases: open[currency] ?? 0, dso: dso)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What the reports read from the repository: the ledger at a past day, every case file at
+/// the tip, the main line's history (trend), and its commits' authors and trailers (activity).
+extension Ledger {
+    /// The main line (first parents from HEAD), oldest first, with each commit's day in the
+    /// ledger's timezone.
+    public func mainLine() throws(LedgerError) -> [(commit: CommitInfo, day: CalendarDate)] {
+        var out: [(CommitInfo, CalendarDate)] = []
+        do throws(GitError) {
+            var next = try repository.headCommit()
+            while let id = next {
+                let info = try repository.commit(id)
+                out.append((info, CalendarDate(info.committer.time, in: config.timezone)))
+                next = info.parents.first
+            }
+        } catch {
+            throw error.context("reading the history")
+        }
+        return out.reversed()
+    }
+
+    /// The last commit on the main line made on or before `day`; nil when the ledger is younger.
+    public func commit(endOf day: CalendarDate) throws(LedgerError) -> ObjectID? {
+        try mainLine().last { $0.day <= day }?.commit.id
+    }
+
+    /// Every case file at `commit` (default HEAD), parsed; files that do not read are skipped
+    /// (`check` reports them).
+    public func caseFiles(at commit: ObjectID? = nil) throws(LedgerError) -> [CaseFile] {
+        do throws(GitError) {
+            let start: ObjectID? = if let commit { commit } else { try repository.headCommit() }
+            guard let id = start else { return [] }
+            let tree = try repository.commit(id).tree
+            guard let cases = try repository.entry(at: "cases", inTree: tree), cases.kind == .tree else { return [] }
+            var out: [CaseFile] = []
+            for folder in try repository.treeEntries(cases.id) where folder.kind == .tree {
+                for file in try repository.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
+                    let text = String(decoding: try repository.readBlob(file.id), as: UTF8.self)
+                    if case .success(let c) = CaseFile.parse(text, path: "cases/\(folder.name)/\(file.name)") { out.append(c) }
+                }
+            }
+            return out
+        } catch {
+            throw error.context("reading the case files")
+        }
+    }
+
+    /// Commits reachable from HEAD made from `from` to `to` (days in the ledger's timezone).
+    public func activityCommits(from: CalendarDate?, to: CalendarDate?) throws(LedgerError) -> [ActivityReport.Commit] {
+        do throws(GitError) {
+            guard let head = try repository.headCommit() else { return [] }
+            var out: [ActivityReport.Commit] = []
+            for id in try repository.log(from: head) {
+                let info = try repository.commit(id)
+                let day = CalendarDate(info.author.time, in: config.timezone)
+                if let from, day < from { continue }
+                if let to, day > to { continue }
+                out.append(ActivityReport.Commit(author: info.author.name, message: info.message, parents: info.parents.count))
+            }
+            return out
+        } catch {
+            throw error.context("reading the history")
+        }
+    }
+
+    /// Receivables and overdue totals from `from` to `to`: one point per day (the state after
+    /// that day's last commit), or per commit. Each commit's `cases/` tree is listed, but a
+    /// customer folder whose tree id was seen before is not read again, and a changed folder
+    /// parses only the files whose blob is new: 1,000 commits cost about what they changed.
+    public func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool) throws(LedgerError) -> TrendReport {
+        let line = try mainLine()
+        guard let first = line.first, let last = line.last else { return TrendReport(points: []) }
+        let start = from ?? first.day
+        let end = to ?? max(last.day, clock.today)
+        var wanted: [(CommitInfo, CalendarDate)] = []
+        if perCommit {
+            wanted = line.filter { $0.day >= start && $0.day <= end }.map { ($0.commit, $0.day) }
+        } else {
+            // Each day: the last commit on the main line dated on or before it (a commit with a
+            // skewed clock does not hide the ones after it).
+            var day = start
+            while day <= end {
+                if let current = line.last(where: { $0.day <= day })?.commit { wanted.append((current, day)) }
+                day = day.adding(days: 1)
+            }
+        }
+        // The state at HEAD comes from the summary cache; from there each wanted commit is
+        // reached by a tree diff, so a commit costs the case files it changed.
+        var state = TrendState(repository: repository)
+        var points: [TrendReport.Point] = []
+        points.reserveCapacity(wanted.count)
+        let head = try snapshot()
+        state.load(head.cases)
+        var at = head.tree
+        do throws(GitError) {
+            for (commit, day) in wanted {
+                if at != commit.tree {
+                    try state.move(from: at, to: commit.tree)
+                    at = commit.tree
+                }
+                points.append(state.point(day: day, commit: commit.id.short))
+            }
+        } catch {
+            throw error.context("reading the history")
+        }
+        return TrendReport(points: points)
+    }
+}
+
+/// The open balances of one commit, kept per case path and per due day, moved from commit to
+/// commit by tree diffs: each changed case file is parsed once per blob.
+struct TrendState {
+    /// One open case: due date (days since the epoch) and balance.
+    struct Item: Equatable {
+        let due: Int
+        let money: Money
+        let minor: Int64?
+    }
+
+    /// A sum in minor units while every part has them, with any rest in `Decimal`.
+    struct Sum {
+        var minor: Int64 = 0
+        var extra: Decimal = 0
+        var count = 0
+
+        mutating func add(_ item: Item, sign: Int64) {
+            count += Int(sign)
+            if let m = item.minor, case let (next, overflow) = minor.addingReportingOverflow(sign * m), !overflow {
+                minor = next
+            } else {
+                extra += sign > 0 ? item.money.amount : -item.money.amount
+            }
+        }
+
+        func money(_ currency: Currency) -> Money {
+            var scale = Decimal(1)
+            for _ in 0..<currency.minorDigits { scale *= 10 }
+            return Money(Decimal(minor) / scale + extra, currency)
+        }
+    }
+
+    let repository: Repository
+    private var items: [String: Item] = [:]
+    private var parsed: [ObjectID: Item?] = [:]
+    private var byDue: [Currency: [Int: Sum]] = [:]
+
+    init(repository: Repository) { self.repository = repository }
+
+    mutating func load(_ cases: [CaseSummary]) {
+        for c in cases { set(c.path, Self.item(c)) }
+    }
+
+    /// Applies the case files that differ between two trees.
+    mutating func move(from: ObjectID?, to: ObjectID?) throws(GitError) {
+        for (path, blob) in try repository.changedFiles(from: from, to: to) where path.hasPrefix("cases/") && path.hasSuffix(".md") {
+            guard let blob else {
+                set(path, nil)
+                continue
+            }
+            if let known = parsed[blob] {
+                set(path, known)
+                continue
+            }
+            let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
+            var item: Item?
+            if case .success(let c) = CaseFile.parse(text, path: path) { item = Self.item(CaseSummary(path: path, file: c)) }
+            parsed[blob] = item
+            set(path, item)
+        }
+    }
+
+    func point(day: CalendarDate, commit: String) -> TrendReport.Point {
+        var receivables = Amounts(), overdue = Amounts()
+        var open = 0
+        for (currency, days) in byDue {
+            var all = Sum(), late = Sum()
+            for (due, sum) in days {
+                all.minor += sum.minor
+                all.extra += sum.extra
+                open += sum.count
+                if due < day.daysSinceEpoch {
+                    late.minor += sum.minor
+                    late.extra += sum.extra
+                }
+            }
+            receivables.add(all.money(currency))
+            overdue.add(late.money(currency))
+        }
+        return TrendReport.Point(date: day, commit: commit, receivables: receivables, overdue: overdue, openCases: open)
+    }
+
+    private static func item(_ c: CaseSummary) -> Item? {
+        guard c.state.status == .open && c.state.balance.amount > 0 else { return nil }
+        return Item(due: c.facts.due.daysSinceEpoch, money: c.state.balance, minor: c.state.balanceMinor)
+    }
+
+    private mutating func set(_ path: String, _ item: Item?) {
+        if let old = items[path] { byDue[old.money.currency, default: [:]][old.due, default: Sum()].add(old, sign: -1) }
+        items[path] = item
+        if let item { byDue[item.money.currency, default: [:]][item.due, default: Sum()].add(item, sign: 1) }
+    }
+}
