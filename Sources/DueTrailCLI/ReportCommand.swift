@@ -29,12 +29,15 @@ struct ReportCommand: ParsableCommand {
         let page = try guarded { () throws -> String in
             let aging = try Reports.aging(ledger, asOf: today, byCustomer: true)
             let trend = try Reports.trend(ledger, from: today.adding(days: -89), to: today, perCommit: false)
-            let promises = try Reports.promises(ledger)
+            let files = try ledger.caseFiles()  // read once for promises and cadence
+            let promises = try Reports.promises(ledger, files: files)
             let tables = [
-                aging.table, try Reports.dso(ledger, end: today, days: 90).table, promises.table, try Reports.cadence(ledger).table, trend.table,
+                aging.table, try Reports.dso(ledger, end: today, days: 90).table, promises.table, try Reports.cadence(ledger, files: files).table, trend.table,
                 try Reports.activity(ledger, from: nil, to: nil).table,
             ]
-            return ReportPage.html(company: ledger.config.company, today: today, tables: tables, aging: aging, trend: trend, promises: promises)
+            let page = ReportPage.html(company: ledger.config.company, today: today, tables: tables, aging: aging, trend: trend, promises: promises)
+            guard !page.isEmpty else { throw CLIError("internal: the report page could not be made; nothing was written") }
+            return page
         }
         do {
             try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)

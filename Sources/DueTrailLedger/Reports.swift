@@ -22,19 +22,22 @@ public enum Reports {
         DSOReport(cases: try snapshot(ledger, endOf: end).cases, end: end, days: days)
     }
 
-    public static func promises(_ ledger: Ledger) throws(LedgerError) -> PromiseReport {
+    /// `files`: the case files at HEAD when the caller has read them already.
+    public static func promises(_ ledger: Ledger, files: [CaseFile]? = nil) throws(LedgerError) -> PromiseReport {
         let book = try ledger.cadenceSetup(tree: try ledger.headTree()).book
         let today = ledger.clock.today
-        let records = try ledger.caseFiles().flatMap { PromiseRecord.judge(CaseReplay($0), today: today, deadline: book.promiseDeadline) }
+        let all: [CaseFile] = if let files { files } else { try ledger.caseFiles() }
+        let records = all.flatMap { PromiseRecord.judge(CaseReplay($0), today: today, deadline: book.promiseDeadline) }
         return PromiseReport(records: records, customerNames: try ledger.snapshot().customerNames)
     }
 
-    public static func cadence(_ ledger: Ledger) throws(LedgerError) -> CadenceReport {
+    public static func cadence(_ ledger: Ledger, files: [CaseFile]? = nil) throws(LedgerError) -> CadenceReport {
         let book = try ledger.cadenceSetup(tree: try ledger.headTree()).book
         var steps: [(id: String, name: String)] = []
         for cadence in book.cadences { for step in cadence.steps where step.isEmail && !steps.contains(where: { $0.id == step.id }) { steps.append((step.id, step.name)) } }
         steps.append((book.promiseBrokenStep.id, book.promiseBrokenStep.name))
-        return CadenceReport(replays: try ledger.caseFiles().map(CaseReplay.init), steps: steps)
+        let all: [CaseFile] = if let files { files } else { try ledger.caseFiles() }
+        return CadenceReport(replays: all.map(CaseReplay.init), steps: steps)
     }
 
     public static func trend(_ ledger: Ledger, from: CalendarDate?, to: CalendarDate?, perCommit: Bool) throws(LedgerError) -> TrendReport {

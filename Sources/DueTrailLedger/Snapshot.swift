@@ -126,7 +126,8 @@ extension Ledger {
             // Rewrite the base when something was read afresh, the journal grew large, or many
             // entries no longer belong to any current folder.
             let stale = cache.folders.count - fresh.folders.count + cache.customers.count - fresh.customers.count
-            if changed || cache.journalSize > 1 << 20 || stale > 100 + (fresh.folders.count + fresh.customers.count) / 10 {
+            // Only HEAD's state is kept: a report on a past day must not push today's out.
+            if commitID == head, changed || cache.journalSize > 1 << 20 || stale > 100 + (fresh.folders.count + fresh.customers.count) / 10 {
                 fresh.save(gitDirectory: repo.gitDirectory)
             }
             return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customers: names, unreadable: unreadable)

@@ -31,7 +31,8 @@ public struct CadenceReport: Sendable {
         var byStep: [String: Line] = [:]
         var order = steps.map(\.id)
         for (id, name) in steps where byStep[id] == nil { byStep[id] = Line(step: id, name: name) }
-        for replay in replays {
+        // A case closed unpaid (voided, written off) could never pay: its reminders are left out.
+        for replay in replays where replay.file.state.status != .closed {
             let paid = replay.paidOn
             for step in replay.steps where step.event.kind == "sent" {
                 guard let id = step.event.attribute("step") else { continue }

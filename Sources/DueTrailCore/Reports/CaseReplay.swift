@@ -44,6 +44,8 @@ public struct PromiseRecord: Sendable, Equatable {
         case broken
         /// The deadline has not come yet.
         case pending
+        /// The invoice was closed (voided, written off) before the deadline, unpaid.
+        case cancelled
     }
 
     public let invoice: String
@@ -63,17 +65,24 @@ public struct PromiseRecord: Sendable, Equatable {
             guard let date = step.event.attribute("date").flatMap({ CalendarDate(iso: $0) }) else { continue }
             let before = i > 0 ? steps[i - 1].balance : replay.file.facts.amount
             let amount = step.event.attribute("amount").flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == before.currency ? $0 : nil }
-            let target = amount.map { before.amount - $0.amount } ?? 0
+            let target = amount.map { max(0, before.amount - $0.amount) } ?? 0
             let due = deadline(date)
             let replacedOn = steps[(i + 1)...].first { $0.event.kind == "promised" }?.event.date
             let judgedOn = min(due, replacedOn ?? due)
             var lowest = before.amount
-            for later in steps[(i + 1)...] where later.effective <= judgedOn && later.event.kind != "closed" {
+            var closed = false
+            for later in steps[(i + 1)...] where later.effective <= judgedOn {
+                if later.event.kind == "closed" {
+                    closed = true
+                    break
+                }
                 lowest = min(lowest, later.balance.amount)
             }
             let outcome: Outcome
             if lowest <= target {
                 outcome = .kept
+            } else if closed {
+                outcome = .cancelled
             } else if replacedOn == nil && today <= due {
                 outcome = .pending
             } else if lowest < before.amount {
@@ -111,7 +120,12 @@ public struct PromiseReport: Sendable {
             return out.values.sorted { ($0.made, $1.name) > ($1.made, $0.name) }
         }
         byPerson = tally(\.person)
-        byCustomer = tally { customerNames[$0.customer] ?? $0.customer }
+        // Counted by customer (two customers may share a name), shown by name.
+        byCustomer = tally(\.customer).map { t in
+            var named = Tally(name: customerNames[t.name] ?? t.name)
+            named.counts = t.counts
+            return named
+        }.sorted { ($0.made, $1.name) > ($1.made, $0.name) }
         var all = Tally(name: "all")
         for r in records { all.counts[r.outcome, default: 0] += 1 }
         total = all

@@ -60,11 +60,11 @@ func sentenceCase(_ text: String) -> String { text.prefix(1).uppercased() + text
 
 extension AgingReport {
     public var table: ReportTable {
-        let columns = [ReportTable.Column("customer", "Customer"), ReportTable.Column("currency", "Cur")]
+        let columns = [ReportTable.Column("customer", "Customer"), ReportTable.Column("customer_slug", "Slug"), ReportTable.Column("currency", "Cur")]
             + Self.buckets.map { ReportTable.Column($0 == "current" ? "current" : "days_" + $0.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "+", with: "_plus"), $0, numeric: true) }
             + [ReportTable.Column("total", "Total", numeric: true), ReportTable.Column("cases", "Cases", numeric: true)]
         func cells(_ row: Row, name: String) -> [ReportTable.Cell] {
-            [.text(name), .text(row.currency.code)] + row.amounts.map { .amount($0, row.currency) } + [.amount(row.total, row.currency), .int(row.cases)]
+            [.text(name), .text(row.customer ?? ""), .text(row.currency.code)] + row.amounts.map { .amount($0, row.currency) } + [.amount(row.total, row.currency), .int(row.cases)]
         }
         let rows = totals.map { cells($0, name: "(all)") } + self.rows.map { cells($0, name: $0.customerName ?? $0.customer ?? "") }
         return ReportTable(
@@ -134,7 +134,7 @@ extension TrendReport {
         var rows: [[ReportTable.Cell]] = []
         for p in points {
             for c in p.receivables.currencies {
-                rows.append([.text(p.date.iso), .text(p.commit), .text(c.code), .amount(p.receivables[c].amount, c), .amount(p.overdue[c].amount, c), .int(p.openCases)])
+                rows.append([.text(p.date.iso), .text(p.commit), .text(c.code), .amount(p.receivables[c].amount, c), .amount(p.overdue[c].amount, c), .int(p.openCases[c] ?? 0)])
             }
         }
         return ReportTable(

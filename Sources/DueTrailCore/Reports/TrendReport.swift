@@ -9,9 +9,10 @@ public struct TrendReport: Sendable {
         public let commit: String
         public let receivables: Amounts
         public let overdue: Amounts
-        public let openCases: Int
+        /// Open cases per currency.
+        public let openCases: [Currency: Int]
 
-        public init(date: CalendarDate, commit: String, receivables: Amounts, overdue: Amounts, openCases: Int) {
+        public init(date: CalendarDate, commit: String, receivables: Amounts, overdue: Amounts, openCases: [Currency: Int]) {
             self.date = date
             self.commit = commit
             self.receivables = receivables
