@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
         let page = try guarded { () throws -> String in
             let aging = try Reports.aging(ledger, asOf: today, byCustomer: true)
             let trend = try Reports.trend(ledger, from: today.adding(days: -89), to: today, perCommit: false)
-            let files = try ledger.caseFiles()  // read once for promises and cadence
+            let files = try ledger.caseFiles(containing: [" · promised · ", " · sent · "])  // read once for both
             let promises = try Reports.promises(ledger, files: files)
             let tables = [
                 aging.table, try Reports.dso(ledger, end: today, days: 90).table, promises.table, try Reports.cadence(ledger, files: files).table, trend.table,

@@ -88,7 +88,7 @@ extension StringProtocol {
 extension String {
     /// Control characters (line breaks, escapes) replaced by spaces: text from a customer file
     /// or an export that goes into a header, an email body or a terminal.
-    var controlCharactersAsSpaces: String {
+    public var controlCharactersAsSpaces: String {
         guard utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return self }
         return String(String.UnicodeScalarView(unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 }))
     }

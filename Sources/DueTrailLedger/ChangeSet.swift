@@ -7,6 +7,8 @@ import GitStore
 public struct ChangeSet: Sendable {
     /// New contents by ledger path; nil removes the file.
     public var files: [String: String?] = [:]
+    /// New files kept byte for byte (a received email in Latin-1 is not UTF-8).
+    public var bytes: [String: [UInt8]] = [:]
     public var subject: String
     public var body: String = ""
     /// `Key: value` lines at the end of the message (`DueTrail-Action: import`).
@@ -65,8 +67,8 @@ extension Ledger {
             } catch {
                 throw error.context("reading \(branch)")
             }
-            guard let changes = try build(base), !changes.files.isEmpty else { return nil }
-            let paths = changes.files.keys.sorted()
+            guard let changes = try build(base), !changes.files.isEmpty || !changes.bytes.isEmpty else { return nil }
+            let paths = Set(changes.files.keys).union(changes.bytes.keys).sorted()
             try refuseDirty(paths, tree: baseTree, writing: changes)
             Timings.mark("check working tree")
             let written: (commit: ObjectID, tree: ObjectID, files: [WorkingFile])?
@@ -130,7 +132,11 @@ extension Ledger {
         updates.reserveCapacity(paths.count)
         files.reserveCapacity(paths.count)
         for path in paths {
-            if let content = changes.files[path] ?? nil {
+            if let raw = changes.bytes[path] {
+                let blob = try writer.writeBlob(raw)
+                updates.append(.upsert(path: path, blob: blob))
+                files.append(WorkingFile(path: path, bytes: raw, blob: blob))
+            } else if let content = changes.files[path] ?? nil {
                 let bytes = Array(content.utf8)
                 let blob = try writer.writeBlob(bytes)
                 updates.append(.upsert(path: path, blob: blob))

@@ -31,8 +31,10 @@ extension Ledger {
     }
 
     /// Every case file at `commit` (default HEAD), parsed; files that do not read are skipped
-    /// (`check` reports them).
-    public func caseFiles(at commit: ObjectID? = nil) throws(LedgerError) -> [CaseFile] {
+    /// (`check` reports them). `containing`: only files whose text has one of these (a
+    /// timeline kind, ` · promised · `), checked on the bytes before the costly parse.
+    public func caseFiles(at commit: ObjectID? = nil, containing markers: [String] = []) throws(LedgerError) -> [CaseFile] {
+        let needles = markers.map { Array($0.utf8) }
         do throws(GitError) {
             let start: ObjectID? = if let commit { commit } else { try repository.headCommit() }
             guard let id = start else { return [] }
@@ -41,14 +43,26 @@ extension Ledger {
             var out: [CaseFile] = []
             for folder in try repository.treeEntries(cases.id) where folder.kind == .tree {
                 for file in try repository.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
-                    let text = String(decoding: try repository.readBlob(file.id), as: UTF8.self)
-                    if case .success(let c) = CaseFile.parse(text, path: "cases/\(folder.name)/\(file.name)") { out.append(c) }
+                    let bytes = try repository.readBlob(file.id)
+                    if !needles.isEmpty && !needles.contains(where: { Self.contains(bytes, $0) }) { continue }
+                    if case .success(let c) = CaseFile.parse(String(decoding: bytes, as: UTF8.self), path: "cases/\(folder.name)/\(file.name)") { out.append(c) }
                 }
             }
             return out
         } catch {
             throw error.context("reading the case files")
         }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Commits reachable from HEAD made from `from` to `to` (days in the ledger's timezone).

@@ -26,7 +26,7 @@ public enum Reports {
     public static func promises(_ ledger: Ledger, files: [CaseFile]? = nil) throws(LedgerError) -> PromiseReport {
         let book = try ledger.cadenceSetup(tree: try ledger.headTree()).book
         let today = ledger.clock.today
-        let all: [CaseFile] = if let files { files } else { try ledger.caseFiles() }
+        let all: [CaseFile] = if let files { files } else { try ledger.caseFiles(containing: [" · promised · "]) }
         let records = all.flatMap { PromiseRecord.judge(CaseReplay($0), today: today, deadline: book.promiseDeadline) }
         return PromiseReport(records: records, customerNames: try ledger.snapshot().customerNames)
     }
@@ -36,7 +36,7 @@ public enum Reports {
         var steps: [(id: String, name: String)] = []
         for cadence in book.cadences { for step in cadence.steps where step.isEmail && !steps.contains(where: { $0.id == step.id }) { steps.append((step.id, step.name)) } }
         steps.append((book.promiseBrokenStep.id, book.promiseBrokenStep.name))
-        let all: [CaseFile] = if let files { files } else { try ledger.caseFiles() }
+        let all: [CaseFile] = if let files { files } else { try ledger.caseFiles(containing: [" · sent · "]) }
         return CadenceReport(replays: all.map(CaseReplay.init), steps: steps)
     }
 

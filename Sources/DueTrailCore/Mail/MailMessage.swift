@@ -1,0 +1,428 @@
+import Foundation
+
+/// A received email, read the way real mail arrives: folded headers, RFC 2047 encoded words,
+/// multipart/alternative and mixed, quoted-printable and base64, UTF-8, ISO-8859-1 and
+/// Windows-1252 bodies, HTML-only messages reduced to text, delivery status reports. Written by
+/// hand: no package on this machine's list parses MIME.
+public struct MailMessage: Sendable {
+    public struct Header: Sendable, Equatable {
+        public let name: String
+        /// Unfolded, encoded words decoded.
+        public let value: String
+    }
+
+    /// Why one message could not be read; an import lists it and goes on with the rest.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case tooLarge(bytes: Int)
+        case noHeaders
+        case malformed(String)
+
+        public var description: String {
+            switch self {
+            case .tooLarge(let n): return "the message is \(n / 1_048_576) MB; messages over \(MailMessage.maxBytes / 1_048_576) MB are not read"
+            case .noHeaders: return "no mail headers at the start"
+            case .malformed(let why): return why
+            }
+        }
+    }
+
+    public static let maxBytes = 25 * 1_048_576
+
+    public let headers: [Header]
+    /// The readable text: the text/plain part, else the HTML part reduced to text.
+    public let text: String
+    /// Addresses a delivery status report says could not be delivered to.
+    public let failedRecipients: [String]
+    public let isDeliveryReport: Bool
+
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    public var subject: String { header("Subject") ?? "" }
+
+    /// `<id@host>` without the brackets.
+    public var messageID: String? { header("Message-ID").flatMap { Self.messageIDs(in: $0).first } }
+
+    /// In-Reply-To, then References, newest first.
+    public var referencedIDs: [String] {
+        Self.messageIDs(in: header("In-Reply-To") ?? "") + Self.messageIDs(in: header("References") ?? "").reversed()
+    }
+
+    /// The sender's address (lower-cased) and display name.
+    public var from: (name: String, email: String)? { header("From").flatMap(Self.mailbox) }
+
+    /// An automatic answer (out of office, an autoresponder, a list): recorded, never a person's reply.
+    public var isAutoReply: Bool {
+        if let auto = header("Auto-Submitted")?.lowercased(), !auto.hasPrefix("no") { return true }
+        if header("X-Autoreply") != nil || header("X-Autorespond") != nil || header("X-Auto-Response-Suppress")?.lowercased().contains("all") == true { return true }
+        if let precedence = header("Precedence")?.lowercased(), ["auto_reply", "bulk", "junk", "list"].contains(precedence.trimmingCharacters(in: .whitespaces)) { return true }
+        let s = subject.lowercased()
+        return ["out of office", "automatic reply", "auto-reply", "autoreply", "abwesenheitsnotiz", "absence"].contains { s.hasPrefix($0) || s.contains(": " + $0) }
+    }
+
+    /// A bounce: a delivery status notification, or a mailer daemon's message.
+    public var isBounce: Bool {
+        if isDeliveryReport { return true }
+        let sender = from?.email ?? ""
+        return sender.hasPrefix("mailer-daemon@") || sender.hasPrefix("postmaster@")
+    }
+
+    // MARK: Parsing
+
+    public static func parse(_ bytes: [UInt8]) throws(Problem) -> MailMessage {
+        guard bytes.count <= maxBytes else { throw .tooLarge(bytes: bytes.count) }
+        let entity = Entity(bytes[...])
+        guard let first = entity.headers.first, !first.name.isEmpty else { throw .noHeaders }
+        guard entity.headers.contains(where: { ["from", "subject", "message-id", "date", "to"].contains($0.name.lowercased()) }) else {
+            throw .malformed("no From, To, Subject, Date or Message-ID header: not an email")
+        }
+        var reader = BodyReader()
+        reader.read(entity, depth: 0)
+        let text = reader.plain ?? reader.html.map(HTMLText.reduce) ?? ""
+        return MailMessage(headers: entity.headers, text: Self.normalizedNewlines(text), failedRecipients: reader.failed, isDeliveryReport: reader.deliveryReport)
+    }
+
+    static func normalizedNewlines(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    /// `<a@b> <c@d>` → `["a@b", "c@d"]`.
+    static func messageIDs(in text: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let id = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            if !id.isEmpty && id.contains("@") { out.append(id) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    /// `"Jonas Bauer" <AP@acme.example>` → ("Jonas Bauer", "ap@acme.example").
+    static func mailbox(_ text: String) -> (name: String, email: String)? {
+        if let open = text.lastIndex(of: "<"), let close = text[open...].firstIndex(of: ">") {
+            let email = text[text.index(after: open)..<close].trimmingCharacters(in: .whitespaces).lowercased()
+            let name = text[..<open].trimmingCharacters(in: CharacterSet(charactersIn: " \t\""))
+            return email.contains("@") ? (name, email) : nil
+        }
+        let email = text.split(separator: " ").first { $0.contains("@") }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "()<>\"")).lowercased() }
+        return email.map { ("", $0) }
+    }
+}
+
+/// One MIME entity: headers and the raw body bytes.
+struct Entity {
+    let headers: [MailMessage.Header]
+    let body: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        // Headers end at the first empty line (CRLF or LF).
+        var lines: [String] = []
+        var i = bytes.startIndex
+        var bodyStart = bytes.endIndex
+        while i < bytes.endIndex {
+            var end = i
+            while end < bytes.endIndex && bytes[end] != 10 { end += 1 }
+            var line = bytes[i..<end]
+            if line.last == 13 { line = line.dropLast() }
+            let next = end < bytes.endIndex ? end + 1 : end
+            if line.isEmpty {
+                bodyStart = next
+                break
+            }
+            let text = Charsets.decode(line, charset: nil)
+            if (line.first == 32 || line.first == 9), !lines.isEmpty {
+                lines[lines.count - 1] += " " + text.trimmingCharacters(in: .whitespaces)
+            } else {
+                lines.append(text)
+            }
+            i = next
+            if i == bytes.endIndex { bodyStart = i }
+        }
+        var headers: [MailMessage.Header] = []
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else {
+                // A first line without a colon is no header block (unless it is an mbox `From ` line).
+                if headers.isEmpty && !line.hasPrefix("From ") { break }
+                continue
+            }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, !name.contains(" ") else { continue }
+            headers.append(MailMessage.Header(name: name, value: EncodedWords.decode(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))))
+        }
+        self.headers = headers
+        body = bytes[bodyStart...]
+    }
+
+    func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    /// `text/plain; charset="utf-8"` → ("text/plain", ["charset": "utf-8"]).
+    var contentType: (type: String, parameters: [String: String]) {
+        guard let value = header("Content-Type") else { return ("text/plain", [:]) }
+        var parts = value.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        let type = parts.isEmpty ? "text/plain" : parts.removeFirst().lowercased()
+        var parameters: [String: String] = [:]
+        for p in parts {
+            guard let eq = p.firstIndex(of: "=") else { continue }
+            let key = p[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            var v = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if v.hasPrefix("\"") && v.hasSuffix("\"") && v.count >= 2 { v = String(v.dropFirst().dropLast()) }
+            parameters[key] = v
+        }
+        return (type, parameters)
+    }
+
+    /// The body with its transfer encoding undone.
+    var decodedBody: [UInt8] {
+        switch (header("Content-Transfer-Encoding") ?? "").lowercased().trimmingCharacters(in: .whitespaces) {
+        case "quoted-printable": return QuotedPrintable.decode(body)
+        case "base64": return Data(base64Encoded: String(decoding: body.filter { $0 > 32 }, as: UTF8.self), options: .ignoreUnknownCharacters).map { [UInt8]($0) } ?? []
+        default: return Array(body)
+        }
+    }
+}
+
+/// Walks the parts: the first text/plain and text/html that are not attachments, and any
+/// delivery status report.
+struct BodyReader {
+    var plain: String?
+    var html: String?
+    var failed: [String] = []
+    var deliveryReport = false
+
+    mutating func read(_ entity: Entity, depth: Int) {
+        guard depth < 12 else { return }
+        let (type, parameters) = entity.contentType
+        if entity.header("Content-Disposition")?.lowercased().hasPrefix("attachment") == true { return }
+        if type.hasPrefix("multipart/") {
+            if type == "multipart/report" { deliveryReport = deliveryReport || parameters["report-type"]?.lowercased() == "delivery-status" }
+            guard let boundary = parameters["boundary"], !boundary.isEmpty else { return }
+            for part in Self.split(entity.body, boundary: boundary) { read(Entity(part), depth: depth + 1) }
+            return
+        }
+        switch type {
+        case "text/plain":
+            if plain == nil { plain = Charsets.decode(entity.decodedBody[...], charset: parameters["charset"]) }
+        case "text/html":
+            if html == nil { html = Charsets.decode(entity.decodedBody[...], charset: parameters["charset"]) }
+        case "message/delivery-status", "message/global-delivery-status":
+            deliveryReport = true
+            let status = Charsets.decode(entity.decodedBody[...], charset: "utf-8")
+            var recipient: String?
+            for raw in MailMessage.normalizedNewlines(status).split(separator: "\n") {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                let lower = line.lowercased()
+                if lower.hasPrefix("final-recipient:") || (recipient == nil && lower.hasPrefix("original-recipient:")) {
+                    recipient = line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                } else if lower.hasPrefix("action:"), lower.contains("failed"), let r = recipient, !failed.contains(r) {
+                    failed.append(r)
+                }
+            }
+        default:
+            if type.hasPrefix("text/") && plain == nil && html == nil { plain = Charsets.decode(entity.decodedBody[...], charset: parameters["charset"]) }
+        }
+    }
+
+    /// The parts between `--boundary` lines (up to `--boundary--`).
+    static func split(_ body: ArraySlice<UInt8>, boundary: String) -> [ArraySlice<UInt8>] {
+        let marker = Array(("--" + boundary).utf8)
+        var parts: [ArraySlice<UInt8>] = []
+        var start: Int?
+        var i = body.startIndex
+        while i < body.endIndex {
+            var end = i
+            while end < body.endIndex && body[end] != 10 { end += 1 }
+            var line = body[i..<end]
+            if line.last == 13 { line = line.dropLast() }
+            if line.starts(with: marker) {
+                let rest = line.dropFirst(marker.count)
+                if let s = start {
+                    // The line break before the boundary belongs to the boundary.
+                    var stop = i
+                    if stop > s && body[stop - 1] == 10 { stop -= 1 }
+                    if stop > s && body[stop - 1] == 13 { stop -= 1 }
+                    parts.append(body[s..<stop])
+                }
+                if rest.starts(with: [45, 45]) { return parts }
+                start = end < body.endIndex ? end + 1 : end
+            }
+            i = end < body.endIndex ? end + 1 : end
+        }
+        if let s = start, s < body.endIndex { parts.append(body[s...]) }  // no closing boundary: keep what came
+        return parts
+    }
+}
+
+extension QuotedPrintable {
+    static func decode(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 48...57: return b - 48
+            case 65...70: return b - 55
+            case 97...102: return b - 87
+            default: return nil
+            }
+        }
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == 61 {  // "="
+                if i + 1 < bytes.endIndex, bytes[i + 1] == 10 { i += 2; continue }  // soft break (LF)
+                if i + 2 < bytes.endIndex, bytes[i + 1] == 13, bytes[i + 2] == 10 { i += 3; continue }  // soft break (CRLF)
+                if i + 2 < bytes.endIndex, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) {
+                    out.append(h << 4 | l)
+                    i += 3
+                    continue
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return out
+    }
+}
+
+/// Bytes to text in the charsets mail really uses; anything unknown is read as UTF-8 with
+/// replacement characters rather than refused.
+enum Charsets {
+    static let windows1252: [UInt16] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
+
+    static func decode(_ bytes: ArraySlice<UInt8>, charset: String?) -> String {
+        let name = (charset ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        switch name {
+        case "iso-8859-1", "latin1", "iso8859-1", "l1", "iso_8859-1":
+            return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        case "windows-1252", "cp1252", "x-cp1252":
+            return String(String.UnicodeScalarView(bytes.map { b in
+                (0x80...0x9F).contains(b) ? Unicode.Scalar(windows1252[Int(b) - 0x80]) ?? "\u{FFFD}" : Unicode.Scalar(b)
+            }))
+        default:
+            // UTF-8, ASCII, or unknown (no charset): UTF-8 when valid, else Windows-1252,
+            // which is what unlabelled 8-bit mail almost always is.
+            if let text = String(validating: bytes, as: UTF8.self) { return text }
+            return name.isEmpty ? decode(bytes, charset: "windows-1252") : String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
+/// RFC 2047 encoded words in headers: `=?iso-8859-1?Q?M=FCller?=`, `=?utf-8?B?...?=`.
+enum EncodedWords {
+    static func decode(_ text: String) -> String {
+        guard text.contains("=?") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        var lastWasEncoded = false
+        while let start = rest.range(of: "=?") {
+            let before = rest[..<start.lowerBound]
+            let afterStart = rest[start.upperBound...]
+            let pieces = afterStart.split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)
+            guard pieces.count == 4, pieces[3].hasPrefix("="), let decoded = word(charset: String(pieces[0]), encoding: String(pieces[1]), text: String(pieces[2])) else {
+                out += before + "=?"
+                rest = afterStart
+                lastWasEncoded = false
+                continue
+            }
+            // Whitespace between two encoded words is not part of the text.
+            if !(lastWasEncoded && before.allSatisfy { $0 == " " || $0 == "\t" }) { out += before }
+            out += decoded
+            let consumed = pieces[0].count + pieces[1].count + pieces[2].count + 4
+            rest = afterStart.dropFirst(consumed)
+            lastWasEncoded = true
+        }
+        return out + rest
+    }
+
+    static func word(charset: String, encoding: String, text: String) -> String? {
+        let bytes: [UInt8]
+        switch encoding.lowercased() {
+        case "b":
+            var padded = text
+            while padded.count % 4 != 0 { padded += "=" }
+            guard let data = Data(base64Encoded: padded) else { return nil }
+            bytes = [UInt8](data)
+        case "q":
+            bytes = QuotedPrintable.decode(Array(text.replacingOccurrences(of: "_", with: " ").utf8)[...])
+        default:
+            return nil
+        }
+        let name = charset.split(separator: "*").first.map(String.init) ?? charset  // RFC 2231 language suffix
+        return Charsets.decode(bytes[...], charset: name)
+    }
+}
+
+/// An HTML-only message as plain text: scripts and styles dropped, block elements as line
+/// breaks, entities decoded.
+enum HTMLText {
+    static func reduce(_ html: String) -> String {
+        var out = ""
+        var i = html.startIndex
+        var skipping: String?
+        while i < html.endIndex {
+            let c = html[i]
+            if c == "<", let close = html[i...].firstIndex(of: ">") {
+                let tag = html[html.index(after: i)..<close].lowercased()
+                let name = String(tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber })
+                if let s = skipping {
+                    if tag.hasPrefix("/") && name == s { skipping = nil }
+                } else if (name == "script" || name == "style" || name == "head") && !tag.hasPrefix("/") {
+                    skipping = name
+                } else if ["br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "blockquote", "table"].contains(name) {
+                    out += "\n"
+                }
+                i = html.index(after: close)
+                continue
+            }
+            if skipping == nil { out.append(c) }
+            i = html.index(after: i)
+        }
+        let decoded = entities(out)
+        // Collapse runs of spaces per line and runs of blank lines.
+        var lines: [String] = []
+        for raw in decoded.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }).joined(separator: " ")
+            if line.isEmpty && (lines.last?.isEmpty ?? true) { continue }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func entities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "euro": "€", "uuml": "ü", "ouml": "ö", "auml": "ä", "szlig": "ß", "eacute": "é"]
+        var out = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(10).firstIndex(of: ";") {
+                let name = String(after[..<semi])
+                var replacement: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X"), let v = UInt32(name.dropFirst(2), radix: 16), let s = Unicode.Scalar(v) {
+                    replacement = String(Character(s))
+                } else if name.hasPrefix("#"), let v = UInt32(name.dropFirst()), let s = Unicode.Scalar(v) {
+                    replacement = String(Character(s))
+                } else {
+                    replacement = named[name.lowercased()]
+                }
+                if let replacement {
+                    out += replacement
+                    rest = after[after.index(after: semi)...]
+                    continue
+                }
+            }
+            out += "&"
+            rest = after
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// What the customer wrote in a reply, without the quoted message below it.
+public enum ReplyText {
+    /// The new text: lines up to the first quote header (`On … wrote:`, `-----Original
+    /// Message-----`, an Outlook `From:` block), without `>` lines or a signature.
+    public static func new(_ text: String) -> String {
+        var kept: [String] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        for (i, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let lower = line.lowercased()
+            if line == "--" || line == "-- " || raw == "-- " { break }
+            if lower.hasPrefix("-----original message") || lower.hasPrefix("________________________________") { break }
+            if lower.hasPrefix("from:") && (i == 0 || lines[i - 1].trimmingCharacters(in: .whitespaces).isEmpty) && i > 0 { break }
+            if (lower.hasPrefix("on ") || lower.hasPrefix("am ") || lower.hasPrefix("le ")) && (lower.hasSuffix("wrote:") || lower.hasSuffix("schrieb:") || lower.hasSuffix("a écrit :")) { break }
+            // "On Mon, 30 Nov 2026 at 09:00, Accounts <a@b>" / "wrote:" split over two lines.
+            if lower.hasPrefix("on "), i + 1 < lines.count, lines[i + 1].trimmingCharacters(in: .whitespaces).lowercased().hasSuffix("wrote:") { break }
+            if line.hasPrefix(">") { continue }
+            kept.append(raw)
+        }
+        return kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The first lines of the new text on one line, for a timeline event.
+    public static func summary(_ text: String, lines: Int = 3, characters: Int = 300) -> String {
+        let first = new(text).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.prefix(lines)
+        let joined = first.joined(separator: " ")
+        return joined.count > characters ? String(joined.prefix(characters - 1)) + "…" : joined
+    }
+}
+
+/// Finds the cases a received message is about: by the sent Message-IDs it answers
+/// (In-Reply-To, References), then by an invoice number in its subject, then by its sender
+/// when that address belongs to a customer with exactly one open case.
+public struct ReplyIndex: Sendable {
+    public enum Method: String, Sendable { case thread, subject, sender }
+
+    public struct Match: Sendable, Equatable {
+        public let customer: String
+        /// Case paths (`cases/acme-gmbh/inv-1042.md`) with their invoice numbers.
+        public let cases: [CaseRef]
+        public let method: Method
+
+        public init(customer: String, cases: [CaseRef], method: Method) {
+            self.customer = customer
+            self.cases = cases
+            self.method = method
+        }
+    }
+
+    public struct CaseRef: Sendable, Equatable, Hashable {
+        public let number: String
+        public let path: String
+        public let customer: String
+    }
+
+    private var byMessageID: [String: [CaseRef]] = [:]
+    private var byNumber: [String: CaseRef] = [:]
+    private var openByEmail: [String: [CaseRef]] = [:]
+    private var customerByEmail: [String: String] = [:]
+
+    public init(cases: [CaseSummary], customers: [String: CustomerSummary]) {
+        var openByCustomer: [String: [CaseRef]] = [:]
+        for c in cases {
+            let ref = CaseRef(number: c.facts.number, path: c.path, customer: c.facts.customer)
+            for id in c.state.messageIDs { byMessageID[id.trimmingCharacters(in: CharacterSet(charactersIn: "<>")), default: []].append(ref) }
+            byNumber[c.facts.number.uppercased()] = ref
+            if c.state.status == .open { openByCustomer[c.facts.customer, default: []].append(ref) }
+        }
+        for (slug, customer) in customers {
+            for contact in customer.contacts {
+                let email = contact.email.lowercased()
+                customerByEmail[email] = slug
+                openByEmail[email, default: []] += openByCustomer[slug] ?? []
+            }
+        }
+    }
+
+    /// The open cases of the customer an address belongs to (a bounce names the address that failed).
+    public func openCases(email: String) -> [CaseRef] { openByEmail[email.lowercased()] ?? [] }
+
+    /// The customer an address belongs to, if any.
+    public func customer(email: String) -> String? { customerByEmail[email.lowercased()] }
+
+    public func match(_ message: MailMessage) -> Match? {
+        for id in message.referencedIDs {
+            if let refs = byMessageID[id], let first = refs.first {
+                return Match(customer: first.customer, cases: unique(refs), method: .thread)
+            }
+        }
+        let found = Self.tokens(message.subject).compactMap { byNumber[$0] }
+        if let first = found.first {
+            return Match(customer: first.customer, cases: unique(found.filter { $0.customer == first.customer }), method: .subject)
+        }
+        if let email = message.from?.email, let open = openByEmail[email], open.count == 1 {
+            return Match(customer: open[0].customer, cases: open, method: .sender)
+        }
+        return nil
+    }
+
+    private func unique(_ refs: [CaseRef]) -> [CaseRef] {
+        var seen = Set<CaseRef>()
+        return refs.filter { seen.insert($0).inserted }
+    }
+
+    /// Words of a subject that could be invoice numbers (`INV-1042`, `2026/118`), upper-cased.
+    static func tokens(_ subject: String) -> [String] {
+        subject.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "/" || $0 == "_" || $0 == ".") })
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".-/")).uppercased() }
+            .filter { !$0.isEmpty }
+    }
+}

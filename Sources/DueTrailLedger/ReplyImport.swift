@@ -1,0 +1,157 @@
+import Crypto
+import DueTrailCore
+import Foundation
+import GitStore
+
+/// What `inbox import` did with each message.
+public struct ReplyImportResult: Sendable {
+    public struct Recorded: Sendable {
+        public let source: String
+        /// `reply`, `auto-reply` or `bounce`.
+        public let kind: String
+        public let from: String
+        public let subject: String
+        public let cases: [String]
+        public let method: String
+        public let path: String
+    }
+
+    public struct Unmatched: Sendable {
+        public let source: String
+        public let from: String
+        public let subject: String
+        public let path: String
+    }
+
+    public struct Failed: Sendable {
+        public let source: String
+        public let reason: String
+    }
+
+    public var recorded: [Recorded] = []
+    public var unmatched: [Unmatched] = []
+    public var failed: [Failed] = []
+    /// Messages already in the ledger (the same Message-ID, or the same bytes).
+    public var duplicates = 0
+    public var commit: ObjectID?
+}
+
+extension Ledger {
+    public static let repliesFolder = "replies"
+    public static let unmatchedFolder = "inbox/unmatched"
+
+    /// Puts received messages on their cases, in one commit: each matched message is kept
+    /// under `replies/<customer>/`, with a `reply` (or `auto-reply`, `bounce`) event on each of
+    /// its cases; unmatched ones under `inbox/unmatched/`. A message already in the ledger is
+    /// recorded once. A message that cannot be read is listed and the rest go on.
+    public func importReplies(_ messages: [(source: String, bytes: [UInt8])]) throws(LedgerError) -> ReplyImportResult {
+        let identity = try identity()
+        var result = ReplyImportResult()
+        let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
+            result = ReplyImportResult()
+            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let snapshot = try snapshot(at: base)
+            let index = ReplyIndex(cases: snapshot.cases, customers: snapshot.customers)
+            let byPath = Dictionary(snapshot.cases.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            var seen = try storedMessageNames(tree: tree)
+            var change = ChangeSet(subject: "inbox", trailers: [("DueTrail-Action", "inbox")])
+            var touched: [String] = []
+            for (source, bytes) in messages {
+                let message: MailMessage
+                do throws(MailMessage.Problem) {
+                    message = try MailMessage.parse(bytes)
+                } catch {
+                    result.failed.append(.init(source: source, reason: error.description))
+                    continue
+                }
+                let name = Self.storedName(message, bytes: bytes)
+                guard seen.insert(name).inserted else {
+                    result.duplicates += 1
+                    continue
+                }
+                let kind = message.isBounce ? "bounce" : message.isAutoReply ? "auto-reply" : "reply"
+                var match = index.match(message)
+                if match == nil, kind == "bounce" {
+                    // A bounce answers the address that failed: that customer's open cases.
+                    for address in message.failedRecipients {
+                        let open = index.openCases(email: address)
+                        if let first = open.first { match = ReplyIndex.Match(customer: first.customer, cases: open, method: .sender); break }
+                    }
+                }
+                let from = message.from?.email ?? ""
+                let subject = message.subject.controlCharactersAsSpaces
+                guard let match else {
+                    let path = "\(Self.unmatchedFolder)/\(name)"
+                    change.bytes[path] = bytes
+                    result.unmatched.append(.init(source: source, from: from, subject: subject, path: path))
+                    continue
+                }
+                let path = "\(Self.repliesFolder)/\(match.customer)/\(name)"
+                change.bytes[path] = bytes
+                var attributes: [(key: String, value: String)] = [("from", from), ("subject", String(subject.prefix(120))), ("file", path)]
+                if kind == "bounce", let failed = message.failedRecipients.first { attributes.insert(("address", failed), at: 0) }
+                let text = kind == "bounce" ? "delivery failed" : ReplyText.summary(message.text)
+                let who = message.from.map { $0.name.isEmpty ? $0.email : $0.name } ?? "unknown sender"
+                for ref in match.cases {
+                    guard let summary = byPath[ref.path] else { continue }
+                    let event = TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who)
+                    try append(event, to: summary, tree: tree, into: &change)
+                    touched.append(ref.number)
+                }
+                result.recorded.append(.init(source: source, kind: kind, from: from, subject: subject, cases: match.cases.map(\.number), method: match.method.rawValue, path: path))
+            }
+            guard !change.bytes.isEmpty else { return nil }
+            var counts: [String] = []
+            for kind in ["reply", "auto-reply", "bounce"] {
+                let n = result.recorded.filter { $0.kind == kind }.count
+                if n > 0 { counts.append("\(n) \(kind)\(n == 1 ? "" : kind == "reply" ? "ies" : "s")".replacingOccurrences(of: "replyies", with: "replies")) }
+            }
+            if !result.unmatched.isEmpty { counts.append("\(result.unmatched.count) unmatched") }
+            change.subject = "inbox: " + counts.joined(separator: ", ")
+            var caseTrailers: [String] = []
+            for n in touched where !caseTrailers.contains(n) { caseTrailers.append(n) }
+            change.trailers += caseTrailers.map { ("DueTrail-Case", $0) }
+            return change
+        }
+        result.commit = outcome?.commit
+        return result
+    }
+
+    /// The stored name of a message: from its Message-ID (the same message fetched twice, or
+    /// by two people, is one), else from its bytes.
+    static func storedName(_ message: MailMessage, bytes: [UInt8]) -> String {
+        let key = message.messageID.map { Array("id:\($0)".utf8) } ?? bytes
+        return SHA256.hash(data: key).prefix(8).map { String(format: "%02x", $0) }.joined() + ".eml"
+    }
+
+    /// Every message file already in `replies/*/` and `inbox/unmatched/`.
+    func storedMessageNames(tree: ObjectID) throws(LedgerError) -> Set<String> {
+        var names = Set<String>()
+        do throws(GitError) {
+            if let replies = try repository.entry(at: Self.repliesFolder, inTree: tree), replies.kind == .tree {
+                for folder in try repository.treeEntries(replies.id) where folder.kind == .tree {
+                    for file in try repository.treeEntries(folder.id) { names.insert(file.name) }
+                }
+            }
+            if let unmatched = try repository.entry(at: Self.unmatchedFolder, inTree: tree), unmatched.kind == .tree {
+                for file in try repository.treeEntries(unmatched.id) { names.insert(file.name) }
+            }
+        } catch {
+            throw error.context("reading the stored replies")
+        }
+        return names
+    }
+
+    /// The messages no case was found for, oldest import first.
+    public func unmatchedMessages() throws(LedgerError) -> [(path: String, message: MailMessage?)] {
+        let tree = try headTree()
+        do throws(GitError) {
+            guard let folder = try repository.entry(at: Self.unmatchedFolder, inTree: tree), folder.kind == .tree else { return [] }
+            return try repository.treeEntries(folder.id).map { file throws(GitError) in
+                ("\(Self.unmatchedFolder)/\(file.name)", try? MailMessage.parse(try repository.readBlob(file.id)))
+            }
+        } catch {
+            throw error.context("reading \(Self.unmatchedFolder)")
+        }
+    }
+}

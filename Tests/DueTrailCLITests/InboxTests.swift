@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `inbox import` over a Maildir and an mbox: replies matched by the reminder they answer, an
+/// invoice number, or the sender; auto-replies and bounces recorded without pausing; unmatched
+/// and unreadable messages kept and listed; nothing recorded twice.
+@Suite struct InboxTests {
+    let sandbox: Sandbox
+    let dir: String
+
+    init() throws {
+        sandbox = try Sandbox()
+        dir = try sandbox.exampleLedger()
+    }
+
+    func run(_ args: [String]) throws -> ProcessResult { try sandbox.duetrail(args, in: dir) }
+
+    func maildir(_ name: String, _ messages: [String]) throws -> String {
+        for (i, m) in messages.enumerated() { try sandbox.write("\(name)/new/\(1_796_000_000 + i).M\(i).host", m.replacingOccurrences(of: "\n", with: "\r\n")) }
+        try FileManager.default.createDirectory(atPath: sandbox.path("\(name)/cur"), withIntermediateDirectories: true)
+        return sandbox.path(name)
+    }
+
+    @Test func aReplyToAReminderSentOverSMTPPausesItsCaseUntilAcknowledged() throws {
+        let server = try SMTPTestServer(folder: sandbox.path("received"))
+        defer { server.stop() }
+        var yaml = try sandbox.read("ledger/duetrail.yaml")
+        if let r = yaml.range(of: "transport:") { yaml = String(yaml[..<r.lowerBound]) }
+        try sandbox.write("ledger/duetrail.yaml", yaml + "transport:\n  kind: smtp\n  host: 127.0.0.1\n  port: \(server.port)\n  security: none\n")
+        try sandbox.git(["commit", "-qam", "smtp"], in: dir)
+        #expect(try run(["draft"]).status == 0)
+        #expect(try run(["approve", "--all"]).status == 0)
+        #expect(try run(["send"]).status == 0)
+        // The reminder to Fjord Software as the server received it; the customer answers it.
+        let sent = try #require(try server.received().first { $0.text.contains("invoices@fjord-software.example") }).text
+        let id = try #require(sent.split(separator: "\r\n").first { $0.lowercased().hasPrefix("message-id:") }).split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+        let subject = try #require(sent.split(separator: "\r\n").first { $0.hasPrefix("Subject:") }).dropFirst(9)
+        let reply = """
+            From: Ingrid Dahl <invoices@fjord-software.example>
+            To: accounts@northwind-studio.example
+            Subject: Re: \(subject)
+            Message-ID: <reply-1@fjord-software.example>
+            In-Reply-To: \(id)
+            References: \(id)
+            Content-Type: text/plain; charset=utf-8
+
+            The PO number was missing; can you resend with PO 4471?
+
+            On Mon, 30 Nov 2026, Accounts wrote:
+            > Hello,
+
+            """
+        let box = try maildir("Maildir", [reply])
+        let imported = try run(["inbox", "import", box, "--json"])
+        #expect(imported.status == 0, "\(imported)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
+        let recorded = json["recorded"] as? [[String: Any]] ?? []
+        #expect(recorded.count == 1 && recorded.first?["method"] as? String == "thread" && recorded.first?["kind"] as? String == "reply", "\(json)")
+        let cases = recorded.first?["cases"] as? [String] ?? []
+        let number = try #require(cases.first)
+        let show = try run(["show", number])
+        #expect(show.stdout.contains("reply waiting since 2026-11-30"), "\(show)")
+        #expect(show.stdout.contains("The PO number was missing; can you resend with PO 4471?") && !show.stdout.contains("> Hello"), "\(show)")
+        let log = try sandbox.git(["log", "-1", "--format=%s%n%b", "--name-only"], in: dir).stdout
+        #expect(log.hasPrefix("inbox: 1 reply\n") && log.contains("DueTrail-Action: inbox") && log.contains("replies/fjord-software/"), "\(log)")
+        // The raw message is kept byte for byte.
+        let stored = try #require(log.split(separator: "\n").first { $0.hasPrefix("replies/") })
+        #expect(try sandbox.git(["show", "HEAD:\(stored)"], in: dir).stdout == reply.replacingOccurrences(of: "\n", with: "\r\n"))
+        let queue = try run(["queue"])
+        #expect(queue.stdout.contains("reply waiting"), "\(queue)")
+        // Acknowledged: the cadence goes on.
+        let ack = try run(["ack", number, "--note", "resent with the PO"])
+        #expect(ack.status == 0, "\(ack)")
+        #expect(!(try run(["show", number]).stdout.contains("reply waiting")))
+        #expect(try run(["ack", number]).stderr.contains("has no reply waiting"))
+    }
+
+    @Test func subjectsSendersAutoRepliesBouncesDuplicatesAndBadMessages() throws {
+        let box = try maildir("Maildir", [
+            // An invoice number in the subject.
+            "From: ap@acme-gmbh.example\nSubject: Re: invoice INV-1030\nMessage-ID: <m1@acme.example>\n\nPaid today.\n",
+            // Only the sender: St. Brigid's has two open cases, Union Square three — unmatched;
+            // Evergreen has INV-1105 as a draft, so three open; use a customer with one open case below.
+            "From: someone@unknown.example\nSubject: Hello\nMessage-ID: <m2@unknown.example>\n\nWho is this?\n",
+            // An out-of-office answer: recorded, no pause.
+            "From: ap@acme-gmbh.example\nSubject: Automatic reply: INV-1093\nAuto-Submitted: auto-replied\nMessage-ID: <m3@acme.example>\n\nAway.\n",
+            // A bounce for an address of Acme's.
+            "From: MAILER-DAEMON@mx.example\nSubject: Undelivered: INV-1101\nMessage-ID: <m4@mx.example>\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; ap@acme-gmbh.example\nAction: failed\n--b--\n",
+            // Not mail.
+            "this is not an email\n",
+        ])
+        let r = try run(["inbox", "import", box])
+        #expect(r.status == 2, "an unreadable message is reported: \(r)")
+        #expect(r.stderr.contains("new/1796000004.M4.host: no mail headers at the start") || r.stderr.contains("not an email"), "\(r)")
+        #expect(r.stdout.contains("reply from ap@acme-gmbh.example on INV-1030 (by subject)"), "\(r)")
+        #expect(r.stdout.contains("auto-reply from ap@acme-gmbh.example on INV-1093 (by subject)"), "\(r)")
+        #expect(r.stdout.contains("bounce from mailer-daemon@mx.example on INV-1101 (by subject)"), "\(r)")
+        #expect(r.stdout.contains("unmatched: someone@unknown.example: Hello"), "\(r)")
+        #expect(r.stdout.contains("5 message(s): 3 recorded, 1 unmatched, 0 already imported, 1 unreadable"), "\(r)")
+        // Only the person's reply pauses its case.
+        #expect(try run(["show", "INV-1030"]).stdout.contains("reply waiting since"))
+        #expect(!(try run(["show", "INV-1093"]).stdout.contains("reply waiting")))
+        #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1101.md").contains("· bounce · address: ap@acme-gmbh.example · from: mailer-daemon@mx.example"))
+        let unmatched = try run(["inbox", "unmatched"])
+        #expect(unmatched.stdout.contains("someone@unknown.example  Hello"), "\(unmatched)")
+
+        // The same messages again, from an mbox this time: nothing recorded twice.
+        let mbox = ["From: ap@acme-gmbh.example\nSubject: Re: invoice INV-1030\nMessage-ID: <m1@acme.example>\n\nPaid today.\n>From the bank\n",
+                    "From: ap@acme-gmbh.example\nSubject: Re: INV-1042\nMessage-ID: <m5@acme.example>\n\nFrom now on we pay monthly.\n"]
+            .map { "From ap@acme-gmbh.example Mon Nov 30 10:00:00 2026\n" + $0 }.joined(separator: "\n")
+        try sandbox.write("replies.mbox", ">From is escaped only in bodies\n")
+        try sandbox.write("replies.mbox", mbox)
+        let again = try run(["inbox", "import", sandbox.path("replies.mbox")])
+        #expect(again.status == 0 && again.stdout.contains("2 message(s): 1 recorded, 0 unmatched, 1 already imported"), "\(again)")
+        #expect(again.stdout.contains("on INV-1042 (by subject)"))
+        let none = try run(["inbox", "import", box])
+        #expect(none.stdout.contains("nothing new to commit"), "\(none)")
+        #expect(try sandbox.git(["status", "--porcelain"], in: dir).stdout.isEmpty)
+        let missing = try run(["inbox", "import", sandbox.path("nowhere")])
+        #expect(missing.status == 1 && missing.stderr.contains("no such Maildir folder or mbox file"), "\(missing)")
+    }
+}
