@@ -3,7 +3,7 @@
 /// a merge of two timelines recomputes it.
 public struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    public static let derivation = 3
+    public static let derivation = 4
 
     public enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
@@ -26,6 +26,9 @@ public struct CaseState: Sendable, Equatable {
     public var holds = CaseHolds()
     /// Message-IDs of the reminders sent for this case, oldest first (for threading).
     public var messageIDs: [String] = []
+    /// A contact address a delivery failure was reported for (a `bounce` event), until a
+    /// person acknowledges it (`ack`, or a logged contact).
+    public var failingContact: String?
 
     public init(facts: InvoiceFacts, events: [TimelineEvent]) {
         var balance = facts.amount
@@ -84,6 +87,10 @@ public struct CaseState: Sendable, Equatable {
                 holds.clearPromise()
             case "reply":
                 holds.replySince = event.date
+            case "bounce":
+                failingContact = event.attribute("address") ?? failingContact
+            case "ack", "contact":
+                failingContact = nil
             default:
                 break
             }

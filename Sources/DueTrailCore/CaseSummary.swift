@@ -42,7 +42,7 @@ public struct CaseSummary: Sendable, Equatable {
     public static let cacheFieldCount = 14
 
     /// Where the case stands in its cadence, in one field (empty for most cases, so the cache
-    /// of 100,000 cases stays quick to read): thirteen parts joined by U+001F.
+    /// of 100,000 cases stays quick to read): fourteen parts joined by U+001F.
     static func cadenceField(_ state: CaseState) -> String {
         let h = state.holds
         let parts = [
@@ -50,6 +50,7 @@ public struct CaseSummary: Sendable, Equatable {
             h.escalatedSince?.iso ?? "", h.snoozedUntil?.iso ?? "", h.promisedUntil?.iso ?? "", h.replySince?.iso ?? "",
             state.messageIDs.map { $0.filter { $0 != "\u{1F}" } }.joined(separator: " "),
             h.promiseMade?.iso ?? "", h.balanceAtPromise?.plain ?? "", h.promiseTarget?.plain ?? "", h.escalatedTo ?? "",
+            state.failingContact ?? "",
         ]
         return parts.allSatisfy(\.isEmpty) ? "" : parts.joined(separator: "\u{1F}")
     }
@@ -67,7 +68,7 @@ public struct CaseSummary: Sendable, Equatable {
         state = CaseState(balance: Money(balance, currency), balanceText: f[9], status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
         guard !f[13].isEmpty else { return }
         let c = f[13].split(separator: "\u{1F}", omittingEmptySubsequences: false)
-        guard c.count == 13 else { return nil }
+        guard c.count == 14 else { return nil }
         state.lastStep = c[0].isEmpty ? nil : String(c[0])
         state.lastStepDate = CalendarDate(iso: c[1])
         state.lastReminder = CalendarDate(iso: c[2])
@@ -81,6 +82,7 @@ public struct CaseSummary: Sendable, Equatable {
             state.holds.promiseTerms = PromiseTerms(made: made, balanceBefore: Money(before, currency), target: Money(target, currency))
         }
         state.holds.escalatedTo = c[12].isEmpty ? nil : String(c[12])
+        state.failingContact = c[13].isEmpty ? nil : String(c[13])
     }
 
     public static func escape(_ s: String) -> String {

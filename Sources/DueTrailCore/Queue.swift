@@ -71,6 +71,8 @@ public struct Queue: Sendable {
             var priority = Self.priority(c, today: today)
             // A broken promise tops the worklist: someone said a date and it passed.
             if c.state.holds.promiseBroken(today: today, deadline: promiseDeadline) { priority += Self.brokenPromiseBoost }
+            // A customer's answer nobody has read comes next: they are waiting for us.
+            if c.state.holds.replySince != nil { priority += Self.replyBoost }
             keys.append(Key(priority: priority, due: c.facts.due.daysSinceEpoch, index: i))
         }
         count = keys.count
@@ -98,7 +100,8 @@ public struct Queue: Sendable {
             let status = planner.status(of: item.summary, today: today, memo: &memo)
             return QueueItem(
                 summary: item.summary, customerName: item.customerName, daysOverdue: item.daysOverdue, bucket: item.bucket, priority: item.priority,
-                nextAction: status.phrase(manual: planner.settings(of: item.summary.facts.customer).isManual), cadence: status)
+                nextAction: (item.summary.state.failingContact.map { "contact failing (\($0) bounced); " } ?? "")
+                    + status.phrase(manual: planner.settings(of: item.summary.facts.customer).isManual), cadence: status)
         }
         return copy
     }
@@ -108,6 +111,8 @@ public struct Queue: Sendable {
 
     /// Above any days × balance score.
     static let brokenPromiseBoost = 1e9
+    /// Above any days × balance score, below a broken promise.
+    static let replyBoost = 5e8
 
     static func priority(_ c: CaseSummary, today: CalendarDate) -> Double {
         let days = c.facts.due.days(to: today)

@@ -102,6 +102,11 @@ import TestSupport
         #expect(try run(["show", "INV-1030"]).stdout.contains("reply waiting since"))
         #expect(!(try run(["show", "INV-1093"]).stdout.contains("reply waiting")))
         #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1101.md").contains("· bounce · address: ap@acme-gmbh.example · from: mailer-daemon@mx.example"))
+        // The queue: the waiting reply first, the failing address named on Acme's cases.
+        let queue = try run(["queue", "--json"])
+        let rows = (try JSONSerialization.jsonObject(with: Data(queue.stdout.utf8)) as? [String: Any])?["cases"] as? [[String: Any]] ?? []
+        #expect(rows.first?["invoice"] as? String == "INV-1030", "\(queue)")
+        #expect((rows.first { $0["invoice"] as? String == "INV-1101" }?["nextAction"] as? String)?.hasPrefix("contact failing (ap@acme-gmbh.example bounced); ") == true, "\(queue)")
         let unmatched = try run(["inbox", "unmatched"])
         #expect(unmatched.stdout.contains("someone@unknown.example  Hello"), "\(unmatched)")
 
