@@ -7,7 +7,7 @@ import Foundation
 struct AckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ack",
-        abstract: "Acknowledge a customer's reply, so the case's cadence goes on (any other action on the case does too).")
+        abstract: "Acknowledge a customer's reply or a bounced address, so the case's cadence goes on (any other action on the case does too).")
 
     @OptionGroup var options: LedgerOptions
 
@@ -29,11 +29,13 @@ struct AckCommand: ParsableCommand {
                 on: invoices, action: "ack",
                 subject: { cases in "ack: reply on \(cases.map(\.facts.number).joined(separator: ", ")) read" },
                 validate: { (c: CaseSummary) throws(LedgerError) in
-                    guard c.state.holds.replySince != nil else { throw LedgerError.usage("\(c.facts.number) has no reply waiting") }
+                    guard c.state.holds.replySince != nil || c.state.failingContact != nil else {
+                        throw LedgerError.usage("\(c.facts.number) has no reply waiting and no failing address")
+                    }
                 },
                 event: { _, who in TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "ack", text: note, who: who.name) })
         }
-        for c in result.cases { Terminal.print("Acknowledged the reply on \(c.facts.number); its cadence goes on.") }
+        for c in result.cases { Terminal.print("Acknowledged \(c.facts.number); its cadence goes on.") }
         if let commit = result.outcome?.commit { Terminal.print("Commit \(commit.short)") }
     }
 }

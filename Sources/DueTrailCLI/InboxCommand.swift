@@ -55,11 +55,12 @@ struct InboxImportCommand: ParsableCommand {
                 failed: result.failed.map { .init(source: $0.source, reason: $0.reason) }, duplicates: result.duplicates, commit: result.commit?.hex)))
         } else {
             for r in result.recorded {
-                Terminal.print("\(r.kind) from \(r.from) on \(r.cases.joined(separator: ", ")) (by \(r.method)): \(r.subject)")
+                Terminal.print("\(r.kind) from \(r.from.controlCharactersAsSpaces) on \(r.cases.joined(separator: ", ")) (by \(r.method)): \(r.subject)")
             }
-            for u in result.unmatched { Terminal.print("unmatched: \(u.from): \(u.subject) (kept as \(u.path))") }
+            for u in result.unmatched { Terminal.print("unmatched: \(u.from.controlCharactersAsSpaces): \(u.subject) (kept as \(u.path))") }
             for f in result.failed { Terminal.error("\(f.source): \(f.reason); skipped, the rest were imported") }
             var summary = "\(messages.count) message(s): \(result.recorded.count) recorded, \(result.unmatched.count) unmatched, \(result.duplicates) already imported"
+            if result.own > 0 { summary += ", \(result.own) of our own (left alone)" }
             if !result.failed.isEmpty { summary += ", \(result.failed.count) unreadable" }
             Terminal.print(summary + (result.commit.map { "; commit \($0.short)" } ?? "; nothing new to commit"))
         }
@@ -85,7 +86,7 @@ struct InboxUnmatchedCommand: ParsableCommand {
         }
         if messages.isEmpty { Terminal.print("No unmatched messages.") }
         for (path, message) in messages {
-            Terminal.print("\(path)  \(message?.header("Date") ?? "")  \(message?.from?.email ?? "?")  \(message?.subject ?? "(unreadable)")")
+            Terminal.print("\(path)  \((message?.header("Date") ?? "").controlCharactersAsSpaces)  \((message?.from?.email ?? "?").controlCharactersAsSpaces)  \((message?.subject ?? "(unreadable)").controlCharactersAsSpaces)")
         }
     }
 }

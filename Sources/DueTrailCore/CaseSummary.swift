@@ -50,7 +50,7 @@ public struct CaseSummary: Sendable, Equatable {
             h.escalatedSince?.iso ?? "", h.snoozedUntil?.iso ?? "", h.promisedUntil?.iso ?? "", h.replySince?.iso ?? "",
             state.messageIDs.map { $0.filter { $0 != "\u{1F}" } }.joined(separator: " "),
             h.promiseMade?.iso ?? "", h.balanceAtPromise?.plain ?? "", h.promiseTarget?.plain ?? "", h.escalatedTo ?? "",
-            state.failingContact ?? "",
+            (state.failingContact ?? "").filter { $0 != "\u{1F}" },
         ]
         return parts.allSatisfy(\.isEmpty) ? "" : parts.joined(separator: "\u{1F}")
     }

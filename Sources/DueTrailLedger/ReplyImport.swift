@@ -33,6 +33,8 @@ public struct ReplyImportResult: Sendable {
     public var failed: [Failed] = []
     /// Messages already in the ledger (the same Message-ID, or the same bytes).
     public var duplicates = 0
+    /// Copies of messages we sent (Bcc, the Sent folder), left alone.
+    public var own = 0
     public var commit: ObjectID?
 }
 
@@ -62,6 +64,11 @@ extension Ledger {
                     message = try MailMessage.parse(bytes)
                 } catch {
                     result.failed.append(.init(source: source, reason: error.description))
+                    continue
+                }
+                // A copy of our own reminder (Bcc, the Sent folder) is not an answer.
+                if index.isOurs(message) || message.from?.email == config.senderEmail.lowercased() {
+                    result.own += 1
                     continue
                 }
                 let name = Self.storedName(message, bytes: bytes)

@@ -111,18 +111,44 @@ import TestSupport
         #expect(unmatched.stdout.contains("someone@unknown.example  Hello"), "\(unmatched)")
 
         // The same messages again, from an mbox this time: nothing recorded twice.
-        let mbox = ["From: ap@acme-gmbh.example\nSubject: Re: invoice INV-1030\nMessage-ID: <m1@acme.example>\n\nPaid today.\n>From the bank\n",
-                    "From: ap@acme-gmbh.example\nSubject: Re: INV-1042\nMessage-ID: <m5@acme.example>\n\nFrom now on we pay monthly.\n"]
+        let mbox = ["From: ap@acme-gmbh.example\nSubject: Re: invoice INV-1030\nMessage-ID: <m1@acme.example>\n\nPaid today.\n",
+                    "From: ap@acme-gmbh.example\nSubject: Re: INV-1042\nMessage-ID: <m5@acme.example>\n\n>From the bank: paid.\nWe pay monthly.\n"]
             .map { "From ap@acme-gmbh.example Mon Nov 30 10:00:00 2026\n" + $0 }.joined(separator: "\n")
-        try sandbox.write("replies.mbox", ">From is escaped only in bodies\n")
         try sandbox.write("replies.mbox", mbox)
         let again = try run(["inbox", "import", sandbox.path("replies.mbox")])
         #expect(again.status == 0 && again.stdout.contains("2 message(s): 1 recorded, 0 unmatched, 1 already imported"), "\(again)")
         #expect(again.stdout.contains("on INV-1042 (by subject)"))
+        // `>From ` in an mbox body is the escaped `From `.
+        #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1042.md").contains("· From the bank: paid. We pay monthly. · by ap@acme-gmbh.example"))
         let none = try run(["inbox", "import", box])
         #expect(none.stdout.contains("nothing new to commit"), "\(none)")
         #expect(try sandbox.git(["status", "--porcelain"], in: dir).stdout.isEmpty)
         let missing = try run(["inbox", "import", sandbox.path("nowhere")])
         #expect(missing.status == 1 && missing.stderr.contains("no such Maildir folder or mbox file"), "\(missing)")
+    }
+
+    @Test func aSenderWithOneOpenCaseABounceByItsAddressAndNoOtherCustomersInvoice() throws {
+        // St. Brigid's pays INV-1049: INV-1095 is their one open case.
+        #expect(try run(["pay", "INV-1049", "--amount", "650"]).status == 0)
+        let box = try maildir("Maildir", [
+            "From: Finance <finance@stbrigids.example>\nSubject: Question about our account\nMessage-ID: <s1@stbrigids.example>\n\nCan we pay in two parts?\n",
+            "From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <s2@mx.example>\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; finance@stbrigids.example\nAction: failed\n--b--\n",
+            // Acme's address naming Delta's invoice: not filed under Delta.
+            "From: ap@acme-gmbh.example\nSubject: Re: INV-1047\nMessage-ID: <s3@acme.example>\n\nWrong invoice number?\n",
+            // Our own reminder, Bcc'd back to us.
+            "From: Accounts at Northwind Studio <accounts@northwind-studio.example>\nSubject: Invoice INV-1042\nMessage-ID: <s4@northwind.example>\n\nHello\n",
+        ])
+        let r = try run(["inbox", "import", box])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("reply from finance@stbrigids.example on INV-1095 (by sender)"), "\(r)")
+        #expect(r.stdout.contains("bounce from mailer-daemon@mx.example on INV-1095 (by sender)"), "\(r)")
+        #expect(r.stdout.contains("unmatched: ap@acme-gmbh.example: Re: INV-1047"), "\(r)")
+        #expect(r.stdout.contains("4 message(s): 2 recorded, 1 unmatched, 0 already imported, 1 of our own (left alone)"), "\(r)")
+        // `ack` clears both the waiting reply and the failing address.
+        #expect(try run(["show", "INV-1095"]).stdout.contains("reply waiting"))
+        #expect(try run(["ack", "INV-1095"]).status == 0)
+        let queue = try run(["queue", "--json"])
+        let rows = (try JSONSerialization.jsonObject(with: Data(queue.stdout.utf8)) as? [String: Any])?["cases"] as? [[String: Any]] ?? []
+        #expect((rows.first { $0["invoice"] as? String == "INV-1095" }?["nextAction"] as? String)?.contains("contact failing") == false, "\(queue)")
     }
 }

@@ -9,7 +9,7 @@ private func mail(_ text: String) throws -> MailMessage {
 /// Received mail as it really arrives, made here byte by byte.
 @Suite struct MailMessageTests {
     @Test func foldedAndEncodedHeadersAndAQuotedPrintableLatin1Body() throws {
-        var bytes = Array("""
+        let bytes = Array("""
             From: =?ISO-8859-1?Q?J=F6rg_M=FCller?=
              <AP@Acme-GmbH.example>
             Subject: =?utf-8?B?UmU6IFJlY2hudW5n?= =?utf-8?Q?_INV-1042_=E2=80=93_Zahlung?=
@@ -23,7 +23,6 @@ private func mail(_ text: String) throws -> MailMessage {
             J=F6rg
 
             """.replacingOccurrences(of: "\n", with: "\r\n").utf8)
-        bytes += []
         let m = try MailMessage.parse(bytes)
         #expect(m.from?.name == "Jörg Müller" && m.from?.email == "ap@acme-gmbh.example")
         #expect(m.subject == "Re: Rechnung INV-1042 – Zahlung")
@@ -124,5 +123,32 @@ private func mail(_ text: String) throws -> MailMessage {
         #expect(ReplyText.summary(text) == "Thanks, we will pay on Friday. The PO was approved.")
         #expect(ReplyText.new("Paid.\n\n-----Original Message-----\nFrom: x") == "Paid.")
         #expect(ReplyText.new("> quoted first\nmy answer") == "my answer")
+    }
+
+    @Test func aCutOffHTMLPageAndAReadReceiptAndAnAnswerBelowTheQuote() throws {
+        // A megabyte of `<` with no `>`: read in one pass, not once per `<`.
+        let started = Date()
+        let html = try mail("From: a@b.example\nSubject: x\nContent-Type: text/html\n\n" + String(repeating: "a<", count: 500_000))
+        #expect(html.text.count == 1_000_000 && Date().timeIntervalSince(started) < 20)
+        let receipt = try mail("""
+            From: ap@acme-gmbh.example
+            Subject: Read: Invoice INV-1042
+            Content-Type: multipart/report; report-type=disposition-notification; boundary=r
+
+            --r
+            Content-Type: text/plain
+
+            Your message was read.
+            --r
+            Content-Type: message/disposition-notification
+
+            Disposition: manual-action/MDN-sent-manually; displayed
+            --r--
+            """)
+        #expect(receipt.isAutoReply && !receipt.isBounce)
+        #expect(ReplyText.new("On Mon, 30 Nov 2026, Accounts wrote:\n> Invoice INV-1042 is overdue.\n\nPaid this morning.\n") == "Paid this morning.")
+        // A boundary's name inside a longer line is not a boundary; base64 without padding reads.
+        let parts = try mail("From: a@b.example\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nUGFpZA\n--bx not a boundary\n--b--\n")
+        #expect(parts.text.hasPrefix("Paid"))
     }
 }

@@ -34,6 +34,8 @@ public struct MailMessage: Sendable {
     /// Addresses a delivery status report says could not be delivered to.
     public let failedRecipients: [String]
     public let isDeliveryReport: Bool
+    /// A read receipt or another machine report (multipart/report that is not a bounce).
+    public let isMachineReport: Bool
 
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
@@ -55,6 +57,7 @@ public struct MailMessage: Sendable {
 
     /// An automatic answer (out of office, an autoresponder, a list): recorded, never a person's reply.
     public var isAutoReply: Bool {
+        if isMachineReport && !isDeliveryReport { return true }
         if let auto = header("Auto-Submitted")?.lowercased(), !auto.hasPrefix("no") { return true }
         if header("X-Autoreply") != nil || header("X-Autorespond") != nil || header("X-Auto-Response-Suppress")?.lowercased().contains("all") == true { return true }
         if let precedence = header("Precedence")?.lowercased(), ["auto_reply", "bulk", "junk", "list"].contains(precedence.trimmingCharacters(in: .whitespaces)) { return true }
@@ -81,7 +84,9 @@ public struct MailMessage: Sendable {
         var reader = BodyReader()
         reader.read(entity, depth: 0)
         let text = reader.plain ?? reader.html.map(HTMLText.reduce) ?? ""
-        return MailMessage(headers: entity.headers, text: Self.normalizedNewlines(text), failedRecipients: reader.failed, isDeliveryReport: reader.deliveryReport)
+        return MailMessage(
+            headers: entity.headers, text: Self.normalizedNewlines(text), failedRecipients: reader.failed, isDeliveryReport: reader.deliveryReport,
+            isMachineReport: reader.machineReport)
     }
 
     static func normalizedNewlines(_ text: String) -> String {
@@ -181,7 +186,10 @@ struct Entity {
     var decodedBody: [UInt8] {
         switch (header("Content-Transfer-Encoding") ?? "").lowercased().trimmingCharacters(in: .whitespaces) {
         case "quoted-printable": return QuotedPrintable.decode(body)
-        case "base64": return Data(base64Encoded: String(decoding: body.filter { $0 > 32 }, as: UTF8.self), options: .ignoreUnknownCharacters).map { [UInt8]($0) } ?? []
+        case "base64":
+            var text = String(decoding: body.filter { $0 > 32 && $0 != 61 }, as: UTF8.self)
+            while text.utf8.count % 4 != 0 { text += "=" }  // padding is often missing
+            return Data(base64Encoded: text, options: .ignoreUnknownCharacters).map { [UInt8]($0) } ?? []
         default: return Array(body)
         }
     }
@@ -194,13 +202,17 @@ struct BodyReader {
     var html: String?
     var failed: [String] = []
     var deliveryReport = false
+    var machineReport = false
 
     mutating func read(_ entity: Entity, depth: Int) {
         guard depth < 12 else { return }
         let (type, parameters) = entity.contentType
         if entity.header("Content-Disposition")?.lowercased().hasPrefix("attachment") == true { return }
         if type.hasPrefix("multipart/") {
-            if type == "multipart/report" { deliveryReport = deliveryReport || parameters["report-type"]?.lowercased() == "delivery-status" }
+            if type == "multipart/report" {
+                machineReport = true
+                deliveryReport = deliveryReport || parameters["report-type"]?.lowercased() == "delivery-status"
+            }
             guard let boundary = parameters["boundary"], !boundary.isEmpty else { return }
             for part in Self.split(entity.body, boundary: boundary) { read(Entity(part), depth: depth + 1) }
             return
@@ -210,6 +222,8 @@ struct BodyReader {
             if plain == nil { plain = Charsets.decode(entity.decodedBody[...], charset: parameters["charset"]) }
         case "text/html":
             if html == nil { html = Charsets.decode(entity.decodedBody[...], charset: parameters["charset"]) }
+        case "message/disposition-notification":
+            machineReport = true
         case "message/delivery-status", "message/global-delivery-status":
             deliveryReport = true
             let status = Charsets.decode(entity.decodedBody[...], charset: "utf-8")
@@ -218,7 +232,7 @@ struct BodyReader {
                 let line = raw.trimmingCharacters(in: .whitespaces)
                 let lower = line.lowercased()
                 if lower.hasPrefix("final-recipient:") || (recipient == nil && lower.hasPrefix("original-recipient:")) {
-                    recipient = line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    recipient = line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces).lowercased().filter { !$0.isNewline && $0.asciiValue.map { $0 >= 32 } ?? true } }
                 } else if lower.hasPrefix("action:"), lower.contains("failed"), let r = recipient, !failed.contains(r) {
                     failed.append(r)
                 }
@@ -239,8 +253,9 @@ struct BodyReader {
             while end < body.endIndex && body[end] != 10 { end += 1 }
             var line = body[i..<end]
             if line.last == 13 { line = line.dropLast() }
-            if line.starts(with: marker) {
-                let rest = line.dropFirst(marker.count)
+            if line.starts(with: marker), case let rest = line.dropFirst(marker.count),
+                rest.starts(with: [45, 45]) || rest.allSatisfy({ $0 == 32 || $0 == 9 })
+            {
                 if let s = start {
                     // The line break before the boundary belongs to the boundary.
                     var stop = i
@@ -300,17 +315,20 @@ enum Charsets {
     static func decode(_ bytes: ArraySlice<UInt8>, charset: String?) -> String {
         let name = (charset ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
         switch name {
-        case "iso-8859-1", "latin1", "iso8859-1", "l1", "iso_8859-1":
-            return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-        case "windows-1252", "cp1252", "x-cp1252":
+        case "windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "latin1", "iso8859-1", "l1", "iso_8859-1":
+            // ISO-8859-1 read as Windows-1252, as browsers do: its 0x80–0x9F are control codes
+            // no one means, and mail labelled Latin-1 is usually Windows-1252.
             return String(String.UnicodeScalarView(bytes.map { b in
                 (0x80...0x9F).contains(b) ? Unicode.Scalar(windows1252[Int(b) - 0x80]) ?? "\u{FFFD}" : Unicode.Scalar(b)
             }))
+        case "iso-8859-15", "latin9", "latin-9":
+            let changed: [UInt8: Unicode.Scalar] = [0xA4: "€", 0xA6: "Š", 0xA8: "š", 0xB4: "Ž", 0xB8: "ž", 0xBC: "Œ", 0xBD: "œ", 0xBE: "Ÿ"]
+            return String(String.UnicodeScalarView(bytes.map { changed[$0] ?? Unicode.Scalar($0) }))
         default:
-            // UTF-8, ASCII, or unknown (no charset): UTF-8 when valid, else Windows-1252,
-            // which is what unlabelled 8-bit mail almost always is.
+            // UTF-8, ASCII, or unknown: UTF-8 when valid, else Windows-1252, which is what
+            // mislabelled or unlabelled 8-bit mail almost always is.
             if let text = String(validating: bytes, as: UTF8.self) { return text }
-            return name.isEmpty ? decode(bytes, charset: "windows-1252") : String(decoding: bytes, as: UTF8.self)
+            return decode(bytes, charset: "windows-1252")
         }
     }
 }
@@ -364,28 +382,46 @@ enum EncodedWords {
 /// breaks, entities decoded.
 enum HTMLText {
     static func reduce(_ html: String) -> String {
-        var out = ""
-        var i = html.startIndex
+        // One pass over the bytes: a `<` with no `>` after it is text, and is noticed once
+        // (searching again for every later `<` made a cut-off page take hours).
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
         var skipping: String?
-        while i < html.endIndex {
-            let c = html[i]
-            if c == "<", let close = html[i...].firstIndex(of: ">") {
-                let tag = html[html.index(after: i)..<close].lowercased()
-                let name = String(tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber })
-                if let s = skipping {
-                    if tag.hasPrefix("/") && name == s { skipping = nil }
-                } else if (name == "script" || name == "style" || name == "head") && !tag.hasPrefix("/") {
-                    skipping = name
-                } else if ["br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "blockquote", "table"].contains(name) {
-                    out += "\n"
+        var noMoreTags = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 60, !noMoreTags {  // "<"
+                var close = i + 1
+                while close < bytes.count && bytes[close] != 62 { close += 1 }
+                if close == bytes.count {
+                    noMoreTags = true
+                } else {
+                    var j = i + 1
+                    let closing = j < close && bytes[j] == 47
+                    if closing { j += 1 }
+                    var name: [UInt8] = []
+                    while j < close, name.count < 12, isTagByte(bytes[j]) {
+                        name.append(bytes[j] | 0x20)
+                        j += 1
+                    }
+                    let tag = String(decoding: name, as: UTF8.self)
+                    if let s = skipping {
+                        if closing && tag == s { skipping = nil }
+                    } else if !closing && (tag == "script" || tag == "style" || tag == "head") {
+                        skipping = tag
+                    } else if blocks.contains(tag) {
+                        out.append(10)
+                    }
+                    i = close + 1
+                    continue
                 }
-                i = html.index(after: close)
-                continue
             }
-            if skipping == nil { out.append(c) }
-            i = html.index(after: i)
+            if skipping == nil { out.append(b) }
+            i += 1
         }
-        let decoded = entities(out)
+        let decoded = entities(String(decoding: out, as: UTF8.self))
         // Collapse runs of spaces per line and runs of blank lines.
         var lines: [String] = []
         for raw in decoded.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -395,6 +431,10 @@ enum HTMLText {
         }
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    static let blocks: Set<String> = ["br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "blockquote", "table"]
+
+    static func isTagByte(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
 
     static func entities(_ text: String) -> String {
         guard text.contains("&") else { return text }

@@ -7,16 +7,24 @@ public enum ReplyText {
     public static func new(_ text: String) -> String {
         var kept: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        // A quote header ends the new text once there is some; before that (an answer written
+        // below the quote) it is skipped with the quote.
+        var hasText: Bool { kept.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
         for (i, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let lower = line.lowercased()
-            if line == "--" || line == "-- " || raw == "-- " { break }
-            if lower.hasPrefix("-----original message") || lower.hasPrefix("________________________________") { break }
-            if lower.hasPrefix("from:") && (i == 0 || lines[i - 1].trimmingCharacters(in: .whitespaces).isEmpty) && i > 0 { break }
-            if (lower.hasPrefix("on ") || lower.hasPrefix("am ") || lower.hasPrefix("le ")) && (lower.hasSuffix("wrote:") || lower.hasSuffix("schrieb:") || lower.hasSuffix("a écrit :")) { break }
+            var quoteHeader = false
+            if line == "--" || raw == "-- " { if hasText { break } else { continue } }
+            if lower.hasPrefix("-----original message") || lower.hasPrefix("________________________________") { quoteHeader = true }
+            if (lower.hasPrefix("from:") || lower.hasPrefix("von:")) && i > 0 && lines[i - 1].trimmingCharacters(in: .whitespaces).isEmpty { quoteHeader = true }
+            if (lower.hasPrefix("on ") || lower.hasPrefix("am ") || lower.hasPrefix("le ")) && (lower.hasSuffix("wrote:") || lower.hasSuffix("schrieb:") || lower.hasSuffix("a écrit :")) { quoteHeader = true }
             // "On Mon, 30 Nov 2026 at 09:00, Accounts <a@b>" / "wrote:" split over two lines.
-            if lower.hasPrefix("on "), i + 1 < lines.count, lines[i + 1].trimmingCharacters(in: .whitespaces).lowercased().hasSuffix("wrote:") { break }
-            if line.hasPrefix(">") { continue }
+            if lower.hasPrefix("on "), i + 1 < lines.count, lines[i + 1].trimmingCharacters(in: .whitespaces).lowercased().hasSuffix("wrote:") { quoteHeader = true }
+            if quoteHeader {
+                if hasText { break }
+                continue
+            }
+            if line.hasPrefix(">") || (lower.hasSuffix("wrote:") && !hasText) { continue }
             kept.append(raw)
         }
         return kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -77,8 +85,18 @@ public struct ReplyIndex: Sendable {
         }
     }
 
-    /// The open cases of the customer an address belongs to (a bounce names the address that failed).
-    public func openCases(email: String) -> [CaseRef] { openByEmail[email.lowercased()] ?? [] }
+    /// The open cases of the customer an address belongs to (a bounce names the address that
+    /// failed); one customer's only, should two share the address.
+    public func openCases(email: String) -> [CaseRef] {
+        let all = openByEmail[email.lowercased()] ?? []
+        guard let owner = customerByEmail[email.lowercased()] else { return all }
+        return all.filter { $0.customer == owner }
+    }
+
+    /// True for a message we sent ourselves (a Bcc or Sent-folder copy of a reminder).
+    public func isOurs(_ message: MailMessage) -> Bool {
+        message.messageID.map { byMessageID[$0] != nil } ?? false
+    }
 
     /// The customer an address belongs to, if any.
     public func customer(email: String) -> String? { customerByEmail[email.lowercased()] }
@@ -89,7 +107,10 @@ public struct ReplyIndex: Sendable {
                 return Match(customer: first.customer, cases: unique(refs), method: .thread)
             }
         }
-        let found = Self.tokens(message.subject).compactMap { byNumber[$0] }
+        // A known sender's subject can only name their own invoices ("PO 1043" from Acme is
+        // not someone else's invoice 1043).
+        let sender = message.from.flatMap { customerByEmail[$0.email] }
+        let found = Self.tokens(message.subject).compactMap { byNumber[$0] }.filter { sender == nil || $0.customer == sender }
         if let first = found.first {
             return Match(customer: first.customer, cases: unique(found.filter { $0.customer == first.customer }), method: .subject)
         }
