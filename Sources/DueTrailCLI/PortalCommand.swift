@@ -82,7 +82,7 @@ struct PortalLinkCommand: ParsableCommand {
                 throw CLIError("no customer " + unknown.map { "`\($0)`" }.joined(separator: ", ") + " (give the slug as in customers/<slug>.yaml)")
             }
             let now = ledger.clock.instant
-            let expires = self.expires ?? "\(ledger.config.portal?.linkDays ?? 30)d"
+            let expires = self.expires ?? "\(ledger.config.portalSettings.linkDays)d"
             guard let until = Self.expiry(expires, from: now, timezone: ledger.config.timezone), until > now else {
                 throw CLIError("--expires takes 30d, 12h, 2w or a future date like 2026-12-31, not `\(expires)`")
             }
@@ -104,13 +104,7 @@ struct PortalLinkCommand: ParsableCommand {
 
     /// `30d`, `12h`, `2w`, or a date (the link works through that day, in the ledger's timezone).
     static func expiry(_ text: String, from now: Date, timezone: TimeZone) -> Date? {
-        if let date = CalendarDate(iso: text) {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = timezone
-            let (year, month, day) = date.parts
-            guard let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return nil }
-            return start.addingTimeInterval(86_400)
-        }
+        if let date = CalendarDate(iso: text) { return date.end(in: timezone) }
         guard let unit = text.last, let count = Int(text.dropLast()), count > 0, count <= 3650 else { return nil }
         switch unit {
         case "h": return now.addingTimeInterval(Double(count) * 3_600)

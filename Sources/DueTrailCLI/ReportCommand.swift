@@ -27,13 +27,14 @@ struct ReportCommand: ParsableCommand {
         let ledger = try options.open()
         let today = ledger.clock.today
         let page = try guarded { () throws -> String in
-            let aging = try Reports.aging(ledger, asOf: today, byCustomer: true)
-            let trend = try Reports.trend(ledger, from: today.adding(days: -89), to: today, perCommit: false)
-            let files = try ledger.caseFiles(containing: [" · promised · ", " · sent · "])  // read once for both
-            let promises = try Reports.promises(ledger, files: files)
+            // One `Reports`: the snapshot, the cadence and the case files are read once for all six.
+            let reports = Reports(ledger)
+            let aging = try reports.aging(asOf: today, byCustomer: true)
+            let trend = try reports.trend(from: today.adding(days: -89), to: today, perCommit: false)
+            let promises = try reports.promises()
             let tables = [
-                aging.table, try Reports.dso(ledger, end: today, days: 90).table, promises.table, try Reports.cadence(ledger, files: files).table, trend.table,
-                try Reports.activity(ledger, from: nil, to: nil).table,
+                aging.table, try reports.dso(end: today, days: 90).table, promises.table, try reports.cadence().table, trend.table,
+                try reports.activity(from: nil, to: nil).table,
             ]
             let page = ReportPage.html(company: ledger.config.company, today: today, tables: tables, aging: aging, trend: trend, promises: promises)
             guard !page.isEmpty else { throw CLIError("internal: the report page could not be made; nothing was written") }
@@ -59,6 +60,13 @@ struct ReportFormatOptions: ParsableArguments {
 
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
+    }
+
+    /// Opens the ledger, makes the table and prints it as asked.
+    func print(_ options: LedgerOptions, _ make: (Reports, Ledger) throws(LedgerError) -> ReportTable) throws {
+        let ledger = try options.open()
+        let reports = Reports(ledger)
+        print(try guarded { try make(reports, ledger) })
     }
 
     func print(_ table: ReportTable) {

@@ -3,7 +3,8 @@ import DueTrailCore
 import DueTrailLedger
 import Foundation
 
-/// The six reports, each reading the ledger through `Reports`.
+/// The six reports, each reading the ledger through `Reports` and printed by
+/// `ReportFormatOptions`.
 struct ReportAgingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "aging", abstract: "Open balances in buckets: current, 1-30, 31-60, 61-90, 90+ days past due, per currency.")
 
@@ -22,9 +23,10 @@ struct ReportAgingCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try options.open()
-        let day = try reportDate(asOf, option: "--as-of") ?? ledger.clock.today
-        format.print(try guarded { try Reports.aging(ledger, asOf: day, byCustomer: by == "customer").table })
+        let day = try reportDate(asOf, option: "--as-of")
+        try format.print(options) { reports, ledger throws(LedgerError) in
+            try reports.aging(asOf: day ?? ledger.clock.today, byCustomer: by == "customer").table
+        }
     }
 }
 
@@ -49,9 +51,10 @@ struct ReportDSOCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try options.open()
-        let end = try reportDate(asOf, option: "--as-of") ?? ledger.clock.today
-        format.print(try guarded { try Reports.dso(ledger, end: end, days: days ?? 90).table })
+        let end = try reportDate(asOf, option: "--as-of")
+        try format.print(options) { reports, ledger throws(LedgerError) in
+            try reports.dso(end: end ?? ledger.clock.today, days: days ?? 90).table
+        }
     }
 }
 
@@ -62,8 +65,7 @@ struct ReportPromisesCommand: ParsableCommand {
     @OptionGroup var format: ReportFormatOptions
 
     func run() throws {
-        let ledger = try options.open()
-        format.print(try guarded { try Reports.promises(ledger).table })
+        try format.print(options) { reports, _ throws(LedgerError) in try reports.promises().table }
     }
 }
 
@@ -74,8 +76,7 @@ struct ReportCadenceCommand: ParsableCommand {
     @OptionGroup var format: ReportFormatOptions
 
     func run() throws {
-        let ledger = try options.open()
-        format.print(try guarded { try Reports.cadence(ledger).table })
+        try format.print(options) { reports, _ throws(LedgerError) in try reports.cadence().table }
     }
 }
 
@@ -85,27 +86,14 @@ struct ReportTrendCommand: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
     @OptionGroup var format: ReportFormatOptions
-
-    @Option(help: ArgumentHelp("First day (default: the first commit's).", valueName: "date"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("Last day (default: today).", valueName: "date"))
-    var to: String?
+    @OptionGroup var range: ReportRangeOptions
 
     @Flag(help: "One point per commit instead of per day.")
     var perCommit = false
 
-    func validate() throws {
-        let f = try reportDate(from, option: "--from"), t = try reportDate(to, option: "--to")
-        if let f, let t, f > t { throw ValidationError("--from \(f.iso) is after --to \(t.iso)") }
-    }
-
     func run() throws {
-        let ledger = try options.open()
-        let table = try guarded {
-            try Reports.trend(ledger, from: try reportDate(from, option: "--from"), to: try reportDate(to, option: "--to"), perCommit: perCommit).table
-        }
-        format.print(table)
+        let (from, to) = try range.dates()
+        try format.print(options) { reports, _ throws(LedgerError) in try reports.trend(from: from, to: to, perCommit: perCommit).table }
     }
 }
 
@@ -114,21 +102,27 @@ struct ReportActivityCommand: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
     @OptionGroup var format: ReportFormatOptions
+    @OptionGroup var range: ReportRangeOptions
 
-    @Option(help: ArgumentHelp("First day (default: the beginning).", valueName: "date"))
+    func run() throws {
+        let (from, to) = try range.dates()
+        try format.print(options) { reports, _ throws(LedgerError) in try reports.activity(from: from, to: to).table }
+    }
+}
+
+/// `--from` / `--to`, shared by the reports over the history.
+struct ReportRangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("First day (default: the start of the history; for trend, two years back at most).", valueName: "date"))
     var from: String?
 
     @Option(help: ArgumentHelp("Last day (default: today).", valueName: "date"))
     var to: String?
 
-    func validate() throws {
-        _ = try reportDate(from, option: "--from")
-        _ = try reportDate(to, option: "--to")
-    }
+    func validate() throws { _ = try dates() }
 
-    func run() throws {
-        let ledger = try options.open()
-        let table = try guarded { try Reports.activity(ledger, from: try reportDate(from, option: "--from"), to: try reportDate(to, option: "--to")).table }
-        format.print(table)
+    func dates() throws -> (from: CalendarDate?, to: CalendarDate?) {
+        let f = try reportDate(from, option: "--from"), t = try reportDate(to, option: "--to")
+        if let f, let t, f > t { throw ValidationError("--from \(f.iso) is after --to \(t.iso)") }
+        return (f, t)
     }
 }

@@ -90,6 +90,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(daysSinceEpoch: CalendarDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)?.daysSinceEpoch ?? 0)
     }
 
+    /// The first moment after this day in `timeZone` (midnight, whatever the day's length):
+    /// when something that "works through" this day stops working.
+    public func end(in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let (year, month, day) = adding(days: 1).parts
+        return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: Double(adding(days: 1).daysSinceEpoch) * 86_400)
+    }
+
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(iso: text) else {

@@ -18,6 +18,8 @@ public struct LedgerConfig: Sendable, Equatable {
     public var transport: TransportSettings = .maildir(path: nil)
     /// The customer portal (`portal:`; kept verbatim in `extra`); nil when not set up.
     public var portal: PortalSettings?
+    /// The portal's settings, the defaults when `portal:` is not set.
+    public var portalSettings: PortalSettings { portal ?? PortalSettings() }
     /// Keys the tool does not own (`transport:`, later the portal), verbatim.
     public var extra: String
 

@@ -20,10 +20,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public var rounded: Money {
         // Already within the currency's digits (nearly always): nothing to round.
         if amount.exponent >= -currency.minorDigits { return self }
-        var input = amount
-        var out = Decimal()
-        NSDecimalRound(&out, &input, currency.minorDigits, .plain)
-        return Money(out, currency)
+        return Money(Decimals.rounded(amount, scale: currency.minorDigits), currency)
     }
     public var isNegative: Bool { amount < 0 }
 
@@ -162,6 +159,14 @@ public enum Decimals {
     }
 
     /// Rounds half away from zero to `scale` digits and prints without grouping.
+    /// `value` rounded half away from zero to `scale` decimals.
+    public static func rounded(_ value: Decimal, scale: Int) -> Decimal {
+        var input = value
+        var out = Decimal()
+        NSDecimalRound(&out, &input, scale, .plain)
+        return out
+    }
+
     public static func plain(_ value: Decimal, scale: Int) -> String {
         var input = value
         var rounded = Decimal()

@@ -215,7 +215,7 @@ private struct AuditChecker {
             return
         }
         let approver = try repo.commit(approval)
-        let trailers = CommitTrailers(approver.message)
+        let trailers = TrailerLines(approver.message)
         if trailers.values("DueTrail-Review-Branch").isEmpty == false && approver.parents.count < 2 {
             report.violations.append(AuditViolation(kind: .sentWithoutApproval, commit: commit.id, path: path, message: "\(matched.draftPath) was proposed on a review branch (\(approval.short)) but no merge approved it"))
             return
@@ -286,6 +286,3 @@ private struct AuditChecker {
         return false
     }
 }
-
-/// The `Key: value` trailers at the end of a commit message (the core's reader).
-typealias CommitTrailers = TrailerLines

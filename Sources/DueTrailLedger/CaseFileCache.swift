@@ -13,9 +13,16 @@ struct CaseFileCache {
     mutating func file(_ blob: ObjectID?, path: String) throws(GitError) -> CaseFile? {
         guard let blob else { return nil }
         if let known = parsed[blob] { return known }
-        let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
-        let file: CaseFile? = if case .success(let f) = CaseFile.parse(text, path: path) { f } else { nil }
+        let file = try repository.caseFile(blob, path: path)
         parsed[blob] = file
         return file
+    }
+}
+
+extension Repository {
+    /// The case file in `blob`, or nil when it does not read (`check` reports those).
+    func caseFile(_ blob: ObjectID, path: String) throws(GitError) -> CaseFile? {
+        if case .success(let f) = CaseFile.parse(String(decoding: try readBlob(blob), as: UTF8.self), path: path) { return f }
+        return nil
     }
 }

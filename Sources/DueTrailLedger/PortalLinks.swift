@@ -14,15 +14,7 @@ extension Ledger {
         } catch {
             throw LedgerError.usage("duetrail.yaml sets portal.base_url, so reminders carry a portal link, but \(error.description.prefix(1).lowercased() + error.description.dropFirst())")
         }
-        let expires = Self.midnight(after: today.adding(days: settings.linkDays - 1), timezone: config.timezone)
+        let expires = today.adding(days: settings.linkDays - 1).end(in: config.timezone)
         return { customer in "\(base)/p/\(PortalLink.token(customer: customer, expires: expires, key: key))" }
-    }
-
-    /// The first moment after `day` in `timezone`.
-    static func midnight(after day: CalendarDate, timezone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timezone
-        let (year, month, d) = day.adding(days: 1).parts
-        return calendar.date(from: DateComponents(year: year, month: month, day: d)) ?? Date(timeIntervalSince1970: Double(day.adding(days: 1).daysSinceEpoch) * 86_400)
     }
 }

@@ -117,9 +117,7 @@ public final class PortalReader {
         var out: [CaseSummary] = []
         for file in try repository.treeEntries(folder) where file.kind == .blob && file.name.hasSuffix(".md") {
             let path = "cases/\(slug)/\(file.name)"
-            guard case .success(let c) = CaseFile.parse(String(decoding: try repository.readBlob(file.id), as: UTF8.self), path: path),
-                c.facts.customer == slug
-            else { continue }
+            guard let c = try repository.caseFile(file.id, path: path), c.facts.customer == slug else { continue }
             out.append(CaseSummary(path: path, file: c))
         }
         out.sort { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }

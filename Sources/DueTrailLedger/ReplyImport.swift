@@ -109,9 +109,9 @@ extension Ledger {
             }
             guard !change.bytes.isEmpty else { return nil }
             var counts: [String] = []
-            for kind in ["reply", "auto-reply", "bounce"] {
+            for (kind, plural) in [("reply", "replies"), ("auto-reply", "auto-replies"), ("bounce", "bounces")] {
                 let n = result.recorded.filter { $0.kind == kind }.count
-                if n > 0 { counts.append("\(n) \(kind)\(n == 1 ? "" : kind == "reply" ? "ies" : "s")".replacingOccurrences(of: "replyies", with: "replies")) }
+                if n > 0 { counts.append("\(n) \(n == 1 ? kind : plural)") }
             }
             if !result.unmatched.isEmpty { counts.append("\(result.unmatched.count) unmatched") }
             change.subject = "inbox: " + counts.joined(separator: ", ")

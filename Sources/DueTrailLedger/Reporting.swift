@@ -44,7 +44,7 @@ extension Ledger {
             for folder in try repository.treeEntries(cases.id) where folder.kind == .tree {
                 for file in try repository.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
                     let bytes = try repository.readBlob(file.id)
-                    if !needles.isEmpty && !needles.contains(where: { Self.contains(bytes, $0) }) { continue }
+                    if !needles.isEmpty && !needles.contains(where: { bytes.firstRange(of: $0) != nil }) { continue }
                     if case .success(let c) = CaseFile.parse(String(decoding: bytes, as: UTF8.self), path: "cases/\(folder.name)/\(file.name)") { out.append(c) }
                 }
             }
@@ -52,17 +52,6 @@ extension Ledger {
         } catch {
             throw error.context("reading the case files")
         }
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
     }
 
     /// Commits reachable from HEAD made from `from` to `to` (days in the ledger's timezone).
@@ -87,7 +76,8 @@ extension Ledger {
     /// that day's last commit), or per commit. Each commit's `cases/` tree is listed, but a
     /// customer folder whose tree id was seen before is not read again, and a changed folder
     /// parses only the files whose blob is new: 1,000 commits cost about what they changed.
-    public func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool) throws(LedgerError) -> TrendReport {
+    /// `head`: the ledger at HEAD, when the caller has read it.
+    public func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool, head: LedgerSnapshot? = nil) throws(LedgerError) -> TrendReport {
         let line = try mainLine()
         guard let first = line.first, let last = line.last else { return TrendReport(points: []) }
         let end = to ?? max(last.day, clock.today)
@@ -122,9 +112,9 @@ extension Ledger {
         var state = TrendState(repository: repository)
         var points: [TrendReport.Point] = []
         points.reserveCapacity(wanted.count)
-        let head = try snapshot()
-        state.load(head.cases)
-        var at = head.tree
+        let tip: LedgerSnapshot = if let head { head } else { try snapshot() }
+        state.load(tip.cases)
+        var at = tip.tree
         do throws(GitError) {
             for (commit, day) in wanted {
                 if at != commit.tree {
@@ -240,9 +230,7 @@ struct TrendState {
             set(path, known)
             return
         }
-        let text = String(decoding: try repository.readBlob(blob), as: UTF8.self)
-        var item: Item?
-        if case .success(let c) = CaseFile.parse(text, path: path) { item = Self.item(CaseSummary(path: path, file: c)) }
+        let item = try repository.caseFile(blob, path: path).flatMap { Self.item(CaseSummary(path: path, file: $0)) }
         parsed[blob] = item
         set(path, item)
     }

@@ -75,7 +75,7 @@ extension Ledger {
             for (name, tip) in try repo.localBranches() where name != current {
                 guard try !repo.isAncestor(tip, of: head), let base = try repo.mergeBase(head, tip) else { continue }
                 let proposal = try repo.commit(tip)
-                guard !CommitTrailers(proposal.message).values("DueTrail-Review-Branch").isEmpty else { continue }
+                guard !TrailerLines(proposal.message).values("DueTrail-Review-Branch").isEmpty else { continue }
                 let changes = try repo.changedFiles(from: try repo.commit(base).tree, to: proposal.tree)
                 if headTree == nil { headTree = try repo.commit(head).tree }
                 for (path, blob) in changes.sorted(by: { $0.key < $1.key }) where path.hasPrefix(Self.outboxFolder + "/") && !known.contains(path) {

@@ -120,7 +120,7 @@ struct PortalRoutes: Sendable {
         let clock = configuration.clock(timezone: statement.config.timezone)
         return PortalView(
             company: statement.config.company, customerName: statement.customerName, customerSlug: statement.customerSlug, today: clock.today,
-            cases: statement.cases, settings: statement.config.portal ?? PortalSettings(), link: link,
+            cases: statement.cases, settings: statement.config.portalSettings, link: link,
             formToken: PortalFormToken.make(link: link, at: clock.instant, key: configuration.key), horizon: statement.promiseHorizon)
     }
 
@@ -141,7 +141,7 @@ struct PortalRoutes: Sendable {
         var name = String(statement.customerName.filter { $0 != "<" && $0 != ">" && !$0.isNewline && $0 != "\0" })
             .trimmingCharacters(in: .whitespaces)
         if name.isEmpty { name = statement.customerSlug }
-        let settings = statement.config.portal ?? PortalSettings()
+        let settings = statement.config.portalSettings
         return ActionActor(
             identity: Identity(name: name, email: settings.noReplyAddress(senderEmail: statement.config.senderEmail)),
             trailers: [("Via", "portal")], customer: statement.customerSlug)

@@ -37,10 +37,7 @@ public struct MailMessage: Sendable {
     /// A read receipt or another machine report (multipart/report that is not a bounce).
     public let isMachineReport: Bool
 
-    public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
-    }
+    public func header(_ name: String) -> String? { headers.value(of: name) }
 
     public var subject: String { header("Subject") ?? "" }
 
@@ -117,6 +114,14 @@ public struct MailMessage: Sendable {
     }
 }
 
+extension [MailMessage.Header] {
+    /// The first header of that name (names are case-insensitive).
+    func value(of name: String) -> String? {
+        let lower = name.lowercased()
+        return first { $0.name.lowercased() == lower }?.value
+    }
+}
+
 /// One MIME entity: headers and the raw body bytes.
 struct Entity {
     let headers: [MailMessage.Header]
@@ -161,10 +166,7 @@ struct Entity {
         body = bytes[bodyStart...]
     }
 
-    func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
-    }
+    func header(_ name: String) -> String? { headers.value(of: name) }
 
     /// `text/plain; charset="utf-8"` → ("text/plain", ["charset": "utf-8"]).
     var contentType: (type: String, parameters: [String: String]) {

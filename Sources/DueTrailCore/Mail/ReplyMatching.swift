@@ -98,9 +98,6 @@ public struct ReplyIndex: Sendable {
         message.messageID.map { byMessageID[$0] != nil } ?? false
     }
 
-    /// The customer an address belongs to, if any.
-    public func customer(email: String) -> String? { customerByEmail[email.lowercased()] }
-
     public func match(_ message: MailMessage) -> Match? {
         for id in message.referencedIDs {
             if let refs = byMessageID[id], let first = refs.first {

@@ -115,10 +115,11 @@ public struct PortalSettings: Sendable, Equatable {
         return out + rest
     }
 
+    /// RFC 3986's unreserved characters; built once (a page view encodes every invoice's link).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     static func percentEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     /// `https://pay.example.com` (scheme, host and port of `baseURL`): the `Origin` a browser

@@ -114,20 +114,15 @@ public struct PromiseReport: Sendable {
 
     public init(records: [PromiseRecord], customerNames: [String: String]) {
         self.records = records.sorted { ($0.made, $0.invoice) < ($1.made, $1.invoice) }
-        func tally(_ key: (PromiseRecord) -> String) -> [Tally] {
+        /// Counted by `key`, shown as `named(key)`: customers are counted by slug (two may
+        /// share a name) and shown by name. Most promises first.
+        func tally(by key: (PromiseRecord) -> String, named: (String) -> String = { $0 }) -> [Tally] {
             var out: [String: Tally] = [:]
-            for r in records { out[key(r), default: Tally(name: key(r))].counts[r.outcome, default: 0] += 1 }
+            for r in records { out[key(r), default: Tally(name: named(key(r)))].counts[r.outcome, default: 0] += 1 }
             return out.values.sorted { ($0.made, $1.name) > ($1.made, $0.name) }
         }
-        byPerson = tally(\.person)
-        // Counted by customer (two customers may share a name), shown by name.
-        byCustomer = tally(\.customer).map { t in
-            var named = Tally(name: customerNames[t.name] ?? t.name)
-            named.counts = t.counts
-            return named
-        }.sorted { ($0.made, $1.name) > ($1.made, $0.name) }
-        var all = Tally(name: "all")
-        for r in records { all.counts[r.outcome, default: 0] += 1 }
-        total = all
+        byPerson = tally(by: \.person)
+        byCustomer = tally(by: \.customer, named: { customerNames[$0] ?? $0 })
+        total = tally(by: { _ in "all" }).first ?? Tally(name: "all")
     }
 }

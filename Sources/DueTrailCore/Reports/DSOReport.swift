@@ -51,11 +51,7 @@ public struct DSOReport: Sendable {
         lines = Set(receivables.currencies + sales.currencies).sorted().map { currency in
             let r = receivables.sums[currency] ?? 0, s = sales.sums[currency] ?? 0
             var dso: Decimal?
-            if s > 0 {
-                var exact = r / s * Decimal(days), rounded = Decimal()
-                NSDecimalRound(&rounded, &exact, 1, .plain)
-                dso = rounded
-            }
+            if s > 0 { dso = Decimals.rounded(r / s * Decimal(days), scale: 1) }
             return Line(currency: currency, receivables: r, creditSales: s, invoicesIssued: issued[currency] ?? 0, openCases: open[currency] ?? 0, dso: dso)
         }
     }

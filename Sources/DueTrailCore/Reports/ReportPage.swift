@@ -68,7 +68,7 @@ public enum ReportPage {
             svg += ##"<line x1="\##(left)" y1="\##(bottom)" x2="\##(width - right)" y2="\##(bottom)" stroke="#333"/><line x1="\##(left)" y1="\##(topPad)" x2="\##(left)" y2="\##(bottom)" stroke="#333"/>"##
             svg += ##"<polyline fill="none" stroke="#0a4fa8" stroke-width="2.5" points="\##(line(receivables))"/>"##
             svg += ##"<polyline fill="none" stroke="#c0452d" stroke-width="2.5" stroke-dasharray="6 3" points="\##(line(overdue))"/>"##
-            let topLabel = escape(Decimals.grouped(Decimal(top).rounded(currency.minorDigits), scale: currency.minorDigits))
+            let topLabel = escape(Decimals.grouped(Decimals.rounded(Decimal(top), scale: currency.minorDigits), scale: currency.minorDigits))
             svg += ##"<text x="\##(left - 6)" y="\##(topPad + 4)" text-anchor="end" font-size="11">\##(topLabel)</text><text x="\##(left - 6)" y="\##(bottom)" text-anchor="end" font-size="11">0</text>"##
             svg += ##"<text x="\##(left)" y="\##(bottom + 18)" font-size="12">\##(report.points[0].date.iso)</text><text x="\##(width - right)" y="\##(bottom + 18)" text-anchor="end" font-size="12">\##(report.points[report.points.count - 1].date.iso)</text>"##
             svg += ##"<text x="\##(left)" y="\##(height - 4)" font-size="12" fill="#0a4fa8">— receivables (\##(currency.code))</text><text x="\##(left + 200)" y="\##(height - 4)" font-size="12" fill="#c0452d">- - overdue</text></svg>"##
@@ -134,12 +134,4 @@ public enum ReportPage {
         </html>
 
         """)
-}
-
-extension Decimal {
-    func rounded(_ scale: Int) -> Decimal {
-        var input = self, out = Decimal()
-        NSDecimalRound(&out, &input, scale, .plain)
-        return out
-    }
 }
