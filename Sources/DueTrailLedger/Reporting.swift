@@ -44,7 +44,7 @@ extension Ledger {
             for folder in try repository.treeEntries(cases.id) where folder.kind == .tree {
                 for file in try repository.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
                     let bytes = try repository.readBlob(file.id)
-                    if !needles.isEmpty && !needles.contains(where: { bytes.firstRange(of: $0) != nil }) { continue }
+                    if !needles.isEmpty && !needles.contains(where: { Self.bytes(bytes, contain: $0) }) { continue }
                     if case .success(let c) = CaseFile.parse(String(decoding: bytes, as: UTF8.self), path: "cases/\(folder.name)/\(file.name)") { out.append(c) }
                 }
             }
@@ -52,6 +52,20 @@ extension Ledger {
         } catch {
             throw error.context("reading the case files")
         }
+    }
+
+    /// Whether `needle` occurs in `haystack`. By hand: the standard library's generic
+    /// `firstRange(of:)` made `report promises` about four times slower on 100,000 files, and
+    /// `memmem` is not visible from Swift here.
+    static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        let last = haystack.count - needle.count
+        var i = 0
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Commits reachable from HEAD made from `from` to `to` (days in the ledger's timezone).
