@@ -17,7 +17,7 @@ struct PayCommand: ParsableCommand {
     @Argument(help: "Invoice number.")
     var invoice: String
 
-    @Option(help: ArgumentHelp("The amount paid, e.g. 500 or 1,250.50 EUR (the case's currency).", valueName: "amount"))
+    @Option(help: ArgumentHelp("The amount paid, e.g. 500, 1250.50 or 1.250,50 EUR, read by `number_format` in duetrail.yaml; one that reads two ways (1,500) is refused.", valueName: "amount"))
     var amount: String
 
     @Option(help: ArgumentHelp("When it was paid, YYYY-MM-DD (default: today).", valueName: "date"))
@@ -35,7 +35,7 @@ struct PayCommand: ParsableCommand {
             try ledger.pay(invoice, amount: amount, date: try date.map { try CaseActionOutput.date($0, option: "--date") }, reference: reference,
                 allowOverpayment: allowOverpayment)
         }
-        CaseActionOutput.print(result, "a payment of \(amount)")
+        CaseActionOutput.print(result) { "a payment of \($0?.display ?? amount)" }
         for c in result.cases {
             Terminal.print("Balance now \(c.state.balance.display)" + (c.state.balance.amount <= 0 ? " — paid in full, case closed" : ""))
         }

@@ -22,7 +22,7 @@ struct PromiseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The promised date, YYYY-MM-DD.", valueName: "date"))
     var date: String
 
-    @Option(help: ArgumentHelp("The amount promised (default: the whole balance).", valueName: "amount"))
+    @Option(help: ArgumentHelp("The amount promised (default: the whole balance), read like pay --amount.", valueName: "amount"))
     var amount: String?
 
     @Option(help: ArgumentHelp("How it was promised.", valueName: "phone|email|portal|meeting"))
@@ -40,6 +40,6 @@ struct PromiseCommand: ParsableCommand {
         let result = try guarded {
             try ledger.promise(cases, date: try CaseActionOutput.date(date, option: "--date"), amount: amount, via: via, note: note)
         }
-        CaseActionOutput.print(result, "a promise to pay by \(date)" + (amount.map { " (\($0))" } ?? ""))
+        CaseActionOutput.print(result) { money in "a promise to pay " + (money.map { "\($0.display) " } ?? "") + "by \(date)" }
     }
 }

@@ -11,7 +11,7 @@ struct ResolveCommand: ParsableCommand {
     @Argument(help: "Invoice numbers.")
     var cases: [String]
 
-    @Option(help: ArgumentHelp("A credit agreed, in the case's currency.", valueName: "amount"))
+    @Option(help: ArgumentHelp("A credit agreed, in the case's currency, read like pay --amount.", valueName: "amount"))
     var credit: String?
 
     @Option(help: ArgumentHelp("How it was settled.", valueName: "text"))
@@ -19,6 +19,8 @@ struct ResolveCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        CaseActionOutput.print(try guarded { try ledger.resolve(cases, credit: credit, note: note) }, "the dispute's resolution" + (credit.map { " (credit \($0))" } ?? ""))
+        CaseActionOutput.print(try guarded { try ledger.resolve(cases, credit: credit, note: note) }) { money in
+            "the dispute's resolution" + (money.map { " with a credit of \($0.display)" } ?? "")
+        }
     }
 }

@@ -20,6 +20,10 @@ public struct LedgerConfig: Sendable, Equatable {
     public var portal: PortalSettings?
     /// The portal's settings, the defaults when `portal:` is not set.
     public var portalSettings: PortalSettings { portal ?? PortalSettings() }
+    /// How people of this ledger write amounts (`number_format:`; kept verbatim in `extra`).
+    public var numberFormat: NumberFormat?
+    /// The format typed amounts are read by: `number_format:`, else the currency's usual one.
+    public var amountFormat: NumberFormat { numberFormat ?? .usual(for: currency) }
     /// Keys the tool does not own (`transport:`, later the portal), verbatim.
     public var extra: String
 
@@ -71,6 +75,7 @@ public struct LedgerConfig: Sendable, Equatable {
             extra: YAMLBlocks(text).foreign(excluding: owned))
         config.transport = try TransportSettings.parse(map)
         config.portal = try PortalSettings.parse(map)
+        config.numberFormat = try NumberFormat.parse(map)
         if let (replyTo, entry) = try map.optionalEntry("reply_to") {
             guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address: \(EmailAddress.problem(replyTo) ?? "")") }
             config.replyTo = replyTo

@@ -55,15 +55,6 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses the ledger's own form `1234.50 EUR`.
-    /// What a person types: `500`, `1,250.50`, `500 EUR`, `EUR 500`, `€500`, read as exports
-    /// are (`AmountReader`, with a decimal point); the currency must be `currency` when named,
-    /// and the amount above zero.
-    public init?(typed text: String, currency: Currency) {
-        guard let (amount, code) = AmountReader(decimalComma: false).parse(text), amount > 0 else { return nil }
-        if let code { guard Currency(code: code) == currency else { return nil } }
-        self.init(amount, currency)
-    }
-
     public init?(ledgerText: some StringProtocol) {
         let parts = ledgerText.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, let currency = Currency(code: parts[1]), let amount = Decimals.parsePlain(parts[0]) else { return nil }

@@ -12,22 +12,26 @@ extension Ledger {
         public let commit: ObjectID?
         /// Drafts removed because the case no longer needs chasing (a payment in full).
         public let withdrawnDrafts: [String]
+        /// The amount recorded on each case (by invoice number), as read from what was typed.
+        public var amounts: [String: Money] = [:]
     }
 
     private func event(_ kind: String, _ attributes: [(key: String, value: String)] = [], text: String? = nil, who: Identity) -> TimelineEvent {
         TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who.name)
     }
 
-    /// `text` as an amount in the case's currency, or an error naming `option` and the case.
-    private static func amount(_ text: String, option: String, for c: CaseSummary) throws(LedgerError) -> Money {
-        guard let money = Money(typed: text, currency: c.state.balance.currency) else {
-            throw LedgerError.usage("\(option) `\(text)` is not an amount in \(c.state.balance.currency.code) (the currency of \(c.facts.number))")
+    /// `text` as an amount in the case's currency, read by the ledger's `number_format`, or an
+    /// error naming `option`, the case and what was wrong (two readings, a negative amount, …).
+    private func amount(_ text: String, option: String, for c: CaseSummary) throws(LedgerError) -> Money {
+        do {
+            return try TypedAmount.parse(text, currency: c.state.balance.currency, format: config.amountFormat)
+        } catch {
+            throw LedgerError.usage("\(c.facts.number): \(option): \(error.message)")
         }
-        return money
     }
 
     /// An amount that may not exceed the balance (a promise, a credit); `what` names it in the refusal.
-    private static func amount(_ text: String, option: String, for c: CaseSummary, atMostBalance what: (Money) -> String) throws(LedgerError) -> Money {
+    private func amount(_ text: String, option: String, for c: CaseSummary, atMostBalance what: (Money) -> String) throws(LedgerError) -> Money {
         let money = try amount(text, option: option, for: c)
         guard money.amount <= c.state.balance.amount else {
             throw LedgerError.usage("\(c.facts.number): \(what(money)) is more than the balance \(c.state.balance.display)")
@@ -101,13 +105,15 @@ extension Ledger {
             throw LedgerError.usage("the promised date \(date.iso) is more than \(horizon) days ahead (`promise_horizon` in cadence.yaml); record a note instead, or agree a nearer date")
         }
         var amounts: [String: Money] = [:]
-        return try run(
+        var result = try run(
             keys, action: "promise",
-            subject: { cases in "promise: \(cases.map(\.facts.number).joined(separator: ", ")) by \(date.iso)" + (amount.map { " (\($0))" } ?? "") },
+            subject: { cases in
+                "promise: \(cases.map(\.facts.number).joined(separator: ", ")) by \(date.iso)" + (cases.first.flatMap { amounts[$0.facts.number] }.map { " (\($0.display))" } ?? "")
+            },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
                 if let amount {
-                    amounts[c.facts.number] = try Self.amount(amount, option: "--amount", for: c, atMostBalance: { "the promised \($0.display)" })
+                    amounts[c.facts.number] = try self.amount(amount, option: "--amount", for: c, atMostBalance: { "the promised \($0.display)" })
                 }
             },
             event: { c, who in
@@ -116,6 +122,8 @@ extension Ledger {
                 if let via { attributes.append(("via", via)) }
                 return self.event("promised", attributes, text: note, who: who)
             }, actor: actor)
+        result.amounts = amounts
+        return result
     }
 
     /// `pay`: a payment of `amount` (partial or full). Paid in full closes the case and
@@ -135,7 +143,7 @@ extension Ledger {
             },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
-                let money = try Self.amount(amount, option: "--amount", for: c)
+                let money = try self.amount(amount, option: "--amount", for: c)
                 if money.amount > c.state.balance.amount && !allowOverpayment {
                     throw LedgerError.usage("\(c.facts.number): \(money.display) is more than the balance \(c.state.balance.display); if the customer really paid more, add --allow-overpayment (the rest shows as a credit)")
                 }
@@ -156,7 +164,9 @@ extension Ledger {
                 withdrawn += drafts.all
             })
         keepAside(drafts: uncommittedDrafts)
-        return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: withdrawn)
+        var amounts: [String: Money] = [:]
+        for c in result.cases { amounts[c.facts.number] = paid }
+        return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: withdrawn, amounts: amounts)
     }
 
     /// `dispute`: the customer disputes the invoice; the cadence pauses until `resolve`.
@@ -173,18 +183,22 @@ extension Ledger {
     /// `resolve`: the dispute is settled, with an optional credit that reduces the balance.
     public func resolve(_ keys: [String], credit: String?, note: String) throws(LedgerError) -> ActionResult {
         var credits: [String: Money] = [:]
-        return try run(
+        var result = try run(
             keys, action: "resolve",
-            subject: { "resolve: \($0.map(\.facts.number).joined(separator: ", "))" + (credit.map { " (credit \($0))" } ?? "") },
+            subject: { cases in
+                "resolve: \(cases.map(\.facts.number).joined(separator: ", "))" + (cases.first.flatMap { credits[$0.facts.number] }.map { " (credit \($0.display))" } ?? "")
+            },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 guard c.state.holds.disputedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not disputed; nothing to resolve") }
                 if let credit {
-                    credits[c.facts.number] = try Self.amount(credit, option: "--credit", for: c, atMostBalance: { "a credit of \($0.display)" })
+                    credits[c.facts.number] = try self.amount(credit, option: "--credit", for: c, atMostBalance: { "a credit of \($0.display)" })
                 }
             },
             event: { c, who in
                 self.event("resolved", credits[c.facts.number].map { [("credit", $0.description)] } ?? [], text: note, who: who)
             })
+        result.amounts = credits
+        return result
     }
 
     /// `escalate`: a person hands the case to legal, an agency or someone else; the cadence stops.

@@ -160,6 +160,11 @@ extension Ledger {
             return (commit, tree, files)
         } catch where error.code == .modified {
             return nil
+        } catch where error.code == .locked {
+            // Another writer holds the branch's lock file this instant (libgit2 does not
+            // wait for it as git does): back off a moment, then rebuild on whatever tip won.
+            usleep(UInt32.random(in: 2_000...20_000))
+            return nil
         }
     }
 

@@ -62,7 +62,7 @@ struct PortalRoutes: Sendable {
         let summary: String
         switch form {
         case "promise":
-            switch PortalForms.promise(values, open: open, today: clock.today, horizon: statement.promiseHorizon) {
+            switch PortalForms.promise(values, open: open, today: clock.today, horizon: statement.promiseHorizon, format: statement.config.amountFormat) {
             case .rejected(let errors): return invalid(statement, link: link, form: form, values: values, errors: errors)
             case .accepted(let p):
                 summary = "promise for \(p.invoices.joined(separator: ", ")) by \(p.date.iso)"

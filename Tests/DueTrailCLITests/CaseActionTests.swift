@@ -62,11 +62,35 @@ import TestSupport
         #expect(allowed.status == 0 && allowed.stdout.contains("Balance now EUR -1,000.00 — paid in full"), "\(allowed)")
         // Wrong currency, a future date, a paid case: refused, nothing written.
         let head = try git(["rev-parse", "HEAD"])
-        #expect(try run(["pay", "INV-1087", "--amount", "100 USD"]).stderr.contains("is not an amount in EUR"))
+        #expect(try run(["pay", "INV-1087", "--amount", "100 USD"]).stderr.contains("INV-1087: --amount: `100 USD` is in USD, but the case is in EUR"))
         #expect(try run(["pay", "INV-1087", "--amount", "100", "--date", "2026-12-24"]).stderr.contains("is in the future"))
         #expect(try run(["pay", "INV-1042", "--amount", "1"]).stderr.contains("INV-1042 is paid; nothing to record"))
         #expect(try git(["rev-parse", "HEAD"]) == head)
         #expect(try run(["check"]).status == 0)
+    }
+
+    @Test func amountsAreReadByTheLedgersNumberFormatAndEchoedAsRecorded() throws {
+        // A German-writing ledger: `12,50` is twelve euros fifty, `1.500,00` fifteen hundred.
+        let yaml = try sandbox.read("ledger/duetrail.yaml").replacingOccurrences(of: "number_format: 1,234.56", with: "number_format: 1.234,56")
+        try sandbox.write("ledger/duetrail.yaml", yaml)
+        _ = try git(["commit", "-qam", "German number format"])
+        let small = try run(["pay", "INV-1042", "--amount", "12,50"])
+        #expect(small.status == 0 && small.stdout.contains("Recorded a payment of EUR 12.50 on INV-1042"), "\(small)")
+        #expect(try caseFile("cases/acme-gmbh/inv-1042.md").contains("· payment · amount: 12.50 EUR · by Ana Ruiz"))
+        let big = try run(["pay", "INV-1042", "--amount", "1.500,00"])
+        #expect(big.status == 0 && big.stdout.contains("Recorded a payment of EUR 1,500.00 on INV-1042") && big.stdout.contains("Balance now EUR 5,637.50"), "\(big)")
+        let promise = try run(["promise", "INV-1042", "--date", "2026-12-10", "--amount", "500,5"])
+        #expect(promise.stdout.contains("Recorded a promise to pay EUR 500.50 by 2026-12-10 on INV-1042"), "\(promise)")
+        // Two readings, a negative, a zero: refused with the reason, nothing written.
+        let head = try git(["rev-parse", "HEAD"])
+        let twoWays = try run(["pay", "INV-1042", "--amount", "1,500"])
+        #expect(twoWays.status == 1 && twoWays.stderr.contains(
+            "INV-1042: --amount: `1,500` reads two ways: EUR 1,500.00 (`,` separating thousands) or EUR 1.50 (`,` as the decimal mark); type 1500,00 or 1,50"), "\(twoWays)")
+        #expect(try run(["pay", "INV-1042", "--amount=-20"]).stderr.contains("INV-1042: --amount: the amount must be more than zero, not `-20`"))
+        #expect(try run(["promise", "INV-1042", "--date", "2026-12-10", "--amount", "0"]).stderr.contains("the amount must be more than zero, not `0`"))
+        #expect(try run(["pay", "INV-1042", "--amount", "12,5055"]).stderr.contains("`12,5055` has more decimal places than EUR has (2)"))
+        #expect(try git(["rev-parse", "HEAD"]) == head)
+        #expect(try git(["status", "--porcelain"]).isEmpty)
     }
 
     @Test func aPromisePausesTheCadenceAndABrokenOneTopsTheQueueWithItsFollowUp() throws {
@@ -74,7 +98,7 @@ import TestSupport
         let p = try run(["promise", "INV-1090", "--date", "2026-12-03", "--amount", "500", "--via", "phone", "--note", "AP said Thursday"])
         #expect(p.status == 0, "\(p)")
         #expect(try caseFile("cases/fjord-software/inv-1090.md").contains("· promised · date: 2026-12-03 · amount: 500.00 USD · via: phone · AP said Thursday · by Ana Ruiz"))
-        #expect(try git(["log", "-1", "--format=%s"]) == "promise: INV-1090 by 2026-12-03 (500)\n")
+        #expect(try git(["log", "-1", "--format=%s"]) == "promise: INV-1090 by 2026-12-03 (USD 500.00)\n")
         #expect(try nextAction("INV-1090") == "promised for 2026-12-03")
         #expect(!(try run(["draft"]).stdout.contains("fjord-software")))
         // Still within the grace (2 business days: until Monday 7 December).
@@ -151,7 +175,7 @@ import TestSupport
             Ana Ruiz|contact: call about INV-1012
             Ana Ruiz|deescalate: INV-1012
             Ana Ruiz|escalate: INV-1012 to agency
-            Ana Ruiz|resolve: INV-1087 (credit 200)
+            Ana Ruiz|resolve: INV-1087 (credit EUR 200.00)
             Ana Ruiz|dispute: INV-1087
             Ana Ruiz|import: 28 invoices from open-invoices.csv (25 new, 0 updated)
 

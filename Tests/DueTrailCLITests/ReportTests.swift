@@ -141,10 +141,12 @@ import TestSupport
         let usd = table.filter { $0["currency"] as? String == "USD" }.map { $0["overdue"] as? String ?? "" }
         // INV-1102 (6,250, due 12-02) is overdue from 12-03.
         #expect(usd.prefix(4) == ["32740.00", "32740.00", "32740.00", "38990.00"])
-        // Per commit: one point for each commit from 11-30 on (init, import, the hand edit and
-        // eight actions), the last of them the same state as the last day's.
+        // Per commit: one point for each commit from 11-30 on (init, the fixture's settings and
+        // customers, import, the hand edit and eight actions: every one dated by the sandbox's
+        // fixed clock), the last of them the same state as the last day's.
         let perCommit = rows(try report(["trend", "--from", "2026-11-30", "--per-commit"])).filter { $0["currency"] as? String == "EUR" }
-        #expect(perCommit.count == 11 && perCommit.last?["receivables"] as? String == "33825.50" && perCommit.last?["open_cases"] as? Int == 14, "\(perCommit)")
+        #expect(perCommit.count == 12 && perCommit.last?["receivables"] as? String == "33825.50" && perCommit.last?["open_cases"] as? Int == 14, "\(perCommit)")
+        #expect(perCommit.map { $0["receivables"] as? String ?? "" }.prefix(3) == ["0.00", "0.00", "42895.50"], "nothing is owed before the import")
         // Each point names the commit whose state it is: that day's last on the main line.
         let last = try sandbox.git(["log", "-1", "--format=%h", "--abbrev=8"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(table.last?["commit"] as? String == last)

@@ -417,7 +417,7 @@ import TestSupport
     @Test func transportSettingsAreCheckedWithFileAndLine() throws {
         try useTransport("transport:\n  kind: smtp\n  host: smtp.example.com\n  security: none\n")
         let plain = try run(["send"])
-        #expect(plain.status == 1 && plain.stderr.contains("duetrail.yaml:10") && plain.stderr.contains("only allowed to this machine"), "\(plain)")
+        #expect(plain.status == 1 && plain.stderr.contains("duetrail.yaml:11") && plain.stderr.contains("only allowed to this machine"), "\(plain)")
         try useTransport("transport:\n  kind: smtp\n  host: smtp.example.com\n  password: hunter2\n")
         let secret = try run(["check"])
         #expect(secret.status != 0 && secret.stderr.contains("passwords never go in duetrail.yaml"), "\(secret)")

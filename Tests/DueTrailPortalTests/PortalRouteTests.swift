@@ -296,6 +296,8 @@ import TestSupport
                 for try await status in group { #expect(status == .seeOther) }
             }
         }
+        // A writer that finds the branch locked by another one backs off and tries again.
+        #expect(f.log.all.filter { $0.hasPrefix("error") }.isEmpty, "\(f.log.all.filter { $0.hasPrefix("error") })")
         #expect(try f.commitCount() == before + customers.count)
         let authors = try f.sandbox.git(["--git-dir", f.ledger, "log", "-\(customers.count)", "--format=%an"]).stdout
         #expect(Set(authors.split(separator: "\n").map(String.init)) == ["Acme GmbH", "Delta Foods Ltd", "Blue Harbour Design", "Fjord Software AS"])

@@ -17,8 +17,12 @@ public final class Sandbox {
         env["HOME"] = home.path
         env["XDG_CONFIG_HOME"] = home.appendingPathComponent(".config").path
         env["GIT_CONFIG_NOSYSTEM"] = "1"
-        env["DUETRAIL_NOW"] = "2026-11-30T09:00:00Z"
+        env["DUETRAIL_NOW"] = Sandbox.fixedNow
         env["DUETRAIL_TODAY"] = "2026-11-30"
+        // Commits made with the git CLI get the same fixed moment: nothing a test counts or
+        // orders may depend on the day it runs.
+        env["GIT_AUTHOR_DATE"] = Sandbox.fixedNow
+        env["GIT_COMMITTER_DATE"] = Sandbox.fixedNow
         if identity {
             env["GIT_AUTHOR_NAME"] = "Ana Ruiz"
             env["GIT_AUTHOR_EMAIL"] = "ana@northwind-studio.example"
@@ -27,6 +31,9 @@ public final class Sandbox {
         }
         environment = env
     }
+
+    /// The moment every sandbox starts at: events, commits by the tool and by the git CLI.
+    public static let fixedNow = "2026-11-30T09:00:00Z"
 
     deinit {
         try? FileManager.default.removeItem(at: root)
@@ -85,33 +92,43 @@ public struct ProcessResult: CustomStringConvertible {
 
     public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
 
+    /// Runs `executable` to its end. Spawned with posix_spawn and reaped with waitpid rather
+    /// than through Foundation's `Process`, whose exit notice can be lost when many tests
+    /// run children at once under a moved clock (libfaketime, scripts/test-any-date.sh).
     public static func run(_ executable: String, _ args: [String], cwd: String, environment: [String: String]) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        process.environment = environment
         // Output goes to files, not pipes: a large output can never block the child.
         let tmp = FileManager.default.temporaryDirectory
         let outURL = tmp.appendingPathComponent("duetrail-out-\(UUID().uuidString)")
         let errURL = tmp.appendingPathComponent("duetrail-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
         }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // `env --chdir` starts the program in `cwd` (Swift's Glibc lacks posix_spawn's chdir action).
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env", "--chdir=" + cwd, executable] + args).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        guard rc == 0 else { throw FixtureError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw FixtureError("waitpid for \(executable): \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED / WEXITSTATUS, WTERMSIG (as the shell reports a signal: 128 + n).
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let outData = (try? Data(contentsOf: outURL)) ?? Data()
         let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return ProcessResult(status: exitStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 

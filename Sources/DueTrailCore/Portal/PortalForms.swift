@@ -63,7 +63,11 @@ public enum PortalForms {
         cases.filter { $0.state.status == .open && $0.state.balance.amount > 0 }
     }
 
-    public static func promise(_ form: PortalFormValues, open: [CaseSummary], today: CalendarDate, horizon: Int) -> PortalFormOutcome<Promise> {
+    /// `format`: the ledger's `number_format`, so the portal reads an amount exactly as the
+    /// ledger will record it (and refuses the same ambiguous ones).
+    public static func promise(
+        _ form: PortalFormValues, open: [CaseSummary], today: CalendarDate, horizon: Int, format: NumberFormat = .commaThousandsPointDecimal
+    ) -> PortalFormOutcome<Promise> {
         var errors: [PortalFieldError] = []
         let choice = trimmed(form.invoice) ?? "all"
         var chosen: [CaseSummary] = open.filter { $0.state.holds.disputedSince == nil }
@@ -98,12 +102,13 @@ public enum PortalForms {
             if choice == "all" {
                 errors.append(PortalFieldError(field: "promise-amount", message: "To promise part of a balance, choose one invoice; leave the amount empty to promise all of it."))
             } else if let one = chosen.first, chosen.count == 1 {
-                if let money = Money(typed: amount, currency: one.state.balance.currency) {
+                do {
+                    let money = try TypedAmount.parse(amount, currency: one.state.balance.currency, format: format)
                     if money.amount > one.state.balance.amount {
                         errors.append(PortalFieldError(field: "promise-amount", message: "The amount is more than the balance of \(one.facts.number) (\(one.state.balance.display))."))
                     }
-                } else {
-                    errors.append(PortalFieldError(field: "promise-amount", message: "Enter an amount in \(one.state.balance.currency.code), for example 250.00."))
+                } catch {
+                    errors.append(PortalFieldError(field: "promise-amount", message: Self.amountProblem(error, currency: one.state.balance.currency)))
                 }
             }
         }
@@ -135,6 +140,18 @@ public enum PortalForms {
         }
         guard errors.isEmpty, let invoice, let reason else { return .rejected(errors) }
         return .accepted(Dispute(invoice: invoice, reason: reason))
+    }
+
+    /// What a customer is told about an amount the portal could not take.
+    static func amountProblem(_ error: AmountInputError, currency: Currency) -> String {
+        switch error {
+        case .ambiguous(_, _, let asGroup, let asDecimal, _):
+            return "This amount could mean \(asGroup.display) or \(asDecimal.display); please write it as \(asGroup.plain) or \(asDecimal.plain)."
+        case .notPositive: return "Enter an amount above zero, or leave it empty to promise the whole balance."
+        case .otherCurrency: return "Enter the amount in \(currency.code), the currency of the invoice."
+        case .tooManyDecimals: return "Enter the amount with at most \(currency.minorDigits) decimal places."
+        case .empty, .notANumber: return "Enter an amount in \(currency.code), for example 250.00."
+        }
     }
 
     static func trimmed(_ text: String?) -> String? {
