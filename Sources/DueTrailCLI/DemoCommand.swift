@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
             guard let data = fm.contents(atPath: csv) else { throw CLIError("\(csv): cannot read") }
             let result = try ledger.importInvoices(
                 bytes: [UInt8](data), source: csv, options: ExportOptions(defaultCurrency: ledger.config.currency), closeMissing: false, dryRun: false)
-            Terminal.print(indent(ImportReport(result, file: csv, dryRun: false).text))
+            Terminal.print(indent(ImportReport(result, file: csv, dryRun: false, currency: ledger.config.currency).text))
 
             // 3. The worklist.
             step(3, "queue: the aging worklist, most urgent first")

@@ -13,16 +13,19 @@ struct ImportCommand: ParsableCommand {
 struct ImportInvoicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoices",
-        abstract: "Import open invoices from a CSV export (Xero, QuickBooks Online, Stripe, FreshBooks or any sheet).",
+        abstract: "Import invoices from a CSV export (Xero, QuickBooks, Stripe, FreshBooks, Zoho, Wave, Invoice Ninja, Invoice2go, Sage, MYOB, ERPNext or any sheet).",
         discussion: """
             The export becomes cases, in one commit: all of it or, on any bad row, nothing. \
-            Re-importing the same file changes nothing; a changed balance updates the case. \
+            It says which column fed which field, which columns were left unused and what it \
+            assumed. Re-importing the same file changes nothing; a changed balance updates the \
+            case, but never undoes a payment recorded in DueTrail since the last import. \
             Invoices open in the ledger but missing from the export are listed; --close-missing \
             closes them.
 
-            Columns are recognised by their headers. Name others with --map, e.g.
-              --map number="Rechnungsnr." --map customer=Kunde --map due=Fällig --map balance=Offen \
-            Fields: \(InvoiceField.allCases.map(\.rawValue).joined(separator: ", ")).
+            Headers are recognised in English, German, French, Spanish, Italian, Dutch, \
+            Portuguese, Swedish, Danish, Norwegian and Finnish. Name others with --map, e.g.
+              --map number="Rechnungsnr." --map customer=Kunde --map due=Fällig --map balance=Offen
+            Fields: \(InvoiceField.allCases.map(\.rawValue).joined(separator: ", ")). `--map terms=` (empty) leaves a column unread.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -30,11 +33,21 @@ struct ImportInvoicesCommand: ParsableCommand {
     @Argument(help: "The CSV file.")
     var file: String
 
-    @Option(help: "auto, xero, quickbooks, stripe, freshbooks or generic.")
+    @Option(help: "auto, or one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String = "auto"
 
     @Option(name: .customLong("map"), help: ArgumentHelp("Which column holds a field: FIELD=COLUMN (repeatable).", valueName: "field=column"))
     var mappings: [String] = []
+
+    @Option(name: .customLong("status"), help: ArgumentHelp("What a status word of this export means: CLASS=WORD, CLASS one of draft, open, paid, void, credit (repeatable).", valueName: "class=word"))
+    var statuses: [String] = []
+
+    @Option(help: ArgumentHelp("Which books of the package this export is from (two Xero organisations in one ledger): only their cases are listed as missing.", valueName: "name"))
+    var account: String?
+
+    @Option(name: .customLong("accept-export-balance"), parsing: .upToNextOption,
+        help: ArgumentHelp("Apply the export's higher balance to these invoices although DueTrail recorded payments since the last import.", valueName: "invoice"))
+    var acceptExportBalance: [String] = []
 
     @Option(name: .customLong("date-format"), help: "How dates are written when the file cannot tell: DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD.")
     var dateFormat: String?
@@ -42,7 +55,7 @@ struct ImportInvoicesCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Show what would change; write nothing.")
     var dryRun = false
 
-    @Flag(name: .customLong("close-missing"), help: "Close open cases that this (full) export no longer lists.")
+    @Flag(name: .customLong("close-missing"), help: "Close open cases of this source that this (full) export no longer lists.")
     var closeMissing = false
 
     @Flag(help: "Print the result as JSON.")
@@ -53,19 +66,37 @@ struct ImportInvoicesCommand: ParsableCommand {
             throw ValidationError("--format is one of auto, \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")); not `\(format)`")
         }
         _ = try parsedMappings()
+        _ = try parsedStatuses()
         if let dateFormat, DateOrder(pattern: dateFormat) == nil {
             throw ValidationError("--date-format takes DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD (any separators), not `\(dateFormat)`")
+        }
+        if let account, account.trimmingCharacters(in: .whitespaces).isEmpty || account.contains(where: { $0.isNewline }) {
+            throw ValidationError("--account takes a short name for the books, like `uk`")
         }
     }
 
     func parsedMappings() throws -> [InvoiceField: String] {
         var out: [InvoiceField: String] = [:]
         for m in mappings {
-            let parts = m.split(separator: "=", maxSplits: 1)
+            let parts = m.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, let field = InvoiceField(rawValue: parts[0].trimmingCharacters(in: .whitespaces).lowercased()) else {
                 throw ValidationError("--map takes FIELD=COLUMN with FIELD one of \(InvoiceField.allCases.map(\.rawValue).joined(separator: ", ")); not `\(m)`")
             }
             out[field] = String(parts[1])
+        }
+        return out
+    }
+
+    func parsedStatuses() throws -> [String: StatusClass] {
+        var out: [String: StatusClass] = [:]
+        for m in statuses {
+            let parts = m.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let cls = StatusClass(rawValue: parts[0].trimmingCharacters(in: .whitespaces).lowercased()),
+                !parts[1].trimmingCharacters(in: .whitespaces).isEmpty
+            else {
+                throw ValidationError("--status takes CLASS=WORD with CLASS one of \(StatusClass.allCases.map(\.rawValue).joined(separator: ", ")), e.g. --status open=\"Awaiting Payment\"; not `\(m)`")
+            }
+            out[StatusVocabulary.key(String(parts[1]))] = cls
         }
         return out
     }
@@ -78,86 +109,16 @@ struct ImportInvoicesCommand: ParsableCommand {
         }
         let exportOptions = ExportOptions(
             format: ExportFormat(rawValue: format), overrides: try parsedMappings(),
-            dateOrder: dateFormat.flatMap(DateOrder.init(pattern:)), defaultCurrency: ledger.config.currency)
+            dateOrder: dateFormat.flatMap(DateOrder.init(pattern:)), defaultCurrency: ledger.config.currency, statuses: try parsedStatuses())
         let result = try guarded {
             try ledger.importInvoices(
-                bytes: [UInt8](data), source: file, options: exportOptions, closeMissing: closeMissing, dryRun: dryRun,
-                progress: Terminal.progress)
+                bytes: [UInt8](data), source: file, options: exportOptions, account: account, closeMissing: closeMissing,
+                acceptExportBalance: Set(acceptExportBalance), dryRun: dryRun, progress: Terminal.progress)
         }
-        if json {
-            Terminal.print(JSON.render(ImportReport(result, file: file, dryRun: dryRun)))
-        } else {
-            Terminal.print(ImportReport(result, file: file, dryRun: dryRun).text)
-        }
+        let report = ImportReport(result, file: file, dryRun: dryRun, currency: ledger.config.currency)
+        Terminal.print(json ? JSON.render(report) : report.text)
+        fflush(nil)
+        if !result.plan.conflicts.isEmpty { throw ExitCode(2) }
         Terminal.finish()
-    }
-}
-
-/// What `import invoices` tells a person (and a script, as JSON).
-struct ImportReport: Encodable {
-    var file: String
-    var format: String
-    var invoices: Int
-    var new: Int
-    var updated: Int
-    var unchanged: Int
-    var notOpened: Int
-    var newCustomers: [String]
-    var missing: [String]
-    var commit: String?
-    var dryRun: Bool
-    var dateFormat: String?
-    var decimalMark: String
-    var delimiter: String
-
-    init(_ r: ImportResult, file: String, dryRun: Bool) {
-        self.file = file
-        format = r.export.format.rawValue
-        invoices = r.plan.invoiceCount
-        new = r.plan.newCases.count
-        updated = r.plan.updates.count
-        unchanged = r.plan.unchanged
-        notOpened = r.plan.notOpened
-        newCustomers = r.plan.newCustomers.map(\.name)
-        missing = r.plan.missing.map(\.facts.number)
-        commit = r.outcome?.commit.hex
-        self.dryRun = dryRun
-        dateFormat = r.export.dateOrder?.rawValue
-        decimalMark = r.export.decimalComma ? "," : "."
-        delimiter = r.export.delimiterName
-        plan = r.plan
-    }
-
-    private var plan: ImportPlan
-    enum CodingKeys: String, CodingKey {
-        case file, format, invoices, new, updated, unchanged, notOpened, newCustomers, missing, commit, dryRun, dateFormat, decimalMark, delimiter
-    }
-
-    var text: String {
-        var lines: [String] = []
-        var how = "\(delimiter)-separated, decimal mark `\(decimalMark)`"
-        if let dateFormat { how += ", dates \(dateFormat)" }
-        lines.append("Read a \(ExportFormat(rawValue: format)?.displayName ?? format) export: \(invoices) invoices (\(how))")
-        lines.append("  \(new) new, \(updated) updated, \(unchanged) unchanged, \(notOpened) paid/void/draft not opened")
-        if !newCustomers.isEmpty {
-            let shown = newCustomers.prefix(8).joined(separator: ", ")
-            lines.append("  \(newCustomers.count) new customer\(newCustomers.count == 1 ? "" : "s"): \(shown)\(newCustomers.count > 8 ? ", …" : "")")
-        }
-        if !plan.missing.isEmpty {
-            let closing = plan.updates.contains { u in u.events.contains { $0.kind == "closed" } }
-            lines.append(closing ? "Closed, not in this export:" : "Not in this export — paid? (--close-missing closes them):")
-            for m in plan.missing.prefix(20) {
-                lines.append("  \(m.facts.number)  \(m.facts.customer)  \(m.state.balance.display)")
-            }
-            if plan.missing.count > 20 { lines.append("  … and \(plan.missing.count - 20) more") }
-        }
-        if dryRun {
-            lines.append(plan.isEmpty ? "Dry run: nothing would change." : "Dry run: nothing was written. Without --dry-run: \(plan.subject(source: "the file"))")
-        } else if let commit {
-            lines.append("Committed \(commit.prefix(8)).")
-        } else {
-            lines.append("Nothing to change: the ledger already matches this export.")
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -8,15 +8,22 @@ public struct InvoiceFacts: Sendable, Equatable {
     public var due: CalendarDate
     public var amount: Money  // invoice total
     public var source: String?
+    /// Which of several books of one package the case came from (`import --account uk`):
+    /// `source_account:`. A later import of another account leaves the case alone.
+    public var account: String?
     public var reference: String?
 
-    public init(number: String, customer: String, issued: CalendarDate?, due: CalendarDate, amount: Money, source: String? = nil, reference: String? = nil) {
+    public init(
+        number: String, customer: String, issued: CalendarDate?, due: CalendarDate, amount: Money, source: String? = nil, account: String? = nil,
+        reference: String? = nil
+    ) {
         self.number = number
         self.customer = customer
         self.issued = issued
         self.due = due
         self.amount = amount
         self.source = source
+        self.account = account
         self.reference = reference
     }
 }
@@ -27,7 +34,7 @@ public struct InvoiceFacts: Sendable, Equatable {
 /// a person writes (other keys, prose above or below the timeline) is kept byte for byte when
 /// the tool rewrites the file, and the same state always renders to the same bytes.
 public struct CaseFile: Sendable, Equatable {
-    public static let ownedKeys: Set<String> = ["invoice", "customer", "issued", "due", "amount", "currency", "source", "reference"]
+    public static let ownedKeys: Set<String> = ["invoice", "customer", "issued", "due", "amount", "currency", "source", "source_account", "reference"]
     public static let timelineHeading = "## Timeline"
 
     public var facts: InvoiceFacts
@@ -74,6 +81,7 @@ public struct CaseFile: Sendable, Equatable {
         out += "amount: \(facts.amount.plain)\n"
         out += "currency: \(facts.amount.currency.code)\n"
         if let source = facts.source { out += "source: \(YAMLText.scalar(source))\n" }
+        if let account = facts.account { out += "source_account: \(YAMLText.scalar(account))\n" }
         if let reference = facts.reference { out += "reference: \(YAMLText.scalar(reference))\n" }
         out += extraFrontMatter
         out += "---\n\n"
@@ -145,7 +153,7 @@ public struct CaseFile: Sendable, Equatable {
                         problems.append(Diagnostic(path: path, line: lineNumber, message: problem, excerpt: String(line)))
                         continue
                     }
-                    for key in ["balance", "was", "amount", "credit"] {
+                    for key in ["balance", "was", "amount", "credit", "total"] {
                         guard let text = event.attribute(key) else { continue }
                         guard let money = Money(ledgerText: text), money.currency == facts.amount.currency else {
                             problems.append(Diagnostic(path: path, line: lineNumber,
@@ -202,6 +210,6 @@ public struct CaseFile: Sendable, Equatable {
         guard let amount = Decimals.parsePlain(amountText) else { throw map.problem(amountEntry, "`amount` must be a number like 1200.50, not `\(amountText)`") }
         return InvoiceFacts(
             number: number, customer: customer, issued: issued, due: due, amount: Money(amount, currency),
-            source: try map.optionalString("source"), reference: try map.optionalString("reference"))
+            source: try map.optionalString("source"), account: try map.optionalString("source_account"), reference: try map.optionalString("reference"))
     }
 }

@@ -3,7 +3,7 @@
 /// a merge of two timelines recomputes it.
 public struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    public static let derivation = 4
+    public static let derivation = 5
 
     public enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
@@ -29,12 +29,17 @@ public struct CaseState: Sendable, Equatable {
     /// A contact address a delivery failure was reported for (a `bounce` event), until a
     /// person acknowledges it (`ack`, or a logged contact).
     public var failingContact: String?
+    /// What the last import said of this case, and what DueTrail recorded since; nil for a
+    /// case no import made.
+    public var importBase: ImportBase?
 
     public init(facts: InvoiceFacts, events: [TimelineEvent]) {
         var balance = facts.amount
         var closed = false
         var reason: String?
+        var base = ImportBase.Builder()
         for event in events {
+            base.add(event, currency: facts.amount.currency)
             switch event.kind {
             case "opened", "balance":
                 balance = Self.balance(after: event, from: balance)
@@ -102,6 +107,7 @@ public struct CaseState: Sendable, Equatable {
         self.balance = balance
         self.balanceMinor = balance.minorUnits
         self.lastEvent = events.map(\.date).max()
+        self.importBase = base.result
         if closed {
             status = .closed
             closedReason = reason
@@ -214,5 +220,86 @@ public final class PromiseTerms: Sendable, Equatable {
 
     public static func == (a: PromiseTerms, b: PromiseTerms) -> Bool {
         a.made == b.made && a.balanceBefore == b.balanceBefore && a.target == b.target
+    }
+}
+
+/// What the last import said of a case (its balance, due date, issue date and total as the
+/// export stated them) and the money events DueTrail recorded since (payments, credits, a
+/// closing by a person): what a re-import compares three ways, so a stale export never undoes
+/// the team's work and a fact a person corrected is changed only when the export changes it.
+public final class ImportBase: Sendable, Equatable {
+    public let balance: Money?
+    public let due: CalendarDate?
+    public let issued: CalendarDate?
+    public let total: Money?
+    /// `payment 400.00 EUR on 2026-12-03 (#ab12cd34)`, oldest first.
+    public let since: [String]
+
+    public init(balance: Money?, due: CalendarDate?, issued: CalendarDate?, total: Money?, since: [String]) {
+        self.balance = balance
+        self.due = due
+        self.issued = issued
+        self.total = total
+        self.since = since
+    }
+
+    public static func == (a: ImportBase, b: ImportBase) -> Bool {
+        a.balance == b.balance && a.due == b.due && a.issued == b.issued && a.total == b.total && a.since == b.since
+    }
+
+    /// Events an import writes carry `source:`.
+    static let importKinds: Set<String> = ["opened", "balance", "updated", "reopened", "closed"]
+
+    struct Builder {
+        var seen = false
+        var balance: Money?, total: Money?
+        var due: CalendarDate?, issued: CalendarDate?
+        var since: [String] = []
+
+        mutating func add(_ event: TimelineEvent, currency: Currency) {
+            if ImportBase.importKinds.contains(event.kind), event.attribute("source") != nil {
+                seen = true
+                since = []
+                func money(_ key: String) -> Money? { event.attribute(key).flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == currency ? $0 : nil } }
+                func newValue(_ key: String) -> String? {
+                    // `due: 2026-09-09 → 2026-09-20` on an `updated` event: the export's new value.
+                    guard let v = event.attribute(key) else { return nil }
+                    return v.components(separatedBy: " → ").last?.trimmingCharacters(in: .whitespaces)
+                }
+                switch event.kind {
+                case "opened":
+                    balance = money("balance")
+                    total = money("total") ?? balance
+                    due = event.attribute("due").flatMap { CalendarDate(iso: $0) }
+                    issued = event.attribute("issued").flatMap { CalendarDate(iso: $0) }
+                case "balance":
+                    balance = money("balance")
+                case "updated":
+                    if let d = newValue("due").flatMap({ CalendarDate(iso: $0) }) { due = d }
+                    if let d = newValue("issued").flatMap({ CalendarDate(iso: $0) }) { issued = d }
+                    if let t = newValue("amount").flatMap({ Money(ledgerText: $0) }) { total = t }
+                case "closed":
+                    balance = Money.zero(currency)
+                default:
+                    break
+                }
+                return
+            }
+            guard seen else { return }
+            switch event.kind {
+            case "payment":
+                since.append("payment \(event.attribute("amount") ?? "") on \(event.date.iso) (#\(event.id))")
+            case "resolved" where event.attribute("credit") != nil:
+                since.append("credit \(event.attribute("credit") ?? "") on \(event.date.iso) (#\(event.id))")
+            case "closed":
+                since.append("closed on \(event.date.iso) (#\(event.id))")
+            default:
+                break
+            }
+        }
+
+        var result: ImportBase? {
+            seen ? ImportBase(balance: balance, due: due, issued: issued, total: total, since: since) : nil
+        }
     }
 }

@@ -24,7 +24,7 @@ public struct CaseSummary: Sendable, Equatable {
         let fields: [String] = [
             path, facts.number, facts.customer, facts.issued?.iso ?? "", facts.due.iso, facts.amount.plain, facts.amount.currency.code,
             facts.source ?? "", facts.reference ?? "", state.balance.plain, state.status.rawValue, state.closedReason ?? "",
-            state.lastEvent?.iso ?? "", Self.cadenceField(state),
+            state.lastEvent?.iso ?? "", Self.cadenceField(state), facts.account ?? "", Self.importField(state.importBase),
         ]
         return fields.map(Self.escape).joined(separator: "\t")
     }
@@ -39,7 +39,23 @@ public struct CaseSummary: Sendable, Equatable {
     }
 
     /// How many tab-separated fields a cache line has.
-    public static let cacheFieldCount = 14
+    public static let cacheFieldCount = 16
+
+    /// What the last import said, in one field: balance, due, issued and total, then the
+    /// events since, joined by U+001F (the events by U+001E); empty for a case no import made.
+    static func importField(_ base: ImportBase?) -> String {
+        guard let b = base else { return "" }
+        let since = b.since.map { $0.filter { $0 != "\u{1F}" && $0 != "\u{1E}" } }.joined(separator: "\u{1E}")
+        return ["+", b.balance?.plain ?? "", b.due?.iso ?? "", b.issued?.iso ?? "", b.total?.plain ?? "", since].joined(separator: "\u{1F}")
+    }
+
+    static func importBase(_ field: String, currency: Currency) -> ImportBase? {
+        let p = field.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+        guard p.count == 6, p[0] == "+" else { return nil }
+        return ImportBase(
+            balance: Decimals.parsePlain(p[1]).map { Money($0, currency) }, due: CalendarDate(iso: p[2]), issued: CalendarDate(iso: p[3]),
+            total: Decimals.parsePlain(p[4]).map { Money($0, currency) }, since: p[5].isEmpty ? [] : p[5].split(separator: "\u{1E}").map(String.init))
+    }
 
     /// Where the case stands in its cadence, in one field (empty for most cases, so the cache
     /// of 100,000 cases stays quick to read): fourteen parts joined by U+001F.
@@ -64,8 +80,12 @@ public struct CaseSummary: Sendable, Equatable {
         path = f[0]
         facts = InvoiceFacts(
             number: f[1], customer: f[2], issued: CalendarDate(iso: f[3]), due: due, amount: Money(amount, currency),
-            source: f[7].isEmpty ? nil : f[7], reference: f[8].isEmpty ? nil : f[8])
+            source: f[7].isEmpty ? nil : f[7], account: f[14].isEmpty ? nil : f[14], reference: f[8].isEmpty ? nil : f[8])
         state = CaseState(balance: Money(balance, currency), balanceText: f[9], status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
+        if !f[15].isEmpty {
+            guard let base = Self.importBase(f[15], currency: currency) else { return nil }
+            state.importBase = base
+        }
         guard !f[13].isEmpty else { return }
         let c = f[13].split(separator: "\u{1F}", omittingEmptySubsequences: false)
         guard c.count == 14 else { return nil }

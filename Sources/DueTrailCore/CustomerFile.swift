@@ -27,6 +27,9 @@ public struct CustomerFile: Sendable, Equatable {
     public var cadence: String?
     /// Line of the `cadence:` key, for pointing at an unknown name.
     public var cadenceLine: Int?
+    /// `terms:` (`Net 30`, `14 days`): due dates for invoices imported without one. A person's
+    /// key, read but kept verbatim in `extra`.
+    public var terms: PaymentTerms?
     /// Keys a person added (notes, cadence, …), verbatim.
     public var extra: String
 
@@ -97,6 +100,12 @@ public struct CustomerFile: Sendable, Equatable {
                 file.cadence = cadence
                 file.cadenceLine = entry.line
             }
+            if let (text, entry) = try map.optionalEntry("terms") {
+                guard let terms = PaymentTerms(text) else {
+                    throw map.problem(entry, "`terms: \(text)` does not say how many days; write e.g. `terms: Net 30`, `terms: 14 days` or `terms: due on receipt`")
+                }
+                file.terms = terms
+            }
             return .success(file)
         } catch {
             return .failure(DiagnosticList([error]))
@@ -154,6 +163,7 @@ extension CustomerFile {
         var sensitive = false
         var cadence: String?
         var cadenceLine: Int?
+        var terms: PaymentTerms?
         var seen: Set<String> = []
         for e in entries {
             guard seen.insert(e.key).inserted, let value = e.value.scalar?.string else { return nil }
@@ -171,6 +181,9 @@ extension CustomerFile {
             case "cadence":
                 cadence = value
                 cadenceLine = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("cadence:") }.map { $0 + 1 }
+            case "terms":
+                guard let t = PaymentTerms(value) else { return nil }
+                terms = t
             default: continue  // a person's own key: kept verbatim below
             }
         }
@@ -179,6 +192,7 @@ extension CustomerFile {
             extra: YAMLBlocks(text).foreign(excluding: ownedKeys))
         file.cadence = cadence
         file.cadenceLine = cadenceLine
+        file.terms = terms
         return file
     }
 }
@@ -242,15 +256,18 @@ public struct CustomerSummary: Sendable, Equatable {
     public var cadence: CustomerCadence
     /// Who reminders go to (the first in To, the others in Cc).
     public var contacts: [CustomerFile.Contact]
+    /// `terms:`, for invoices imported without a due date.
+    public var terms: PaymentTerms?
 
-    public init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = []) {
+    public init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil) {
         self.name = name
         self.cadence = cadence
         self.contacts = contacts
+        self.terms = terms
     }
 
     public init(_ file: CustomerFile) {
-        self.init(name: file.name, cadence: file.cadenceSettings, contacts: file.contacts)
+        self.init(name: file.name, cadence: file.cadenceSettings, contacts: file.contacts, terms: file.terms)
     }
 
     /// The customer file's facts again (without a person's own keys), for composing reminders.
@@ -262,25 +279,26 @@ public struct CustomerSummary: Sendable, Equatable {
 
     static let unitSeparator: Character = "\u{1F}", recordSeparator: Character = "\u{1E}"
 
-    /// `name<TAB>policy<TAB>sensitive<TAB>cadence<TAB>contacts`, each escaped like a case cache
-    /// line; contacts as `name<US>email` joined by `<RS>` (control characters no name holds).
+    /// `name<TAB>policy<TAB>sensitive<TAB>cadence<TAB>contacts<TAB>terms`, each escaped like a
+    /// case cache line; contacts as `name<US>email` joined by `<RS>` (control characters no name holds).
     public var cacheText: String {
         let people = contacts.map { c in
             (c.name ?? "").filter { $0 != Self.unitSeparator && $0 != Self.recordSeparator } + String(Self.unitSeparator) + c.email
         }.joined(separator: String(Self.recordSeparator))
-        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people].map(CaseSummary.escape).joined(separator: "\t")
+        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people, terms?.text ?? ""].map(CaseSummary.escape).joined(separator: "\t")
     }
 
     public init?(cacheText text: Substring) {
         let f = text.split(separator: "\t", omittingEmptySubsequences: false).map { CaseSummary.unescape($0) }
-        guard f.count == 5, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
+        guard f.count == 6, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
         var contacts: [CustomerFile.Contact] = []
         for record in f[4].split(separator: Self.recordSeparator) {
             let parts = record.split(separator: Self.unitSeparator, maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }
             contacts.append(CustomerFile.Contact(name: parts[0].isEmpty ? nil : String(parts[0]), email: String(parts[1])))
         }
-        self.init(name: f[0], cadence: CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3]), contacts: contacts)
+        self.init(name: f[0], cadence: CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3]), contacts: contacts,
+            terms: f[5].isEmpty ? nil : PaymentTerms(f[5]))
     }
 }
 

@@ -8,38 +8,80 @@ public struct CaseUpdate: Sendable {
     public var events: [TimelineEvent]
 }
 
+/// A balance the export raises on a case whose payments, credits or closing DueTrail recorded
+/// since the last import: a stale export must not undo them. Applied only when a person says
+/// so (`--accept-export-balance INVOICE`).
+public struct BalanceConflict: Sendable, Equatable {
+    public let number: String
+    public let path: String
+    public let ledger: Money
+    public let export: Money
+    /// The events DueTrail recorded since the last import, e.g. `payment 400.00 EUR on 2026-12-03 (#ab12cd34)`.
+    public let since: [String]
+}
+
+/// How one import is to be applied: which file, which account of the package, and what a
+/// person decided beforehand.
+public struct ImportSettings: Sendable {
+    public var source: String
+    /// `--account NAME`: which books of the package the export is from (two Xero
+    /// organisations in one ledger); only cases of the same format and account are listed
+    /// as missing or closed by `--close-missing`.
+    public var account: String?
+    public var closeMissing: Bool
+    /// `--accept-export-balance`: invoices whose export balance wins over payments recorded since.
+    public var acceptExportBalance: Set<String>
+    /// `default_terms:` in `duetrail.yaml`.
+    public var defaultTerms: PaymentTerms?
+
+    public init(source: String, account: String? = nil, closeMissing: Bool = false, acceptExportBalance: Set<String> = [], defaultTerms: PaymentTerms? = nil) {
+        self.source = source
+        self.account = account
+        self.closeMissing = closeMissing
+        self.acceptExportBalance = acceptExportBalance
+        self.defaultTerms = defaultTerms
+    }
+}
+
 /// What an import would do, decided without touching the ledger, so it can be shown with
 /// `--dry-run`, refused as a whole on any problem, or written as one commit.
 public struct ImportPlan: Sendable {
     public var newCustomers: [CustomerFile] = []
+    /// Existing customers with no contact, given the export's email addresses.
+    public var contactsAdded: [(slug: String, contacts: [CustomerFile.Contact])] = []
     public var newCases: [(path: String, file: CaseFile)] = []
     public var updates: [CaseUpdate] = []
-    /// Open cases the export does not list (paid elsewhere? written off?).
+    /// Open cases of this export's source the export does not list (paid elsewhere? written off?).
     public var missing: [CaseSummary] = []
+    /// Stale balances not applied.
+    public var conflicts: [BalanceConflict] = []
+    /// Facts a person changed in the ledger that the export still shows as before: kept.
+    public var keptLocalFacts: [(number: String, key: String, ledger: String, export: String)] = []
     public var unchanged = 0
     /// Invoices in the export that are paid, void or draft and have no case: nothing to chase.
     public var notOpened = 0
+    public var drafts = 0
     public var invoiceCount = 0
+    /// New cases whose due date came from terms, by where the terms came from.
+    public var dueFromTerms: [String: Int] = [:]
 
-    public var isEmpty: Bool { newCustomers.isEmpty && newCases.isEmpty && updates.isEmpty }
+    public var isEmpty: Bool { newCustomers.isEmpty && newCases.isEmpty && updates.isEmpty && contactsAdded.isEmpty }
 
     public static func customerPath(_ slug: String) -> String { "customers/\(slug).yaml" }
     public static func casePath(customer: String, invoice: String) -> String { "cases/\(customer)/\(invoice).md" }
 
     /// Plans importing `export` into a ledger whose cases and customers are given.
-    /// - Parameters:
-    ///   - cases: the ledger's cases.
-    ///   - customers: customer names by slug.
     public static func make(
-        export: InvoiceExport, source: String, cases: [CaseSummary], customers: [String: String],
-        who: String, clock: LedgerClock, closeMissing: Bool
+        export: InvoiceExport, settings: ImportSettings, cases: [CaseSummary], customers: [String: CustomerSummary],
+        who: String, clock: LedgerClock
     ) throws(DiagnosticList) -> ImportPlan {
         var plan = ImportPlan()
         plan.invoiceCount = export.invoices.count
+        let source = settings.source
         var problems: [Diagnostic] = []
         var slugByName: [String: String] = [:]
-        for (slug, name) in customers.sorted(by: { $0.key < $1.key }) where slugByName[name.lowercased()] == nil {
-            slugByName[name.lowercased()] = slug
+        for (slug, c) in customers.sorted(by: { $0.key < $1.key }) where slugByName[c.name.lowercased()] == nil {
+            slugByName[c.name.lowercased()] = slug
         }
         var takenCustomerSlugs = Set(customers.keys)
         // Positions, not copies: a 100,000-case ledger is looked up once per export row.
@@ -69,18 +111,36 @@ public struct ImportPlan: Sendable {
             plan.newCustomers.append(CustomerFile(slug: slug, name: name, contacts: []))
         }
 
+        // Existing customers without a contact get the export's addresses (a later `--map email=…`).
+        var filled: [String: [CustomerFile.Contact]] = [:]
+        var filledOrder: [String] = []
+        func offerContact(_ invoice: ImportedInvoice, slug: String) {
+            guard let email = invoice.email else { return }
+            if let i = newCustomerIndex[slug] {
+                if !plan.newCustomers[i].contacts.contains(where: { $0.email.lowercased() == email.lowercased() }) {
+                    plan.newCustomers[i].contacts.append(CustomerFile.Contact(name: invoice.contactName, email: email))
+                }
+            } else if let existing = customers[slug], existing.contacts.isEmpty {
+                if filled[slug] == nil { filledOrder.append(slug) }
+                if !(filled[slug] ?? []).contains(where: { $0.email.lowercased() == email.lowercased() }) {
+                    filled[slug, default: []].append(CustomerFile.Contact(name: invoice.contactName, email: email))
+                }
+            }
+        }
+
+        var noDue: [(number: String, line: Int, customer: String?, issued: Bool)] = []
         var exactSlug: [String: String] = [:]  // the export's spelling → slug, to lower-case each name once
+        func slug(for name: String) -> String? {
+            if let known = exactSlug[name] { return known }
+            let s = slugByName[name.lowercased()]
+            if let s { exactSlug[name] = s }
+            return s
+        }
         for (row, invoice) in export.invoices.enumerated() {
             if let position = existingIndex[row] {
                 seen[position] = true
                 let existing = cases[position]
-                let customerSlug: String?
-                if let known = exactSlug[invoice.customerName] {
-                    customerSlug = known
-                } else {
-                    customerSlug = slugByName[invoice.customerName.lowercased()]
-                    if let customerSlug { exactSlug[invoice.customerName] = customerSlug }
-                }
+                let customerSlug = slug(for: invoice.customerName)
                 if let customerSlug, customerSlug != existing.facts.customer {
                     problems.append(Diagnostic(path: source, line: invoice.line,
                         message: "invoice \(invoice.number) belongs to customer `\(existing.facts.customer)` in the ledger but to `\(invoice.customerName)` here",
@@ -92,21 +152,50 @@ public struct ImportPlan: Sendable {
                         message: "invoice \(invoice.number) is in \(existing.facts.amount.currency) in the ledger but in \(invoice.balance.currency) here"))
                     continue
                 }
+                if let customerSlug { offerContact(invoice, slug: customerSlug) }
                 var update = CaseUpdate(path: existing.path, number: invoice.number, facts: nil, events: [])
                 var facts = existing.facts
                 var changes: [(key: String, value: String)] = []
-                if facts.due != invoice.due { changes.append(("due", "\(facts.due.iso) → \(invoice.due.iso)")); facts.due = invoice.due }
-                if let issued = invoice.issued, facts.issued != issued {
-                    changes.append(("issued", "\(facts.issued?.iso ?? "none") → \(issued.iso)")); facts.issued = issued
+                let base = existing.state.importBase
+                // Three ways: what the last import said, what the ledger says, what this export
+                // says. A fact changes only when the export changed it; a person's correction
+                // the export still shows as before is kept.
+                func reconcile<T: Equatable>(_ key: String, ledger: T, export: T, base: T?, show: (T) -> String) -> T? {
+                    guard export != ledger else { return nil }
+                    if let base, export == base {
+                        plan.keptLocalFacts.append((invoice.number, key, show(ledger), show(export)))
+                        return nil
+                    }
+                    return export
                 }
-                if invoice.totalKnown && facts.amount != invoice.total && invoice.total.amount != 0 {
-                    changes.append(("amount", "\(facts.amount) → \(invoice.total)")); facts.amount = invoice.total
+                if let due = invoice.due, let new = reconcile("due", ledger: facts.due, export: due, base: base?.due, show: \.iso)
+                {
+                    changes.append(("due", "\(facts.due.iso) → \(new.iso)"))
+                    facts.due = new
+                }
+                if let issued = invoice.issued, let new = reconcile("issued", ledger: facts.issued, export: Optional(issued), base: base.map { $0.issued }, show: { $0?.iso ?? "none" }) {
+                    changes.append(("issued", "\(facts.issued?.iso ?? "none") → \(new?.iso ?? "none")"))
+                    facts.issued = new
+                }
+                if invoice.totalKnown && invoice.total.amount != 0,
+                    let new = reconcile("amount", ledger: facts.amount, export: invoice.total, base: base?.total, show: \.description)
+                {
+                    changes.append(("amount", "\(facts.amount) → \(new)"))
+                    facts.amount = new
                 }
                 if !changes.isEmpty {
                     update.facts = facts
                     update.events.append(event("updated", changes + [("source", sourceLabel)]))
                 }
                 let state = existing.state
+                // A balance going up on a case whose payments, credits or closing DueTrail
+                // recorded since the last import: the export has not heard of them yet.
+                let raising = invoice.disposition == .open && invoice.balance.amount > state.balance.amount
+                if raising, let since = base?.since, !since.isEmpty, !settings.acceptExportBalance.contains(invoice.number) {
+                    plan.conflicts.append(BalanceConflict(number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: since))
+                    if update.events.isEmpty { plan.unchanged += 1 } else { plan.updates.append(update) }
+                    continue
+                }
                 switch invoice.disposition {
                 case .open:
                     if state.status == .closed {
@@ -130,14 +219,33 @@ public struct ImportPlan: Sendable {
                 continue
             }
             guard invoice.disposition == .open else {
-                plan.notOpened += 1
+                if invoice.disposition == .draft { plan.drafts += 1 } else { plan.notOpened += 1 }
                 continue
             }
-            guard let customerSlug = slugByName[invoice.customerName.lowercased()] else { continue }
-            if let email = invoice.email, let i = newCustomerIndex[customerSlug],
-                !plan.newCustomers[i].contacts.contains(where: { $0.email.lowercased() == email.lowercased() })
-            {
-                plan.newCustomers[i].contacts.append(CustomerFile.Contact(name: invoice.contactName, email: email))
+            guard let customerSlug = slug(for: invoice.customerName) else { continue }
+            offerContact(invoice, slug: customerSlug)
+            // No due date in the export: the row's terms were applied already; else the
+            // customer's `terms:`, else the ledger's `default_terms:`.
+            var due = invoice.due
+            var dueSource = invoice.dueSource
+            if due == nil {
+                let terms = customers[customerSlug]?.terms.map(ImportedInvoice.DueSource.customerTerms)
+                    ?? settings.defaultTerms.map(ImportedInvoice.DueSource.defaultTerms)
+                if let terms, let issued = invoice.issued {
+                    switch terms {
+                    case .customerTerms(let t), .defaultTerms(let t): due = t.due(issued: issued)
+                    default: break
+                    }
+                    dueSource = terms
+                } else {
+                    noDue.append((invoice.number, invoice.line, customers[customerSlug] == nil ? nil : customerSlug, invoice.issued != nil))
+                    continue
+                }
+            }
+            guard let due else { continue }
+            if let label = dueSource?.label {
+                let key = label.hasPrefix("terms ") ? "the export's terms" : label.hasPrefix("customer") ? "customers' terms:" : "default_terms:"
+                plan.dueFromTerms[key, default: 0] += 1
             }
             if !takenPathsReady {
                 takenPaths = Set(cases.map(\.path))
@@ -148,14 +256,36 @@ public struct ImportPlan: Sendable {
             }
             let path = casePath(customer: customerSlug, invoice: slug)
             takenPaths.insert(path)
-            let facts = InvoiceFacts(number: invoice.number, customer: customerSlug, issued: invoice.issued, due: invoice.due, amount: invoice.total, source: export.format.rawValue)
-            let opened = event("opened", [("balance", invoice.balance.description), ("source", sourceLabel)])
-            plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [opened])))
+            let facts = InvoiceFacts(
+                number: invoice.number, customer: customerSlug, issued: invoice.issued, due: due, amount: invoice.total, source: export.format.rawValue,
+                account: settings.account)
+            // The opening records what the export said, so a later import can tell its own
+            // changes from a person's.
+            var attributes: [(key: String, value: String)] = [("balance", invoice.balance.description), ("due", due.iso)]
+            if let label = dueSource?.label { attributes.append(("due-from", label)) }
+            if invoice.total != invoice.balance { attributes.append(("total", invoice.total.description)) }
+            if let issued = invoice.issued { attributes.append(("issued", issued.iso)) }
+            attributes.append(("source", sourceLabel))
+            plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [event("opened", attributes)])))
         }
-        let notSeen = cases.indices.filter { !seen[$0] && cases[$0].state.status == .open }.map { cases[$0] }
+        for slug in filledOrder { plan.contactsAdded.append((slug, filled[slug] ?? [])) }
+        if !noDue.isEmpty {
+            let shown = noDue.prefix(10).map { "\($0.number) (line \($0.line))" }.joined(separator: ", ") + (noDue.count > 10 ? ", … (\(noDue.count) in all)" : "")
+            let customersNamed = Set(noDue.compactMap(\.customer)).sorted().prefix(3).map { "customers/\($0).yaml" }
+            problems.append(Diagnostic(
+                path: source, line: noDue.first?.line,
+                message: "no due date for \(shown): the export has neither a due date nor payment terms for \(noDue.count == 1 ? "it" : "them")"
+                    + (noDue.contains { !$0.issued } ? " (and some have no issue date to count terms from)" : ""),
+                hint: "set `default_terms: Net 30` (your usual terms) in duetrail.yaml"
+                    + (customersNamed.isEmpty ? "" : ", or `terms:` in \(customersNamed.joined(separator: ", "))") + ", commit, and import again"))
+        }
+        // Only cases this source made are this export's to miss.
+        let notSeen = cases.indices.filter {
+            !seen[$0] && cases[$0].state.status == .open && cases[$0].facts.source == export.format.rawValue && cases[$0].facts.account == settings.account
+        }.map { cases[$0] }
         for summary in notSeen.sorted(by: { $0.path < $1.path }) {
             plan.missing.append(summary)
-            if closeMissing {
+            if settings.closeMissing {
                 plan.updates.append(CaseUpdate(path: summary.path, number: summary.facts.number, facts: nil,
                     events: [event("closed", [("reason", "not in export"), ("source", sourceLabel)])]))
             }

@@ -7,10 +7,39 @@ public struct ImportedInvoice: Sendable, Equatable {
         case open
         /// Settled in the accounting package.
         case paid
-        /// Cancelled (void, deleted, credited away).
+        /// Cancelled (void, deleted, written off).
         case void
         /// Not yet sent (draft): not chased, not imported.
         case draft
+    }
+
+    /// Where the due date came from.
+    public enum DueSource: Sendable, Equatable {
+        /// The export's due date column.
+        case export
+        /// The row's payment terms (`Net 30`), counted from the issue date.
+        case terms(PaymentTerms)
+        /// The customer's `terms:`, or the ledger's `default_terms:` (set by the import plan).
+        case customerTerms(PaymentTerms)
+        case defaultTerms(PaymentTerms)
+
+        /// `terms "Net 30"`, for the case's `opened` event; nil for a due date column.
+        public var label: String? {
+            switch self {
+            case .export: return nil
+            case .terms(let t): return "terms \(t.text) (\(t))"
+            case .customerTerms(let t): return "customer terms \(t.text) (\(t))"
+            case .defaultTerms(let t): return "default_terms \(t.text) (\(t))"
+            }
+        }
+    }
+
+    /// How the amount owed was known.
+    public enum BalanceSource: Sendable, Equatable {
+        case balanceColumn
+        case totalMinusPaid
+        /// Only a total: taken as owed (said in the import's output).
+        case totalAsOwed
     }
 
     public var line: Int
@@ -19,12 +48,15 @@ public struct ImportedInvoice: Sendable, Equatable {
     public var email: String?
     public var contactName: String?
     public var issued: CalendarDate?
-    public var due: CalendarDate
+    /// nil until the import plan applies the customer's or the ledger's terms.
+    public var due: CalendarDate?
+    public var dueSource: DueSource?
     public var total: Money
     /// False when the export has no total column (then `total` is the balance, a best guess
     /// that an update never writes over a known total).
     public var totalKnown: Bool = true
     public var balance: Money
+    public var balanceSource: BalanceSource = .balanceColumn
     public var disposition: Disposition
 }
 
@@ -34,22 +66,46 @@ public struct ExportOptions: Sendable {
     public var overrides: [InvoiceField: String]
     public var dateOrder: DateOrder?
     public var defaultCurrency: Currency
+    /// `--status open="Awaiting Payment"`: status words (as `StatusVocabulary.key`) a person classified.
+    public var statuses: [String: StatusClass]
 
-    public init(format: ExportFormat? = nil, overrides: [InvoiceField: String] = [:], dateOrder: DateOrder? = nil, defaultCurrency: Currency) {
+    public init(
+        format: ExportFormat? = nil, overrides: [InvoiceField: String] = [:], dateOrder: DateOrder? = nil, defaultCurrency: Currency,
+        statuses: [String: StatusClass] = [:]
+    ) {
         self.format = format
         self.overrides = overrides
         self.dateOrder = dateOrder
         self.defaultCurrency = defaultCurrency
+        self.statuses = statuses
     }
 }
 
-/// The invoices of one export, read all at once: either every invoice, or every problem.
+/// The invoices of one export, read all at once: either every invoice, or every problem;
+/// and what was assumed along the way, so the import can say it.
 public struct InvoiceExport: Sendable {
-    public let format: ExportFormat
+    public let map: ColumnMap
+    public var format: ExportFormat { map.format }
     public let invoices: [ImportedInvoice]
     public let dateOrder: DateOrder?
     public let decimalComma: Bool
     public let delimiterName: String
+    /// Rows read once because an earlier row was exactly the same.
+    public let duplicateRows: [Int]
+    /// Rows that carry lines of an invoice already read (line-item exports).
+    public let lineRows: Int
+    /// Credit notes (negative invoices, a credit-note type): never opened as debts.
+    public let creditNotes: [String]
+    /// Rows of other documents (payments, journal entries, quotes), by kind.
+    public let otherDocuments: [String: Int]
+    /// Heading, section and total rows around and inside the table.
+    public let skippedRows: Int
+    /// Invoices with no currency of their own, taken in the ledger's currency.
+    public let defaultCurrencyRows: Int
+    /// Partly paid invoices whose balance the export does not give: not opened, listed.
+    public let partlyPaidUnknown: [String]
+    /// Line rows exactly alike within one invoice, each counted (line-item sums).
+    public let repeatedLines: [Int]
 
     /// Reads `bytes` (the file at `path`). Throws a `DiagnosticList` with every bad line.
     public init(bytes: [UInt8], path: String, options: ExportOptions) throws(DiagnosticList) {
@@ -62,24 +118,72 @@ public struct InvoiceExport: Sendable {
             error.path = path
             throw DiagnosticList([error])
         }
-        format = map.format
+        self.map = map
         delimiterName = table.delimiterName
         let data = Array(table.records[(map.headerRecord + 1)...])
         // Column of each field (-1: absent), looked up once instead of per cell.
         var columnOf = [Int](repeating: -1, count: InvoiceField.allCases.count)
         for (field, column) in map.columns { columnOf[field.ordinal] = column }
         func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { RowReader.cell(r, f, columnOf) }
+        let numberColumn = columnOf[InvoiceField.number.ordinal]
 
-        // Decide date order and decimal mark once for the whole file.
+        // Which rows are invoices, in order: report exports (QuickBooks) carry group headings,
+        // totals and footers; sheets carry titles and blank rows.
+        var problems: [Diagnostic] = []
+        var invoiceRows: [(row: Int, group: String?)] = []
+        invoiceRows.reserveCapacity(data.count)
+        var groupCustomer: String?
+        var skipped = 0
+        var others: [String: Int] = [:]
+        let width = map.headers.count
+        let delimiterText = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
+        for (row, r) in data.enumerated() {
+            if !r.isBlank(numberColumn) {
+                if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let kind) = DocumentKind.of(cell(r, .type), format: map.format) {
+                    others[kind, default: 0] += 1
+                    continue
+                }
+                if r.count < width || (r.count > width && (width..<r.count).contains { !r.isBlank($0) }) {
+                    problems.append(Diagnostic(
+                        path: path, line: r.line,
+                        message: "this row has \(r.count) fields but the header (line \(map.headerLine)) has \(width)"
+                            + (r.count < width ? ": a field is missing, so the columns after it cannot be trusted" : ": a value may hold an unquoted `\(delimiterText)`"),
+                        excerpt: r.fields.joined(separator: delimiterText),
+                        hint: "fix the row in the sheet (or export it again) so every row has the header's columns"))
+                    continue
+                }
+                invoiceRows.append((row, groupCustomer))
+                continue
+            }
+            let nonEmpty = r.fields.map(\.trimmedSpaces).filter { !$0.isEmpty }
+            guard let first = nonEmpty.first else { skipped += 1; continue }
+            let lowered = first.lowercased()
+            if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let kind) = DocumentKind.of(cell(r, .type), format: map.format) {
+                others[kind, default: 0] += 1
+                continue
+            }
+            if nonEmpty.count == 1 && !Self.isTotal(lowered) && !Self.isBucketHeading(lowered) { groupCustomer = first }
+            if Self.isTotal(lowered) || nonEmpty.count == 1 || map.format == .quickbooks || map.format == .quickbooksDesktop
+                || nonEmpty.allSatisfy(Self.looksNumeric)
+            {
+                skipped += 1
+            } else {
+                let reader = RowReader.problemOnly(map: map, columnOf: columnOf, path: path, delimiter: table.delimiter)
+                problems.append(reader.problem(r, .number, "the invoice number is empty"))
+            }
+        }
+
+        // Date order and decimal mark, decided once for the whole file.
         var dateValues: [String] = []
         var amountValues: [String] = []
-        for r in data {
+        for (row, _) in invoiceRows {
+            let r = data[row]
             for f in [InvoiceField.issued, .due] { let v = cell(r, f); if !v.isEmpty { dateValues.append(v) } }
-            for f in [InvoiceField.total, .balance] { let v = cell(r, f); if !v.isEmpty { amountValues.append(v) } }
+            for f in [InvoiceField.total, .paid, .balance, .line] { let v = cell(r, f); if !v.isEmpty { amountValues.append(v) } }
         }
         var order = options.dateOrder
         if order == nil {
-            let inferred = DateReader.inferOrder(dateValues, default: map.format.defaultSlashOrder)
+            let inferred = DateReader.inferOrder(dateValues, default: map.profile?.slashOrder)
             if inferred.ambiguous {
                 let sample = dateValues.first(where: DateReader.needsOrder) ?? ""
                 throw DiagnosticList([Diagnostic(
@@ -98,76 +202,187 @@ public struct InvoiceExport: Sendable {
         decimalComma = mark.comma
         let reader = RowReader(
             map: map, columnOf: columnOf, dates: DateReader(slashOrder: order), amounts: AmountReader(decimalComma: mark.comma),
-            defaultCurrency: options.defaultCurrency, path: path, delimiter: table.delimiter)
+            defaultCurrency: options.defaultCurrency, path: path, delimiter: table.delimiter, statuses: options.statuses)
 
-        // Report exports (QuickBooks) carry group headings, totals and footers: one pass in
-        // order settles which rows are invoices and the group each belongs to…
-        var outcomes: [RowReader.Outcome] = []
-        outcomes.reserveCapacity(data.count)
-        var invoiceRows: [(row: Int, group: String?)] = []
-        invoiceRows.reserveCapacity(data.count)
-        var groupCustomer: String?
-        for (row, r) in data.enumerated() {
-            if !r.isBlank(columnOf[InvoiceField.number.ordinal]) {
-                invoiceRows.append((row, groupCustomer))
-                outcomes.append(.skip)
-                continue
-            }
-            let nonEmpty = r.fields.filter { !$0.trimmedSpaces.isEmpty }
-            guard let first = nonEmpty.first else { outcomes.append(.skip); continue }
-            let lowered = first.lowercased()
-            if nonEmpty.count == 1 && !lowered.hasPrefix("total") && !Self.isBucketHeading(lowered) {
-                groupCustomer = first.trimmedSpaces
-            }
-            if lowered.hasPrefix("total") || lowered.hasPrefix("grand total") || nonEmpty.count == 1 || map.format == .quickbooks {
-                outcomes.append(.skip)
-            } else {
-                outcomes.append(.problem(reader.problem(r, .number, "the invoice number is empty")))
-            }
-        }
-        // …then the rows, independent of each other, are read on every core.
+        // The rows, independent of each other, are read on every core…
         let rows = invoiceRows
         let read = Parallel.map(count: rows.count, minimum: 4000) { reader.read(data[rows[$0].row], group: rows[$0].group) }
-        for (k, item) in rows.enumerated() { outcomes[item.row] = read[k] }
 
-        var problems: [Diagnostic] = []
-        var invoices: [ImportedInvoice] = []
-        invoices.reserveCapacity(rows.count)
+        // …then grouped by invoice number in file order: line items of one invoice repeat its
+        // facts; a row exactly like an earlier one is read once.
+        let summing = columnOf[InvoiceField.total.ordinal] < 0 && columnOf[InvoiceField.line.ordinal] >= 0
+        var groups: [RowValues] = []
+        groups.reserveCapacity(rows.count)
         var byNumber: [String: Int] = [:]
         byNumber.reserveCapacity(rows.count)
-        for (row, outcome) in outcomes.enumerated() {
+        var seenRows: [String: Set<[String]>] = [:]
+        var duplicates: [Int] = [], repeated: [Int] = []
+        var lineRows = 0
+        var unknownStatuses: [String: [Int]] = [:]
+        var unknownOrder: [String] = []
+        var badTerms: [String: [Int]] = [:]
+        var badTermsOrder: [String] = []
+        for (k, outcome) in read.enumerated() {
             switch outcome {
-            case .skip: continue
             case .problem(let problem): problems.append(problem)
-            case .invoice(let invoice):
-                if let earlier = byNumber[invoice.number] {
-                    let first = invoices[earlier]
-                    // Xero writes one row per line item: the invoice facts repeat on every row.
-                    if first.customerName == invoice.customerName && first.due == invoice.due && first.balance == invoice.balance
-                        && first.total == invoice.total && first.issued == invoice.issued
-                    {
+            case .unknownStatus(let text, let line):
+                if unknownStatuses[text] == nil { unknownOrder.append(text) }
+                unknownStatuses[text, default: []].append(line)
+            case .unreadableTerms(let text, let line):
+                if badTerms[text] == nil { badTermsOrder.append(text) }
+                badTerms[text, default: []].append(line)
+            case .row(var values):
+                let raw = data[rows[k].row].fields
+                if let earlier = byNumber[values.number] {
+                    let exact = seenRows[values.number]?.contains(raw) == true
+                    if exact && !summing {
+                        duplicates.append(values.line)
                         continue
                     }
-                    problems.append(Diagnostic(
-                        path: path, line: invoice.line,
-                        message: "invoice \(invoice.number) appears again with different facts (first on line \(first.line))",
-                        excerpt: data[row].fields.joined(separator: ","),
-                        hint: "an export lists each invoice once (or repeats the same facts on each line item)"))
+                    if !groups[earlier].sameInvoice(as: values) {
+                        problems.append(Diagnostic(
+                            path: path, line: values.line,
+                            message: "invoice \(values.number) appears again with different facts (first on line \(groups[earlier].line))",
+                            excerpt: raw.joined(separator: ","),
+                            hint: "an export lists each invoice once (or repeats the same facts on each line item)"))
+                        continue
+                    }
+                    lineRows += 1
+                    if summing {
+                        if exact { repeated.append(values.line) }
+                        groups[earlier].lineSum += values.lineSum
+                    }
+                    seenRows[values.number, default: []].insert(raw)
                     continue
                 }
-                byNumber[invoice.number] = invoices.count
-                invoices.append(invoice)
+                values.group = rows[k].group
+                byNumber[values.number] = groups.count
+                seenRows[values.number] = [raw]
+                groups.append(values)
             }
         }
-        if !problems.isEmpty { throw DiagnosticList(problems) }
-        self.invoices = invoices
-    }
+        for text in unknownOrder {
+            let lines = unknownStatuses[text] ?? []
+            let shown = lines.prefix(8).map(String.init).joined(separator: ", ") + (lines.count > 8 ? ", …" : "")
+            problems.append(Diagnostic(
+                path: path, line: lines.first,
+                message: "status `\(text)` (line\(lines.count == 1 ? "" : "s") \(shown)) is not one DueTrail knows",
+                hint: "say what it means with --status open=\"\(text)\" (or draft=, paid=, void=, credit=): open is chased, draft never, paid and void close a case"))
+        }
+        for text in badTermsOrder {
+            let lines = badTerms[text] ?? []
+            let shown = lines.prefix(8).map(String.init).joined(separator: ", ") + (lines.count > 8 ? ", …" : "")
+            problems.append(Diagnostic(
+                path: path, line: lines.first,
+                message: "payment terms `\(text)` (line\(lines.count == 1 ? "" : "s") \(shown)) do not say for certain how many days",
+                hint: "export with a due date column, or leave the terms column unread with --map terms= (then customers' `terms:` and `default_terms:` in duetrail.yaml apply)"))
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
 
-    static let voidStatuses: Set<String> = ["void", "voided", "deleted", "cancelled", "canceled", "uncollectible"]
-    static let draftStatuses: Set<String> = ["draft", "submitted"]
+        // Each invoice's amounts, now that its lines are summed.
+        var invoices: [ImportedInvoice] = []
+        invoices.reserveCapacity(groups.count)
+        var credits: [String] = [], partlyPaid: [String] = []
+        var defaultCurrency = 0
+        for g in groups {
+            if g.kind == .creditNote || g.status == .credit {
+                credits.append(g.number)
+                continue
+            }
+            guard let invoice = g.invoice(summing: summing, currency: g.currency) else {
+                partlyPaid.append(g.number)
+                continue
+            }
+            if invoice.total.amount < 0 || (!invoice.totalKnown && invoice.balance.amount < 0 && g.status == nil) {
+                credits.append(g.number)  // a negative invoice is a credit note
+                continue
+            }
+            if !g.currencyNamed { defaultCurrency += 1 }
+            invoices.append(invoice)
+        }
+        self.invoices = invoices
+        duplicateRows = duplicates
+        repeatedLines = repeated
+        self.lineRows = lineRows
+        creditNotes = credits
+        otherDocuments = others
+        skippedRows = skipped
+        defaultCurrencyRows = defaultCurrency
+        partlyPaidUnknown = partlyPaid
+    }
 
     static func isBucketHeading(_ text: String) -> Bool {
         text == "current" || text.contains("days past due") || text.contains("over 90") || text.contains("91 or more") || text.contains("and over")
+            || text.hasPrefix("< ") || text.hasPrefix("> ")
+    }
+
+    /// `Total for Acme`, `TOTAL`, `Grand total`, `Summe`, `Totaal`, `Gesamt`: a sum, not an invoice.
+    static func isTotal(_ text: String) -> Bool {
+        let t = StatusVocabulary.key(text)
+        return ["total", "grand total", "summe", "gesamt", "gesamtsumme", "totaal", "totale", "somme", "suma", "soma", "summa", "yhteensa", "i alt", "sum"]
+            .contains { t == $0 || t.hasPrefix($0 + " ") || t.hasPrefix($0 + ":") }
+    }
+
+    /// A cell of a totals row: an amount, a date or a count, never a name.
+    static func looksNumeric(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { CharacterSet.decimalDigits.contains($0) || ".,-+()$€£¥ '/%".unicodeScalars.contains($0) || $0 == "\u{00A0}" }
+    }
+}
+
+/// One invoice row as read, before the rows of one invoice are put together.
+struct RowValues: Sendable {
+    var line: Int
+    var number: String
+    var customer: String
+    var email: String?
+    var contact: String?
+    var issued: CalendarDate?
+    var due: CalendarDate?
+    var dueSource: ImportedInvoice.DueSource?
+    var total: Decimal?
+    var paid: Decimal?
+    var balance: Decimal?
+    var lineSum: Decimal
+    var currency: Currency
+    var currencyNamed: Bool
+    var status: StatusClass?
+    var statusIsPartial: Bool
+    var kind: DocumentKind
+    var group: String?
+
+    /// The same invoice facts (line items repeat them; only line amounts may differ).
+    func sameInvoice(as o: RowValues) -> Bool {
+        customer == o.customer && issued == o.issued && due == o.due && total == o.total && paid == o.paid && balance == o.balance
+            && currency == o.currency && status == o.status
+    }
+
+    /// The invoice these rows make; nil when it is partly paid and the export cannot say by how much.
+    func invoice(summing: Bool, currency: Currency) -> ImportedInvoice? {
+        let totalValue = total ?? (summing ? lineSum : nil)
+        var source = ImportedInvoice.BalanceSource.balanceColumn
+        var owed: Decimal
+        if let balance {
+            owed = balance
+        } else if let totalValue, let paid {
+            owed = totalValue - paid
+            source = .totalMinusPaid
+        } else {
+            owed = totalValue ?? 0
+            source = .totalAsOwed
+            if statusIsPartial && status == .open { return nil }
+        }
+        var disposition: ImportedInvoice.Disposition = owed > 0 ? .open : .paid
+        switch status {
+        case .draft: disposition = .draft
+        case .void: disposition = .void
+        case .paid: disposition = .paid
+        case .open, .credit, nil: break
+        }
+        let totalMoney = Money(totalValue ?? owed, currency).rounded
+        return ImportedInvoice(
+            line: line, number: number, customerName: customer, email: email, contactName: contact, issued: issued, due: due,
+            dueSource: dueSource, total: totalMoney, totalKnown: totalValue != nil,
+            balance: Money(disposition == .open ? owed : min(owed, 0), currency).rounded, balanceSource: source, disposition: disposition)
     }
 }
 
@@ -175,10 +390,11 @@ public struct InvoiceExport: Sendable {
 /// Rows are independent of each other, so a large export is read on every core.
 struct RowReader: Sendable {
     enum Outcome: Sendable {
-        case invoice(ImportedInvoice)
+        case row(RowValues)
         case problem(Diagnostic)
-        /// Not an invoice to chase (a credit note, a heading, a total).
-        case skip
+        /// A status word nobody classified: collected, then reported once with its lines.
+        case unknownStatus(String, line: Int)
+        case unreadableTerms(String, line: Int)
     }
 
     let map: ColumnMap
@@ -189,6 +405,13 @@ struct RowReader: Sendable {
     let defaultCurrency: Currency
     let path: String
     let delimiter: UInt8
+    let statuses: [String: StatusClass]
+
+    /// A reader that only words problems (used before dates and amounts are settled).
+    static func problemOnly(map: ColumnMap, columnOf: [Int], path: String, delimiter: UInt8) -> RowReader {
+        RowReader(map: map, columnOf: columnOf, dates: DateReader(slashOrder: nil), amounts: AmountReader(decimalComma: false),
+            defaultCurrency: .euro, path: path, delimiter: delimiter, statuses: [:])
+    }
 
     /// `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
     static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"]
@@ -213,22 +436,36 @@ struct RowReader: Sendable {
             excerpt: r.fields.joined(separator: delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter))))
     }
 
+    static let partialWords = ["partial", "partly", "part paid", "teilweise", "teilbezahlt", "partiel", "parcial", "parzial", "gedeeltelijk", "deels",
+        "delvis", "delbetald", "delvist", "osittain"]
+
+    /// The invoice number as text: Excel's `="00123"` unwrapped, leading zeros kept.
+    static func invoiceNumber(_ raw: String) -> String {
+        if raw.hasPrefix("=\"") && raw.hasSuffix("\"") && raw.count >= 3 { return String(raw.dropFirst(2).dropLast()) }
+        return raw
+    }
+
     /// The invoice on row `r`; `group` is the customer heading above it in a report export.
     func read(_ r: CSVTable.Record, group: String?) -> Outcome {
-        let number = cell(r, .number)
+        let number = Self.invoiceNumber(cell(r, .number))
         if number.isEmpty { return .problem(problem(r, .number, "the invoice number is empty")) }  // only odd spaces
-        if has(.type) {
-            let type = cell(r, .type).lowercased()
-            // Credit notes, payments and bills are not invoices to chase.
-            if !type.isEmpty && !type.contains("invoice") && !type.contains("accrec") { return .skip }
-        }
+        let kind = has(.type) ? DocumentKind.of(cell(r, .type), format: map.format) : .invoice
         var customer = cell(r, .customer)
         if customer.isEmpty { customer = group ?? "" }
         if customer.isEmpty { return .problem(problem(r, .customer, "the customer is empty")) }
 
-        let dueText = cell(r, .due)
-        guard let due = dates.parse(dueText) else {
-            return .problem(problem(r, .due, dueText.isEmpty ? "the due date is empty" : "`\(dueText)` is not a date"))
+        var status: StatusClass?
+        var partial = false
+        if has(.status) {
+            let text = cell(r, .status)
+            if !text.isEmpty {
+                guard let c = StatusVocabulary.classify(text, vendor: map.profile?.statuses ?? [:], overrides: statuses) else {
+                    return .unknownStatus(text, line: r.line)
+                }
+                status = c
+                let k = StatusVocabulary.key(text)
+                partial = Self.partialWords.contains { k.contains($0) }
+            }
         }
         var issued: CalendarDate?
         let issuedText = cell(r, .issued)
@@ -236,42 +473,43 @@ struct RowReader: Sendable {
             guard let d = dates.parse(issuedText) else { return .problem(problem(r, .issued, "`\(issuedText)` is not a date")) }
             issued = d
         }
+        let dueText = cell(r, .due)
+        var due: CalendarDate?
+        var dueSource: ImportedInvoice.DueSource?
+        if !dueText.isEmpty {
+            guard let d = dates.parse(dueText) else { return .problem(problem(r, .due, "`\(dueText)` is not a date")) }
+            due = d
+            dueSource = .export
+        } else if has(.terms), case let termsText = cell(r, .terms), !termsText.isEmpty, status != .draft, kind == .invoice {
+            guard let terms = PaymentTerms(termsText) else { return .unreadableTerms(termsText, line: r.line) }
+            guard let issued else { return .problem(problem(r, .issued, "no due date, and no issue date to count the terms `\(termsText)` from")) }
+            due = terms.due(issued: issued)
+            dueSource = .terms(terms)
+        }
         let currencyText = cell(r, .currency)
         var currency = defaultCurrency
+        var named = false
         if !currencyText.isEmpty {
             guard let c = Currency(code: currencyText) else { return .problem(problem(r, .currency, "`\(currencyText)` is not a currency code")) }
             currency = c
+            named = true
         }
-        var total: Decimal?, balance: Decimal?
-        if has(.total) {
-            let text = cell(r, .total)
-            guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, .total, "`\(text)` is not an amount")) }
-            total = v
-            if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
-        }
-        if has(.balance) {
-            let text = cell(r, .balance)
-            guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, .balance, "`\(text)` is not an amount")) }
-            balance = v
-            if currencyText.isEmpty, let symbol, let c = fromSymbol(symbol) { currency = c }
-        }
-        let totalValue = total ?? balance ?? 0
-        let balanceValue = balance ?? totalValue
-        var disposition: ImportedInvoice.Disposition = balanceValue > 0 ? .open : .paid
-        if has(.status) {
-            let status = cell(r, .status).lowercased()
-            if InvoiceExport.voidStatuses.contains(status) { disposition = .void }
-            if InvoiceExport.draftStatuses.contains(status) { disposition = .draft }
-            if status == "paid" { disposition = .paid }
+        var values: [InvoiceField: Decimal] = [:]
+        for f in [InvoiceField.total, .paid, .balance, .line] where has(f) {
+            let text = cell(r, f)
+            guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, f, "`\(text)` is not an amount")) }
+            values[f] = v
+            if !named, let symbol, let c = fromSymbol(symbol) {
+                currency = c
+                named = true
+            }
         }
         let email = cell(r, .email)
         if !email.isEmpty && !EmailAddress.isPlausible(email) { return .problem(problem(r, .email, "`\(email)` is not an email address: \(EmailAddress.problem(email) ?? "")")) }
         let contact = cell(r, .contact)
-        return .invoice(ImportedInvoice(
-            line: r.line, number: number, customerName: customer, email: email.isEmpty ? nil : email,
-            contactName: contact.isEmpty ? nil : contact, issued: issued, due: due,
-            total: Money(totalValue, currency).rounded, totalKnown: total != nil,
-            balance: Money(disposition == .open ? balanceValue : min(balanceValue, 0), currency).rounded,
-            disposition: disposition))
+        return .row(RowValues(
+            line: r.line, number: number, customer: customer, email: email.isEmpty ? nil : email, contact: contact.isEmpty ? nil : contact,
+            issued: issued, due: due, dueSource: dueSource, total: values[.total], paid: values[.paid], balance: values[.balance],
+            lineSum: values[.line] ?? 0, currency: currency, currencyNamed: named, status: status, statusIsPartial: partial, kind: kind))
     }
 }

@@ -20,6 +20,9 @@ public struct LedgerConfig: Sendable, Equatable {
     public var portal: PortalSettings?
     /// The portal's settings, the defaults when `portal:` is not set.
     public var portalSettings: PortalSettings { portal ?? PortalSettings() }
+    /// `default_terms:` (`Net 30`): due dates for imported invoices that have none, when the
+    /// customer file has no `terms:` either (kept verbatim in `extra`).
+    public var defaultTerms: PaymentTerms?
     /// How people of this ledger write amounts (`number_format:`; kept verbatim in `extra`).
     public var numberFormat: NumberFormat?
     /// The format typed amounts are read by: `number_format:`, else the currency's usual one.
@@ -76,6 +79,12 @@ public struct LedgerConfig: Sendable, Equatable {
         config.transport = try TransportSettings.parse(map)
         config.portal = try PortalSettings.parse(map)
         config.numberFormat = try NumberFormat.parse(map)
+        if let (text, entry) = try map.optionalEntry("default_terms") {
+            guard let terms = PaymentTerms(text) else {
+                throw map.problem(entry, "`default_terms: \(text)` does not say how many days; write e.g. `default_terms: Net 30` or `default_terms: 14 days`")
+            }
+            config.defaultTerms = terms
+        }
         if let (replyTo, entry) = try map.optionalEntry("reply_to") {
             guard EmailAddress.isPlausible(replyTo) else { throw map.problem(entry, "reply_to `\(replyTo)` is not an email address: \(EmailAddress.problem(replyTo) ?? "")") }
             config.replyTo = replyTo

@@ -12,9 +12,11 @@ public struct ImportResult {
 
 extension Ledger {
     /// Imports an invoice export as one commit: all of it, or nothing.
+    /// `account`, `closeMissing` and `acceptExportBalance` are `ImportSettings`' (the file name
+    /// and `default_terms:` come from here).
     public func importInvoices(
-        bytes: [UInt8], source: String, options: ExportOptions, closeMissing: Bool, dryRun: Bool,
-        progress: (String) -> Void = { _ in }
+        bytes: [UInt8], source: String, options: ExportOptions, account: String? = nil, closeMissing: Bool, acceptExportBalance: Set<String> = [],
+        dryRun: Bool, progress: (String) -> Void = { _ in }
     ) throws(LedgerError) -> ImportResult {
         Timings.mark("start")
         progress("Reading \(URL(fileURLWithPath: source).lastPathComponent) (\(bytes.count / 1024) KiB)…")
@@ -38,9 +40,10 @@ extension Ledger {
             Timings.mark("snapshot")
             let plan: ImportPlan
             do throws(DiagnosticList) {
-                plan = try ImportPlan.make(
-                    export: export, source: sourceName, cases: snapshot.cases, customers: snapshot.customerNames,
-                    who: identity.name, clock: clock, closeMissing: closeMissing)
+                let settings = ImportSettings(
+                    source: sourceName, account: account, closeMissing: closeMissing, acceptExportBalance: acceptExportBalance,
+                    defaultTerms: config.defaultTerms)
+                plan = try ImportPlan.make(export: export, settings: settings, cases: snapshot.cases, customers: snapshot.customers, who: identity.name, clock: clock)
             } catch {
                 throw LedgerError.invalid(error)
             }
@@ -58,6 +61,19 @@ extension Ledger {
                 let path = ImportPlan.customerPath(customer.slug)
                 change.files[path] = customer.render()
                 change.customers[path] = CustomerSummary(customer)
+            }
+            for (slug, contacts) in plan.contactsAdded {
+                let path = ImportPlan.customerPath(slug)
+                guard let tree = snapshot.tree, let text = try read(path, inTree: tree) else { continue }
+                var file: CustomerFile
+                switch CustomerFile.parse(text, path: path, slug: slug) {
+                case .success(let f): file = f
+                case .failure(let list): throw LedgerError.invalid(list)
+                }
+                guard file.contacts.isEmpty else { continue }
+                file.contacts = contacts
+                change.files[path] = file.render()
+                change.customers[path] = CustomerSummary(file)
             }
             // Rendering is pure: spread a large import over every core.
             for (path, text) in Self.renderAll(plan.newCases) { change.files[path] = text }
@@ -92,6 +108,8 @@ extension Ledger {
     static func importBody(_ plan: ImportPlan) -> String {
         var lines: [String] = []
         if !plan.newCustomers.isEmpty { lines.append("New customers: \(plan.newCustomers.count)") }
+        if !plan.contactsAdded.isEmpty { lines.append("Contacts added to customers: \(plan.contactsAdded.map(\.slug).joined(separator: ", "))") }
+        if !plan.conflicts.isEmpty { lines.append("Balances not applied (DueTrail recorded payments since the last import): \(plan.conflicts.map(\.number).joined(separator: ", "))") }
         let balance = plan.updates.filter { $0.events.contains { $0.kind == "balance" } }.count
         if balance > 0 { lines.append("Balances changed: \(balance)") }
         if !plan.missing.isEmpty { lines.append("Not in this export (paid?): \(plan.missing.count)") }

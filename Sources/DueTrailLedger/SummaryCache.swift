@@ -9,7 +9,7 @@ import GitStore
 struct SummaryCache {
     /// Bump `CaseState.derivation` (or this format number) whenever what a summary holds, or
     /// how state is derived from events, changes: an old cache is then simply re-read.
-    static let header = "duetrail-summaries 7 derivation \(CaseState.derivation)"
+    static let header = "duetrail-summaries 8 derivation \(CaseState.derivation)"
     /// A case file's blob id and what it says.
     struct Item {
         let blob: ObjectID

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Which column holds which field, once the header row is found; and what was left unused.
+public struct ColumnMap: Sendable {
+    public var format: ExportFormat
+    var profile: ExportProfile?
+    public var headerLine: Int
+    public var headerRecord: Int
+    public var columns: [InvoiceField: Int]
+    public var headers: [String]
+    /// For a generic sheet, the language most of its headers are in (`German`); nil for English.
+    public var language: String?
+
+    /// `Xero`, `generic sheet (German headers)`.
+    public var formatName: String {
+        guard format == .generic, let language else { return format.displayName }
+        return "generic sheet (\(language) headers)"
+    }
+
+    /// Columns no field reads, by header; the ones that look like an email or a contact first.
+    public var unusedColumns: [(header: String, looksLikeContact: Bool)] {
+        let used = Set(columns.values)
+        return headers.indices.filter { !used.contains($0) && !headers[$0].trimmedSpaces.isEmpty }.map { i in
+            let n = ExportFormat.normalise(headers[i])
+            return (headers[i], HeaderNames.contactHints.contains { n.contains($0) })
+        }
+    }
+
+    /// Finds the header row of `table` (titles may come first) and maps its columns.
+    /// `overrides` come from `--map FIELD=COLUMN` and win over detection; an empty column
+    /// (`--map terms=`) leaves that field unread.
+    public static func detect(_ table: CSVTable, format forced: ExportFormat?, overrides: [InvoiceField: String], path: String) throws(Diagnostic) -> ColumnMap {
+        let profiles = forced.map { f in ExportProfile.all.filter { $0.format == f } } ?? ExportProfile.all
+        for (index, record) in table.records.prefix(40).enumerated() {
+            let fields = record.fields
+            guard fields.filter({ !$0.trimmedSpaces.isEmpty }).count >= 2 else { continue }
+            let normalised = fields.map(ExportFormat.normalise)
+            let present = Set(normalised)
+            var profile: ExportProfile?
+            for p in profiles where p.matches(present) {
+                if let refusal = p.refusal {
+                    throw Diagnostic(path: path, line: record.line, message: refusal, excerpt: fields.joined(separator: ","))
+                }
+                profile = p
+                break
+            }
+            if profile == nil && forced != nil && forced != .generic { continue }
+            var columns: [InvoiceField: Int] = [:]
+            var used = Set<Int>()
+            var languageVotes: [String: Int] = [:]
+            func take(_ field: InvoiceField, _ names: [String]) -> Bool {
+                for name in names {
+                    guard let i = normalised.firstIndex(of: name), !used.contains(i) || field == .email else { continue }
+                    columns[field] = i
+                    used.insert(i)
+                    return true
+                }
+                return false
+            }
+            for field in InvoiceField.allCases {
+                if let profile, take(field, profile.names(field)) { continue }
+                if profile != nil && !ExportProfile.genericFallback.contains(field) { continue }
+                for (name, languages) in HeaderNames.byField[field] ?? [] {
+                    guard let i = normalised.firstIndex(of: name), !used.contains(i) else { continue }
+                    columns[field] = i
+                    used.insert(i)
+                    for language in languages { languageVotes[language, default: 0] += 1 }
+                    break
+                }
+            }
+            var unmatched: [(InvoiceField, String)] = []
+            for (field, column) in overrides.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
+                let wanted = column.trimmedSpaces
+                if wanted.isEmpty {
+                    columns[field] = nil
+                    continue
+                }
+                guard let i = fields.firstIndex(where: { $0.trimmedSpaces.caseInsensitiveCompare(wanted) == .orderedSame })
+                    ?? normalised.firstIndex(of: ExportFormat.normalise(wanted))
+                else {
+                    unmatched.append((field, column))
+                    continue
+                }
+                for (other, j) in columns where j == i && other != field { columns[other] = nil }
+                columns[field] = i
+            }
+            // Line amounts are summed only where no invoice total is given (Xero and Zoho repeat
+            // the total on every line; FreshBooks' line export has none).
+            if columns[.total] != nil { columns[.line] = nil }
+            let customerKnown = columns[.customer] != nil || profile?.customerInGroupRows == true
+            let amountKnown = columns[.balance] != nil || columns[.total] != nil || columns[.line] != nil
+            guard columns[.number] != nil, customerKnown, amountKnown else { continue }
+            if let (field, column) = unmatched.first {
+                throw Diagnostic(path: path, line: record.line, message: "--map \(field.rawValue)=\(column): the header row has no column `\(column)`",
+                    excerpt: fields.joined(separator: ","), hint: "columns: " + fields.joined(separator: ", "))
+            }
+            // The language most matched names belong to, when one leads (a sheet of `Fakturanummer`
+            // and `Kunde` could be Danish or Norwegian: then it is named for neither).
+            let ranked = languageVotes.sorted { $0.value > $1.value }
+            let language = ranked.first.flatMap { top in
+                top.key != "English" && (ranked.count == 1 || ranked[1].value < top.value) ? top.key : nil
+            }
+            return ColumnMap(
+                format: profile?.format ?? .generic, profile: profile, headerLine: record.line, headerRecord: index, columns: columns,
+                headers: fields, language: profile == nil ? language : nil)
+        }
+        let mapped = overrides.isEmpty ? "" : " (with the --map given)"
+        let wanted = forced.map { " of a \($0.displayName) export" } ?? ""
+        throw Diagnostic(
+            path: path, line: table.records.first?.line,
+            message: "cannot find the header row\(wanted): one with an invoice number, a customer and an amount (balance, total or line amounts)\(mapped)",
+            excerpt: table.records.first.map { $0.fields.joined(separator: ",") },
+            hint: "name the columns with --map, e.g. --map number=\"Invoice No\" --map customer=Client --map due=\"Due Date\" --map balance=Open\n"
+                + "fields: " + InvoiceField.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+}
+
+extension ExportProfile {
+    /// Fields a vendor's export may carry beyond its usual columns (a customised report's
+    /// `Terms` or `Email`), looked up in the generic dictionary. Amount columns never are:
+    /// a vendor's `Amount` may be a line's, not the invoice's.
+    static let genericFallback: Set<InvoiceField> = [.email, .contact, .terms, .currency, .status]
+}
