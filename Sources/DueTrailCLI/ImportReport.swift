@@ -64,7 +64,7 @@ struct ImportReport: Encodable {
         updated = plan.updates.count
         unchanged = plan.unchanged
         notOpened = plan.notOpened
-        drafts = plan.drafts
+        drafts = plan.drafts + export.unnumberedDrafts
         newCustomers = plan.newCustomers.map(\.name)
         contactsAdded = plan.contactsAdded.map { "\($0.slug) (\($0.contacts.map(\.email).joined(separator: ", ")))" }
         missing = plan.missing.map(\.facts.number)
@@ -92,7 +92,8 @@ struct ImportReport: Encodable {
         }
         let fromPaid = export.invoices.filter { $0.balanceSource == .totalMinusPaid }.count
         if fromPaid > 0, let t = map.columns[.total] ?? map.columns[.line], let p = map.columns[.paid] {
-            assumed.append("the amount owed is `\(map.headers[t])` − `\(map.headers[p])` (\(count(fromPaid, "invoice")))")
+            let total = map.columns[.total] != nil ? "`\(map.headers[t])`" : "the sum of its `\(map.headers[t])` lines"
+            assumed.append("the amount owed is \(total) − `\(map.headers[p])` (\(count(fromPaid, "invoice")))")
         }
         if export.defaultCurrencyRows > 0 {
             assumed.append(map.columns[.currency] == nil

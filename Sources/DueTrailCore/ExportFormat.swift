@@ -95,8 +95,6 @@ struct ExportProfile: Sendable {
     var customerInGroupRows = false
     /// Status words that mean something else in this vendor's export than in general.
     var statuses: [String: StatusClass] = [:]
-    /// Invoices without a due date column get it from a terms column holding days.
-    var termsAreDays = false
     /// A refusal for exports of this vendor that are not invoice lists (Wave's journal).
     var refusal: String? = nil
 
@@ -144,7 +142,7 @@ struct ExportProfile: Sendable {
                 .number: ["Invoice Number"], .customer: ["Customer Name", "Company Name"], .email: ["Primary Contact EmailID", "Email"],
                 .issued: ["Invoice Date"], .due: ["Due Date"], .terms: ["Payment Terms"], .total: ["Total"], .balance: ["Balance"],
                 .line: ["Item Total"], .currency: ["Currency Code"], .status: ["Invoice Status"],
-            ], statuses: ["closed": .paid, "pending approval": .draft, "approved": .open], termsAreDays: true),
+            ], statuses: ["closed": .paid, "pending approval": .draft, "approved": .open]),
         ExportProfile(
             format: .wave, signature: ["invoicenumber", "invoicetotal", "invoicepaid"],
             columns: [
@@ -174,7 +172,7 @@ struct ExportProfile: Sendable {
                 .number: ["DocumentNumber"], .customer: ["Name"], .email: ["EmailRecipient"], .issued: ["DocumentDate"],
                 .terms: ["TermsOld"], .total: ["TotalAmount"], .paid: ["AmountPaidAmount"], .balance: ["BalanceDueAmount"],
                 .currency: ["CurrencyCode"], .status: ["DocumentStatus"], .type: ["StyleName"],
-            ], termsAreDays: true),
+            ]),
         ExportProfile(
             format: .sage, signature: ["customername", "customerreference", "reference", "details", "total"],
             columns: [
@@ -187,7 +185,7 @@ struct ExportProfile: Sendable {
                 .number: ["Invoice #", "Invoice No."], .customer: ["Co./Last Name"], .issued: ["Date"], .terms: ["- Balance Due Days"],
                 .paid: ["Amount Paid"], .line: ["Inc-Tax Amount", "Inc-Tax Total", "Amount", "Total"], .currency: ["Currency Code"],
                 .type: ["Sale Status"],
-            ], slashOrder: .dayMonthYear, termsAreDays: true),
+            ], slashOrder: .dayMonthYear),
         ExportProfile(
             format: .erpnext, signature: ["voucherno", "outstandingamount"],
             columns: [

@@ -106,6 +106,8 @@ public struct InvoiceExport: Sendable {
     public let partlyPaidUnknown: [String]
     /// Line rows exactly alike within one invoice, each counted (line-item sums).
     public let repeatedLines: [Int]
+    /// Drafts without an invoice number yet: never opened.
+    public let unnumberedDrafts: Int
 
     /// Reads `bytes` (the file at `path`). Throws a `DiagnosticList` with every bad line.
     public init(bytes: [UInt8], path: String, options: ExportOptions) throws(DiagnosticList) {
@@ -133,12 +135,12 @@ public struct InvoiceExport: Sendable {
         var invoiceRows: [(row: Int, group: String?)] = []
         invoiceRows.reserveCapacity(data.count)
         var groupCustomer: String?
-        var skipped = 0
+        var skipped = 0, unnumbered = 0
         var others: [String: Int] = [:]
         let width = map.headers.count
         let delimiterText = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
         for (row, r) in data.enumerated() {
-            if !r.isBlank(numberColumn) {
+            if !r.isBlank(numberColumn) && !Self.isTotal(r.field(numberColumn).trimmedSpaces.lowercased()) {
                 if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let kind) = DocumentKind.of(cell(r, .type), format: map.format) {
                     others[kind, default: 0] += 1
                     continue
@@ -158,14 +160,24 @@ public struct InvoiceExport: Sendable {
             let nonEmpty = r.fields.map(\.trimmedSpaces).filter { !$0.isEmpty }
             guard let first = nonEmpty.first else { skipped += 1; continue }
             let lowered = first.lowercased()
+            // Headings (a customer, an aging bucket, a section) and totals carry no invoice.
+            if Self.isTotal(lowered) || nonEmpty.count == 1 || nonEmpty.allSatisfy(Self.looksNumeric) {
+                if nonEmpty.count == 1 && !Self.isTotal(lowered) && !Self.isBucketHeading(lowered) { groupCustomer = first }
+                skipped += 1
+                continue
+            }
+            // Drafts may have no number yet (Stripe numbers an invoice when it is finalised).
+            if columnOf[InvoiceField.status.ordinal] >= 0,
+                StatusVocabulary.classify(cell(r, .status), vendor: map.profile?.statuses ?? [:], overrides: options.statuses) == .draft
+            {
+                unnumbered += 1
+                continue
+            }
             if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let kind) = DocumentKind.of(cell(r, .type), format: map.format) {
                 others[kind, default: 0] += 1
                 continue
             }
-            if nonEmpty.count == 1 && !Self.isTotal(lowered) && !Self.isBucketHeading(lowered) { groupCustomer = first }
-            if Self.isTotal(lowered) || nonEmpty.count == 1 || map.format == .quickbooks || map.format == .quickbooksDesktop
-                || nonEmpty.allSatisfy(Self.looksNumeric)
-            {
+            if map.format == .quickbooks || map.format == .quickbooksDesktop {
                 skipped += 1
             } else {
                 let reader = RowReader.problemOnly(map: map, columnOf: columnOf, path: path, delimiter: table.delimiter)
@@ -309,11 +321,15 @@ public struct InvoiceExport: Sendable {
         skippedRows = skipped
         defaultCurrencyRows = defaultCurrency
         partlyPaidUnknown = partlyPaid
+        unnumberedDrafts = unnumbered
     }
 
+    /// `Current`, `1 - 30 days past due`, `> 90`, `91 or more`: an aging bucket, not a customer.
     static func isBucketHeading(_ text: String) -> Bool {
-        text == "current" || text.contains("days past due") || text.contains("over 90") || text.contains("91 or more") || text.contains("and over")
-            || text.hasPrefix("< ") || text.hasPrefix("> ")
+        if text == "current" || text.contains("days past due") || text.contains("91 or more") || text.contains("and over") { return true }
+        var rest = text
+        for word in ["days", "day", "over", "older", "than", "or more", "and"] { rest = rest.replacingOccurrences(of: word, with: " ") }
+        return rest.contains(where: \.isNumber) && rest.allSatisfy { $0.isNumber || " -<>+–".contains($0) }
     }
 
     /// `Total for Acme`, `TOTAL`, `Grand total`, `Summe`, `Totaal`, `Gesamt`: a sum, not an invoice.
@@ -323,9 +339,10 @@ public struct InvoiceExport: Sendable {
             .contains { t == $0 || t.hasPrefix($0 + " ") || t.hasPrefix($0 + ":") }
     }
 
-    /// A cell of a totals row: an amount, a date or a count, never a name.
+    /// A cell of a totals row: an amount, a date, a count or a currency code, never a name.
     static func looksNumeric(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { CharacterSet.decimalDigits.contains($0) || ".,-+()$€£¥ '/%".unicodeScalars.contains($0) || $0 == "\u{00A0}" }
+        if text.count == 3, Currency(code: text) != nil, text == text.uppercased() { return true }
+        return text.unicodeScalars.allSatisfy { CharacterSet.decimalDigits.contains($0) || ".,-+()$€£¥ '/%".unicodeScalars.contains($0) || $0 == "\u{00A0}" }
     }
 }
 
