@@ -25,11 +25,21 @@ public enum PaymentFormat: String, CaseIterable, Sendable {
                 .date: ["createddateutc", "createdutc", "created"], .reference: ["id", "paymentintentid"], .currency: ["currency"],
                 .status: ["status"]]
         case .generic:
-            return [.number: ["invoicenumber", "invoiceno", "invoice", "number", "invoicenr", "rechnungsnummer"],
-                .amount: ["amountpaid", "paid", "payment", "paymentamount", "amount"], .date: ["paymentdate", "paidon", "datepaid", "date"],
-                .reference: ["reference", "ref", "paymentreference", "transactionid", "transaction"], .currency: ["currency", "ccy", "currencycode"]]
+            return [.number: ["invoicenumber", "invoiceno", "invoice", "number", "invoicenr"] + (HeaderNames.byField[.number] ?? []).map(\.name),
+                .amount: ["amountappliedtoinvoice", "amountpaid", "paid", "payment", "paymentamount", "amount"] + Self.amountNames,
+                .date: ["paymentdate", "paidon", "datepaid", "date"] + Self.dateNames,
+                .reference: ["reference", "ref", "paymentreference", "transactionid", "transaction", "transactionreference"] + Self.referenceNames,
+                .currency: ["currency", "ccy", "currencycode"] + (HeaderNames.byField[.currency] ?? []).map(\.name)]
         }
     }
+
+    /// Payment columns in the other languages generic sheets are written in.
+    static let amountNames = ["Zahlungsbetrag", "Betrag", "Bezahlt", "Montant payé", "Montant", "Importe pagado", "Importe", "Importo pagato", "Importo",
+        "Betaald bedrag", "Bedrag", "Valor pago", "Valor", "Betalt belopp", "Belopp", "Beløb", "Beløp", "Maksettu", "Summa"].map(ExportFormat.normalise)
+    static let dateNames = ["Zahlungsdatum", "Zahldatum", "Datum", "Date de paiement", "Date de règlement", "Date", "Fecha de pago", "Fecha",
+        "Data pagamento", "Data di pagamento", "Data", "Betaaldatum", "Betalningsdatum", "Betalingsdato", "Maksupäivä"].map(ExportFormat.normalise)
+    static let referenceNames = ["Verwendungszweck", "Referenz", "Référence", "Referencia", "Riferimento", "Referentie", "Referência", "Referens", "Viite"]
+        .map(ExportFormat.normalise)
 
     /// Fields whose presence recognises the format.
     var signature: [PaymentField] {
@@ -69,26 +79,39 @@ public struct PaymentExport: Sendable {
             error.path = path
             throw DiagnosticList([error])
         }
-        guard let header = table.records.first else { throw DiagnosticList([Diagnostic(path: path, line: 1, message: "the file is empty")]) }
-        let names = header.fields.map(ExportFormat.normalise)
-        func columns(_ format: PaymentFormat) -> [PaymentField: Int] {
+        guard let first = table.records.first else { throw DiagnosticList([Diagnostic(path: path, line: 1, message: "the file is empty")]) }
+        func columns(_ format: PaymentFormat, _ names: [String]) -> [PaymentField: Int] {
             var out: [PaymentField: Int] = [:]
-            for (field, candidates) in format.columns {
-                if let column = candidates.lazy.compactMap({ names.firstIndex(of: $0) }).first { out[field] = column }
+            var used = Set<Int>()
+            for field in PaymentField.allCases {
+                guard let candidates = format.columns[field] else { continue }
+                if let column = candidates.lazy.compactMap({ name in names.indices.first { names[$0] == name && !used.contains($0) } }).first {
+                    out[field] = column
+                    used.insert(column)
+                }
             }
             return out
         }
         let candidates = wanted.map { [$0] } ?? PaymentFormat.allCases
-        guard let format = candidates.first(where: { f in f.signature.allSatisfy { columns(f)[$0] != nil } }) else {
+        // The header may follow title rows (a report's name and date range) and blank rows.
+        var found: (format: PaymentFormat, header: CSVTable.Record, index: Int, names: [String])?
+        search: for (index, record) in table.records.prefix(40).enumerated() where record.fields.filter({ !$0.trimmedSpaces.isEmpty }).count >= 2 {
+            let names = record.fields.map(ExportFormat.normalise)
+            for f in candidates where f.signature.allSatisfy({ columns(f, names)[$0] != nil }) {
+                found = (f, record, index, names)
+                break search
+            }
+        }
+        guard let (format, header, headerIndex, names) = found else {
             throw DiagnosticList([Diagnostic(
-                path: path, line: header.line,
+                path: path, line: first.line,
                 message: wanted.map { "the header does not look like a \($0.rawValue) payment export" } ?? "no invoice-number and amount columns in the header",
-                excerpt: header.fields.joined(separator: ","),
+                excerpt: first.fields.joined(separator: ","),
                 hint: "a payment sheet needs at least `Invoice Number` and `Amount` columns (optionally Date, Reference, Currency)")])
         }
         self.format = format
-        let map = columns(format)
-        let rows = table.records.dropFirst()
+        let map = columns(format, names)
+        let rows = table.records.dropFirst(headerIndex + 1)
         func cell(_ r: CSVTable.Record, _ f: PaymentField) -> String {
             guard let c = map[f], c < r.count else { return "" }
             return r.field(c).trimmedSpaces
@@ -109,7 +132,11 @@ public struct PaymentExport: Sendable {
         var skipped: [(Int, String)] = []
         var problems: [Diagnostic] = []
         for r in rows {
-            if r.fields.allSatisfy({ $0.trimmedSpaces.isEmpty }) { continue }
+            let nonEmpty = r.fields.map(\.trimmedSpaces).filter { !$0.isEmpty }
+            // Blank, heading and total rows (`Total`, `TOTAL`, a sum under the amounts).
+            if nonEmpty.isEmpty || InvoiceExport.isTotal(nonEmpty[0].lowercased()) || (cell(r, .number).isEmpty && (nonEmpty.count == 1 || nonEmpty.allSatisfy(InvoiceExport.looksNumeric))) {
+                continue
+            }
             let status = cell(r, .status).lowercased()
             if format == .stripe, !status.isEmpty, !["paid", "succeeded", "captured"].contains(status) {
                 skipped.append((r.line, "status `\(status)`, not a payment"))
