@@ -30,8 +30,19 @@ public struct CaseState: Sendable, Equatable {
     /// person acknowledges it (`ack`, or a logged contact).
     public var failingContact: String?
     /// What the last import said of this case, and what DueTrail recorded since; nil for a
-    /// case no import made.
-    public var importBase: ImportBase?
+    /// case no import made. Only an import asks, so a case read from the summary cache keeps
+    /// it encoded until then (the queue reads 100,000 summaries and never looks).
+    public var importBase: ImportBase? {
+        get {
+            switch importStorage {
+            case .none: return nil
+            case .decoded(let base): return base
+            case .encoded(let text): return CaseSummary.importBase(text, currency: balance.currency)
+            }
+        }
+        set { importStorage = newValue.map(ImportBaseStorage.decoded) ?? .none }
+    }
+    var importStorage: ImportBaseStorage = .none
 
     public init(facts: InvoiceFacts, events: [TimelineEvent]) {
         var balance = facts.amount
@@ -107,7 +118,7 @@ public struct CaseState: Sendable, Equatable {
         self.balance = balance
         self.balanceMinor = balance.minorUnits
         self.lastEvent = events.map(\.date).max()
-        self.importBase = base.result
+        self.importStorage = base.result.map(ImportBaseStorage.decoded) ?? .none
         if closed {
             status = .closed
             closedReason = reason
@@ -227,6 +238,19 @@ public final class PromiseTerms: Sendable, Equatable {
 /// export stated them) and the money events DueTrail recorded since (payments, credits, a
 /// closing by a person): what a re-import compares three ways, so a stale export never undoes
 /// the team's work and a fact a person corrected is changed only when the export changes it.
+/// How a case state holds its `ImportBase`: worked out from its events, or still as the
+/// summary cache wrote it.
+enum ImportBaseStorage: Sendable, Equatable {
+    case none
+    case decoded(ImportBase)
+    case encoded(String)
+
+    /// Equal when they encode alike (the cache's encoding is deterministic).
+    static func == (a: ImportBaseStorage, b: ImportBaseStorage) -> Bool {
+        CaseSummary.importField(a) == CaseSummary.importField(b)
+    }
+}
+
 public final class ImportBase: Sendable, Equatable {
     public let balance: Money?
     public let due: CalendarDate?

@@ -24,7 +24,7 @@ public struct CaseSummary: Sendable, Equatable {
         let fields: [String] = [
             path, facts.number, facts.customer, facts.issued?.iso ?? "", facts.due.iso, facts.amount.plain, facts.amount.currency.code,
             facts.source ?? "", facts.reference ?? "", state.balance.plain, state.status.rawValue, state.closedReason ?? "",
-            state.lastEvent?.iso ?? "", Self.cadenceField(state), facts.account ?? "", Self.importField(state.importBase),
+            state.lastEvent?.iso ?? "", Self.cadenceField(state), facts.account ?? "", Self.importField(state.importStorage),
         ]
         return fields.map(Self.escape).joined(separator: "\t")
     }
@@ -43,8 +43,13 @@ public struct CaseSummary: Sendable, Equatable {
 
     /// What the last import said, in one field: balance, due, issued and total, then the
     /// events since, joined by U+001F (the events by U+001E); empty for a case no import made.
-    static func importField(_ base: ImportBase?) -> String {
-        guard let b = base else { return "" }
+    static func importField(_ storage: ImportBaseStorage) -> String {
+        let b: ImportBase
+        switch storage {
+        case .none: return ""
+        case .encoded(let text): return text
+        case .decoded(let base): b = base
+        }
         let since = b.since.map { $0.filter { $0 != "\u{1F}" && $0 != "\u{1E}" } }.joined(separator: "\u{1E}")
         return ["+", b.balance?.plain ?? "", b.due?.iso ?? "", b.issued?.iso ?? "", b.total?.plain ?? "", since].joined(separator: "\u{1F}")
     }
@@ -83,8 +88,8 @@ public struct CaseSummary: Sendable, Equatable {
             source: f[7].isEmpty ? nil : f[7], account: f[14].isEmpty ? nil : f[14], reference: f[8].isEmpty ? nil : f[8])
         state = CaseState(balance: Money(balance, currency), balanceText: f[9], status: status, closedReason: f[11].isEmpty ? nil : f[11], lastEvent: CalendarDate(iso: f[12]))
         if !f[15].isEmpty {
-            guard let base = Self.importBase(f[15], currency: currency) else { return nil }
-            state.importBase = base
+            guard f[15].hasPrefix("+\u{1F}") else { return nil }
+            state.importStorage = .encoded(f[15])
         }
         guard !f[13].isEmpty else { return }
         let c = f[13].split(separator: "\u{1F}", omittingEmptySubsequences: false)

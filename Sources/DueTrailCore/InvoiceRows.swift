@@ -138,11 +138,21 @@ public struct InvoiceExport: Sendable {
         var skipped = 0, unnumbered = 0
         var others: [String: Int] = [:]
         let width = map.headers.count
+        // Status words, document types and terms repeat across rows: each distinct text is
+        // classified once (folding accents per row was most of the cost of a large export).
+        var lookups = RowLookups()
+        func kind(_ r: CSVTable.Record) -> DocumentKind {
+            let text = cell(r, .type)
+            if let k = lookups.kinds[text] { return k }
+            let k = DocumentKind.of(text, format: map.format)
+            lookups.kinds[text] = k
+            return k
+        }
         let delimiterText = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
         for (row, r) in data.enumerated() {
             if !r.isBlank(numberColumn) && !Self.isTotal(r.field(numberColumn).trimmedSpaces.lowercased()) {
-                if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let kind) = DocumentKind.of(cell(r, .type), format: map.format) {
-                    others[kind, default: 0] += 1
+                if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let name) = kind(r) {
+                    others[name, default: 0] += 1
                     continue
                 }
                 if r.count < width || (r.count > width && (width..<r.count).contains { !r.isBlank($0) }) {
@@ -173,8 +183,8 @@ public struct InvoiceExport: Sendable {
                 unnumbered += 1
                 continue
             }
-            if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let kind) = DocumentKind.of(cell(r, .type), format: map.format) {
-                others[kind, default: 0] += 1
+            if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let name) = kind(r) {
+                others[name, default: 0] += 1
                 continue
             }
             if map.format == .quickbooks || map.format == .quickbooksDesktop {
@@ -188,10 +198,23 @@ public struct InvoiceExport: Sendable {
         // Date order and decimal mark, decided once for the whole file.
         var dateValues: [String] = []
         var amountValues: [String] = []
+        let hasStatus = columnOf[InvoiceField.status.ordinal] >= 0, hasTerms = columnOf[InvoiceField.terms.ordinal] >= 0
         for (row, _) in invoiceRows {
             let r = data[row]
             for f in [InvoiceField.issued, .due] { let v = cell(r, f); if !v.isEmpty { dateValues.append(v) } }
             for f in [InvoiceField.total, .paid, .balance, .line] { let v = cell(r, f); if !v.isEmpty { amountValues.append(v) } }
+            if hasStatus {
+                let text = cell(r, .status)
+                if lookups.statuses[text] == nil {
+                    let k = StatusVocabulary.key(text)
+                    lookups.statuses[text] = (StatusVocabulary.classify(text, vendor: map.profile?.statuses ?? [:], overrides: options.statuses),
+                        RowReader.partialWords.contains { k.contains($0) })
+                }
+            }
+            if hasTerms {
+                let text = cell(r, .terms)
+                if lookups.terms[text] == nil { lookups.terms[text] = .some(PaymentTerms(text)) }
+            }
         }
         var order = options.dateOrder
         if order == nil {
@@ -214,7 +237,7 @@ public struct InvoiceExport: Sendable {
         decimalComma = mark.comma
         let reader = RowReader(
             map: map, columnOf: columnOf, dates: DateReader(slashOrder: order), amounts: AmountReader(decimalComma: mark.comma),
-            defaultCurrency: options.defaultCurrency, path: path, delimiter: table.delimiter, statuses: options.statuses)
+            defaultCurrency: options.defaultCurrency, path: path, delimiter: table.delimiter, lookups: lookups)
 
         // The rows, independent of each other, are read on every core…
         let rows = invoiceRows
@@ -346,6 +369,13 @@ public struct InvoiceExport: Sendable {
     }
 }
 
+/// What each distinct status, type and terms text of an export means, worked out once.
+struct RowLookups: Sendable {
+    var statuses: [String: (cls: StatusClass?, partial: Bool)] = [:]
+    var kinds: [String: DocumentKind] = [:]
+    var terms: [String: PaymentTerms?] = [:]
+}
+
 /// One invoice row as read, before the rows of one invoice are put together.
 struct RowValues: Sendable {
     var line: Int
@@ -422,12 +452,12 @@ struct RowReader: Sendable {
     let defaultCurrency: Currency
     let path: String
     let delimiter: UInt8
-    let statuses: [String: StatusClass]
+    let lookups: RowLookups
 
     /// A reader that only words problems (used before dates and amounts are settled).
     static func problemOnly(map: ColumnMap, columnOf: [Int], path: String, delimiter: UInt8) -> RowReader {
         RowReader(map: map, columnOf: columnOf, dates: DateReader(slashOrder: nil), amounts: AmountReader(decimalComma: false),
-            defaultCurrency: .euro, path: path, delimiter: delimiter, statuses: [:])
+            defaultCurrency: .euro, path: path, delimiter: delimiter, lookups: RowLookups())
     }
 
     /// `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
@@ -466,7 +496,7 @@ struct RowReader: Sendable {
     func read(_ r: CSVTable.Record, group: String?) -> Outcome {
         let number = Self.invoiceNumber(cell(r, .number))
         if number.isEmpty { return .problem(problem(r, .number, "the invoice number is empty")) }  // only odd spaces
-        let kind = has(.type) ? DocumentKind.of(cell(r, .type), format: map.format) : .invoice
+        let kind = has(.type) ? lookups.kinds[cell(r, .type)] ?? DocumentKind.of(cell(r, .type), format: map.format) : .invoice
         var customer = cell(r, .customer)
         if customer.isEmpty { customer = group ?? "" }
         if customer.isEmpty { return .problem(problem(r, .customer, "the customer is empty")) }
@@ -476,12 +506,9 @@ struct RowReader: Sendable {
         if has(.status) {
             let text = cell(r, .status)
             if !text.isEmpty {
-                guard let c = StatusVocabulary.classify(text, vendor: map.profile?.statuses ?? [:], overrides: statuses) else {
-                    return .unknownStatus(text, line: r.line)
-                }
+                guard let known = lookups.statuses[text], let c = known.cls else { return .unknownStatus(text, line: r.line) }
                 status = c
-                let k = StatusVocabulary.key(text)
-                partial = Self.partialWords.contains { k.contains($0) }
+                partial = known.partial
             }
         }
         var issued: CalendarDate?
@@ -498,7 +525,7 @@ struct RowReader: Sendable {
             due = d
             dueSource = .export
         } else if has(.terms), case let termsText = cell(r, .terms), !termsText.isEmpty, status != .draft, kind == .invoice {
-            guard let terms = PaymentTerms(termsText) else { return .unreadableTerms(termsText, line: r.line) }
+            guard let terms = lookups.terms[termsText] ?? PaymentTerms(termsText) else { return .unreadableTerms(termsText, line: r.line) }
             guard let issued else { return .problem(problem(r, .issued, "no due date, and no issue date to count the terms `\(termsText)` from")) }
             due = terms.due(issued: issued)
             dueSource = .terms(terms)

@@ -102,7 +102,7 @@ public enum StatusVocabulary {
 
 /// Whether a row's document is an invoice to chase, from its type column (`Type`,
 /// `Transaction type`, `Voucher Type`, `Sale Status`…).
-enum DocumentKind: Equatable {
+enum DocumentKind: Equatable, Sendable {
     case invoice
     case creditNote
     /// Something else (a payment, a journal entry, a quote, an order): named in the summary.

@@ -139,6 +139,16 @@ private func problems(_ text: String) -> String {
         #expect(PaymentTerms(text)?.due(issued: issued).iso == due, "\(text)")
     }
 
+    @Test func defaultTermsThatSayNoNumberOfDaysAreACheckErrorWithTheirLine() {
+        do {
+            _ = try LedgerConfig.parse("company: X\nsender:\n  name: A\n  email: a@x.example\ncurrency: EUR\ntimezone: UTC\ndefault_terms: soon\n")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.line == 7 && error.message == "`default_terms: soon` does not say how many days; write e.g. `default_terms: Net 30` or `default_terms: 14 days`")
+        }
+        #expect((try? LedgerConfig.parse("company: X\nsender:\n  name: A\n  email: a@x.example\ncurrency: EUR\ntimezone: UTC\ndefault_terms: Net 45\n"))?.defaultTerms?.rule == .days(45))
+    }
+
     @Test(arguments: ["2nd of next month", "Net 30/60", "", "soon", "30 60", "Quarterly"])
     func refusesTermsItCannotBeSureOf(text: String) {
         #expect(PaymentTerms(text) == nil, "\(text)")

@@ -107,6 +107,21 @@ private func view(name: String = "Acme GmbH", cases: [CaseSummary], settings: Po
         #expect(one.amount == "2,000.00" && one.note == "after the board meets")
     }
 
+    @Test func aPromisedAmountIsReadByTheLedgersNumberFormatAndAnAmbiguousOneIsRefused() {
+        let german = NumberFormat(pattern: "1.234,56")!
+        let form = PortalFormValues(invoice: "INV-1042", date: "2026-12-15", amount: "1,500")
+        guard case .rejected(let errors) = PortalForms.promise(form, open: open, today: today, horizon: 90, format: german) else {
+            Issue.record("`1,500` was taken in a ledger where `,` is the decimal mark")
+            return
+        }
+        #expect(errors.map(\.message) == ["This amount could mean EUR 1,500.00 or EUR 1.50; please write it as 1500.00 or 1.50."])
+        guard case .accepted = PortalForms.promise(PortalFormValues(invoice: "INV-1042", date: "2026-12-15", amount: "1.500,00"), open: open, today: today, horizon: 90, format: german) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(fields(PortalForms.promise(PortalFormValues(invoice: "INV-1042", date: "2026-12-15", amount: "-5"), open: open, today: today, horizon: 90)) == ["promise-amount"])
+    }
+
     @Test func aPromiseOutsideTheHorizonInThePastOrOverTheBalanceIsRefusedPerField() {
         #expect(fields(PortalForms.promise(PortalFormValues(invoice: "all", date: "2027-03-01"), open: open, today: today, horizon: 90)) == ["promise-date"])
         #expect(fields(PortalForms.promise(PortalFormValues(invoice: "all", date: "2026-11-29"), open: open, today: today, horizon: 90)) == ["promise-date"])
