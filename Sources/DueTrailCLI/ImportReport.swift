@@ -35,6 +35,7 @@ struct ImportReport: Encodable {
     var contactsAdded: [String]
     var missing: [String]
     var conflicts: [Conflict]
+    var acceptedBalances: [String]
     var keptLocalFacts: [Kept]
     var columns: [Column]
     var unusedColumns: [String]
@@ -51,7 +52,7 @@ struct ImportReport: Encodable {
     private var closing: Bool
     enum CodingKeys: String, CodingKey {
         case file, format, formatName, invoices, new, updated, unchanged, notOpened, drafts, newCustomers, contactsAdded, missing, conflicts,
-            keptLocalFacts, columns, unusedColumns, assumptions, warnings, skipped, commit, dryRun, dateFormat, decimalMark, delimiter
+            acceptedBalances, keptLocalFacts, columns, unusedColumns, assumptions, warnings, skipped, commit, dryRun, dateFormat, decimalMark, delimiter
     }
 
     init(_ r: ImportResult, file: String, dryRun: Bool, currency: Currency) {
@@ -69,6 +70,7 @@ struct ImportReport: Encodable {
         contactsAdded = plan.contactsAdded.map { "\($0.slug) (\($0.contacts.map(\.email).joined(separator: ", ")))" }
         missing = plan.missing.map(\.facts.number)
         conflicts = plan.conflicts.map { Conflict(invoice: $0.number, ledger: $0.ledger.display, export: $0.export.display, since: $0.since) }
+        acceptedBalances = plan.acceptedBalances
         keptLocalFacts = plan.keptLocalFacts.map { Kept(invoice: $0.number, fact: $0.key, ledger: $0.ledger, export: $0.export) }
         columns = InvoiceField.allCases.compactMap { f in map.columns[f].map { Column(field: f.rawValue, header: map.headers[$0]) } }
         let unused = map.unusedColumns
@@ -171,6 +173,9 @@ struct ImportReport: Encodable {
             }
             if conflicts.count > 20 { lines.append("  … and \(conflicts.count - 20) more") }
             lines.append("  If the export is right, apply it with --accept-export-balance \(conflicts.prefix(5).map(\.invoice).joined(separator: " "))")
+        }
+        if !acceptedBalances.isEmpty {
+            lines.append("Applied the export's balance over what DueTrail recorded since the last import (--accept-export-balance): \(Self.list(acceptedBalances))")
         }
         if !plan.missing.isEmpty {
             lines.append(closing ? "Closed, not in this export:" : "Not in this export — paid? (--close-missing closes them):")

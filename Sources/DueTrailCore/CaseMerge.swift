@@ -62,6 +62,7 @@ public enum CaseMerge {
         merged.facts.due = pick("due", bf?.due, ours.facts.due, theirs.facts.due) { $0.iso }
         merged.facts.amount = pick("amount", bf?.amount, ours.facts.amount, theirs.facts.amount) { $0.description }
         merged.facts.source = pick("source", bf.map(\.source), ours.facts.source, theirs.facts.source) { $0 ?? "(none)" }
+        merged.facts.account = pick("source_account", bf.map(\.account), ours.facts.account, theirs.facts.account) { $0 ?? "(none)" }
         merged.facts.reference = pick("reference", bf.map(\.reference), ours.facts.reference, theirs.facts.reference) { $0 ?? "(none)" }
         merged.extraFrontMatter = pick("front matter", base?.extraFrontMatter, ours.extraFrontMatter, theirs.extraFrontMatter) { $0 }
         merged.leadingFrontMatter = pick("front-matter comments", base?.leadingFrontMatter, ours.leadingFrontMatter, theirs.leadingFrontMatter) { $0 }

@@ -55,6 +55,8 @@ public struct ImportPlan: Sendable {
     public var missing: [CaseSummary] = []
     /// Stale balances not applied.
     public var conflicts: [BalanceConflict] = []
+    /// Balances applied over payments recorded since, because a person said so.
+    public var acceptedBalances: [String] = []
     /// Facts a person changed in the ledger that the export still shows as before: kept.
     public var keptLocalFacts: [(number: String, key: String, ledger: String, export: String)] = []
     public var unchanged = 0
@@ -191,10 +193,14 @@ public struct ImportPlan: Sendable {
                 // A balance going up on a case whose payments, credits or closing DueTrail
                 // recorded since the last import: the export has not heard of them yet.
                 let raising = invoice.disposition == .open && invoice.balance.amount > state.balance.amount
-                if raising, let since = base?.since, !since.isEmpty, !settings.acceptExportBalance.contains(invoice.number) {
-                    plan.conflicts.append(BalanceConflict(number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: since))
-                    if update.events.isEmpty { plan.unchanged += 1 } else { plan.updates.append(update) }
-                    continue
+                if raising, let since = base?.since, !since.isEmpty {
+                    if settings.acceptExportBalance.contains(invoice.number) {
+                        plan.acceptedBalances.append(invoice.number)
+                    } else {
+                        plan.conflicts.append(BalanceConflict(number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: since))
+                        if update.events.isEmpty { plan.unchanged += 1 } else { plan.updates.append(update) }
+                        continue
+                    }
                 }
                 switch invoice.disposition {
                 case .open:

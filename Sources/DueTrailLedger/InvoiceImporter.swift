@@ -56,7 +56,8 @@ extension Ledger {
             var change = ChangeSet(
                 subject: plan.subject(source: sourceName),
                 body: Self.importBody(plan),
-                trailers: [("DueTrail-Action", "import-invoices"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)])
+                trailers: [("DueTrail-Action", "import-invoices"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)]
+                    + plan.acceptedBalances.map { ("DueTrail-Accepted-Export-Balance", $0) })
             for customer in plan.newCustomers {
                 let path = ImportPlan.customerPath(customer.slug)
                 change.files[path] = customer.render()

@@ -96,6 +96,7 @@ import TestSupport
         let accepted = try importSheet("open.csv", sheet, ["--accept-export-balance", "A-1"], on: "2026-12-06")
         #expect(accepted.status == 0, "\(accepted)")
         #expect(try sandbox.read("ledger/cases/acme-gmbh/a-1.md").contains("· balance · balance: 1000.00 EUR · was: 600.00 EUR · source: generic open.csv"))
+        #expect(try git(["log", "-1", "--format=%(trailers:key=DueTrail-Accepted-Export-Balance,valueonly)"]) == "A-1\n\n")
     }
 
     @Test func aFactAPersonCorrectedIsKeptUntilTheExportChangesIt() throws {
