@@ -45,8 +45,8 @@ struct ImportInvoicesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Which books of the package this export is from (two Xero organisations in one ledger): only their cases are listed as missing.", valueName: "name"))
     var account: String?
 
-    @Option(name: .customLong("accept-export-balance"), parsing: .upToNextOption,
-        help: ArgumentHelp("Apply the export's higher balance to these invoices although DueTrail recorded payments since the last import.", valueName: "invoice"))
+    @Option(name: .customLong("accept-export-balance"),
+        help: ArgumentHelp("Apply the export's balance to these invoices although DueTrail recorded payments or a closing since the last import (repeatable, or comma-separated).", valueName: "invoice"))
     var acceptExportBalance: [String] = []
 
     @Option(name: .customLong("date-format"), help: "How dates are written when the file cannot tell: DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD.")
@@ -113,7 +113,7 @@ struct ImportInvoicesCommand: ParsableCommand {
         let result = try guarded {
             try ledger.importInvoices(
                 bytes: [UInt8](data), source: file, options: exportOptions, account: account, closeMissing: closeMissing,
-                acceptExportBalance: Set(acceptExportBalance), dryRun: dryRun, progress: Terminal.progress)
+                acceptExportBalance: Set(acceptExportBalance.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }), dryRun: dryRun, progress: Terminal.progress)
         }
         let report = ImportReport(result, file: file, dryRun: dryRun, currency: ledger.config.currency)
         Terminal.print(json ? JSON.render(report) : report.text)

@@ -69,7 +69,9 @@ struct ImportReport: Encodable {
         newCustomers = plan.newCustomers.map(\.name)
         contactsAdded = plan.contactsAdded.map { "\($0.slug) (\($0.contacts.map(\.email).joined(separator: ", ")))" }
         missing = plan.missing.map(\.facts.number)
-        conflicts = plan.conflicts.map { Conflict(invoice: $0.number, ledger: $0.ledger.display, export: $0.export.display, since: $0.since) }
+        conflicts = plan.conflicts.map {
+            Conflict(invoice: $0.number, ledger: $0.ledgerClosed ? "closed" : $0.ledger.display, export: $0.export.display, since: $0.since)
+        }
         acceptedBalances = plan.acceptedBalances
         keptLocalFacts = plan.keptLocalFacts.map { Kept(invoice: $0.number, fact: $0.key, ledger: $0.ledger, export: $0.export) }
         columns = InvoiceField.allCases.compactMap { f in map.columns[f].map { Column(field: f.rawValue, header: map.headers[$0]) } }
@@ -115,11 +117,17 @@ struct ImportReport: Encodable {
             let field = ExportFormatHints.contactField(column.header)
             warned.append("column `\(column.header)` looks like \(field == "email" ? "email addresses" : "contact names") but was not read; read it with --map \(field)=\"\(column.header)\"")
         }
-        if !export.partlyPaidUnknown.isEmpty {
-            warned.append("partly paid, but the export does not say how much is left, so not opened: \(Self.list(export.partlyPaidUnknown)); export with a balance or paid column to chase them")
+        if !export.balanceUnknown.isEmpty {
+            warned.append("the export does not say how much is left (partly paid, or an empty balance), so not opened: \(Self.list(export.balanceUnknown)); export with a balance or paid column to chase them")
         }
         if !export.repeatedLines.isEmpty {
             warned.append("line rows exactly like another line of the same invoice were each counted: lines \(Self.list(export.repeatedLines.map(String.init)))")
+        }
+        if !plan.acceptNotNeeded.isEmpty {
+            warned.append("--accept-export-balance named \(Self.list(plan.acceptNotNeeded)), which had no balance to settle")
+        }
+        if !export.balanceMismatches.isEmpty, let b = map.columns[.balance] {
+            warned.append("`\(map.headers[b])` is not total − paid on lines \(Self.list(export.balanceMismatches.map(String.init))); `\(map.headers[b])` was taken as what is owed (is it the right column?)")
         }
         warnings = warned
 
@@ -167,7 +175,7 @@ struct ImportReport: Encodable {
             if keptLocalFacts.count > 20 { lines.append("  … and \(keptLocalFacts.count - 20) more") }
         }
         if !conflicts.isEmpty {
-            lines.append("Not applied: the export raises these balances, but DueTrail recorded money since the last import:")
+            lines.append("Not applied: the export raises these balances (or reopens the case), but DueTrail recorded money or a closing since the last import:")
             for c in conflicts.prefix(20) {
                 lines.append("  \(c.invoice)  ledger \(c.ledger), export \(c.export): \(c.since.joined(separator: "; "))")
             }
@@ -188,8 +196,10 @@ struct ImportReport: Encodable {
             lines.append(plan.isEmpty ? "Dry run: nothing would change." : "Dry run: nothing was written. Without --dry-run: \(plan.subject(source: "the file"))")
         } else if let commit {
             lines.append("Committed \(commit.prefix(8)).")
-        } else {
+        } else if conflicts.isEmpty {
             lines.append("Nothing to change: the ledger already matches this export.")
+        } else {
+            lines.append("Nothing written: apart from the balances not applied, the ledger already matches this export.")
         }
         return lines.joined(separator: "\n")
     }

@@ -283,7 +283,9 @@ public final class ImportBase: Sendable, Equatable {
         mutating func add(_ event: TimelineEvent, currency: Currency) {
             if ImportBase.importKinds.contains(event.kind), event.attribute("source") != nil {
                 seen = true
-                since = []
+                // Only an import that stated the balance has heard of what came before it; a
+                // fact it updated (a new due date) says nothing of payments.
+                if event.kind != "updated" && event.kind != "reopened" { since = [] }
                 func money(_ key: String) -> Money? { event.attribute(key).flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == currency ? $0 : nil } }
                 func newValue(_ key: String) -> String? {
                     // `due: 2026-09-09 → 2026-09-20` on an `updated` event: the export's new value.

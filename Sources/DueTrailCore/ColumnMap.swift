@@ -10,6 +10,8 @@ public struct ColumnMap: Sendable {
     public var headers: [String]
     /// For a generic sheet, the language most of its headers are in (`German`); nil for English.
     public var language: String?
+    /// MYOB's `Terms - Payment is Due` (how its `- Balance Due Days` count), when present.
+    var myobTermsKind: Int?
 
     /// `Xero`, `generic sheet (German headers)`.
     public var formatName: String {
@@ -100,9 +102,11 @@ public struct ColumnMap: Sendable {
             let language = ranked.first.flatMap { top in
                 top.key != "English" && (ranked.count == 1 || ranked[1].value < top.value) ? top.key : nil
             }
-            return ColumnMap(
+            var map = ColumnMap(
                 format: profile?.format ?? .generic, profile: profile, headerLine: record.line, headerRecord: index, columns: columns,
                 headers: fields, language: profile == nil ? language : nil)
+            if profile?.format == .myob { map.myobTermsKind = normalised.firstIndex(of: "termspaymentisdue") }
+            return map
         }
         let mapped = overrides.isEmpty ? "" : " (with the --map given)"
         let wanted = forced.map { " of a \($0.displayName) export" } ?? ""

@@ -165,7 +165,7 @@ struct ExportProfile: Sendable {
             columns: [
                 .number: ["Invoice Number"], .customer: ["Client"], .email: ["Email"], .issued: ["Invoice Date"], .due: ["Due Date"],
                 .total: ["Amount"], .paid: ["Paid"], .status: ["Status"],
-            ], statuses: ["archived": .void, "deleted": .void]),
+            ], statuses: ["deleted": .void]),
         ExportProfile(
             format: .invoice2go, signature: ["documentnumber", "totalamount", "documentstatus"],
             columns: [

@@ -28,7 +28,7 @@ enum HeaderNames {
                 "Open", "Remaining", "Amount Remaining", "Due Amount", "Unpaid", "Unpaid Amount", "Left to Pay"],
             .line: ["Line Total", "Line Amount", "Item Total", "Line Gross", "Item Amount"],
             .currency: ["Currency", "Currency Code", "Cur", "Ccy", "Curr"],
-            .status: ["Status", "Invoice Status", "State"],
+            .status: ["Status", "Invoice Status"],
             .type: ["Type", "Document Type", "Doc Type", "Transaction Type", "Kind"],
         ]),
         Language(name: "German", fields: [
@@ -88,7 +88,7 @@ enum HeaderNames {
             .terms: ["Condizioni di pagamento", "Termini di pagamento", "Termine di pagamento"],
             .total: ["Totale", "Importo", "Totale fattura", "Totale documento", "Importo totale", "Lordo"],
             .paid: ["Pagato", "Importo pagato", "Già pagato", "Incassato", "Pagato a oggi"],
-            .balance: ["Residuo", "Importo residuo", "Da incassare", "Restante da pagare", "Da pagare", "Totale da pagare", "Saldo"],
+            .balance: ["Residuo", "Importo residuo", "Da incassare", "Restante da pagare", "Saldo"],
             .currency: ["Valuta", "Divisa"],
             .status: ["Stato", "Stato fattura"],
             .type: ["Tipo documento", "Tipo"],
@@ -103,7 +103,7 @@ enum HeaderNames {
             .terms: ["Betalingsvoorwaarden", "Betaalvoorwaarde", "Betalingstermijn", "Betaaltermijn"],
             .total: ["Totaal", "Bedrag", "Factuurbedrag", "Factuur totaal", "Totaal incl. btw", "Bedrag incl. btw", "Eindtotaal"],
             .paid: ["Betaald", "Betaald bedrag", "Ontvangen"],
-            .balance: ["Openstaand", "Openstaand bedrag", "Te voldoen", "Restant", "Nog te betalen", "Restant te betalen", "Saldo"],
+            .balance: ["Openstaand", "Openstaand bedrag", "Restant", "Nog te betalen", "Restant te betalen", "Saldo"],
             .currency: ["Valuta"],
             .status: ["Status", "Factuurstatus"],
             .type: ["Soort", "Documenttype", "Type"],
@@ -183,8 +183,16 @@ enum HeaderNames {
         ]),
     ]
 
-    /// Every language's names for `field`, normalised and without repeats, English first;
-    /// each with the languages that use it (`Kunde` is German, Danish and Norwegian).
+    /// Short, general words (`No`, `Nr.`, `Number`, `Date`, `Name`) that a sheet may use for
+    /// something else (a row counter, a date of entry): tried only after every language's
+    /// specific names, so `Rechnungsnummer` wins over a `Nr.` column beside it.
+    static let weak: Set<String> = [
+        "no", "nr", "num", "number", "nummer", "numero", "n", "invoice", "name", "company", "firma", "date", "datum", "data", "fecha", "dato",
+        "paivamaara", "dated",
+    ]
+
+    /// Every language's names for `field`, normalised and without repeats, English first, the
+    /// weak ones last; each with the languages that use it (`Kunde` is German, Danish and Norwegian).
     static let byField: [InvoiceField: [(name: String, languages: [String])]] = {
         var out: [InvoiceField: [(String, [String])]] = [:]
         for field in InvoiceField.allCases {
@@ -202,7 +210,7 @@ enum HeaderNames {
                     }
                 }
             }
-            out[field] = list
+            out[field] = list.filter { !weak.contains($0.0) } + list.filter { weak.contains($0.0) }
         }
         return out
     }()

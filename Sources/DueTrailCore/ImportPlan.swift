@@ -18,6 +18,8 @@ public struct BalanceConflict: Sendable, Equatable {
     public let export: Money
     /// The events DueTrail recorded since the last import, e.g. `payment 400.00 EUR on 2026-12-03 (#ab12cd34)`.
     public let since: [String]
+    /// The export would reopen a case closed in DueTrail.
+    public var ledgerClosed = false
 }
 
 /// How one import is to be applied: which file, which account of the package, and what a
@@ -57,6 +59,8 @@ public struct ImportPlan: Sendable {
     public var conflicts: [BalanceConflict] = []
     /// Balances applied over payments recorded since, because a person said so.
     public var acceptedBalances: [String] = []
+    /// `--accept-export-balance` invoices that had no conflict to settle (a typo?).
+    public var acceptNotNeeded: [String] = []
     /// Facts a person changed in the ledger that the export still shows as before: kept.
     public var keptLocalFacts: [(number: String, key: String, ledger: String, export: String)] = []
     public var unchanged = 0
@@ -86,11 +90,14 @@ public struct ImportPlan: Sendable {
             slugByName[c.name.lowercased()] = slug
         }
         var takenCustomerSlugs = Set(customers.keys)
-        // Positions, not copies: a 100,000-case ledger is looked up once per export row.
+        // Positions, not copies: a 100,000-case ledger is looked up once per export row. A case
+        // is this export's when its number and its books (`--account`) are: two sets of books
+        // may both have an INV-0001.
+        func key(_ account: String?, _ number: String) -> String { (account ?? "") + "\u{1F}" + number }
         var indexByNumber: [String: Int] = [:]
         indexByNumber.reserveCapacity(cases.count)
-        for (i, c) in cases.enumerated() { indexByNumber[c.facts.number] = i }
-        let existingIndex = export.invoices.map { indexByNumber[$0.number] }
+        for (i, c) in cases.enumerated() { indexByNumber[key(c.facts.account, c.facts.number)] = i }
+        let existingIndex = export.invoices.map { indexByNumber[key(settings.account, $0.number)] }
         var seen = [Bool](repeating: false, count: cases.count)
         var takenPaths: Set<String> = []
         var takenPathsReady = false  // built only when a new case needs a file name
@@ -192,12 +199,15 @@ public struct ImportPlan: Sendable {
                 let state = existing.state
                 // A balance going up on a case whose payments, credits or closing DueTrail
                 // recorded since the last import: the export has not heard of them yet.
-                let raising = invoice.disposition == .open && invoice.balance.amount > state.balance.amount
+                // …or reopening a case a person closed since then.
+                let raising = invoice.disposition == .open
+                    && (invoice.balance.amount > state.balance.amount || (state.status == .closed && base?.since.contains { $0.hasPrefix("closed") } == true))
                 if raising, let since = base?.since, !since.isEmpty {
                     if settings.acceptExportBalance.contains(invoice.number) {
                         plan.acceptedBalances.append(invoice.number)
                     } else {
-                        plan.conflicts.append(BalanceConflict(number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: since))
+                        plan.conflicts.append(BalanceConflict(
+                            number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: since, ledgerClosed: state.status == .closed))
                         if update.events.isEmpty { plan.unchanged += 1 } else { plan.updates.append(update) }
                         continue
                     }
@@ -275,6 +285,7 @@ public struct ImportPlan: Sendable {
             plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [event("opened", attributes)])))
         }
         for slug in filledOrder { plan.contactsAdded.append((slug, filled[slug] ?? [])) }
+        plan.acceptNotNeeded = settings.acceptExportBalance.subtracting(plan.acceptedBalances).sorted()
         if !noDue.isEmpty {
             let shown = noDue.prefix(10).map { "\($0.number) (line \($0.line))" }.joined(separator: ", ") + (noDue.count > 10 ? ", … (\(noDue.count) in all)" : "")
             let customersNamed = Set(noDue.compactMap(\.customer)).sorted().prefix(3).map { "customers/\($0).yaml" }

@@ -102,8 +102,11 @@ public struct InvoiceExport: Sendable {
     public let skippedRows: Int
     /// Invoices with no currency of their own, taken in the ledger's currency.
     public let defaultCurrencyRows: Int
-    /// Partly paid invoices whose balance the export does not give: not opened, listed.
-    public let partlyPaidUnknown: [String]
+    /// Invoices whose balance the export does not give (partly paid without a balance, an
+    /// empty balance cell): not opened, listed.
+    public let balanceUnknown: [String]
+    /// Lines of a generic sheet where the balance is not total − paid (a wrong column?).
+    public let balanceMismatches: [Int]
     /// Line rows exactly alike within one invoice, each counted (line-item sums).
     public let repeatedLines: [Int]
     /// Drafts without an invoice number yet: never opened.
@@ -137,6 +140,7 @@ public struct InvoiceExport: Sendable {
         var groupCustomer: String?
         var skipped = 0, unnumbered = 0
         var others: [String: Int] = [:]
+        var unknownKinds: [String: [Int]] = [:]
         let width = map.headers.count
         // Status words, document types and terms repeat across rows: each distinct text is
         // classified once (folding accents per row was most of the cost of a large export).
@@ -151,9 +155,16 @@ public struct InvoiceExport: Sendable {
         let delimiterText = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
         for (row, r) in data.enumerated() {
             if !r.isBlank(numberColumn) && !Self.isTotal(r.field(numberColumn).trimmedSpaces.lowercased()) {
-                if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let name) = kind(r) {
-                    others[name, default: 0] += 1
-                    continue
+                if columnOf[InvoiceField.type.ordinal] >= 0 {
+                    switch kind(r) {
+                    case .other(let name):
+                        others[name, default: 0] += 1
+                        continue
+                    case .unknown(let name):
+                        unknownKinds[name, default: []].append(r.line)
+                        continue
+                    case .invoice, .creditNote: break
+                    }
                 }
                 if r.count < width || (r.count > width && (width..<r.count).contains { !r.isBlank($0) }) {
                     problems.append(Diagnostic(
@@ -171,8 +182,9 @@ public struct InvoiceExport: Sendable {
             guard let first = nonEmpty.first else { skipped += 1; continue }
             let lowered = first.lowercased()
             // Headings (a customer, an aging bucket, a section) and totals carry no invoice.
-            if Self.isTotal(lowered) || nonEmpty.count == 1 || nonEmpty.allSatisfy(Self.looksNumeric) {
-                if nonEmpty.count == 1 && !Self.isTotal(lowered) && !Self.isBucketHeading(lowered) { groupCustomer = first }
+            if nonEmpty.count == 1 || Self.isTotal(lowered) || nonEmpty.allSatisfy(Self.looksNumeric) {
+                // A lone name heads a customer's group (`Total Energies` too); `TOTAL` does not.
+                if nonEmpty.count == 1 && !Self.isBareTotal(lowered) && !Self.isBucketHeading(lowered) { groupCustomer = first }
                 skipped += 1
                 continue
             }
@@ -187,12 +199,26 @@ public struct InvoiceExport: Sendable {
                 others[name, default: 0] += 1
                 continue
             }
-            if map.format == .quickbooks || map.format == .quickbooksDesktop {
+            if columnOf[InvoiceField.type.ordinal] >= 0, case .unknown(let name) = kind(r) {
+                unknownKinds[name, default: []].append(r.line)
+                continue
+            }
+            // A report's row without a number is a heading or a subtotal, unless it says it is an invoice.
+            if (map.format == .quickbooks || map.format == .quickbooksDesktop) && (cell(r, .type).isEmpty || kind(r) != .invoice) {
                 skipped += 1
             } else {
                 let reader = RowReader.problemOnly(map: map, columnOf: columnOf, path: path, delimiter: table.delimiter)
                 problems.append(reader.problem(r, .number, "the invoice number is empty"))
             }
+        }
+
+        for (name, lines) in unknownKinds.sorted(by: { ($0.value.first ?? 0) < ($1.value.first ?? 0) }) {
+            let shown = lines.prefix(8).map(String.init).joined(separator: ", ") + (lines.count > 8 ? ", …" : "")
+            let header = columnOf[InvoiceField.type.ordinal] < map.headers.count ? map.headers[columnOf[InvoiceField.type.ordinal]] : "type"
+            problems.append(Diagnostic(
+                path: path, line: lines.first,
+                message: "document type `\(name)` in `\(header)` (line\(lines.count == 1 ? "" : "s") \(shown)) is not an invoice, credit note, payment or other kind DueTrail knows",
+                hint: "if that column is not the document's type, leave it unread with --map type="))
         }
 
         // Date order and decimal mark, decided once for the whole file.
@@ -319,14 +345,29 @@ public struct InvoiceExport: Sendable {
         invoices.reserveCapacity(groups.count)
         var credits: [String] = [], partlyPaid: [String] = []
         var defaultCurrency = 0
+        let balanceColumn = columnOf[InvoiceField.balance.ordinal] >= 0
+        let checkSums = map.format == .generic && balanceColumn && columnOf[InvoiceField.paid.ordinal] >= 0
+            && (columnOf[InvoiceField.total.ordinal] >= 0 || summing)
+        var mismatches: [Int] = []
         for g in groups {
             if g.kind == .creditNote || g.status == .credit {
                 credits.append(g.number)
                 continue
             }
-            guard let invoice = g.invoice(summing: summing, currency: g.currency) else {
+            let made = g.invoice(summing: summing, currency: g.currency, balanceColumn: balanceColumn, path: path)
+            let invoice: ImportedInvoice
+            switch made {
+            case .invoice(let i): invoice = i
+            case .balanceUnknown:
                 partlyPaid.append(g.number)
                 continue
+            case .contradiction(let problem):
+                problems.append(problem)
+                continue
+            }
+            // A generic sheet whose balance is not total − paid may have the wrong column mapped.
+            if checkSums, let b = g.balance, let p = g.paid, let t = g.total ?? (summing ? g.lineSum : nil), (t - p - b).magnitude > Decimal(sign: .plus, exponent: -3, significand: 5) {
+                mismatches.append(g.line)
             }
             if invoice.total.amount < 0 || (!invoice.totalKnown && invoice.balance.amount < 0 && g.status == nil) {
                 credits.append(g.number)  // a negative invoice is a credit note
@@ -335,7 +376,9 @@ public struct InvoiceExport: Sendable {
             if !g.currencyNamed { defaultCurrency += 1 }
             invoices.append(invoice)
         }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
         self.invoices = invoices
+        balanceMismatches = mismatches
         duplicateRows = duplicates
         repeatedLines = repeated
         self.lineRows = lineRows
@@ -343,7 +386,7 @@ public struct InvoiceExport: Sendable {
         otherDocuments = others
         skippedRows = skipped
         defaultCurrencyRows = defaultCurrency
-        partlyPaidUnknown = partlyPaid
+        balanceUnknown = partlyPaid
         unnumberedDrafts = unnumbered
     }
 
@@ -353,6 +396,13 @@ public struct InvoiceExport: Sendable {
         var rest = text
         for word in ["days", "day", "over", "older", "than", "or more", "and"] { rest = rest.replacingOccurrences(of: word, with: " ") }
         return rest.contains(where: \.isNumber) && rest.allSatisfy { $0.isNumber || " -<>+–".contains($0) }
+    }
+
+    /// `TOTAL`, `Grand total`, `Summe` alone in a row: a sum, never a customer's heading.
+    static func isBareTotal(_ text: String) -> Bool {
+        let t = StatusVocabulary.key(text)
+        return ["total", "grand total", "summe", "gesamt", "gesamtsumme", "totaal", "totale", "somme", "suma", "soma", "summa", "yhteensa", "i alt", "sum", "total:"]
+            .contains(t) || t.hasPrefix("total for ")
     }
 
     /// `Total for Acme`, `TOTAL`, `Grand total`, `Summe`, `Totaal`, `Gesamt`: a sum, not an invoice.
@@ -403,8 +453,17 @@ struct RowValues: Sendable {
             && currency == o.currency && status == o.status
     }
 
-    /// The invoice these rows make; nil when it is partly paid and the export cannot say by how much.
-    func invoice(summing: Bool, currency: Currency) -> ImportedInvoice? {
+    enum Made {
+        case invoice(ImportedInvoice)
+        /// Partly paid, or an empty balance cell: how much is left is not known.
+        case balanceUnknown
+        /// A paid status with money still owed by the export's own figures.
+        case contradiction(Diagnostic)
+    }
+
+    /// The invoice these rows make. `balanceColumn`: the export has one (so an empty cell
+    /// there is not knowledge).
+    func invoice(summing: Bool, currency: Currency, balanceColumn: Bool, path: String) -> Made {
         let totalValue = total ?? (summing ? lineSum : nil)
         var source = ImportedInvoice.BalanceSource.balanceColumn
         var owed: Decimal
@@ -414,22 +473,30 @@ struct RowValues: Sendable {
             owed = totalValue - paid
             source = .totalMinusPaid
         } else {
+            if balanceColumn && status != .paid && status != .void && status != .draft { return .balanceUnknown }
             owed = totalValue ?? 0
             source = .totalAsOwed
-            if statusIsPartial && status == .open { return nil }
+            if statusIsPartial && status == .open { return .balanceUnknown }
         }
         var disposition: ImportedInvoice.Disposition = owed > 0 ? .open : .paid
         switch status {
         case .draft: disposition = .draft
         case .void: disposition = .void
-        case .paid: disposition = .paid
+        case .paid:
+            if owed > 0 && source != .totalAsOwed {
+                return .contradiction(Diagnostic(
+                    path: path, line: line,
+                    message: "invoice \(number) has a paid status, but the export's own figures leave \(Money(owed, currency).rounded.display) owed",
+                    hint: "check the status and balance columns in the accounting package; DueTrail neither chases nor closes an invoice whose export contradicts itself"))
+            }
+            disposition = .paid
         case .open, .credit, nil: break
         }
         let totalMoney = Money(totalValue ?? owed, currency).rounded
-        return ImportedInvoice(
+        return .invoice(ImportedInvoice(
             line: line, number: number, customerName: customer, email: email, contactName: contact, issued: issued, due: due,
             dueSource: dueSource, total: totalMoney, totalKnown: totalValue != nil,
-            balance: Money(disposition == .open ? owed : min(owed, 0), currency).rounded, balanceSource: source, disposition: disposition)
+            balance: Money(disposition == .open ? owed : min(owed, 0), currency).rounded, balanceSource: source, disposition: disposition))
     }
 }
 
@@ -525,7 +592,18 @@ struct RowReader: Sendable {
             due = d
             dueSource = .export
         } else if has(.terms), case let termsText = cell(r, .terms), !termsText.isEmpty, status != .draft, kind == .invoice {
-            guard let terms = lookups.terms[termsText] ?? PaymentTerms(termsText) else { return .unreadableTerms(termsText, line: r.line) }
+            var found = lookups.terms[termsText] ?? PaymentTerms(termsText)
+            if let kindColumn = map.myobTermsKind, let days = Int(termsText) {
+                // MYOB: 0 C.O.D. and 1 prepaid are due at once, 2 counts days from the sale, 4 days
+                // after the end of its month; a day of the month (3, 5) is not read.
+                switch r.field(kindColumn).trimmedSpaces {
+                case "0", "1": found = PaymentTerms(rule: .days(0), text: termsText)
+                case "2", "": found = PaymentTerms(rule: .days(days), text: termsText)
+                case "4": found = PaymentTerms(rule: .endOfMonthThenDays(days), text: "\(termsText) after EOM")
+                case let code: return .unreadableTerms("Terms - Payment is Due \(code), - Balance Due Days \(termsText)", line: r.line)
+                }
+            }
+            guard let terms = found else { return .unreadableTerms(termsText, line: r.line) }
             guard let issued else { return .problem(problem(r, .issued, "no due date, and no issue date to count the terms `\(termsText)` from")) }
             due = terms.due(issued: issued)
             dueSource = .terms(terms)
@@ -541,6 +619,8 @@ struct RowReader: Sendable {
         var values: [InvoiceField: Decimal] = [:]
         for f in [InvoiceField.total, .paid, .balance, .line] where has(f) {
             let text = cell(r, f)
+            // An empty balance or total says nothing (not zero); an empty paid or line amount is none.
+            if text.isEmpty && (f == .balance || f == .total) { continue }
             guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, f, "`\(text)` is not an amount")) }
             values[f] = v
             if !named, let symbol, let c = fromSymbol(symbol) {

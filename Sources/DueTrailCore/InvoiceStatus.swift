@@ -26,6 +26,7 @@ public enum StatusVocabulary {
         .open: [
             "sent", "viewed", "partial", "partially paid", "partly paid", "part paid", "partial deposit", "partial/deposit", "deposit partial",
             "overdue", "past due", "awaiting payment", "open", "due", "unpaid", "outstanding", "authorised", "authorized", "approved", "issued",
+            "deposit paid", "overdue by", "due today", "due soon",
             "disputed", "retry", "failed", "declined", "resolved", "reminded", "sent reminder", "late",
             "offen", "unbezahlt", "nicht bezahlt", "uberfallig", "verspatet", "gesendet", "versendet", "versandt", "teilweise", "teilweise bezahlt",
             "teilbezahlt", "bezahlt (teilweise)", "angemahnt", "gemahnt", "freigegeben", "gelesen", "angesehen",
@@ -41,7 +42,7 @@ public enum StatusVocabulary {
             "lahetetty", "avoin", "maksamatta", "erääntynyt", "eraantynyt", "osittain maksettu",
         ],
         .paid: [
-            "paid", "paid in full", "fully paid", "closed", "settled", "autopaid", "auto paid", "auto-paid", "success", "succeeded", "deposit paid",
+            "paid", "paid in full", "fully paid", "closed", "settled", "autopaid", "auto paid", "auto-paid", "success", "succeeded", "deposited",
             "bezahlt", "beglichen", "erledigt", "ausgeglichen", "geschlossen",
             "paye", "payee", "reglee", "regle", "soldee", "solde", "fermee", "encaissee",
             "pagada", "pagado", "cobrada", "cobrado", "liquidada",
@@ -51,13 +52,13 @@ public enum StatusVocabulary {
             "betald", "slutbetald", "betalt", "maksettu",
         ],
         .void: [
-            "void", "voided", "cancelled", "canceled", "written off", "write off", "written-off", "uncollectible", "bad debt", "deleted", "reversed",
+            "void", "voided", "cancelled", "canceled", "written off", "write off", "written-off", "uncollectible", "bad debt", "deleted", "reversed", "credited",
             "storniert", "storno", "ungultig", "abgeschrieben", "aufgegeben", "annule", "annulee", "abandonnee", "irrecouvrable",
             "anulada", "anulado", "cancelada", "cancelado", "abandonada", "incobrable", "annullata", "stornata",
             "geannuleerd", "vervallen verklaard", "oninbaar", "gecrediteerd",
             "makulerad", "avbruten", "krediterad", "annulleret", "krediteret", "avbrutt", "annullert", "kreditert", "mitatoity", "peruttu",
         ],
-        .credit: ["credit note", "credit memo", "credited"],
+        .credit: ["credit note", "credit memo"],
     ]
 
     static let lookup: [String: StatusClass] = {
@@ -105,17 +106,29 @@ public enum StatusVocabulary {
 enum DocumentKind: Equatable, Sendable {
     case invoice
     case creditNote
-    /// Something else (a payment, a journal entry, a quote, an order): named in the summary.
+    /// Another known kind of document (a payment, a journal entry, a quote, an order): skipped
+    /// and named in the summary.
     case other(String)
+    /// A value DueTrail does not know: the import stops rather than skip or chase it.
+    case unknown(String)
 
     static let creditWords = [
-        "credit", "credit note", "credit memo", "sales credit note", "cr note", "crn", "sc", "return", "refund",
+        "credit", "credit note", "credit memo", "sales credit note", "cr note", "crn", "sc", "return", "refund", "refund receipt",
         "gutschrift", "rechnungskorrektur", "stornorechnung", "avoir", "facture avoir", "abono", "factura rectificativa", "nota de credito",
         "nota di credito", "creditnota", "creditfactuur", "kredietnota", "kreditnota", "kreditfaktura", "hyvityslasku",
     ]
     static let invoiceWords = [
         "invoice", "sales invoice", "tax invoice", "accrec", "inv", "si", "rechnung", "facture", "factura", "fattura", "factuur",
-        "fatura", "faktura", "lasku", "debit note", "sale",
+        "fatura", "faktura", "lasku", "debit note", "sale", "statement charge", "charge",
+    ]
+    /// Documents that are not debts to chase, as vendors name them.
+    static let otherWords = [
+        "payment", "payments", "receive payment", "payment entry", "customer payment", "sales receipt", "receipt", "sr", "sa", "sp",
+        "journal entry", "journal", "general journal", "deposit", "overpayment", "sales overpayment", "prepayment", "sales prepayment",
+        "estimate", "quote", "quotation", "order", "sales order", "bill", "expense", "check", "cheque", "credit card payment", "transfer",
+        "delayed charge", "delayed credit", "statement", "zahlung", "zahlungseingang", "angebot", "auftrag", "paiement", "reglement", "devis",
+        "commande", "pago", "cobro", "presupuesto", "pedido", "pagamento", "preventivo", "ordine", "betaling", "offerte", "bestelling",
+        "orcamento", "encomenda", "betalning", "offert", "order", "indbetaling", "tilbud", "maksu", "tarjous", "tilaus",
     ]
 
     static func of(_ raw: String, format: ExportFormat) -> DocumentKind {
@@ -125,12 +138,16 @@ enum DocumentKind: Equatable, Sendable {
             // `Sale Status`: O an order, Q a quote, anything else an invoice.
             return k == "o" ? .other("order") : k == "q" ? .other("quote") : .invoice
         }
-        if creditWords.contains(k) || k.contains("credit") || k.contains("gutschrift") || k.contains("avoir") { return .creditNote }
+        if creditWords.contains(k) || k.contains("credit note") || k.contains("credit memo") || k.contains("gutschrift") || k.contains("avoir") { return .creditNote }
         if invoiceWords.contains(k) || k.contains("invoice") || k.contains("rechnung") || k.contains("factur") || k.contains("fattura")
             || k.contains("factuur") || k.contains("faktura")
         {
             return .invoice
         }
-        return .other(raw.trimmingCharacters(in: .whitespaces))
+        let name = raw.trimmingCharacters(in: .whitespaces)
+        if otherWords.contains(k) || k.contains("payment") || k.contains("journal") || k.contains("overpayment") || k.contains("prepayment") {
+            return .other(name)
+        }
+        return .unknown(name)
     }
 }

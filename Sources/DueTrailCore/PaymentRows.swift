@@ -134,7 +134,10 @@ public struct PaymentExport: Sendable {
         for r in rows {
             let nonEmpty = r.fields.map(\.trimmedSpaces).filter { !$0.isEmpty }
             // Blank, heading and total rows (`Total`, `TOTAL`, a sum under the amounts).
-            if nonEmpty.isEmpty || InvoiceExport.isTotal(nonEmpty[0].lowercased()) || (cell(r, .number).isEmpty && (nonEmpty.count == 1 || nonEmpty.allSatisfy(InvoiceExport.looksNumeric))) {
+            let numberText = cell(r, .number)
+            if nonEmpty.isEmpty || InvoiceExport.isTotal(numberText.lowercased())
+                || (numberText.isEmpty && (nonEmpty.count == 1 || InvoiceExport.isTotal(nonEmpty[0].lowercased()) || nonEmpty.allSatisfy(InvoiceExport.looksNumeric)))
+            {
                 continue
             }
             let status = cell(r, .status).lowercased()

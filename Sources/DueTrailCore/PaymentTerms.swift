@@ -67,7 +67,7 @@ public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
         "reglement", "a", "paiement", "de", "facture", "date", "sans", "escompte", "delai", "la",
         "pago", "plazo", "fecha", "factura", "a", "pagamento", "data", "df", "dff", "dalla", "da", "entro",
         "binnen", "na", "factuurdatum", "betaling", "betalingstermijn",
-        "betalning", "inom", "fakturadatum", "betalingsfrist", "innen", "maksuaika", "discount",
+        "betalning", "inom", "fakturadatum", "betalingsfrist", "innen", "maksuaika", "discount", "bei", "zahlung", "if", "paid", "within",
     ]
     /// End of month, counted before the days: `EOM`, `end of month`, `ab Monatsende`, `Lb. md.`.
     static let monthEndFirst = ["eom", "end of month", "end of the month", "monatsende", "ende des monats", "einde van de maand", "einde maand",
@@ -97,37 +97,55 @@ public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
         }
         key = spaced
         let tokens = Self.tokens(key)
-        // Numbers, except discounts (`2%`, the `2/10` of `2/10 net 30`).
-        var numbers: [(value: Int, at: Int)] = []
-        var skip = Set<Int>()
+        func isNet(_ i: Int) -> Bool { i >= 0 && i < tokens.count && Self.netWords.contains(tokens[i]) }
+        func isDay(_ i: Int) -> Bool { i >= 0 && i < tokens.count && Self.dayWords.contains(tokens[i]) }
+        func isNumber(_ i: Int) -> Bool { i >= 0 && i < tokens.count && Int(tokens[i]) != nil }
+        // Discounts are not the net days: `2%` itself, and the window it is given for
+        // (`14 Tage 2% Skonto`, `1% 10 Net 30`, the `2/10` of `2/10 net 30`).
+        var discount = Set<Int>()
+        var hasDiscount = false
         for (i, t) in tokens.enumerated() {
-            if t == "%" { skip.insert(i - 1) }
-            if t == "/" { skip.insert(i - 1); skip.insert(i + 1) }
+            if t == "/" { discount.formUnion([i - 1, i + 1]); hasDiscount = true }
+            guard t == "%" else { continue }
+            hasDiscount = true
+            discount.insert(i - 1)
+            if let before = [i - 3, i - 2].first(where: { isNumber($0) && !discount.contains($0) }) {
+                discount.insert(before)
+            } else if let after = (i + 1..<min(tokens.count, i + 7)).first(where: { isNumber($0) && !isNet($0 - 1) }) {
+                discount.insert(after)
+            }
         }
-        for (i, t) in tokens.enumerated() where !skip.contains(i) {
+        var numbers: [(value: Int, at: Int)] = []
+        for (i, t) in tokens.enumerated() where !discount.contains(i) {
             if let n = Int(t), n >= 0, n <= 366 { numbers.append((n, i)) } else if t.allSatisfy(\.isNumber) { return nil }
         }
         // Anything else must be a word that says nothing about the count.
-        for (i, t) in tokens.enumerated() where !skip.contains(i) && Int(t) == nil {
+        for (i, t) in tokens.enumerated() where !discount.contains(i) && Int(t) == nil {
             if t == "%" || t == "/" || t == "+" { continue }
             if Self.netWords.contains(t) || Self.dayWords.contains(t) || Self.filler.contains(t) { continue }
             return nil
         }
-        func isNet(_ i: Int) -> Bool { i >= 0 && i < tokens.count && Self.netWords.contains(tokens[i]) }
-        func isDay(_ i: Int) -> Bool { i >= 0 && i < tokens.count && Self.dayWords.contains(tokens[i]) }
-        let net = numbers.filter { isNet($0.at - 1) || isNet($0.at + 1) || (isDay($0.at + 1) && isNet($0.at + 2)) }
-        let days: Int
-        if net.count == 1 {
-            days = net[0].value
-        } else if numbers.count == 1 {
-            days = numbers[0].value
-        } else if numbers.isEmpty, let rule {
+        let after = numbers.filter { isNet($0.at - 1) }
+        let before = numbers.filter { isNet($0.at + 1) || (isDay($0.at + 1) && isNet($0.at + 2)) }
+        let chosen: (value: Int, at: Int)?
+        if after.count == 1 {
+            chosen = after[0]
+        } else if after.isEmpty && before.count == 1 {
+            chosen = before[0]
+        } else if after.isEmpty && before.isEmpty && !hasDiscount && numbers.count == 1 {
+            chosen = numbers[0]
+        } else {
+            chosen = nil
+        }
+        if let chosen {
+            // Another count beside the net one (`Net 30 EOM + 15`) is not something to drop.
+            guard numbers.count == 1 || numbers.allSatisfy({ $0.at == chosen.at }) else { return nil }
+            self.init(rule: rule.map { $0(chosen.value) } ?? .days(chosen.value), text: raw)
+        } else if numbers.isEmpty, !hasDiscount, let rule {
             self.init(rule: rule(0), text: raw)  // `EOM` alone
-            return
         } else {
             return nil
         }
-        self.init(rule: rule.map { $0(days) } ?? .days(days), text: raw)
     }
 
     /// Words and numbers apart (`net30` → `net 30`, `30d` → `30 d`); `%`, `/` and `+` kept as tokens.

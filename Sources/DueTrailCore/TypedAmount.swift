@@ -72,6 +72,8 @@ public enum AmountInputError: Error, Sendable, Equatable {
     case notPositive(String)
     case otherCurrency(text: String, typed: String, expected: Currency)
     case tooManyDecimals(text: String, currency: Currency)
+    /// `1,234` where `,` is the decimal mark but the currency has two decimals.
+    case misplacedMark(text: String, mark: Character, asGroup: Money, format: NumberFormat)
 
     public var message: String {
         switch self {
@@ -91,6 +93,9 @@ public enum AmountInputError: Error, Sendable, Equatable {
             return "`\(text)` is in \(typed), but the case is in \(expected.code)"
         case .tooManyDecimals(let text, let currency):
             return "`\(text)` has more decimal places than \(currency.code) has (\(currency.minorDigits))"
+        case .misplacedMark(let text, let mark, let asGroup, let format):
+            return "`\(text)`: `\(mark)` is the decimal mark here (number_format \(format)), but \(asGroup.currency.code) has \(asGroup.currency.minorDigits) decimal places; "
+                + "for \(asGroup.display) type \(Decimals.plain(asGroup.amount, scale: 0))"
         }
     }
 }
@@ -100,12 +105,15 @@ public enum AmountInputError: Error, Sendable, Equatable {
 /// where a comma may be the decimal mark reads two ways, so it is refused naming both.
 public enum TypedAmount {
     static let symbols: [(String, String)] = [("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("$", "USD"), ("kr", "SEK")]
+    static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BSD", "BBD", "BZD", "FJD", "JMD", "TTD", "XCD"]
+    static let crowns: Set<String> = ["SEK", "NOK", "DKK", "ISK"]
 
     public static func parse(_ raw: String, currency: Currency, format: NumberFormat) throws(AmountInputError) -> Money {
         let original = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !original.isEmpty else { throw .empty }
+        guard original.contains(where: { $0.isASCII && $0.isNumber }) else { throw .notANumber(original) }
         var text = original
-        // The currency, before or after: `EUR 12.50`, `12,50 €`, `$1,200`.
+        // The currency, before or after: `EUR 12.50`, `12,50 €`, `$1,200`, `500 kr`.
         var named: String?
         let letters = String(text.unicodeScalars.filter { CharacterSet.letters.contains($0) })
         if letters.count == 3, Currency(code: letters) != nil {
@@ -113,7 +121,14 @@ public enum TypedAmount {
             text = String(text.unicodeScalars.filter { !CharacterSet.letters.contains($0) })
         } else {
             for (symbol, code) in symbols where text.contains(symbol) {
-                named = code == "USD" && currency.code.hasSuffix("D") ? currency.code : code
+                // `$` and `kr` name the case's own dollar or crown; `€`, `£`, `¥` one currency each.
+                if symbol == "$" {
+                    named = Self.dollars.contains(currency.code) ? currency.code : code
+                } else if symbol == "kr" {
+                    named = Self.crowns.contains(currency.code) ? currency.code : code
+                } else {
+                    named = code
+                }
                 text = text.replacingOccurrences(of: symbol, with: "")
                 break
             }
@@ -139,13 +154,14 @@ public enum TypedAmount {
         let groupsOnly: Set<Character> = [" ", "\u{00A0}", "\u{202F}", "'", "’"]
         var digits = ""
         var marks: [(mark: Character, at: Int)] = []  // `.` and `,` with the digit count before them
+        var spaces: [Int] = []  // where a space or apostrophe separates digits
         for c in text {
             if c.isASCII && c.isNumber {
                 digits.append(c)
             } else if c == "." || c == "," {
                 marks.append((c, digits.count))
             } else if groupsOnly.contains(c) {
-                continue
+                if spaces.last != digits.count { spaces.append(digits.count) }
             } else {
                 throw .notANumber(original)
             }
@@ -163,38 +179,45 @@ public enum TypedAmount {
             return zip(bounds, bounds.dropFirst()).allSatisfy { $1 - $0 == 3 }
         }
         var decimalPosition: Int?
+        var groupPositions = spaces
         let kinds = Set(marks.map(\.mark))
         if kinds.count == 2 {
             // `1.234,56` / `1,234.56`: the last mark is the decimal one, the other groups.
-            guard let last = marks.last, marks.dropLast().allSatisfy({ $0.mark != last.mark }),
-                groupsAreWhole(marks.dropLast().map(\.at), end: last.at)
-            else { throw .notANumber(original) }
+            guard let last = marks.last, marks.dropLast().allSatisfy({ $0.mark != last.mark }) else { throw .notANumber(original) }
             decimalPosition = last.at
+            groupPositions += marks.dropLast().map(\.at)
         } else if let mark = kinds.first {
             let positions = marks.map(\.at)
             if positions.count > 1 {
                 // `1.234.567`: only a thousands separator repeats.
-                guard groupsAreWhole(positions, end: digits.count) else { throw .notANumber(original) }
+                groupPositions += positions
             } else {
                 let at = positions[0], after = digits.count - at
                 let wholeDigits = digits.prefix(at)
-                if after != 3 || at == 0 || at > 3 || wholeDigits.allSatisfy({ $0 == "0" }) {
-                    decimalPosition = at  // `12,50`, `1.5`, `0,500`, `1234,567`: only a decimal mark fits
-                } else if mark == format.groupMark || digits.suffix(after - currency.minorDigits).contains(where: { $0 != "0" }) {
-                    // `1,500` in a `1,234.56` ledger; `1,234` (no EUR amount has a third decimal).
-                    decimalPosition = nil
+                if after != 3 || at == 0 || wholeDigits.allSatisfy({ $0 == "0" }) || !spaces.isEmpty {
+                    decimalPosition = at  // `12,50`, `1.5`, `0,500`, `1 234,567`: only a decimal mark fits
+                } else if mark == format.groupMark {
+                    guard at <= 3 else { throw .notANumber(original) }  // `1000,000` in a `1,234.56` ledger
+                    groupPositions.append(at)
+                } else if at > 3 {
+                    decimalPosition = at  // `1234,567`: a decimal mark, with too many decimals (refused below)
                 } else {
-                    // `1,500` where `,` may be the decimal mark: refuse, naming both readings.
                     guard let asGroup = value(decimalAt: nil), let asDecimal = value(decimalAt: at) else { throw .notANumber(original) }
+                    if currency.minorDigits < 3 && digits.suffix(max(0, 3 - currency.minorDigits)).contains(where: { $0 != "0" }) {
+                        // `1,234` where `,` is the decimal mark: no EUR amount reads so.
+                        throw .misplacedMark(text: original, mark: mark, asGroup: Money(asGroup, currency), format: format)
+                    }
+                    // `1,500` where `,` may be the decimal mark: refuse, naming both readings.
                     throw .ambiguous(text: original, mark: mark, asGroup: Money(asGroup, currency), asDecimal: Money(asDecimal, currency), format: format)
                 }
             }
         }
+        if !groupPositions.isEmpty {
+            guard groupsAreWhole(groupPositions.sorted(), end: decimalPosition ?? digits.count) else { throw .notANumber(original) }
+        }
         guard let amount = value(decimalAt: decimalPosition) else { throw .notANumber(original) }
         if amount <= 0 { throw .notPositive(original) }
-        if let position = decimalPosition, digits.count - position > currency.minorDigits,
-            digits.dropFirst(position + currency.minorDigits).contains(where: { $0 != "0" })
-        {
+        if let position = decimalPosition, digits.count - position > currency.minorDigits {
             throw .tooManyDecimals(text: original, currency: currency)
         }
         return Money(amount, currency).rounded

@@ -40,7 +40,7 @@ import TestSupport
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("the `Line Total` lines of each invoice are summed and taken as the amount owed: the export has no balance or paid column (2 invoices)"))
         #expect(r.stdout.contains("due dates from default_terms: (2 new cases)"))
-        #expect(r.stdout.contains("warning: partly paid, but the export does not say how much is left, so not opened: 0000035"))
+        #expect(r.stdout.contains("warning: the export does not say how much is left (partly paid, or an empty balance), so not opened: 0000035"))
         // Issued 2026-09-04, 14 days: due 2026-09-18; the case says where the date came from.
         let file = try sandbox.read("ledger/cases/saltmarsh-books/0000031.md")
         #expect(file.contains("due: 2026-09-18\n") && file.contains("amount: 1100.00\ncurrency: CAD\nsource: freshbooks\n"))
@@ -85,7 +85,7 @@ import TestSupport
         // The accounting package has not heard of the payment yet: the same export again.
         let stale = try importSheet("open.csv", sheet, on: "2026-12-04")
         #expect(stale.status == 2, "\(stale)")
-        #expect(stale.stdout.contains("Not applied: the export raises these balances, but DueTrail recorded money since the last import:\n  A-1  ledger EUR 600.00, export EUR 1,000.00: payment 400.00 EUR on 2026-12-03 (#\(paymentID))"))
+        #expect(stale.stdout.contains("Not applied: the export raises these balances (or reopens the case), but DueTrail recorded money or a closing since the last import:\n  A-1  ledger EUR 600.00, export EUR 1,000.00: payment 400.00 EUR on 2026-12-03 (#\(paymentID))"))
         #expect(stale.stdout.contains("If the export is right, apply it with --accept-export-balance A-1"))
         #expect(try git(["rev-parse", "HEAD"]) == head, "nothing to write: the conflict is not applied")
         #expect(try run(["show", "A-1", "--json"]).stdout.contains("\"balance\" : \"600.00\""))
@@ -97,6 +97,38 @@ import TestSupport
         #expect(accepted.status == 0, "\(accepted)")
         #expect(try sandbox.read("ledger/cases/acme-gmbh/a-1.md").contains("· balance · balance: 1000.00 EUR · was: 600.00 EUR · source: generic open.csv"))
         #expect(try git(["log", "-1", "--format=%(trailers:key=DueTrail-Accepted-Export-Balance,valueonly)"]) == "A-1\n\n")
+    }
+
+    @Test func aConflictStaysWhileTheExportChangesOtherFactsAndAClosingIsNotUndone() throws {
+        let sheet = "Invoice,Customer,Due,Balance\nA-1,Acme GmbH,2026-10-01,1000.00\nA-2,Acme GmbH,2026-10-01,200.00\n"
+        #expect(try importSheet("open.csv", sheet).status == 0)
+        #expect(try run(["pay", "A-1", "--amount", "400"], on: "2026-12-02").status == 0)
+        // The package moves A-1's due date but still shows the old balance: the date is taken,
+        // the balance is not, and the same export again does not slip the balance through.
+        let moved = sheet.replacingOccurrences(of: "A-1,Acme GmbH,2026-10-01", with: "A-1,Acme GmbH,2026-10-15")
+        let first = try importSheet("open.csv", moved, on: "2026-12-03")
+        #expect(first.status == 2 && first.stdout.contains("A-1  ledger EUR 600.00, export EUR 1,000.00"), "\(first)")
+        let second = try importSheet("open.csv", moved, on: "2026-12-04")
+        #expect(second.status == 2 && second.stdout.contains("A-1  ledger EUR 600.00, export EUR 1,000.00") && second.stdout.contains("Nothing written: apart from the balances not applied"), "\(second)")
+        #expect(try sandbox.read("ledger/cases/acme-gmbh/a-1.md").contains("due: 2026-10-15\n"))
+        #expect(try run(["show", "A-1", "--json"]).stdout.contains("\"balance\" : \"600.00\""))
+        // A case a person closed is not reopened by an export that has not heard of it.
+        let path = "ledger/cases/acme-gmbh/a-2.md"
+        try sandbox.write(path, try sandbox.read(path) + "- 2026-12-04 · closed · reason: written off · by Ana Ruiz\n")
+        _ = try git(["commit", "-qam", "A-2 written off"])
+        let reopen = try importSheet("open.csv", moved, on: "2026-12-05")
+        #expect(reopen.status == 2 && reopen.stdout.contains("A-2  ledger closed, export EUR 200.00: closed on 2026-12-04"), "\(reopen)")
+        #expect(!(try sandbox.read(path)).contains("reopened"))
+    }
+
+    @Test func twoSetsOfBooksMayShareAnInvoiceNumber() throws {
+        #expect(try importSheet("uk.csv", "Invoice,Customer,Due,Balance\nINV-0001,Acme GmbH,2026-10-01,100.00\n", ["--account", "uk"]).status == 0)
+        let ie = try importSheet("ie.csv", "Invoice,Customer,Due,Balance\nINV-0001,Acme GmbH,2026-10-05,250.00\n", ["--account", "ie"])
+        #expect(ie.status == 0 && ie.stdout.contains("1 new, 0 updated"), "\(ie)")
+        let files = try git(["ls-files", "cases/acme-gmbh"]).split(separator: "\n")
+        #expect(files.count == 2, "\(files)")
+        let uk = try sandbox.read("ledger/cases/acme-gmbh/inv-0001.md")
+        #expect(uk.contains("source_account: uk\n") && uk.contains("balance: 100.00 EUR"))
     }
 
     @Test func aFactAPersonCorrectedIsKeptUntilTheExportChangesIt() throws {

@@ -113,6 +113,56 @@ private func problems(_ text: String) -> String {
         #expect(e.invoices.first?.number == "000123")
     }
 
+    @Test func aPaidStatusThatTheFiguresContradictStopsTheImport() {
+        let csv = "Invoice,Customer,Due,Total,Balance,Status\nA-1,Acme,2026-10-01,1000.00,700.00,Paid\nA-2,Acme,2026-10-01,100.00,0.00,Paid\n"
+        #expect(problems(csv).contains("sheet.csv:2: invoice A-1 has a paid status, but the export's own figures leave EUR 700.00 owed"))
+        // `Deposit Paid` is an open invoice with money left, not a paid one.
+        #expect((try? read(csv.replacingOccurrences(of: "700.00,Paid", with: "700.00,Deposit Paid")))?.invoices.first?.disposition == .open)
+    }
+
+    @Test func anEmptyBalanceIsNotZero() throws {
+        let e = try read("Invoice,Customer,Due,Total,Balance\nA-1,Acme,2026-10-01,1000.00,\nA-2,Acme,2026-10-01,50.00,50.00\n")
+        #expect(e.invoices.map(\.number) == ["A-2"] && e.balanceUnknown == ["A-1"])
+        // With a paid column, total − paid says it.
+        let paid = try read("Invoice,Customer,Due,Total,Paid,Balance\nA-1,Acme,2026-10-01,1000.00,250.00,\n")
+        #expect(paid.invoices.first?.balance.description == "750.00 EUR")
+    }
+
+    @Test func aRowCounterBesideTheInvoiceNumberIsNotTheNumber() throws {
+        let e = try read("Nr.;Rechnungsnummer;Kunde;Fällig am;Offen\n1;R-2026-0017;Müller;31.10.2026;100,00\n2;R-2026-0018;Müller;30.11.2026;50,00\n")
+        #expect(e.invoices.map(\.number) == ["R-2026-0017", "R-2026-0018"])
+        #expect(e.map.unusedColumns.map(\.header) == ["Nr."])
+    }
+
+    @Test func aGenericSheetWhoseBalanceIsNotTotalLessPaidIsFlagged() throws {
+        let e = try read("Invoice,Customer,Due,Total,Paid,Balance\nA-1,Acme,2026-10-01,1000.00,1000.00,1000.00\nA-2,Acme,2026-10-01,100.00,40.00,60.00\n")
+        #expect(e.balanceMismatches == [2])
+    }
+
+    @Test func anUnknownDocumentTypeStopsTheImportInsteadOfSkippingRows() {
+        let csv = "Invoice,Customer,Due,Balance,Type\nA-1,Acme,2026-10-01,10.00,Invoice\nA-2,Acme,2026-10-01,10.00,Consulting\nA-3,Acme,2026-10-01,10.00,Consulting\nP-1,Acme,2026-10-01,10.00,Payment\n"
+        let text = problems(csv)
+        #expect(text.contains("sheet.csv:3: document type `Consulting` in `Type` (lines 3, 4) is not an invoice, credit note, payment or other kind DueTrail knows"), "\(text)")
+        #expect(text.contains("--map type="))
+        #expect((try? read(csv, map: [.type: ""]))?.invoices.count == 4)
+    }
+
+    @Test func aCustomerHeadingThatBeginsWithTotalIsStillACustomer() throws {
+        let csv = ",Date,Transaction type,Num,Due date,Open balance\nTotal Energies\n,10/01/2026,Invoice,2001,10/31/2026,500.00\nTotal for Total Energies,,,,,500.00\nTOTAL,,,,,500.00\n"
+        let e = try read(csv)
+        #expect(e.format == .quickbooks && e.invoices.map(\.customerName) == ["Total Energies"])
+        // A QuickBooks invoice row without a number is an error, not a heading skipped.
+        #expect(problems(csv + ",10/02/2026,Invoice,,10/31/2026,80.00\n").contains("the invoice number is empty"))
+    }
+
+    @Test func myobTermsCountAsItsTermsCodeSays() throws {
+        let header = "\"Co./Last Name\",\"Invoice #\",\"Date\",\"Inc-Tax Total\",\"Terms - Payment is Due\",\"- Balance Due Days\",\"Amount Paid\",\"Sale Status\"\n"
+        let eom = try read(header + "\"Bellbird\",\"00000201\",\"15/10/2026\",\"$100.00\",\"4\",\"30\",\"$0.00\",\"I\"\n")
+        #expect(eom.invoices.first?.due?.iso == "2026-11-30")  // 30 days after the end of October
+        #expect(problems(header + "\"Bellbird\",\"00000202\",\"15/10/2026\",\"$100.00\",\"3\",\"15\",\"$0.00\",\"I\"\n")
+            .contains("payment terms `Terms - Payment is Due 3, - Balance Due Days 15`"))
+    }
+
     @Test func aTermsColumnThatDoesNotSayHowManyDaysIsRefused() {
         let csv = "Invoice,Customer,Issued,Terms,Balance\nA-1,Acme,2026-10-01,Net 30,1.00\nA-2,Acme,2026-10-01,2nd of next month,1.00\n"
         #expect(problems(csv).contains("sheet.csv:3: payment terms `2nd of next month` (line 3) do not say for certain how many days"))
@@ -128,7 +178,8 @@ private func problems(_ text: String) -> String {
         ("Net 30", "2026-11-09"), ("net30", "2026-11-09"), ("N30", "2026-11-09"), ("30", "2026-11-09"), ("30 days", "2026-11-09"),
         ("Due on Receipt", "2026-10-10"), ("Upon Receipt", "2026-10-10"), ("Due upon receipt", "2026-10-10"), ("0", "2026-10-10"),
         ("14 Tage", "2026-10-24"), ("14 Tage netto", "2026-10-24"), ("Zahlbar innerhalb von 14 Tagen", "2026-10-24"), ("zahlbar sofort", "2026-10-10"),
-        ("14 Tage 2% Skonto, 30 Tage netto", "2026-11-09"), ("2/10 Net 30", "2026-11-09"),
+        ("14 Tage 2% Skonto, 30 Tage netto", "2026-11-09"), ("2/10 Net 30", "2026-11-09"), ("1% 10 Net 30", "2026-11-09"),
+        ("2% Skonto bei Zahlung innerhalb 10 Tagen, 30 Tage netto", "2026-11-09"),
         ("30 jours", "2026-11-09"), ("À réception", "2026-10-10"), ("30 días", "2026-11-09"), ("30 giorni", "2026-11-09"),
         ("30 dagen", "2026-11-09"), ("Netto 30 dagar", "2026-11-09"), ("30 dias", "2026-11-09"), ("14 päivää netto", "2026-10-24"),
         // End of month: 30 days after the end of October, or the end of the month 30 days on.
@@ -149,7 +200,7 @@ private func problems(_ text: String) -> String {
         #expect((try? LedgerConfig.parse("company: X\nsender:\n  name: A\n  email: a@x.example\ncurrency: EUR\ntimezone: UTC\ndefault_terms: Net 45\n"))?.defaultTerms?.rule == .days(45))
     }
 
-    @Test(arguments: ["2nd of next month", "Net 30/60", "", "soon", "30 60", "Quarterly"])
+    @Test(arguments: ["2nd of next month", "Net 30/60", "", "soon", "30 60", "Quarterly", "14 Tage 2% Skonto", "2% 10 Tage", "Net 30 EOM + 15"])
     func refusesTermsItCannotBeSureOf(text: String) {
         #expect(PaymentTerms(text) == nil, "\(text)")
     }

@@ -23,7 +23,9 @@ import Testing
         // What a person in each country types, and what is recorded.
         ("12,50", "12.50 EUR"), ("12.50", "12.50 EUR"), ("1.500,00", "1500.00 EUR"), ("1,500.00", "1500.00 EUR"),
         ("1.234.567,89", "1234567.89 EUR"), ("1,234,567.89", "1234567.89 EUR"), ("1500", "1500.00 EUR"),
-        ("0,500", "0.50 EUR"), (",5", "0.50 EUR"), ("1234,567", "error: `1234,567` has more decimal places than EUR has (2)"),
+        ("0,50", "0.50 EUR"), (",5", "0.50 EUR"), ("1234,567", "error: `1234,567` has more decimal places than EUR has (2)"),
+        ("0,500", "error: `0,500` has more decimal places than EUR has (2)"), ("12 50", "error: `12 50` is not an amount; write it like 1234.50"),
+        ("1'5", "error: `1'5` is not an amount; write it like 1234.50"), ("abc", "error: `abc` is not an amount; write it like 1234.50"),
         ("EUR 12,50", "12.50 EUR"), ("12,50 €", "12.50 EUR"), ("€1.500,00", "1500.00 EUR"), ("1 234,56", "1234.56 EUR"),
         ("1\u{202F}234,56", "1234.56 EUR"), ("1\u{00A0}234,56", "1234.56 EUR"), ("1'234.56", "1234.56 EUR"), ("+20", "20.00 EUR"),
         ("12.500", "12500.00 EUR"),  // `.` groups thousands in a 1.234,56 ledger
@@ -51,10 +53,13 @@ import Testing
         #expect(read("twelve", german) == "error: `twelve` is not an amount; write it like 1234.50")
         #expect(read("1,23.45", english) == "error: `1,23.45` is not an amount; write it like 1234.50")
         #expect(read("100 USD", german) == "error: `100 USD` is in USD, but the case is in EUR")
-        // Only readings the currency allows count: no EUR amount has a third decimal, no yen a first.
-        #expect(read("1,234", german) == "1234.00 EUR")
-        #expect(read("12.345", english, "JPY") == "12345 JPY")
-        #expect(read("1.500", english, "JPY") == "1500 JPY")
+        // A mark that can only be a thousands separator but is this ledger's decimal mark.
+        #expect(read("1,234", german) == "error: `1,234`: `,` is the decimal mark here (number_format 1.234,56), but EUR has 2 decimal places; for EUR 1,234.00 type 1234")
+        #expect(read("12.345", english, "JPY").hasPrefix("error: `12.345`: `.` is the decimal mark here"))
+        #expect(read("1000,000", english) == "error: `1000,000` is not an amount; write it like 1234.50")
+        // `kr` and `$` name the case's own crown or dollar.
+        #expect(read("500 kr", german, "DKK") == "500.00 DKK" && read("$50", english, "CAD") == "50.00 CAD")
+        #expect(read("$50", english, "KWD") == "error: `$50` is in USD, but the case is in KWD")
     }
 
     @Test func theDefaultFormatIsTheCurrencysUsualOne() {

@@ -150,6 +150,7 @@ public enum PortalForms {
         case .notPositive: return "Enter an amount above zero, or leave it empty to promise the whole balance."
         case .otherCurrency: return "Enter the amount in \(currency.code), the currency of the invoice."
         case .tooManyDecimals: return "Enter the amount with at most \(currency.minorDigits) decimal places."
+        case .misplacedMark(_, _, let asGroup, _): return "If you mean \(asGroup.display), please write it as \(Decimals.plain(asGroup.amount, scale: 0))."
         case .empty, .notANumber: return "Enter an amount in \(currency.code), for example 250.00."
         }
     }
