@@ -93,11 +93,10 @@ public struct ImportPlan: Sendable {
         // Positions, not copies: a 100,000-case ledger is looked up once per export row. A case
         // is this export's when its number and its books (`--account`) are: two sets of books
         // may both have an INV-0001.
-        func key(_ account: String?, _ number: String) -> String { (account ?? "") + "\u{1F}" + number }
         var indexByNumber: [String: Int] = [:]
         indexByNumber.reserveCapacity(cases.count)
-        for (i, c) in cases.enumerated() { indexByNumber[key(c.facts.account, c.facts.number)] = i }
-        let existingIndex = export.invoices.map { indexByNumber[key(settings.account, $0.number)] }
+        for (i, c) in cases.enumerated() where c.facts.account == settings.account { indexByNumber[c.facts.number] = i }
+        let existingIndex = export.invoices.map { indexByNumber[$0.number] }
         var seen = [Bool](repeating: false, count: cases.count)
         var takenPaths: Set<String> = []
         var takenPathsReady = false  // built only when a new case needs a file name
@@ -123,13 +122,14 @@ public struct ImportPlan: Sendable {
         // Existing customers without a contact get the export's addresses (a later `--map email=…`).
         var filled: [String: [CustomerFile.Contact]] = [:]
         var filledOrder: [String] = []
+        let contactless = Set(customers.filter { $0.value.contacts.isEmpty }.map(\.key))
         func offerContact(_ invoice: ImportedInvoice, slug: String) {
-            guard let email = invoice.email else { return }
+            guard let email = invoice.email, !newCustomerIndex.isEmpty || contactless.contains(slug) else { return }
             if let i = newCustomerIndex[slug] {
                 if !plan.newCustomers[i].contacts.contains(where: { $0.email.lowercased() == email.lowercased() }) {
                     plan.newCustomers[i].contacts.append(CustomerFile.Contact(name: invoice.contactName, email: email))
                 }
-            } else if let existing = customers[slug], existing.contacts.isEmpty {
+            } else if contactless.contains(slug) {
                 if filled[slug] == nil { filledOrder.append(slug) }
                 if !(filled[slug] ?? []).contains(where: { $0.email.lowercased() == email.lowercased() }) {
                     filled[slug, default: []].append(CustomerFile.Contact(name: invoice.contactName, email: email))
@@ -165,29 +165,38 @@ public struct ImportPlan: Sendable {
                 var update = CaseUpdate(path: existing.path, number: invoice.number, facts: nil, events: [])
                 var facts = existing.facts
                 var changes: [(key: String, value: String)] = []
-                let base = existing.state.importBase
+                // Read only when something differs: an unchanged re-import of 100,000 cases never decodes one.
+                var decoded: ImportBase??
+                func loadBase() -> ImportBase? {
+                    if let decoded { return decoded }
+                    let b = existing.state.importBase
+                    decoded = .some(b)
+                    return b
+                }
                 // Three ways: what the last import said, what the ledger says, what this export
                 // says. A fact changes only when the export changed it; a person's correction
                 // the export still shows as before is kept.
-                func reconcile<T: Equatable>(_ key: String, ledger: T, export: T, base: T?, show: (T) -> String) -> T? {
+                func reconcile<T: Equatable>(_ key: String, ledger: T, export: T, base: () -> T?, show: (T) -> String) -> T? {
                     guard export != ledger else { return nil }
-                    if let base, export == base {
+                    if let base = base(), export == base {
                         plan.keptLocalFacts.append((invoice.number, key, show(ledger), show(export)))
                         return nil
                     }
                     return export
                 }
-                if let due = invoice.due, let new = reconcile("due", ledger: facts.due, export: due, base: base?.due, show: \.iso)
+                let factsDiffer = (invoice.due.map { $0 != facts.due } ?? false) || (invoice.issued.map { $0 != facts.issued } ?? false)
+                    || (invoice.totalKnown && invoice.total.amount != 0 && invoice.total != facts.amount)
+                if factsDiffer, let due = invoice.due, let new = reconcile("due", ledger: facts.due, export: due, base: { loadBase()?.due }, show: \.iso)
                 {
                     changes.append(("due", "\(facts.due.iso) → \(new.iso)"))
                     facts.due = new
                 }
-                if let issued = invoice.issued, let new = reconcile("issued", ledger: facts.issued, export: Optional(issued), base: base.map { $0.issued }, show: { $0?.iso ?? "none" }) {
+                if factsDiffer, let issued = invoice.issued, let new = reconcile("issued", ledger: facts.issued, export: Optional(issued), base: { loadBase().map { $0.issued } }, show: { $0?.iso ?? "none" }) {
                     changes.append(("issued", "\(facts.issued?.iso ?? "none") → \(new?.iso ?? "none")"))
                     facts.issued = new
                 }
-                if invoice.totalKnown && invoice.total.amount != 0,
-                    let new = reconcile("amount", ledger: facts.amount, export: invoice.total, base: base?.total, show: \.description)
+                if factsDiffer, invoice.totalKnown && invoice.total.amount != 0,
+                    let new = reconcile("amount", ledger: facts.amount, export: invoice.total, base: { loadBase()?.total }, show: \.description)
                 {
                     changes.append(("amount", "\(facts.amount) → \(new)"))
                     facts.amount = new
@@ -201,8 +210,8 @@ public struct ImportPlan: Sendable {
                 // recorded since the last import: the export has not heard of them yet.
                 // …or reopening a case a person closed since then.
                 let raising = invoice.disposition == .open
-                    && (invoice.balance.amount > state.balance.amount || (state.status == .closed && base?.since.contains { $0.hasPrefix("closed") } == true))
-                if raising, let since = base?.since, !since.isEmpty {
+                    && (invoice.balance.amount > state.balance.amount || (state.status == .closed && loadBase()?.since.contains { $0.hasPrefix("closed") } == true))
+                if raising, let since = loadBase()?.since, !since.isEmpty {
                     if settings.acceptExportBalance.contains(invoice.number) {
                         plan.acceptedBalances.append(invoice.number)
                     } else {

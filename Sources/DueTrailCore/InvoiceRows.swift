@@ -154,7 +154,7 @@ public struct InvoiceExport: Sendable {
         }
         let delimiterText = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
         for (row, r) in data.enumerated() {
-            if !r.isBlank(numberColumn) && !Self.isTotal(r.field(numberColumn).trimmedSpaces.lowercased()) {
+            if !r.isBlank(numberColumn) && !Self.isTotal(r.field(numberColumn)) {
                 if columnOf[InvoiceField.type.ordinal] >= 0 {
                     switch kind(r) {
                     case .other(let name):
@@ -276,7 +276,10 @@ public struct InvoiceExport: Sendable {
         groups.reserveCapacity(rows.count)
         var byNumber: [String: Int] = [:]
         byNumber.reserveCapacity(rows.count)
-        var seenRows: [String: Set<[String]>] = [:]
+        // The rows already read of each repeated invoice, as text: made only once a number
+        // repeats (line items), never for the 100,000 rows of an export of single rows.
+        var firstRow: [Int] = []  // by group: the row it began on
+        var seenRows: [Int: Set<[String]>] = [:]  // by group
         var duplicates: [Int] = [], repeated: [Int] = []
         var lineRows = 0
         var unknownStatuses: [String: [Int]] = [:]
@@ -293,9 +296,10 @@ public struct InvoiceExport: Sendable {
                 if badTerms[text] == nil { badTermsOrder.append(text) }
                 badTerms[text, default: []].append(line)
             case .row(var values):
-                let raw = data[rows[k].row].fields
                 if let earlier = byNumber[values.number] {
-                    let exact = seenRows[values.number]?.contains(raw) == true
+                    let raw = data[rows[k].row].fields
+                    if seenRows[earlier] == nil { seenRows[earlier] = [data[firstRow[earlier]].fields] }
+                    let exact = seenRows[earlier]?.contains(raw) == true
                     if exact && !summing {
                         duplicates.append(values.line)
                         continue
@@ -313,12 +317,12 @@ public struct InvoiceExport: Sendable {
                         if exact { repeated.append(values.line) }
                         groups[earlier].lineSum += values.lineSum
                     }
-                    seenRows[values.number, default: []].insert(raw)
+                    seenRows[earlier, default: []].insert(raw)
                     continue
                 }
                 values.group = rows[k].group
                 byNumber[values.number] = groups.count
-                seenRows[values.number] = [raw]
+                firstRow.append(rows[k].row)
                 groups.append(values)
             }
         }
@@ -398,6 +402,11 @@ public struct InvoiceExport: Sendable {
         return rest.contains(where: \.isNumber) && rest.allSatisfy { $0.isNumber || " -<>+–".contains($0) }
     }
 
+    /// The first three letters of the words `isTotal` knows, packed (`tot`, `sum`, `som`, …).
+    static let totalHeads: Set<UInt32> = Set(["tot", "sum", "som", "gra", "ges", "yht", "i a"].map { word in
+        word.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    })
+
     /// `TOTAL`, `Grand total`, `Summe` alone in a row: a sum, never a customer's heading.
     static func isBareTotal(_ text: String) -> Bool {
         let t = StatusVocabulary.key(text)
@@ -407,6 +416,14 @@ public struct InvoiceExport: Sendable {
 
     /// `Total for Acme`, `TOTAL`, `Grand total`, `Summe`, `Totaal`, `Gesamt`: a sum, not an invoice.
     static func isTotal(_ text: String) -> Bool {
+        // Most cells are invoice numbers and names: only words that begin like a total are folded.
+        var head: UInt32 = 0, n = 0
+        for b in text.utf8 where n < 3 {
+            if n == 0 && (b == 32 || b == 9) { continue }
+            head = head << 8 | UInt32(b >= 65 && b <= 90 ? b + 32 : b)
+            n += 1
+        }
+        guard Self.totalHeads.contains(head) else { return false }
         let t = StatusVocabulary.key(text)
         return ["total", "grand total", "summe", "gesamt", "gesamtsumme", "totaal", "totale", "somme", "suma", "soma", "summa", "yhteensa", "i alt", "sum"]
             .contains { t == $0 || t.hasPrefix($0 + " ") || t.hasPrefix($0 + ":") }
@@ -550,6 +567,8 @@ struct RowReader: Sendable {
             excerpt: r.fields.joined(separator: delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter))))
     }
 
+    static let amountFields: [InvoiceField] = [.total, .paid, .balance, .line]
+
     static let partialWords = ["partial", "partly", "part paid", "teilweise", "teilbezahlt", "partiel", "parcial", "parzial", "gedeeltelijk", "deels",
         "delvis", "delbetald", "delvist", "osittain"]
 
@@ -616,13 +635,18 @@ struct RowReader: Sendable {
             currency = c
             named = true
         }
-        var values: [InvoiceField: Decimal] = [:]
-        for f in [InvoiceField.total, .paid, .balance, .line] where has(f) {
+        var values: (total: Decimal?, paid: Decimal?, balance: Decimal?, line: Decimal?) = (nil, nil, nil, nil)
+        for f in Self.amountFields where has(f) {
             let text = cell(r, f)
             // An empty balance or total says nothing (not zero); an empty paid or line amount is none.
             if text.isEmpty && (f == .balance || f == .total) { continue }
             guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, f, "`\(text)` is not an amount")) }
-            values[f] = v
+            switch f {
+            case .total: values.total = v
+            case .paid: values.paid = v
+            case .balance: values.balance = v
+            default: values.line = v
+            }
             if !named, let symbol, let c = fromSymbol(symbol) {
                 currency = c
                 named = true
@@ -633,7 +657,7 @@ struct RowReader: Sendable {
         let contact = cell(r, .contact)
         return .row(RowValues(
             line: r.line, number: number, customer: customer, email: email.isEmpty ? nil : email, contact: contact.isEmpty ? nil : contact,
-            issued: issued, due: due, dueSource: dueSource, total: values[.total], paid: values[.paid], balance: values[.balance],
-            lineSum: values[.line] ?? 0, currency: currency, currencyNamed: named, status: status, statusIsPartial: partial, kind: kind))
+            issued: issued, due: due, dueSource: dueSource, total: values.total, paid: values.paid, balance: values.balance,
+            lineSum: values.line ?? 0, currency: currency, currencyNamed: named, status: status, statusIsPartial: partial, kind: kind))
     }
 }
