@@ -140,7 +140,7 @@ public struct InvoiceExport: Sendable {
         var groupCustomer: String?
         var skipped = 0, unnumbered = 0
         var others: [String: Int] = [:]
-        var unknownKinds: [String: [Int]] = [:]
+        var unknownKinds = LinesByValue()
         let width = map.headers.count
         // Status words, document types and terms repeat across rows: each distinct text is
         // classified once (folding accents per row was most of the cost of a large export).
@@ -161,7 +161,7 @@ public struct InvoiceExport: Sendable {
                         others[name, default: 0] += 1
                         continue
                     case .unknown(let name):
-                        unknownKinds[name, default: []].append(r.line)
+                        unknownKinds.add(name, line: r.line)
                         continue
                     case .invoice, .creditNote: break
                     }
@@ -200,7 +200,7 @@ public struct InvoiceExport: Sendable {
                 continue
             }
             if columnOf[InvoiceField.type.ordinal] >= 0, case .unknown(let name) = kind(r) {
-                unknownKinds[name, default: []].append(r.line)
+                unknownKinds.add(name, line: r.line)
                 continue
             }
             // A report's row without a number is a heading or a subtotal, unless it says it is an invoice.
@@ -212,12 +212,11 @@ public struct InvoiceExport: Sendable {
             }
         }
 
-        for (name, lines) in unknownKinds.sorted(by: { ($0.value.first ?? 0) < ($1.value.first ?? 0) }) {
-            let shown = lines.prefix(8).map(String.init).joined(separator: ", ") + (lines.count > 8 ? ", …" : "")
+        for name in unknownKinds.order {
             let header = columnOf[InvoiceField.type.ordinal] < map.headers.count ? map.headers[columnOf[InvoiceField.type.ordinal]] : "type"
             problems.append(Diagnostic(
-                path: path, line: lines.first,
-                message: "document type `\(name)` in `\(header)` (line\(lines.count == 1 ? "" : "s") \(shown)) is not an invoice, credit note, payment or other kind DueTrail knows",
+                path: path, line: unknownKinds.lines(of: name).first,
+                message: "document type `\(name)` in `\(header)` (\(unknownKinds.named(name))) is not an invoice, credit note, payment or other kind DueTrail knows",
                 hint: "if that column is not the document's type, leave it unread with --map type="))
         }
 
@@ -282,19 +281,12 @@ public struct InvoiceExport: Sendable {
         var seenRows: [Int: Set<[String]>] = [:]  // by group
         var duplicates: [Int] = [], repeated: [Int] = []
         var lineRows = 0
-        var unknownStatuses: [String: [Int]] = [:]
-        var unknownOrder: [String] = []
-        var badTerms: [String: [Int]] = [:]
-        var badTermsOrder: [String] = []
+        var unknownStatuses = LinesByValue(), badTerms = LinesByValue()
         for (k, outcome) in read.enumerated() {
             switch outcome {
             case .problem(let problem): problems.append(problem)
-            case .unknownStatus(let text, let line):
-                if unknownStatuses[text] == nil { unknownOrder.append(text) }
-                unknownStatuses[text, default: []].append(line)
-            case .unreadableTerms(let text, let line):
-                if badTerms[text] == nil { badTermsOrder.append(text) }
-                badTerms[text, default: []].append(line)
+            case .unknownStatus(let text, let line): unknownStatuses.add(text, line: line)
+            case .unreadableTerms(let text, let line): badTerms.add(text, line: line)
             case .row(var values):
                 if let earlier = byNumber[values.number] {
                     let raw = data[rows[k].row].fields
@@ -326,20 +318,16 @@ public struct InvoiceExport: Sendable {
                 groups.append(values)
             }
         }
-        for text in unknownOrder {
-            let lines = unknownStatuses[text] ?? []
-            let shown = lines.prefix(8).map(String.init).joined(separator: ", ") + (lines.count > 8 ? ", …" : "")
+        for text in unknownStatuses.order {
             problems.append(Diagnostic(
-                path: path, line: lines.first,
-                message: "status `\(text)` (line\(lines.count == 1 ? "" : "s") \(shown)) is not one DueTrail knows",
+                path: path, line: unknownStatuses.lines(of: text).first,
+                message: "status `\(text)` (\(unknownStatuses.named(text))) is not one DueTrail knows",
                 hint: "say what it means with --status open=\"\(text)\" (or draft=, paid=, void=, credit=): open is chased, draft never, paid and void close a case"))
         }
-        for text in badTermsOrder {
-            let lines = badTerms[text] ?? []
-            let shown = lines.prefix(8).map(String.init).joined(separator: ", ") + (lines.count > 8 ? ", …" : "")
+        for text in badTerms.order {
             problems.append(Diagnostic(
-                path: path, line: lines.first,
-                message: "payment terms `\(text)` (line\(lines.count == 1 ? "" : "s") \(shown)) do not say for certain how many days",
+                path: path, line: badTerms.lines(of: text).first,
+                message: "payment terms `\(text)` (\(badTerms.named(text))) do not say for certain how many days",
                 hint: "export with a due date column, or leave the terms column unread with --map terms= (then customers' `terms:` and `default_terms:` in duetrail.yaml apply)"))
         }
         if !problems.isEmpty { throw DiagnosticList(problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
@@ -433,6 +421,27 @@ public struct InvoiceExport: Sendable {
     static func looksNumeric(_ text: String) -> Bool {
         if text.count == 3, Currency(code: text) != nil, text == text.uppercased() { return true }
         return text.unicodeScalars.allSatisfy { CharacterSet.decimalDigits.contains($0) || ".,-+()$€£¥ '/%".unicodeScalars.contains($0) || $0 == "\u{00A0}" }
+    }
+}
+
+/// The lines each distinct value was seen on, in the order values first appeared: one
+/// message per unknown status, type or terms text, naming all its lines.
+struct LinesByValue {
+    private(set) var order: [String] = []
+    private var lines: [String: [Int]] = [:]
+
+    mutating func add(_ value: String, line: Int) {
+        if lines[value] == nil { order.append(value) }
+        lines[value, default: []].append(line)
+    }
+
+    var isEmpty: Bool { order.isEmpty }
+    func lines(of value: String) -> [Int] { lines[value] ?? [] }
+
+    /// `line 3` or `lines 3, 4, …` (eight at most).
+    func named(_ value: String) -> String {
+        let all = lines(of: value)
+        return "line\(all.count == 1 ? "" : "s") " + all.prefix(8).map(String.init).joined(separator: ", ") + (all.count > 8 ? ", …" : "")
     }
 }
 
