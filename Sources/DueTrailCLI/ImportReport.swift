@@ -113,9 +113,9 @@ struct ImportReport: Encodable {
         assumptions = assumed
 
         var warned: [String] = []
-        for column in unused where column.looksLikeContact {
-            let field = ExportFormatHints.contactField(column.header)
-            warned.append("column `\(column.header)` looks like \(field == "email" ? "email addresses" : "contact names") but was not read; read it with --map \(field)=\"\(column.header)\"")
+        for (header, field) in unused {
+            guard let field else { continue }
+            warned.append("column `\(header)` looks like \(field == .email ? "email addresses" : "contact names") but was not read; read it with --map \(field.rawValue)=\"\(header)\"")
         }
         if !export.balanceUnknown.isEmpty {
             warned.append("the export does not say how much is left (partly paid, or an empty balance), so not opened: \(Self.list(export.balanceUnknown)); export with a balance or paid column to chase them")
@@ -202,13 +202,5 @@ struct ImportReport: Encodable {
             lines.append("Nothing written: apart from the balances not applied, the ledger already matches this export.")
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Which `--map` field an unread column that looks like a contact would feed.
-enum ExportFormatHints {
-    static func contactField(_ header: String) -> String {
-        let h = header.lowercased()
-        return ["mail", "courriel", "correo", "e-post", "sähköposti"].contains { h.contains($0) } ? "email" : "contact"
     }
 }

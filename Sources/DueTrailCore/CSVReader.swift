@@ -62,6 +62,9 @@ public struct CSVTable: Sendable {
     public let delimiter: UInt8
     public let records: [Record]
 
+    /// The delimiter as text, for showing a row as the file has it.
+    public var delimiterText: String { delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter)) }
+
     public var delimiterName: String {
         switch delimiter {
         case UInt8(ascii: ";"): return "semicolon"

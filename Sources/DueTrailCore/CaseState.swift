@@ -267,6 +267,12 @@ public final class ImportBase: Sendable, Equatable {
         self.since = since
     }
 
+    /// Between a fact's old and new value in an `updated` event (`due: 2026-09-09 → 2026-09-20`).
+    public static let changeArrow = " → "
+
+    /// A person closed the case since the last import.
+    public var closedSince: Bool { since.contains { $0.hasPrefix("closed ") } }
+
     public static func == (a: ImportBase, b: ImportBase) -> Bool {
         a.balance == b.balance && a.due == b.due && a.issued == b.issued && a.total == b.total && a.since == b.since
     }
@@ -290,7 +296,7 @@ public final class ImportBase: Sendable, Equatable {
                 func newValue(_ key: String) -> String? {
                     // `due: 2026-09-09 → 2026-09-20` on an `updated` event: the export's new value.
                     guard let v = event.attribute(key) else { return nil }
-                    return v.components(separatedBy: " → ").last?.trimmingCharacters(in: .whitespaces)
+                    return v.components(separatedBy: ImportBase.changeArrow).last?.trimmingCharacters(in: .whitespaces)
                 }
                 switch event.kind {
                 case "opened":

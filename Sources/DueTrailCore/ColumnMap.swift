@@ -19,13 +19,24 @@ public struct ColumnMap: Sendable {
         return "generic sheet (\(language) headers)"
     }
 
-    /// Columns no field reads, by header; the ones that look like an email or a contact first.
-    public var unusedColumns: [(header: String, looksLikeContact: Bool)] {
+    /// Columns no field reads, by header, each with the field it looks like it holds when that
+    /// is an email address or a contact (an unread one is worth a warning).
+    public var unusedColumns: [(header: String, looksLike: InvoiceField?)] {
         let used = Set(columns.values)
         return headers.indices.filter { !used.contains($0) && !headers[$0].trimmedSpaces.isEmpty }.map { i in
             let n = ExportFormat.normalise(headers[i])
-            return (headers[i], HeaderNames.contactHints.contains { n.contains($0) })
+            let field: InvoiceField? = HeaderNames.emailHints.contains { n.contains($0) } ? .email
+                : HeaderNames.contactHints.contains { n.contains($0) } ? .contact : nil
+            return (headers[i], field)
         }
+    }
+
+    /// A problem with field `f` of row `r`, naming its column by number and header.
+    func problem(_ r: CSVTable.Record, _ f: InvoiceField, _ message: String, path: String, delimiter: String) -> Diagnostic {
+        let i = columns[f] ?? -1
+        let name = i >= 0 && i < headers.count ? headers[i] : f.rawValue
+        return Diagnostic(
+            path: path, line: r.line, message: "column \(i >= 0 ? String(i + 1) : "?") (\(name)): \(message)", excerpt: r.fields.joined(separator: delimiter))
     }
 
     /// Finds the header row of `table` (titles may come first) and maps its columns.

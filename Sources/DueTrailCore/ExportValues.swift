@@ -150,9 +150,8 @@ public struct AmountReader: Sendable {
         return (delimiter == UInt8(ascii: ";"), false)
     }
 
-    static let symbols: [String: String] = ["$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "CHF": "CHF", "kr": "SEK"]
-
-    /// The amount, and a currency when the text carries a symbol; nil when it is not a number.
+    /// The amount, and a currency code when the text carries a symbol or a code (`$` → `USD`);
+    /// nil when it is not a number.
     public func parse(_ raw: String) -> (Decimal, String?)? {
         // The common case, `1234.56`, goes straight to the decimal parser.
         if !decimalComma, !raw.isEmpty, raw.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), let value = Decimals.parsePlain(raw) {
@@ -166,7 +165,7 @@ public struct AmountReader: Sendable {
             text = String(text.dropFirst().dropLast())
         }
         var symbol: String?
-        for (s, code) in Self.symbols where text.contains(s) {
+        for (s, code) in Currency.symbols where text.contains(s) {
             symbol = code
             text = text.replacingAll(s, with: "")
         }

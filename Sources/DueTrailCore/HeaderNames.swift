@@ -215,6 +215,7 @@ enum HeaderNames {
         return out
     }()
 
-    /// Words that mark a column as holding an email address or a contact (left unused: a warning).
-    static let contactHints = ["email", "mail", "courriel", "correo", "epost", "sahkoposti", "contact", "kontakt", "ansprechpartner", "referente"]
+    /// Words that mark a column as holding email addresses or contacts (left unused: a warning).
+    static let emailHints = ["email", "mail", "courriel", "correo", "epost", "sahkoposti"]
+    static let contactHints = ["contact", "kontakt", "ansprechpartner", "referente"]
 }

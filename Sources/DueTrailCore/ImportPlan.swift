@@ -165,58 +165,53 @@ public struct ImportPlan: Sendable {
                 var update = CaseUpdate(path: existing.path, number: invoice.number, facts: nil, events: [])
                 var facts = existing.facts
                 var changes: [(key: String, value: String)] = []
+                let state = existing.state
+                let factsDiffer = (invoice.due.map { $0 != facts.due } ?? false) || (invoice.issued.map { $0 != facts.issued } ?? false)
+                    || (invoice.totalKnown && invoice.total.amount != 0 && invoice.total != facts.amount)
+                let mayRaise = invoice.disposition == .open && (invoice.balance.amount > state.balance.amount || state.status == .closed)
                 // Read only when something differs: an unchanged re-import of 100,000 cases never decodes one.
-                var decoded: ImportBase??
-                func loadBase() -> ImportBase? {
-                    if let decoded { return decoded }
-                    let b = existing.state.importBase
-                    decoded = .some(b)
-                    return b
-                }
+                let base = factsDiffer || mayRaise ? state.importBase : nil
                 // Three ways: what the last import said, what the ledger says, what this export
                 // says. A fact changes only when the export changed it; a person's correction
                 // the export still shows as before is kept.
-                func reconcile<T: Equatable>(_ key: String, ledger: T, export: T, base: () -> T?, show: (T) -> String) -> T? {
+                func reconcile<T: Equatable>(_ key: String, ledger: T, export: T, base: T?, show: (T) -> String) -> T? {
                     guard export != ledger else { return nil }
-                    if let base = base(), export == base {
+                    if let base, export == base {
                         plan.keptLocalFacts.append((invoice.number, key, show(ledger), show(export)))
                         return nil
                     }
+                    changes.append((key, show(ledger) + ImportBase.changeArrow + show(export)))
                     return export
                 }
-                let factsDiffer = (invoice.due.map { $0 != facts.due } ?? false) || (invoice.issued.map { $0 != facts.issued } ?? false)
-                    || (invoice.totalKnown && invoice.total.amount != 0 && invoice.total != facts.amount)
-                if factsDiffer, let due = invoice.due, let new = reconcile("due", ledger: facts.due, export: due, base: { loadBase()?.due }, show: \.iso)
-                {
-                    changes.append(("due", "\(facts.due.iso) → \(new.iso)"))
+                if factsDiffer, let due = invoice.due, let new = reconcile("due", ledger: facts.due, export: due, base: base?.due, show: \.iso) {
                     facts.due = new
                 }
-                if factsDiffer, let issued = invoice.issued, let new = reconcile("issued", ledger: facts.issued, export: Optional(issued), base: { loadBase().map { $0.issued } }, show: { $0?.iso ?? "none" }) {
-                    changes.append(("issued", "\(facts.issued?.iso ?? "none") → \(new?.iso ?? "none")"))
+                if factsDiffer, let issued = invoice.issued,
+                    let new = reconcile("issued", ledger: facts.issued, export: Optional(issued), base: base.map(\.issued), show: { $0?.iso ?? "none" })
+                {
                     facts.issued = new
                 }
                 if factsDiffer, invoice.totalKnown && invoice.total.amount != 0,
-                    let new = reconcile("amount", ledger: facts.amount, export: invoice.total, base: { loadBase()?.total }, show: \.description)
+                    let new = reconcile("amount", ledger: facts.amount, export: invoice.total, base: base?.total, show: \.description)
                 {
-                    changes.append(("amount", "\(facts.amount) → \(new)"))
                     facts.amount = new
                 }
                 if !changes.isEmpty {
                     update.facts = facts
                     update.events.append(event("updated", changes + [("source", sourceLabel)]))
                 }
-                let state = existing.state
                 // A balance going up on a case whose payments, credits or closing DueTrail
-                // recorded since the last import: the export has not heard of them yet.
-                // …or reopening a case a person closed since then.
-                let raising = invoice.disposition == .open
-                    && (invoice.balance.amount > state.balance.amount || (state.status == .closed && loadBase()?.since.contains { $0.hasPrefix("closed") } == true))
-                if raising, let since = loadBase()?.since, !since.isEmpty {
+                // recorded since the last import, or reopening a case a person closed since:
+                // the export has not heard of them yet.
+                if mayRaise, let base, !base.since.isEmpty,
+                    invoice.balance.amount > state.balance.amount || (state.status == .closed && base.closedSince)
+                {
                     if settings.acceptExportBalance.contains(invoice.number) {
                         plan.acceptedBalances.append(invoice.number)
                     } else {
                         plan.conflicts.append(BalanceConflict(
-                            number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: since, ledgerClosed: state.status == .closed))
+                            number: invoice.number, path: existing.path, ledger: state.balance, export: invoice.balance, since: base.since,
+                            ledgerClosed: state.status == .closed))
                         if update.events.isEmpty { plan.unchanged += 1 } else { plan.updates.append(update) }
                         continue
                     }
@@ -254,24 +249,17 @@ public struct ImportPlan: Sendable {
             var due = invoice.due
             var dueSource = invoice.dueSource
             if due == nil {
-                let terms = customers[customerSlug]?.terms.map(ImportedInvoice.DueSource.customerTerms)
-                    ?? settings.defaultTerms.map(ImportedInvoice.DueSource.defaultTerms)
-                if let terms, let issued = invoice.issued {
-                    switch terms {
-                    case .customerTerms(let t), .defaultTerms(let t): due = t.due(issued: issued)
-                    default: break
-                    }
-                    dueSource = terms
-                } else {
+                let terms = customers[customerSlug]?.terms.map { ($0, ImportedInvoice.DueSource.customerTerms($0)) }
+                    ?? settings.defaultTerms.map { ($0, ImportedInvoice.DueSource.defaultTerms($0)) }
+                guard let (t, source) = terms, let issued = invoice.issued else {
                     noDue.append((invoice.number, invoice.line, customers[customerSlug] == nil ? nil : customerSlug, invoice.issued != nil))
                     continue
                 }
+                due = t.due(issued: issued)
+                dueSource = source
             }
             guard let due else { continue }
-            if let label = dueSource?.label {
-                let key = label.hasPrefix("terms ") ? "the export's terms" : label.hasPrefix("customer") ? "customers' terms:" : "default_terms:"
-                plan.dueFromTerms[key, default: 0] += 1
-            }
+            if let origin = dueSource?.origin { plan.dueFromTerms[origin, default: 0] += 1 }
             if !takenPathsReady {
                 takenPaths = Set(cases.map(\.path))
                 takenPathsReady = true

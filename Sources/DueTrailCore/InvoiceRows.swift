@@ -23,6 +23,16 @@ public struct ImportedInvoice: Sendable, Equatable {
         case customerTerms(PaymentTerms)
         case defaultTerms(PaymentTerms)
 
+        /// Where terms came from, for the import's summary; nil for a due date column.
+        public var origin: String? {
+            switch self {
+            case .export: return nil
+            case .terms: return "the export's terms"
+            case .customerTerms: return "customers' terms:"
+            case .defaultTerms: return "default_terms:"
+            }
+        }
+
         /// `terms "Net 30"`, for the case's `opened` event; nil for a due date column.
         public var label: String? {
             switch self {
@@ -152,20 +162,27 @@ public struct InvoiceExport: Sendable {
             lookups.kinds[text] = k
             return k
         }
-        let delimiterText = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
+        func status(_ r: CSVTable.Record) -> StatusClass? {
+            let text = cell(r, .status)
+            if let known = lookups.statuses[text] { return known.cls }
+            let reading = StatusVocabulary.reading(text, vendor: map.profile?.statuses ?? [:], overrides: options.statuses)
+            lookups.statuses[text] = reading
+            return reading.cls
+        }
+        /// A row of a known other kind (a payment, a quote) is counted, of an unknown kind noted.
+        func isOtherDocument(_ r: CSVTable.Record) -> Bool {
+            guard columnOf[InvoiceField.type.ordinal] >= 0 else { return false }
+            switch kind(r) {
+            case .other(let name): others[name, default: 0] += 1
+            case .unknown(let name): unknownKinds.add(name, line: r.line)
+            case .invoice, .creditNote: return false
+            }
+            return true
+        }
+        let delimiterText = table.delimiterText
         for (row, r) in data.enumerated() {
             if !r.isBlank(numberColumn) && !Self.isTotal(r.field(numberColumn)) {
-                if columnOf[InvoiceField.type.ordinal] >= 0 {
-                    switch kind(r) {
-                    case .other(let name):
-                        others[name, default: 0] += 1
-                        continue
-                    case .unknown(let name):
-                        unknownKinds.add(name, line: r.line)
-                        continue
-                    case .invoice, .creditNote: break
-                    }
-                }
+                if isOtherDocument(r) { continue }
                 if r.count < width || (r.count > width && (width..<r.count).contains { !r.isBlank($0) }) {
                     problems.append(Diagnostic(
                         path: path, line: r.line,
@@ -189,36 +206,23 @@ public struct InvoiceExport: Sendable {
                 continue
             }
             // Drafts may have no number yet (Stripe numbers an invoice when it is finalised).
-            if columnOf[InvoiceField.status.ordinal] >= 0,
-                StatusVocabulary.classify(cell(r, .status), vendor: map.profile?.statuses ?? [:], overrides: options.statuses) == .draft
-            {
+            if columnOf[InvoiceField.status.ordinal] >= 0, status(r) == .draft {
                 unnumbered += 1
                 continue
             }
-            if columnOf[InvoiceField.type.ordinal] >= 0, case .other(let name) = kind(r) {
-                others[name, default: 0] += 1
-                continue
-            }
-            if columnOf[InvoiceField.type.ordinal] >= 0, case .unknown(let name) = kind(r) {
-                unknownKinds.add(name, line: r.line)
-                continue
-            }
+            if isOtherDocument(r) { continue }
             // A report's row without a number is a heading or a subtotal, unless it says it is an invoice.
             if (map.format == .quickbooks || map.format == .quickbooksDesktop) && (cell(r, .type).isEmpty || kind(r) != .invoice) {
                 skipped += 1
             } else {
-                let reader = RowReader.problemOnly(map: map, columnOf: columnOf, path: path, delimiter: table.delimiter)
-                problems.append(reader.problem(r, .number, "the invoice number is empty"))
+                problems.append(map.problem(r, .number, "the invoice number is empty", path: path, delimiter: delimiterText))
             }
         }
 
-        for name in unknownKinds.order {
-            let header = columnOf[InvoiceField.type.ordinal] < map.headers.count ? map.headers[columnOf[InvoiceField.type.ordinal]] : "type"
-            problems.append(Diagnostic(
-                path: path, line: unknownKinds.lines(of: name).first,
-                message: "document type `\(name)` in `\(header)` (\(unknownKinds.named(name))) is not an invoice, credit note, payment or other kind DueTrail knows",
-                hint: "if that column is not the document's type, leave it unread with --map type="))
-        }
+        let typeHeader = map.columns[.type].map { map.headers[$0] } ?? "type"
+        problems += unknownKinds.problems(
+            path: path, message: { "document type `\($0)` in `\(typeHeader)` (\($1)) is not an invoice, credit note, payment or other kind DueTrail knows" },
+            hint: { _ in "if that column is not the document's type, leave it unread with --map type=" })
 
         // Date order and decimal mark, decided once for the whole file.
         var dateValues: [String] = []
@@ -228,14 +232,7 @@ public struct InvoiceExport: Sendable {
             let r = data[row]
             for f in [InvoiceField.issued, .due] { let v = cell(r, f); if !v.isEmpty { dateValues.append(v) } }
             for f in [InvoiceField.total, .paid, .balance, .line] { let v = cell(r, f); if !v.isEmpty { amountValues.append(v) } }
-            if hasStatus {
-                let text = cell(r, .status)
-                if lookups.statuses[text] == nil {
-                    let k = StatusVocabulary.key(text)
-                    lookups.statuses[text] = (StatusVocabulary.classify(text, vendor: map.profile?.statuses ?? [:], overrides: options.statuses),
-                        RowReader.partialWords.contains { k.contains($0) })
-                }
-            }
+            if hasStatus { _ = status(r) }
             if hasTerms {
                 let text = cell(r, .terms)
                 if lookups.terms[text] == nil { lookups.terms[text] = .some(PaymentTerms(text)) }
@@ -262,7 +259,7 @@ public struct InvoiceExport: Sendable {
         decimalComma = mark.comma
         let reader = RowReader(
             map: map, columnOf: columnOf, dates: DateReader(slashOrder: order), amounts: AmountReader(decimalComma: mark.comma),
-            defaultCurrency: options.defaultCurrency, path: path, delimiter: table.delimiter, lookups: lookups)
+            defaultCurrency: options.defaultCurrency, path: path, delimiter: delimiterText, lookups: lookups)
 
         // The rows, independent of each other, are read on every core…
         let rows = invoiceRows
@@ -318,18 +315,12 @@ public struct InvoiceExport: Sendable {
                 groups.append(values)
             }
         }
-        for text in unknownStatuses.order {
-            problems.append(Diagnostic(
-                path: path, line: unknownStatuses.lines(of: text).first,
-                message: "status `\(text)` (\(unknownStatuses.named(text))) is not one DueTrail knows",
-                hint: "say what it means with --status open=\"\(text)\" (or draft=, paid=, void=, credit=): open is chased, draft never, paid and void close a case"))
-        }
-        for text in badTerms.order {
-            problems.append(Diagnostic(
-                path: path, line: badTerms.lines(of: text).first,
-                message: "payment terms `\(text)` (\(badTerms.named(text))) do not say for certain how many days",
-                hint: "export with a due date column, or leave the terms column unread with --map terms= (then customers' `terms:` and `default_terms:` in duetrail.yaml apply)"))
-        }
+        problems += unknownStatuses.problems(
+            path: path, message: { "status `\($0)` (\($1)) is not one DueTrail knows" },
+            hint: { "say what it means with --status open=\"\($0)\" (or draft=, paid=, void=, credit=): open is chased, draft never, paid and void close a case" })
+        problems += badTerms.problems(
+            path: path, message: { "payment terms `\($0)` (\($1)) do not say for certain how many days" },
+            hint: { _ in "export with a due date column, or leave the terms column unread with --map terms= (then customers' `terms:` and `default_terms:` in duetrail.yaml apply)" })
         if !problems.isEmpty { throw DiagnosticList(problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
 
         // Each invoice's amounts, now that its lines are summed.
@@ -390,21 +381,21 @@ public struct InvoiceExport: Sendable {
         return rest.contains(where: \.isNumber) && rest.allSatisfy { $0.isNumber || " -<>+–".contains($0) }
     }
 
-    /// The first three letters of the words `isTotal` knows, packed (`tot`, `sum`, `som`, …).
-    static let totalHeads: Set<UInt32> = Set(["tot", "sum", "som", "gra", "ges", "yht", "i a"].map { word in
-        word.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    })
+    /// Words that begin a sum's row (`Total for Acme`, `TOTAL`, `Grand total`, `Summe`, `Totaal`).
+    static let totalWords = ["total", "grand total", "summe", "gesamt", "gesamtsumme", "totaal", "totale", "somme", "suma", "soma", "summa", "yhteensa", "i alt", "sum"]
+
+    /// The first three letters of `totalWords`, packed: most cells are invoice numbers and
+    /// names, and only those that begin like a total are folded.
+    static let totalHeads: Set<UInt32> = Set(totalWords.map { word in word.utf8.prefix(3).reduce(UInt32(0)) { $0 << 8 | UInt32($1) } })
 
     /// `TOTAL`, `Grand total`, `Summe` alone in a row: a sum, never a customer's heading.
     static func isBareTotal(_ text: String) -> Bool {
         let t = StatusVocabulary.key(text)
-        return ["total", "grand total", "summe", "gesamt", "gesamtsumme", "totaal", "totale", "somme", "suma", "soma", "summa", "yhteensa", "i alt", "sum", "total:"]
-            .contains(t) || t.hasPrefix("total for ")
+        return totalWords.contains(t) || t == "total:" || t.hasPrefix("total for ")
     }
 
     /// `Total for Acme`, `TOTAL`, `Grand total`, `Summe`, `Totaal`, `Gesamt`: a sum, not an invoice.
     static func isTotal(_ text: String) -> Bool {
-        // Most cells are invoice numbers and names: only words that begin like a total are folded.
         var head: UInt32 = 0, n = 0
         for b in text.utf8 where n < 3 {
             if n == 0 && (b == 32 || b == 9) { continue }
@@ -413,8 +404,7 @@ public struct InvoiceExport: Sendable {
         }
         guard Self.totalHeads.contains(head) else { return false }
         let t = StatusVocabulary.key(text)
-        return ["total", "grand total", "summe", "gesamt", "gesamtsumme", "totaal", "totale", "somme", "suma", "soma", "summa", "yhteensa", "i alt", "sum"]
-            .contains { t == $0 || t.hasPrefix($0 + " ") || t.hasPrefix($0 + ":") }
+        return totalWords.contains { t == $0 || t.hasPrefix($0 + " ") || t.hasPrefix($0 + ":") }
     }
 
     /// A cell of a totals row: an amount, a date, a count or a currency code, never a name.
@@ -442,6 +432,11 @@ struct LinesByValue {
     func named(_ value: String) -> String {
         let all = lines(of: value)
         return "line\(all.count == 1 ? "" : "s") " + all.prefix(8).map(String.init).joined(separator: ", ") + (all.count > 8 ? ", …" : "")
+    }
+
+    /// One problem per value, at its first line: `message(value, "lines 3, 4")`.
+    func problems(path: String, message: (String, String) -> String, hint: (String) -> String) -> [Diagnostic] {
+        order.map { Diagnostic(path: path, line: lines(of: $0).first, message: message($0, named($0)), hint: hint($0)) }
     }
 }
 
@@ -544,17 +539,14 @@ struct RowReader: Sendable {
     let amounts: AmountReader
     let defaultCurrency: Currency
     let path: String
-    let delimiter: UInt8
+    let delimiter: String
     let lookups: RowLookups
 
-    /// A reader that only words problems (used before dates and amounts are settled).
-    static func problemOnly(map: ColumnMap, columnOf: [Int], path: String, delimiter: UInt8) -> RowReader {
-        RowReader(map: map, columnOf: columnOf, dates: DateReader(slashOrder: nil), amounts: AmountReader(decimalComma: false),
-            defaultCurrency: .euro, path: path, delimiter: delimiter, lookups: RowLookups())
-    }
-
     /// `$` alone says "dollar": the ledger's own currency when that is a dollar, else USD.
-    static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"]
+    func fromSymbol(_ code: String) -> Currency? {
+        if code == "USD", Currency.dollars.contains(defaultCurrency.code) { return defaultCurrency }
+        return Currency(code: code)
+    }
 
     func cell(_ r: CSVTable.Record, _ f: InvoiceField) -> String { Self.cell(r, f, columnOf) }
 
@@ -562,24 +554,11 @@ struct RowReader: Sendable {
     static func cell(_ r: CSVTable.Record, _ f: InvoiceField, _ columnOf: [Int]) -> String { r.field(columnOf[f.ordinal]).trimmedSpaces }
     func has(_ f: InvoiceField) -> Bool { columnOf[f.ordinal] >= 0 }
 
-    func fromSymbol(_ code: String) -> Currency? {
-        if code == "USD", Self.dollars.contains(defaultCurrency.code) { return defaultCurrency }
-        return Currency(code: code)
-    }
-
     func problem(_ r: CSVTable.Record, _ f: InvoiceField, _ message: String) -> Diagnostic {
-        let i = columnOf[f.ordinal]
-        let name = i >= 0 && i < map.headers.count ? map.headers[i] : f.rawValue
-        return Diagnostic(
-            path: path, line: r.line,
-            message: "column \(i >= 0 ? String(i + 1) : "?") (\(name)): \(message)",
-            excerpt: r.fields.joined(separator: delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter))))
+        map.problem(r, f, message, path: path, delimiter: delimiter)
     }
 
     static let amountFields: [InvoiceField] = [.total, .paid, .balance, .line]
-
-    static let partialWords = ["partial", "partly", "part paid", "teilweise", "teilbezahlt", "partiel", "parcial", "parzial", "gedeeltelijk", "deels",
-        "delvis", "delbetald", "delvist", "osittain"]
 
     /// The invoice number as text: Excel's `="00123"` unwrapped, leading zeros kept.
     static func invoiceNumber(_ raw: String) -> String {

@@ -87,6 +87,16 @@ public enum StatusVocabulary {
         return out
     }
 
+    /// Words of a status that says part of the invoice was paid.
+    static let partialWords = ["partial", "partly", "part paid", "teilweise", "teilbezahlt", "partiel", "parcial", "parzial", "gedeeltelijk", "deels",
+        "delvis", "delbetald", "delvist", "osittain"]
+
+    /// The class of `text` and whether it says partly paid, as an export's rows need both.
+    static func reading(_ text: String, vendor: [String: StatusClass], overrides: [String: StatusClass]) -> (cls: StatusClass?, partial: Bool) {
+        let k = key(text)
+        return (classify(text, vendor: vendor, overrides: overrides), partialWords.contains { k.contains($0) })
+    }
+
     /// The class of `text`: a person's `--status` first, then the vendor's own words, then
     /// the common vocabulary; nil when unknown. Words like `Overdue 12 days` (QuickBooks) or
     /// `16 days overdue` (Xero's aging) read by their word.

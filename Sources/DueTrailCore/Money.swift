@@ -89,6 +89,20 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var description: String { code }
     public static func < (l: Currency, r: Currency) -> Bool { l.code < r.code }
 
+    /// The symbols amounts are written with, each with the currency it names when the context
+    /// has no dollar or crown of its own (longest first, so `CHF` is not read as letters).
+    static let symbols: [(symbol: String, code: String)] = [("CHF", "CHF"), ("kr", "SEK"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("$", "USD")]
+    static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BSD", "BBD", "BZD", "FJD", "JMD", "TTD", "XCD"]
+    static let crowns: Set<String> = ["SEK", "NOK", "DKK", "ISK"]
+
+    /// The currency a symbol or code in an amount names (`$50`, `500 kr`, `12.00 EUR`): `$` and
+    /// `kr` are `context`'s own dollar or crown when it has one (a Canadian ledger's `$` is CAD).
+    static func written(_ mark: String, context: Currency?) -> Currency? {
+        guard let code = symbols.first(where: { $0.symbol == mark })?.code else { return Currency(code: mark) }
+        if let context, (code == "USD" && dollars.contains(context.code)) || (code == "SEK" && crowns.contains(context.code)) { return context }
+        return Currency(code: code)
+    }
+
     private init(trusted code: String) { self.code = code }
     public static let euro = Currency(trusted: "EUR")
 }

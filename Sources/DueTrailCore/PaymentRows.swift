@@ -25,21 +25,26 @@ public enum PaymentFormat: String, CaseIterable, Sendable {
                 .date: ["createddateutc", "createdutc", "created"], .reference: ["id", "paymentintentid"], .currency: ["currency"],
                 .status: ["status"]]
         case .generic:
-            return [.number: ["invoicenumber", "invoiceno", "invoice", "number", "invoicenr"] + (HeaderNames.byField[.number] ?? []).map(\.name),
-                .amount: ["amountappliedtoinvoice", "amountpaid", "paid", "payment", "paymentamount", "amount"] + Self.amountNames,
-                .date: ["paymentdate", "paidon", "datepaid", "date"] + Self.dateNames,
-                .reference: ["reference", "ref", "paymentreference", "transactionid", "transaction", "transactionreference"] + Self.referenceNames,
-                .currency: ["currency", "ccy", "currencycode"] + (HeaderNames.byField[.currency] ?? []).map(\.name)]
+            return Self.genericColumns
         }
     }
 
-    /// Payment columns in the other languages generic sheets are written in.
-    static let amountNames = ["Zahlungsbetrag", "Betrag", "Bezahlt", "Montant payé", "Montant", "Importe pagado", "Importe", "Importo pagato", "Importo",
-        "Betaald bedrag", "Bedrag", "Valor pago", "Valor", "Betalt belopp", "Belopp", "Beløb", "Beløp", "Maksettu", "Summa"].map(ExportFormat.normalise)
-    static let dateNames = ["Zahlungsdatum", "Zahldatum", "Datum", "Date de paiement", "Date de règlement", "Date", "Fecha de pago", "Fecha",
-        "Data pagamento", "Data di pagamento", "Data", "Betaaldatum", "Betalningsdatum", "Betalingsdato", "Maksupäivä"].map(ExportFormat.normalise)
-    static let referenceNames = ["Verwendungszweck", "Referenz", "Référence", "Referencia", "Riferimento", "Referentie", "Referência", "Referens", "Viite"]
-        .map(ExportFormat.normalise)
+    /// A generic payment sheet's names: English first, then the invoice number, currency and
+    /// amount words of every language `HeaderNames` knows (a payment sheet's amount is its
+    /// paid or its plain amount column), and payment dates and references.
+    static let genericColumns: [PaymentField: [String]] = {
+        func names(_ field: InvoiceField) -> [String] { (HeaderNames.byField[field] ?? []).map(\.name) }
+        let dates = ["Zahlungsdatum", "Zahldatum", "Datum", "Date de paiement", "Date de règlement", "Date", "Fecha de pago", "Fecha",
+            "Data pagamento", "Data di pagamento", "Data", "Betaaldatum", "Betalningsdatum", "Betalingsdato", "Maksupäivä"]
+        let references = ["Verwendungszweck", "Referenz", "Référence", "Referencia", "Riferimento", "Referentie", "Referência", "Referens", "Viite"]
+        return [
+            .number: ["invoicenumber", "invoiceno", "invoice", "number", "invoicenr"] + names(.number),
+            .amount: ["amountappliedtoinvoice", "amountpaid", "paid", "payment", "paymentamount", "amount", "zahlungsbetrag"] + names(.paid) + names(.total),
+            .date: ["paymentdate", "paidon", "datepaid", "date"] + dates.map(ExportFormat.normalise),
+            .reference: ["reference", "ref", "paymentreference", "transactionid", "transaction", "transactionreference"] + references.map(ExportFormat.normalise),
+            .currency: ["currency", "ccy", "currencycode"] + names(.currency),
+        ]
+    }()
 
     /// Fields whose presence recognises the format.
     var signature: [PaymentField] {

@@ -104,10 +104,6 @@ public enum AmountInputError: Error, Sendable, Equatable {
 /// portal's form) by the ledger's number format, and refuses rather than guesses: `1,500`
 /// where a comma may be the decimal mark reads two ways, so it is refused naming both.
 public enum TypedAmount {
-    static let symbols: [(String, String)] = [("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("$", "USD"), ("kr", "SEK")]
-    static let dollars: Set<String> = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "BSD", "BBD", "BZD", "FJD", "JMD", "TTD", "XCD"]
-    static let crowns: Set<String> = ["SEK", "NOK", "DKK", "ISK"]
-
     public static func parse(_ raw: String, currency: Currency, format: NumberFormat) throws(AmountInputError) -> Money {
         let original = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !original.isEmpty else { throw .empty }
@@ -120,15 +116,8 @@ public enum TypedAmount {
             named = letters.uppercased()
             text = String(text.unicodeScalars.filter { !CharacterSet.letters.contains($0) })
         } else {
-            for (symbol, code) in symbols where text.contains(symbol) {
-                // `$` and `kr` name the case's own dollar or crown; `€`, `£`, `¥` one currency each.
-                if symbol == "$" {
-                    named = Self.dollars.contains(currency.code) ? currency.code : code
-                } else if symbol == "kr" {
-                    named = Self.crowns.contains(currency.code) ? currency.code : code
-                } else {
-                    named = code
-                }
+            for (symbol, _) in Currency.symbols where text.contains(symbol) {
+                named = Currency.written(symbol, context: currency)?.code
                 text = text.replacingOccurrences(of: symbol, with: "")
                 break
             }
