@@ -1,0 +1,53 @@
+/// Which days count: weekends and holidays are not business days; quiet days are business
+/// days on which nothing is sent. A reminder that lands on any of them moves to the next day
+/// on which one may be sent.
+public struct BusinessCalendar: Sendable, Equatable {
+    /// ISO weekdays (1 = Monday … 7 = Sunday) that are weekend days.
+    public var weekend: Set<Int>
+    public var holidays: Set<CalendarDate>
+    public var quietDays: Set<CalendarDate>
+
+    public init(weekend: Set<Int> = [6, 7], holidays: Set<CalendarDate> = [], quietDays: Set<CalendarDate> = []) {
+        self.weekend = weekend
+        self.holidays = holidays
+        self.quietDays = quietDays
+    }
+
+    public func isBusinessDay(_ d: CalendarDate) -> Bool { !weekend.contains(d.isoWeekday) && !holidays.contains(d) }
+    public func maySend(on d: CalendarDate) -> Bool { isBusinessDay(d) && !quietDays.contains(d) }
+
+    /// `d`, or the first later day on which reminders may be sent.
+    public func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate {
+        var day = d
+        // A calendar with every day closed is refused when read; the bound is belt and braces.
+        var tries = 0
+        while !maySend(on: day) && tries < 800 {
+            day = day.adding(days: 1)
+            tries += 1
+        }
+        return day
+    }
+
+    public func adding(businessDays n: Int, to d: CalendarDate) -> CalendarDate {
+        var day = d
+        var left = abs(n)
+        let step = n < 0 ? -1 : 1
+        var guardCount = 0
+        while left > 0 && guardCount < 4000 {
+            day = day.adding(days: step)
+            if isBusinessDay(day) { left -= 1 }
+            guardCount += 1
+        }
+        return day
+    }
+
+    public func schedule(due: CalendarDate, offset: StepOffset) -> CalendarDate {
+        let raw = offset.business ? adding(businessDays: offset.days, to: due) : due.adding(days: offset.days)
+        return nextSendDay(onOrAfter: raw)
+    }
+
+    static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    /// `Monday` for ISO weekday 1 … `Sunday` for 7.
+    public static func weekdayName(_ isoWeekday: Int) -> String { weekdayNames[(isoWeekday + 6) % 7].capitalized }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// "Today" and "now". `--today` / `DUETRAIL_TODAY` move every date *rule* (aging, what is due)
+/// so they can be tried on any day; what is *recorded* (event times, commit times: the audit
+/// trail) always uses the real clock, which only `DUETRAIL_NOW` (ISO 8601, for tests and the
+/// demo) can fix.
+public struct LedgerClock: Sendable {
+    /// The day date rules use.
+    public let today: CalendarDate
+    /// The day and minutes after midnight of `instant` in the ledger's timezone, for events.
+    public let eventDate: CalendarDate
+    public let minutes: Int
+    /// The moment recorded in events and commits.
+    public let instant: Date
+
+    public init(timezone: TimeZone, today: CalendarDate? = nil, now: Date? = nil) {
+        let instant = now ?? Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timezone
+        let c = calendar.dateComponents([.hour, .minute], from: instant)
+        self.minutes = (c.hour ?? 0) * 60 + (c.minute ?? 0)
+        self.eventDate = CalendarDate(instant, in: timezone)
+        self.today = today ?? eventDate
+        self.instant = instant
+    }
+
+    public static func parseInstant(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}
