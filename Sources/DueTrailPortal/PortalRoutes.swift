@@ -144,7 +144,7 @@ struct PortalRoutes: Sendable {
         let settings = statement.config.portalSettings
         return ActionActor(
             identity: Identity(name: name, email: settings.noReplyAddress(senderEmail: statement.config.senderEmail)),
-            trailers: [("Via", "portal")], customer: statement.customerSlug)
+            trailers: [Trailer(.via, "portal")], customer: statement.customerSlug)
     }
 
     static var notFound: Response { response(.notFound, PortalPage.notFound) }

@@ -23,7 +23,7 @@ import TestSupport
                 // Someone else commits between our read and our write.
                 _ = try? sandbox.git(["commit", "--allow-empty", "-qm", "teammate's commit"], in: dir)
             }
-            var change = ChangeSet(subject: "test: write after a race", trailers: [("DueTrail-Action", "test")])
+            var change = ChangeSet(subject: "test: write after a race", trailers: [.action(.note)])
             change.files["customers/new-co.yaml"] = CustomerFile(slug: "new-co", name: "New Co", contacts: []).render()
             return change
         }

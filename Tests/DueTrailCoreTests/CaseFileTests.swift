@@ -46,7 +46,7 @@ import Testing
 
     @Test func rewritingKeepsWhatAPersonWroteAndIsStable() throws {
         var file = try CaseFile.parse(Self.sample, path: "c.md").get()
-        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 540, kind: "note", text: "Promised Friday", who: "Ana Ruiz"))
+        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 540, kind: .note, text: "Promised Friday", who: "Ana Ruiz"))
         let once = file.render()
         #expect(once.contains("po-number: \"PO 7781\"   # the customer's order\n"))
         #expect(once.contains("Jonas prefers a call before any written reminder."))
@@ -60,14 +60,15 @@ import Testing
     @Test func freeTextThatLooksLikeADetailStaysText() throws {
         var file = try CaseFile.parse(Self.sample, path: "c.md").get()
         // A customer's note (from the portal) or a reason typed on the command line.
-        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 540, kind: "promised",
+        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 540, kind: .promised,
             attributes: [("date", "2026-12-15"), ("via", "portal")], text: "amount: 1.00 EUR", who: "Acme GmbH"))
-        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 541, kind: "disputed", text: "amount: abc · wrong", who: "Acme GmbH"))
+        file.append(TimelineEvent(date: CalendarDate(iso: "2026-11-30")!, minutes: 541, kind: .disputed, text: "amount: abc · wrong", who: "Acme GmbH"))
         let text = file.render()
-        #expect(text.contains("· promised · date: 2026-12-15 · via: portal · — amount: 1.00 EUR · by Acme GmbH ·"), "\(text)")
+        #expect(text.contains("· promised · date: 2026-12-15 · via: portal · \"amount: 1.00 EUR\" · by Acme GmbH ·"), "\(text)")
+        #expect(text.contains("· disputed · \"amount: abc \\u00b7 wrong\" · by Acme GmbH ·"), "\(text)")
         let reread = try CaseFile.parse(text, path: "c.md").get()
         #expect(reread.events.suffix(2).map(\.attributes.count) == [2, 0])
-        #expect(reread.events.last?.text == "— amount: abc · wrong")
+        #expect(reread.events.suffix(2).map(\.text) == ["amount: 1.00 EUR", "amount: abc · wrong"])
         #expect(reread.state.holds.promiseTarget?.amount == 0, "a promise of the whole balance, not of 1.00")
         #expect(reread.render() == text)
     }
@@ -76,11 +77,11 @@ import Testing
         let facts = InvoiceFacts(number: "A-1", customer: "acme", issued: nil, due: CalendarDate(iso: "2026-10-01")!, amount: Money(100, Currency(code: "EUR")!))
         let day = CalendarDate(iso: "2026-11-01")!
         var file = CaseFile(facts: facts, customerName: "Acme", events: [
-            TimelineEvent(date: day, minutes: 0, kind: "opened", attributes: [("balance", "100.00 EUR")], who: "a")
+            TimelineEvent(date: day, minutes: 0, kind: .opened, attributes: [("balance", "100.00 EUR")], who: "a")
         ])
-        file.append(TimelineEvent(date: day, minutes: 1, kind: "balance", attributes: [("balance", "0.00 EUR")], who: "a"))
+        file.append(TimelineEvent(date: day, minutes: 1, kind: .balance, attributes: [("balance", "0.00 EUR")], who: "a"))
         #expect(file.state.status == .paid)
-        file.append(TimelineEvent(date: day, minutes: 2, kind: "closed", attributes: [("reason", "void")], who: "a"))
+        file.append(TimelineEvent(date: day, minutes: 2, kind: .closed, attributes: [("reason", "void")], who: "a"))
         #expect(file.state.status == .closed)
         #expect(file.state.closedReason == "void")
     }
@@ -89,7 +90,7 @@ import Testing
         let day = CalendarDate(iso: "2026-11-01")!
         let facts = InvoiceFacts(number: "A-1", customer: "acme", issued: nil, due: day, amount: Money(100, Currency(code: "EUR")!))
         var file = CaseFile(facts: facts, customerName: "Acme", events: [])
-        let note = TimelineEvent(date: day, minutes: 60, kind: "note", text: "Called", who: "Ana")
+        let note = TimelineEvent(date: day, minutes: 60, kind: .note, text: "Called", who: "Ana")
         file.append(note)
         file.append(note)
         #expect(Set(file.events.map(\.id)).count == 2)

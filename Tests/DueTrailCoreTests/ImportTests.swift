@@ -206,7 +206,7 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
             guard var s = out[update.number] else { continue }
             var file = CaseFile(facts: update.facts ?? s.facts, customerName: "", events: [])
             for e in update.events { file.append(e) }
-            s.state = CaseState(facts: file.facts, events: [TimelineEvent(date: clock.today, minutes: 0, kind: "opened", attributes: [("balance", s.state.balance.description)], who: "x")] + file.events)
+            s.state = CaseState(facts: file.facts, events: [TimelineEvent(date: clock.today, minutes: 0, kind: .opened, attributes: [("balance", s.state.balance.description)], who: "x")] + file.events)
             s.facts = file.facts
             out[update.number] = s
         }
@@ -218,7 +218,7 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
         #expect(p.newCustomers.map(\.slug) == ["acme-gmbh", "blue-ltd"])
         #expect(p.newCustomers[0].contacts.map(\.email) == ["ap@acme.example"])
         #expect(p.newCases.map(\.path) == ["cases/acme-gmbh/a-1.md", "cases/acme-gmbh/a-2.md", "cases/blue-ltd/b-1.md"])
-        #expect(p.newCases[0].file.events.map(\.kind) == ["opened"])
+        #expect(p.newCases[0].file.events.map(\.kind) == [.opened])
         #expect(p.subject(source: "open.csv") == "import: 3 invoices from open.csv (3 new, 0 updated)")
     }
 
@@ -238,14 +238,14 @@ private func read(_ text: String, format: ExportFormat? = nil, map: [InvoiceFiel
             """
         let p = try plan(later, cases: ledger, customers: ["acme-gmbh": "Acme GmbH", "blue-ltd": "Blue Ltd"])
         #expect(p.updates.count == 1)
-        #expect(p.updates[0].events.map(\.kind) == ["updated", "balance"])
+        #expect(p.updates[0].events.map(\.kind) == [.updated, .balance])
         #expect(p.updates[0].events[1].attribute("balance") == "40.00 EUR")
         #expect(p.updates[0].events[1].attribute("was") == "100.00 EUR")
         #expect(p.updates[0].facts?.due.iso == "2026-10-15")
         #expect(p.missing.map(\.facts.number) == ["A-2"])
         let closing = try plan(later, cases: ledger, customers: ["acme-gmbh": "Acme GmbH", "blue-ltd": "Blue Ltd"], closeMissing: true)
         #expect(closing.updates.map(\.number).sorted() == ["A-1", "A-2"])
-        #expect(closing.updates.first { $0.number == "A-2" }?.events.map(\.kind) == ["closed"])
+        #expect(closing.updates.first { $0.number == "A-2" }?.events.map(\.kind) == [.closed])
     }
 
     @Test func slugCollisionsAndHostileNumbersStayInsideTheLedger() throws {

@@ -139,7 +139,7 @@ import TestSupport
                 #expect(String(buffer: response.body) == PortalPage.unavailable)
             }
         }
-        #expect(try f.committedFile("cases/acme-gmbh/inv-1042.md").contains("· promised · date: 2026-12-15 · via: portal · — amount: 1.00 EUR · by Acme GmbH ·"))
+        #expect(try f.committedFile("cases/acme-gmbh/inv-1042.md").contains("· promised · date: 2026-12-15 · via: portal · \"amount: 1.00 EUR\" · by Acme GmbH ·"))
         #expect(try f.commitCount() == before + 1)
         #expect(f.log.all.contains { $0.hasPrefix("error promise not recorded") && $0.contains("inv-1093.md") }, "\(f.log.all)")
         let show = try f.sandbox.duetrail(["show", "INV-1042", "--json"], in: f.ledger)
@@ -166,7 +166,7 @@ import TestSupport
         #expect(try f.commitCount() == before)
         // The ledger refuses it too, whoever asks: the check is not only in the portal's forms.
         let ledger = try Ledger.open(at: f.ledger, environment: f.sandbox.environment)
-        let acme = ActionActor(identity: Identity(name: "Acme GmbH", email: "no-reply@northwind-studio.example"), trailers: [("Via", "portal")], customer: "acme-gmbh")
+        let acme = ActionActor(identity: Identity(name: "Acme GmbH", email: "no-reply@northwind-studio.example"), trailers: [Trailer(.via, "portal")], customer: "acme-gmbh")
         #expect(throws: LedgerError.self) { try ledger.dispute(["INV-1047"], reason: "not ours", via: "portal", actor: acme) }
         #expect(try f.commitCount() == before)
     }

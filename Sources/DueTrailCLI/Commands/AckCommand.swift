@@ -23,19 +23,8 @@ struct AckCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let clock = ledger.clock
-        let result = try guarded {
-            try ledger.record(
-                on: invoices, action: "ack",
-                subject: { cases in "ack: reply on \(cases.map(\.facts.number).joined(separator: ", ")) read" },
-                validate: { (c: CaseSummary) throws(LedgerError) in
-                    guard c.state.holds.replySince != nil || c.state.failingContact != nil else {
-                        throw LedgerError.usage("\(c.facts.number) has no reply waiting and no failing address")
-                    }
-                },
-                event: { _, who in TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "ack", text: note, who: who.name) })
-        }
+        let result = try guarded { try ledger.ack(invoices, note: note) }
         for c in result.cases { Terminal.print("Acknowledged \(c.facts.number); its cadence goes on.") }
-        if let commit = result.outcome?.commit { Terminal.print("Commit \(commit.short)") }
+        if let commit = result.commit { Terminal.print("Commit \(commit.short)") }
     }
 }

@@ -81,12 +81,7 @@ struct DemoCommand: ParsableCommand {
             // 4. One case, and a note on it.
             if let top = items.first {
                 step(4, "note \(top.summary.facts.number): a contact, recorded as a commit")
-                let clock = ledger.clock
-                _ = try ledger.record(
-                    on: [top.summary.facts.number], action: "note", subject: { c in "note: \(c.map(\.facts.number).joined(separator: ", "))" },
-                    event: { _, who in
-                        TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "note", text: "Called accounts payable; invoice is with their approver", who: who.name)
-                    })
+                _ = try ledger.note([top.summary.facts.number], text: "Called accounts payable; invoice is with their approver")
                 Terminal.print("    cases file: \(top.summary.path)")
             }
 

@@ -22,15 +22,9 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let clock = ledger.clock
-        let result = try guarded {
-            try ledger.record(
-                on: [invoice], action: "note",
-                subject: { cases in "note: \(cases.map(\.facts.number).joined(separator: ", "))" },
-                event: { _, who in TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "note", text: text, who: who.name) })
-        }
+        let result = try guarded { try ledger.note([invoice], text: text) }
         for c in result.cases {
-            Terminal.print("Noted on \(c.facts.number) (\(c.path))" + (result.outcome.map { ", commit \($0.commit.short)" } ?? ""))
+            Terminal.print("Noted on \(c.facts.number) (\(c.path))" + (result.commit.map { ", commit \($0.short)" } ?? ""))
         }
     }
 }

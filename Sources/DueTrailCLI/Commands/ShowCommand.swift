@@ -60,7 +60,7 @@ struct ShowCommand: ParsableCommand {
         for e in file.events {
             var details = e.attributes.map { "\($0.key): \($0.value)" }
             if let text = e.text { details.append(text) }
-            out += "  \(e.timestamp)  \(e.kind)  \(details.joined(separator: "; "))  — \(e.who)\n"
+            out += "  \(e.timestamp)  \(e.kind.wireName)  \(details.joined(separator: "; "))  — \(e.who)\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }
@@ -103,7 +103,7 @@ struct CaseJSON: Encodable {
         status = summary.state.status.rawValue
         self.daysOverdue = daysOverdue
         events = file.events.map { e in
-            Event(id: e.id, date: e.date.iso, time: e.minutes.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }, kind: e.kind,
+            Event(id: e.id, date: e.date.iso, time: e.minutes.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }, kind: e.kind.wireName,
                 attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }), text: e.text, who: e.who)
         }
     }

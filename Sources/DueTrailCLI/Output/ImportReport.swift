@@ -83,7 +83,7 @@ struct ImportReport: Encodable {
         decimalMark = export.decimalComma ? "," : "."
         delimiter = export.delimiterName
         self.plan = plan
-        closing = plan.updates.contains { u in u.events.contains { $0.kind == "closed" } }
+        closing = plan.updates.contains { u in u.events.contains { $0.kind == .closed } }
 
         var assumed: [String] = []
         func count(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }

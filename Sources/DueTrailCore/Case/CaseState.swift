@@ -51,69 +51,67 @@ public struct CaseState: Sendable, Equatable {
         var base = ImportBase.Builder()
         for event in events {
             base.add(event, currency: facts.amount.currency)
+            let currency = balance.currency
             switch event.kind {
-            case "opened", "balance":
+            case .opened, .balance, .payment:
                 balance = Self.balance(after: event, from: balance)
-            case "closed":
+            case .closed:
                 closed = true
-                reason = event.attribute("reason") ?? event.text
-            case "reopened":
+                reason = event.attribute(.reason) ?? event.text
+            case .reopened:
                 closed = false
                 reason = nil
-            case "sent":
-                if event.attribute("step") == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
-                if let step = event.attribute("step") {
+            case .sent:
+                if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
+                if let step = event.step {
                     lastStep = step
                     lastStepDate = event.date
                 }
                 lastReminder = max(lastReminder ?? event.date, event.date)
-                if let id = event.attribute("message-id"), !messageIDs.contains(id) { messageIDs.append(id) }
-            case "rejected":
-                if let until = event.attribute("until").flatMap(CalendarDate.init(iso:)) {
+                if let id = event.messageID, !messageIDs.contains(id) { messageIDs.append(id) }
+            case .rejected:
+                if let until = event.until {
                     holds.snoozedUntil = max(holds.snoozedUntil ?? until, until)
-                } else if let step = event.attribute("step") {
+                } else if let step = event.step {
                     lastStep = step
                     lastStepDate = event.date
                 }
-                if event.attribute("step") == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
-            case "snoozed":
-                if let until = event.attribute("until").flatMap(CalendarDate.init(iso:)) { holds.snoozedUntil = until }
-            case "disputed": holds.disputedSince = event.date
-            case "resolved":
+                if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
+            case .snoozed:
+                if let until = event.until { holds.snoozedUntil = until }
+            case .disputed: holds.disputedSince = event.date
+            case .resolved:
                 holds.disputedSince = nil
                 balance = Self.balance(after: event, from: balance)
-            case "escalated":
+            case .escalated:
                 holds.escalatedSince = event.date
-                holds.escalatedTo = event.attribute("to")
-            case "deescalated":
+                holds.escalatedTo = event.attribute(.to)
+            case .deescalated:
                 holds.escalatedSince = nil
                 holds.escalatedTo = nil
-            case "promised":
-                if let date = event.attribute("date").flatMap(CalendarDate.init(iso:)) {
-                    holds.promisedUntil = date
+            case .promised:
+                if let promise = event.promise(in: currency) {
+                    holds.promisedUntil = promise.date
                     // Kept once the balance is down by the promised amount (all of it when none was named).
-                    let promised = event.attribute("amount").flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == balance.currency ? $0 : nil }
                     holds.promiseTerms = PromiseTerms(
                         made: event.date, balanceBefore: balance,
-                        target: promised.map { Money(max(0, balance.amount - $0.amount), balance.currency) } ?? Money.zero(balance.currency))
+                        target: promise.amount.map { Money(max(0, balance.amount - $0.amount), currency) } ?? Money.zero(currency))
                 }
-            case "payment":
-                balance = Self.balance(after: event, from: balance)
-            case "promise-broken":
+            case .promiseBroken:
                 holds.clearPromise()
-            case "reply":
+            case .reply:
                 holds.replySince = event.date
-            case "bounce":
-                failingContact = event.attribute("address") ?? failingContact
-            case "ack", "contact":
+            case .bounce:
+                failingContact = event.attribute(.address) ?? failingContact
+            case .ack, .contact:
                 failingContact = nil
-            default:
+            case .updated, .withdrawn, .autoReply, .note, .other:
                 break
             }
             // A promise is kept the moment the balance reaches its target.
             if let target = holds.promiseTarget, holds.promisedUntil != nil, balance.amount <= target.amount { holds.clearPromise() }
             // A person looking at the case answers a waiting reply.
-            if holds.replySince != nil, Self.acknowledgingKinds.contains(event.kind) { holds.replySince = nil }
+            if holds.replySince != nil, event.kind.answersReply { holds.replySince = nil }
         }
         self.balance = balance
         self.balanceMinor = balance.minorUnits
@@ -133,21 +131,18 @@ public struct CaseState: Sendable, Equatable {
     /// or a dispute's credit lowers it; anything else (or another currency) leaves it. The one
     /// rule for the state above and for reports that replay a timeline.
     public static func balance(after event: TimelineEvent, from balance: Money) -> Money {
+        let currency = balance.currency
         switch event.kind {
-        case "opened", "balance":
-            if let money = event.attribute("balance").flatMap({ Money(ledgerText: $0) }), money.currency == balance.currency { return money }
-        case "payment":
-            if let paid = event.attribute("amount").flatMap({ Money(ledgerText: $0) }), paid.currency == balance.currency {
-                return Money(balance.amount - paid.amount, balance.currency)
-            }
-        case "resolved":
-            if let credit = event.attribute("credit").flatMap({ Money(ledgerText: $0) }), credit.currency == balance.currency {
-                return Money(balance.amount - credit.amount, balance.currency)
-            }
-        default:
-            break
+        case .opened, .balance:
+            return event.statedBalance(in: currency) ?? balance
+        case .payment:
+            return event.payment(in: currency).map { Money(balance.amount - $0.amount.amount, currency) } ?? balance
+        case .resolved:
+            return event.credit(in: currency).map { Money(balance.amount - $0.amount, currency) } ?? balance
+        case .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed, .escalated,
+            .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+            return balance
         }
-        return balance
     }
 
     /// Why the case is no longer chased at all ("paid", "closed (void)"), or nil while open.
@@ -164,11 +159,6 @@ public struct CaseState: Sendable, Equatable {
     public func reasonNotToChase(today: CalendarDate, promiseDeadline: (CalendarDate) -> CalendarDate) -> String? {
         inactiveReason ?? holds.reason(today: today, promiseGrace: promiseDeadline)
     }
-
-    /// Events by which a person has dealt with a customer's reply.
-    static let acknowledgingKinds: Set<String> = [
-        "ack", "note", "contact", "promised", "disputed", "resolved", "escalated", "deescalated", "snoozed", "payment", "rejected",
-    ]
 }
 
 /// What pauses a case's cadence: a dispute, an escalation, a snooze, a promise to pay, or a
@@ -277,9 +267,6 @@ public final class ImportBase: Sendable, Equatable {
         a.balance == b.balance && a.due == b.due && a.issued == b.issued && a.total == b.total && a.since == b.since
     }
 
-    /// Events an import writes carry `source:`.
-    static let importKinds: Set<String> = ["opened", "balance", "updated", "reopened", "closed"]
-
     struct Builder {
         var seen = false
         var balance: Money?, total: Money?
@@ -287,45 +274,50 @@ public final class ImportBase: Sendable, Equatable {
         var since: [String] = []
 
         mutating func add(_ event: TimelineEvent, currency: Currency) {
-            if ImportBase.importKinds.contains(event.kind), event.attribute("source") != nil {
+            if event.kind.isImportKind, event.attribute(.source) != nil {
                 seen = true
-                // Only an import that stated the balance has heard of what came before it; a
-                // fact it updated (a new due date) says nothing of payments.
-                if event.kind != "updated" && event.kind != "reopened" { since = [] }
-                func money(_ key: String) -> Money? { event.attribute(key).flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == currency ? $0 : nil } }
-                func newValue(_ key: String) -> String? {
+                func newValue(_ key: EventAttribute) -> String? {
                     // `due: 2026-09-09 → 2026-09-20` on an `updated` event: the export's new value.
                     guard let v = event.attribute(key) else { return nil }
                     return v.components(separatedBy: ImportBase.changeArrow).last?.trimmingCharacters(in: .whitespaces)
                 }
                 switch event.kind {
-                case "opened":
-                    balance = money("balance")
-                    total = money("total") ?? balance
-                    due = event.attribute("due").flatMap { CalendarDate(iso: $0) }
-                    issued = event.attribute("issued").flatMap { CalendarDate(iso: $0) }
-                case "balance":
-                    balance = money("balance")
-                case "updated":
-                    if let d = newValue("due").flatMap({ CalendarDate(iso: $0) }) { due = d }
-                    if let d = newValue("issued").flatMap({ CalendarDate(iso: $0) }) { issued = d }
-                    if let t = newValue("amount").flatMap({ Money(ledgerText: $0) }) { total = t }
-                case "closed":
+                case .opened:
+                    since = []
+                    balance = event.money(.balance, in: currency)
+                    total = event.money(.total, in: currency) ?? balance
+                    due = event.date(.due)
+                    issued = event.date(.issued)
+                case .balance:
+                    // Only an import that stated the balance has heard of what came before it; a
+                    // fact it updated (a new due date) says nothing of payments.
+                    since = []
+                    balance = event.money(.balance, in: currency)
+                case .updated:
+                    if let d = newValue(.due).flatMap({ CalendarDate(iso: $0) }) { due = d }
+                    if let d = newValue(.issued).flatMap({ CalendarDate(iso: $0) }) { issued = d }
+                    if let t = newValue(.amount).flatMap({ Money(ledgerText: $0) }) { total = t }
+                case .closed:
+                    since = []
                     balance = Money.zero(currency)
-                default:
+                case .reopened:
+                    break
+                case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
+                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
                     break
                 }
                 return
             }
             guard seen else { return }
             switch event.kind {
-            case "payment":
-                since.append("payment \(event.attribute("amount") ?? "") on \(event.date.iso) (#\(event.id))")
-            case "resolved" where event.attribute("credit") != nil:
-                since.append("credit \(event.attribute("credit") ?? "") on \(event.date.iso) (#\(event.id))")
-            case "closed":
+            case .payment:
+                since.append("payment \(event.attribute(.amount) ?? "") on \(event.date.iso) (#\(event.id))")
+            case .resolved:
+                if let credit = event.attribute(.credit) { since.append("credit \(credit) on \(event.date.iso) (#\(event.id))") }
+            case .closed:
                 since.append("closed on \(event.date.iso) (#\(event.id))")
-            default:
+            case .opened, .balance, .updated, .reopened, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed,
+                .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
                 break
             }
         }

@@ -12,7 +12,8 @@ public struct TimelineEvent: Sendable, Equatable {
     public var date: CalendarDate
     /// Minutes after midnight, when known.
     public var minutes: Int?
-    public var kind: String
+    public var kind: EventKind
+    /// `key: value` details, as written: any text reads back the same (see `TimelineText`).
     public var attributes: [(key: String, value: String)]
     public var text: String?
     public var who: String
@@ -23,27 +24,19 @@ public struct TimelineEvent: Sendable, Equatable {
     }
 
     public static let separator = " · "
-    /// Kinds whose details are free text only (a note may well contain `re: …`).
-    static let textOnlyKinds: Set<String> = ["note"]
 
+    /// Events are made by `LedgerClock.event` (the tool) or `parse` (a line read back).
+    /// Attribute values and text are kept exactly; an empty text is no text.
     public init(
-        id: String? = nil, date: CalendarDate, minutes: Int?, kind: String,
+        id: String? = nil, date: CalendarDate, minutes: Int?, kind: EventKind,
         attributes: [(key: String, value: String)] = [], text: String? = nil, who: String
     ) {
         self.date = date
         self.minutes = minutes
         self.kind = kind
-        self.attributes = attributes.map { ($0.key, Self.clean($0.value)) }
-        // Free text may hold the separator (it is the last detail, so parsing rejoins it);
-        // line breaks never.
-        var cleaned = text.map { Self.clean($0, keepSeparator: true) }.flatMap { $0.isEmpty ? nil : $0 }
-        // Free text that begins like a detail (`amount: 1.00 EUR`) would be read back as one:
-        // a dash in front keeps it text, on the page and when the file is read again.
-        if let t = cleaned, !Self.textOnlyKinds.contains(kind), Self.attributePair(t.splitOn(Self.separator).first ?? t) != nil {
-            cleaned = "— " + t
-        }
-        self.text = cleaned
-        self.who = Self.clean(who).replacingAll("·", with: "-")
+        self.attributes = attributes
+        self.text = text.flatMap { $0.isEmpty ? nil : $0 }
+        self.who = Self.oneLine(who).replacingAll("·", with: "-")
         self.id = ""
         self.id = id ?? derivedID(salt: 0)
     }
@@ -53,22 +46,16 @@ public struct TimelineEvent: Sendable, Equatable {
     /// What the state rules need of an event a person may type by hand, checked so that a
     /// typo is a `check` error with its line instead of an event silently ignored.
     public var problem: String? {
-        func needsDate(_ key: String, _ example: String) -> String? {
-            guard let text = attribute(key) else { return "a `\(kind)` event needs `\(key): YYYY-MM-DD`, like `\(example)`" }
-            return CalendarDate(iso: text) == nil ? "`\(key): \(text)` is not a date (YYYY-MM-DD)" : nil
+        for need in kind.requirements {
+            guard let text = attribute(need.key) else { return need.missing }
+            if need.shape == .date, CalendarDate(iso: text) == nil { return "`\(need.key.rawValue): \(text)` is not a date (YYYY-MM-DD)" }
         }
-        switch kind {
-        case "promised": return needsDate("date", "- 2026-11-30 · promised · date: 2026-12-10 · amount: 500.00 EUR · by Ana Ruiz")
-        case "snoozed": return needsDate("until", "- 2026-11-30 · snoozed · until: 2026-12-15 · CFO away · by Ana Ruiz")
-        case "payment": return attribute("amount") == nil ? "a `payment` event needs `amount:`, like `- 2026-11-30 · payment · amount: 500.00 EUR · by Ana Ruiz`" : nil
-        case "escalated": return attribute("to") == nil ? "an `escalated` event needs `to:` (legal, agency or other)" : nil
-        default: return nil
-        }
+        return nil
     }
 
     /// An id from the event's content; `salt` separates two identical events in one case.
     public func derivedID(salt: Int) -> String {
-        var basis = "\(date.iso) \(minutes.map(String.init) ?? "") \(kind)"
+        var basis = "\(date.iso) \(minutes.map(String.init) ?? "") \(kind.wireName)"
         for (k, v) in attributes { basis += "|\(k)=\(v)" }
         basis += "|\(text ?? "")|\(who)"
         if salt > 0 { basis += "|\(salt)" }
@@ -77,9 +64,9 @@ public struct TimelineEvent: Sendable, Equatable {
 
     /// One line of text for the file (no newline).
     public var line: String {
-        var parts = [timestamp, kind]
-        for (k, v) in attributes { parts.append("\(k): \(v)") }
-        if let text { parts.append(text) }
+        var parts = [timestamp, kind.wireName]
+        for (k, v) in attributes { parts.append("\(k): \(TimelineText.encodeValue(v))") }
+        if let text { parts.append(TimelineText.encodeText(text, textOnly: kind.isTextOnly)) }
         parts.append("by \(who)")
         parts.append("#\(id)")
         return "- " + parts.joined(separator: Self.separator)
@@ -90,11 +77,10 @@ public struct TimelineEvent: Sendable, Equatable {
         return date.iso + " " + padded(minutes / 60, 2) + ":" + padded(minutes % 60, 2)
     }
 
-    /// Newlines would break the one-event-per-line format; the separator would break parsing.
-    static func clean(_ text: String, keepSeparator: Bool = false) -> String {
-        if !text.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0xC2 }) { return text.trimmedSpaces }
-        let oneLine = text.replacingAll("\r\n", with: " ").replacingAll("\n", with: " ").replacingAll("\r", with: " ")
-        return (keepSeparator ? oneLine : oneLine.replacingAll(separator, with: " - ")).trimmedSpaces
+    /// A name on one line (names come from settings, not from what is recorded).
+    static func oneLine(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 == 10 || $0 == 13 }) { return text.trimmedSpaces }
+        return text.replacingAll("\r\n", with: " ").replacingAll("\n", with: " ").replacingAll("\r", with: " ").trimmedSpaces
     }
 
     /// Why a timeline line could not be read.
@@ -113,8 +99,9 @@ public struct TimelineEvent: Sendable, Equatable {
         guard parts.count >= 2 else { return .failure(parts.isEmpty ? .badTimestamp("") : .missingKind) }
         let stamp = parts.removeFirst()
         guard let (date, minutes) = parseTimestamp(stamp) else { return .failure(.badTimestamp(stamp)) }
-        let kind = parts.removeFirst()
-        guard !kind.isEmpty, kind.allSatisfy({ $0.isLetter || $0 == "-" }) else { return .failure(.missingKind) }
+        let kindName = parts.removeFirst()
+        guard !kindName.isEmpty, kindName.allSatisfy({ $0.isLetter || $0 == "-" }) else { return .failure(.missingKind) }
+        let kind = EventKind(wireName: kindName)
         var id: String?
         if let last = parts.last, last.hasPrefix("#") {
             let candidate = String(last.dropFirst())
@@ -130,13 +117,13 @@ public struct TimelineEvent: Sendable, Equatable {
         var attributes: [(key: String, value: String)] = []
         var text: [String] = []
         for part in parts {
-            if !textOnlyKinds.contains(kind), text.isEmpty, let (k, v) = attributePair(part) {
-                attributes.append((k, v))
+            if !kind.isTextOnly, text.isEmpty, let (k, v) = attributePair(part) {
+                attributes.append((k, TimelineText.decode(v)))
             } else {
                 text.append(part)
             }
         }
-        let joined = text.joined(separator: separator)
+        let joined = TimelineText.decode(text.joined(separator: separator))
         return .success(TimelineEvent(id: id, date: date, minutes: minutes, kind: kind, attributes: attributes, text: joined.isEmpty ? nil : joined, who: who))
     }
 

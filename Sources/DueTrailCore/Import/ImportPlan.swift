@@ -103,8 +103,8 @@ public struct ImportPlan: Sendable {
         var newCustomerIndex: [String: Int] = [:]
         let sourceLabel = "\(export.format.rawValue) \(source)"
 
-        func event(_ kind: String, _ attributes: [(key: String, value: String)], text: String? = nil) -> TimelineEvent {
-            TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who)
+        func event(_ kind: EventKind, _ attributes: [(key: EventAttribute, value: String)], text: String? = nil) -> TimelineEvent {
+            clock.event(kind, attributes, text: text, who: who)
         }
 
         // New customers are created in a stable order (by name), so slugs never depend on row order.
@@ -164,7 +164,7 @@ public struct ImportPlan: Sendable {
                 if let customerSlug { offerContact(invoice, slug: customerSlug) }
                 var update = CaseUpdate(path: existing.path, number: invoice.number, facts: nil, events: [])
                 var facts = existing.facts
-                var changes: [(key: String, value: String)] = []
+                var changes: [(key: EventAttribute, value: String)] = []
                 let state = existing.state
                 let factsDiffer = (invoice.due.map { $0 != facts.due } ?? false) || (invoice.issued.map { $0 != facts.issued } ?? false)
                     || (invoice.totalKnown && invoice.total.amount != 0 && invoice.total != facts.amount)
@@ -174,31 +174,31 @@ public struct ImportPlan: Sendable {
                 // Three ways: what the last import said, what the ledger says, what this export
                 // says. A fact changes only when the export changed it; a person's correction
                 // the export still shows as before is kept.
-                func reconcile<T: Equatable>(_ key: String, ledger: T, export: T, base: T?, show: (T) -> String) -> T? {
+                func reconcile<T: Equatable>(_ key: EventAttribute, ledger: T, export: T, base: T?, show: (T) -> String) -> T? {
                     guard export != ledger else { return nil }
                     if let base, export == base {
-                        plan.keptLocalFacts.append((invoice.number, key, show(ledger), show(export)))
+                        plan.keptLocalFacts.append((invoice.number, key.rawValue, show(ledger), show(export)))
                         return nil
                     }
                     changes.append((key, show(ledger) + ImportBase.changeArrow + show(export)))
                     return export
                 }
-                if factsDiffer, let due = invoice.due, let new = reconcile("due", ledger: facts.due, export: due, base: base?.due, show: \.iso) {
+                if factsDiffer, let due = invoice.due, let new = reconcile(.due, ledger: facts.due, export: due, base: base?.due, show: \.iso) {
                     facts.due = new
                 }
                 if factsDiffer, let issued = invoice.issued,
-                    let new = reconcile("issued", ledger: facts.issued, export: Optional(issued), base: base.map(\.issued), show: { $0?.iso ?? "none" })
+                    let new = reconcile(.issued, ledger: facts.issued, export: Optional(issued), base: base.map(\.issued), show: { $0?.iso ?? "none" })
                 {
                     facts.issued = new
                 }
                 if factsDiffer, invoice.totalKnown && invoice.total.amount != 0,
-                    let new = reconcile("amount", ledger: facts.amount, export: invoice.total, base: base?.total, show: \.description)
+                    let new = reconcile(.amount, ledger: facts.amount, export: invoice.total, base: base?.total, show: \.description)
                 {
                     facts.amount = new
                 }
                 if !changes.isEmpty {
                     update.facts = facts
-                    update.events.append(event("updated", changes + [("source", sourceLabel)]))
+                    update.events.append(event(.updated, changes + [(.source, sourceLabel)]))
                 }
                 // A balance going up on a case whose payments, credits or closing DueTrail
                 // recorded since the last import, or reopening a case a person closed since:
@@ -219,18 +219,18 @@ public struct ImportPlan: Sendable {
                 switch invoice.disposition {
                 case .open:
                     if state.status == .closed {
-                        update.events.append(event("reopened", [("source", sourceLabel)], text: "open again in the export"))
+                        update.events.append(event(.reopened, [(.source, sourceLabel)], text: "open again in the export"))
                     }
                     if state.balance != invoice.balance {
-                        update.events.append(event("balance", [("balance", invoice.balance.description), ("was", state.balance.description), ("source", sourceLabel)]))
+                        update.events.append(event(.balance, [(.balance, invoice.balance.description), (.was, state.balance.description), (.source, sourceLabel)]))
                     }
                 case .paid:
                     if state.status == .open {
-                        update.events.append(event("balance", [("balance", Money.zero(invoice.balance.currency).description), ("was", state.balance.description), ("source", sourceLabel)], text: "paid"))
+                        update.events.append(event(.balance, [(.balance, Money.zero(invoice.balance.currency).description), (.was, state.balance.description), (.source, sourceLabel)], text: "paid"))
                     }
                 case .void:
                     if state.status != .closed {
-                        update.events.append(event("closed", [("reason", "void"), ("source", sourceLabel)]))
+                        update.events.append(event(.closed, [(.reason, "void"), (.source, sourceLabel)]))
                     }
                 case .draft:
                     break
@@ -274,12 +274,12 @@ public struct ImportPlan: Sendable {
                 account: settings.account)
             // The opening records what the export said, so a later import can tell its own
             // changes from a person's.
-            var attributes: [(key: String, value: String)] = [("balance", invoice.balance.description), ("due", due.iso)]
-            if let label = dueSource?.label { attributes.append(("due-from", label)) }
-            if invoice.total != invoice.balance { attributes.append(("total", invoice.total.description)) }
-            if let issued = invoice.issued { attributes.append(("issued", issued.iso)) }
-            attributes.append(("source", sourceLabel))
-            plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [event("opened", attributes)])))
+            var attributes: [(key: EventAttribute, value: String)] = [(.balance, invoice.balance.description), (.due, due.iso)]
+            if let label = dueSource?.label { attributes.append((.dueFrom, label)) }
+            if invoice.total != invoice.balance { attributes.append((.total, invoice.total.description)) }
+            if let issued = invoice.issued { attributes.append((.issued, issued.iso)) }
+            attributes.append((.source, sourceLabel))
+            plan.newCases.append((path, CaseFile(facts: facts, customerName: invoice.customerName, events: [event(.opened, attributes)])))
         }
         for slug in filledOrder { plan.contactsAdded.append((slug, filled[slug] ?? [])) }
         plan.acceptNotNeeded = settings.acceptExportBalance.subtracting(plan.acceptedBalances).sorted()
@@ -301,7 +301,7 @@ public struct ImportPlan: Sendable {
             plan.missing.append(summary)
             if settings.closeMissing {
                 plan.updates.append(CaseUpdate(path: summary.path, number: summary.facts.number, facts: nil,
-                    events: [event("closed", [("reason", "not in export"), ("source", sourceLabel)])]))
+                    events: [event(.closed, [(.reason, "not in export"), (.source, sourceLabel)])]))
             }
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
@@ -311,7 +311,7 @@ public struct ImportPlan: Sendable {
     /// `import: 42 invoices from open.csv (5 new, 3 updated)`
     public func subject(source: String) -> String {
         var parts = ["\(newCases.count) new", "\(updates.count) updated"]
-        let closed = updates.filter { $0.events.contains { $0.kind == "closed" } }.count
+        let closed = updates.filter { $0.events.contains { $0.kind == .closed } }.count
         if closed > 0 { parts.append("\(closed) closed") }
         return "import: \(invoiceCount) invoices from \(source) (\(parts.joined(separator: ", ")))"
     }

@@ -37,45 +37,33 @@ public struct ActivityReport: Sendable {
         for commit in commits where commit.parents <= 1 {
             counted += 1
             let trailers = TrailerLines(commit.message)
-            let via = trailers.values("Via").first
+            let via = trailers.values(.via).first
             let name = via.map { "\(commit.author) (\($0))" } ?? commit.author
-            let cases = max(trailers.values("DueTrail-Case").count, 1)
+            let cases = max(trailers.values(.caseNumber).count, 1)
             let (column, count): (Column, Int)
-            switch trailers.values("DueTrail-Action").first {
-            case nil: (column, count) = (.byHand, 1)
-            case "approve": (column, count) = (.approvals, max(trailers.values("DueTrail-Draft").count, 1))
-            case "draft" where trailers.values("DueTrail-Approved-By").contains("policy"):
-                (column, count) = (.policyApprovals, max(commit.message.split(separator: "\n").filter { $0.hasPrefix("outbox/") }.count, 1))
-            case "contact": (column, count) = (.contacts, cases)
-            case "promise": (column, count) = (.promises, cases)
-            case "pay", "import-payments": (column, count) = (.payments, cases)
-            case "dispute": (column, count) = (.disputes, cases)
-            case "note": (column, count) = (.notes, cases)
-            case "send": (column, count) = (.sent, max(trailers.values("DueTrail-Message-ID").count, 1))
-            default: (column, count) = (.other, 1)
+            if trailers.actionName == nil {
+                (column, count) = (.byHand, 1)
+            } else if let action = trailers.action {
+                switch action {
+                case .approve: (column, count) = (.approvals, max(trailers.values(.draft).count, 1))
+                case .draft where trailers.approvedByPolicy:
+                    (column, count) = (.policyApprovals, max(commit.message.split(separator: "\n").filter { $0.hasPrefix("outbox/") }.count, 1))
+                case .contact: (column, count) = (.contacts, cases)
+                case .promise: (column, count) = (.promises, cases)
+                case .pay, .importPayments: (column, count) = (.payments, cases)
+                case .dispute: (column, count) = (.disputes, cases)
+                case .note: (column, count) = (.notes, cases)
+                case .send: (column, count) = (.sent, max(trailers.values(.messageID).count, 1))
+                case .initialize, .setup, .sync, .customer, .inbox, .draft, .reject, .withdraw, .importInvoices, .resolve, .escalate, .deescalate,
+                    .snooze, .ack:
+                    (column, count) = (.other, 1)
+                }
+            } else {
+                (column, count) = (.other, 1)  // an action a later version wrote
             }
             people[name, default: Person(name: name)].counts[column, default: 0] += count
         }
         self.people = people.values.sorted { ($1.total, $0.name) < ($0.total, $1.name) }
         self.commits = counted
     }
-}
-
-/// The `Key: value` lines of a commit message's last paragraph.
-public struct TrailerLines: Sendable {
-    private let pairs: [(String, String)]
-
-    public init(_ message: String) {
-        let paragraphs = message.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n\n")
-        guard paragraphs.count > 1, let last = paragraphs.last else {
-            pairs = []
-            return
-        }
-        pairs = last.split(separator: "\n").compactMap { line in
-            guard let colon = line.firstIndex(of: ":"), !line[..<colon].contains(" ") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-    }
-
-    public func values(_ key: String) -> [String] { pairs.filter { $0.0 == key }.map(\.1) }
 }

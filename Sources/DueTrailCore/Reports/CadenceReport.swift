@@ -34,8 +34,8 @@ public struct CadenceReport: Sendable {
         // A case closed unpaid (voided, written off) could never pay: its reminders are left out.
         for replay in replays where replay.file.state.status != .closed {
             let paid = replay.paidOn
-            for step in replay.steps where step.event.kind == "sent" {
-                guard let id = step.event.attribute("step") else { continue }
+            for step in replay.steps where step.event.kind == .sent {
+                guard let id = step.event.step else { continue }
                 if byStep[id] == nil {
                     byStep[id] = Line(step: id, name: id)
                     order.append(id)

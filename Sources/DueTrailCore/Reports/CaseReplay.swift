@@ -21,15 +21,14 @@ public struct CaseReplay: Sendable {
         out.reserveCapacity(file.events.count)
         for event in file.events {
             balance = CaseState.balance(after: event, from: balance)
-            let effective = event.kind == "payment" ? event.attribute("date").flatMap { CalendarDate(iso: $0) } ?? event.date : event.date
-            out.append(Step(event: event, effective: effective, balance: balance))
+            out.append(Step(event: event, effective: event.effectiveDate, balance: balance))
         }
         steps = out
     }
 
     /// The first day the balance reached zero or less, if it did.
     public var paidOn: CalendarDate? {
-        steps.first { $0.balance.amount <= 0 && $0.event.kind != "closed" }?.effective
+        steps.first { $0.balance.amount <= 0 && $0.event.kind != .closed }?.effective
     }
 }
 
@@ -61,18 +60,18 @@ public struct PromiseRecord: Sendable, Equatable {
     public static func judge(_ replay: CaseReplay, today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> [PromiseRecord] {
         var out: [PromiseRecord] = []
         let steps = replay.steps
-        for (i, step) in steps.enumerated() where step.event.kind == "promised" {
-            guard let date = step.event.attribute("date").flatMap({ CalendarDate(iso: $0) }) else { continue }
+        for (i, step) in steps.enumerated() {
             let before = i > 0 ? steps[i - 1].balance : replay.file.facts.amount
-            let amount = step.event.attribute("amount").flatMap { Money(ledgerText: $0) }.flatMap { $0.currency == before.currency ? $0 : nil }
+            guard let promise = step.event.promise(in: before.currency) else { continue }
+            let (date, amount) = (promise.date, promise.amount)
             let target = amount.map { max(0, before.amount - $0.amount) } ?? 0
             let due = deadline(date)
-            let replacedOn = steps[(i + 1)...].first { $0.event.kind == "promised" }?.event.date
+            let replacedOn = steps[(i + 1)...].first { $0.event.kind == .promised }?.event.date
             let judgedOn = min(due, replacedOn ?? due)
             var lowest = before.amount
             var closed = false
             for later in steps[(i + 1)...] where later.effective <= judgedOn {
-                if later.event.kind == "closed" {
+                if later.event.kind == .closed {
                     closed = true
                     break
                 }

@@ -7,11 +7,11 @@ import GitStore
 /// own cases; the check is here, where every action passes, not only in the portal.
 public struct ActionActor: Sendable {
     public var identity: Identity
-    public var trailers: [(key: String, value: String)]
+    public var trailers: [Trailer]
     /// The customer (slug) whose cases this actor may change; any other case is refused.
     public var customer: String
 
-    public init(identity: Identity, trailers: [(key: String, value: String)], customer: String) {
+    public init(identity: Identity, trailers: [Trailer], customer: String) {
         self.identity = identity
         self.trailers = trailers
         self.customer = customer
@@ -27,7 +27,7 @@ extension Ledger {
     ///     balance, a state the action needs); one failure stops the whole action.
     ///   - alsoChange: further changes to the same commit for a case (a draft withdrawn).
     public func record(
-        on keys: [String], action: String, subject: (_ cases: [CaseSummary]) -> String,
+        on keys: [String], action: LedgerAction, subject: (_ cases: [CaseSummary]) -> String,
         validate: (_ summary: CaseSummary) throws(LedgerError) -> Void = { _ throws(LedgerError) in },
         event: (_ summary: CaseSummary, _ who: Identity) -> TimelineEvent,
         alsoChange: ((_ summary: CaseSummary, _ tree: ObjectID, _ change: inout ChangeSet) throws(LedgerError) -> Void)? = nil,
@@ -52,7 +52,7 @@ extension Ledger {
             for summary in resolved { try validate(summary) }
             var change = ChangeSet(
                 subject: subject(resolved),
-                trailers: [("DueTrail-Action", action)] + resolved.map { ("DueTrail-Case", $0.facts.number) } + (actor?.trailers ?? []))
+                trailers: [.action(action)] + resolved.map { .caseNumber($0.facts.number) } + (actor?.trailers ?? []))
             for summary in resolved {
                 try append(event(summary, identity), to: summary, tree: tree, into: &change)
                 try alsoChange?(summary, tree, &change)
@@ -117,8 +117,8 @@ extension Ledger {
         public var amounts: [String: Money] = [:]
     }
 
-    private func event(_ kind: String, _ attributes: [(key: String, value: String)] = [], text: String? = nil, who: Identity) -> TimelineEvent {
-        TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who.name)
+    private func event(_ kind: EventKind, _ attributes: [(key: EventAttribute, value: String)] = [], text: String? = nil, who: Identity) -> TimelineEvent {
+        clock.event(kind, attributes, text: text, who: who.name)
     }
 
     /// `text` as an amount in the case's currency, read by the ledger's `number_format`, or an
@@ -182,7 +182,7 @@ extension Ledger {
     }
 
     private func run(
-        _ keys: [String], action: String, subject: @escaping ([CaseSummary]) -> String,
+        _ keys: [String], action: LedgerAction, subject: @escaping ([CaseSummary]) -> String,
         validate: (CaseSummary) throws(LedgerError) -> Void, event make: @escaping (CaseSummary, Identity) -> TimelineEvent,
         alsoChange: ((CaseSummary, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil, actor: ActionActor? = nil
     ) throws(LedgerError) -> ActionResult {
@@ -207,7 +207,7 @@ extension Ledger {
         }
         var amounts: [String: Money] = [:]
         var result = try run(
-            keys, action: "promise",
+            keys, action: .promise,
             subject: { cases in
                 "promise: \(cases.map(\.facts.number).joined(separator: ", ")) by \(date.iso)" + (cases.first.flatMap { amounts[$0.facts.number] }.map { " (\($0.display))" } ?? "")
             },
@@ -218,10 +218,10 @@ extension Ledger {
                 }
             },
             event: { c, who in
-                var attributes: [(key: String, value: String)] = [("date", date.iso)]
-                if let money = amounts[c.facts.number] { attributes.append(("amount", money.description)) }
-                if let via { attributes.append(("via", via)) }
-                return self.event("promised", attributes, text: note, who: who)
+                var attributes: [(key: EventAttribute, value: String)] = [(.date, date.iso)]
+                if let money = amounts[c.facts.number] { attributes.append((.amount, money.description)) }
+                if let via { attributes.append((.via, via)) }
+                return self.event(.promised, attributes, text: note, who: who)
             }, actor: actor)
         result.amounts = amounts
         return result
@@ -236,7 +236,7 @@ extension Ledger {
         var withdrawn: [String] = []
         var uncommittedDrafts: [String] = []
         let result = try record(
-            on: [key], action: "pay",
+            on: [key], action: .pay,
             subject: { cases in
                 guard let c = cases.first, let paid else { return "pay" }
                 let full = paid.amount >= c.state.balance.amount
@@ -252,15 +252,15 @@ extension Ledger {
                 paid = money
             },
             event: { c, who in
-                var attributes: [(key: String, value: String)] = [("amount", paid?.description ?? amount)]
-                if let date { attributes.append(("date", date.iso)) }
-                if let reference { attributes.append(("reference", reference)) }
-                return self.event("payment", attributes, who: who)
+                var attributes: [(key: EventAttribute, value: String)] = [(.amount, paid?.description ?? amount)]
+                if let date { attributes.append((.date, date.iso)) }
+                if let reference { attributes.append((.reference, reference)) }
+                return self.event(.payment, attributes, who: who)
             },
             alsoChange: { (c: CaseSummary, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
                 guard let paid, paid.amount >= c.state.balance.amount else { return }
                 let drafts = try self.withdrawDrafts(of: c, tree: tree, into: &change)
-                change.trailers += drafts.removed.map { ("DueTrail-Draft", $0) }
+                change.trailers += drafts.removed.map { .draft($0) }
                 uncommittedDrafts += drafts.uncommitted
                 withdrawn += drafts.all
             })
@@ -273,19 +273,19 @@ extension Ledger {
     /// `dispute`: the customer disputes the invoice; the cadence pauses until `resolve`.
     public func dispute(_ keys: [String], reason: String, via: String? = nil, actor: ActionActor? = nil) throws(LedgerError) -> ActionResult {
         try run(
-            keys, action: "dispute", subject: { "dispute: \($0.map(\.facts.number).joined(separator: ", "))" },
+            keys, action: .dispute, subject: { "dispute: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
                 if let since = c.state.holds.disputedSince { throw LedgerError.usage("\(c.facts.number) is already disputed since \(since.iso)") }
             },
-            event: { _, who in self.event("disputed", via.map { [("via", $0)] } ?? [], text: reason, who: who) }, actor: actor)
+            event: { _, who in self.event(.disputed, via.map { [(.via, $0)] } ?? [], text: reason, who: who) }, actor: actor)
     }
 
     /// `resolve`: the dispute is settled, with an optional credit that reduces the balance.
     public func resolve(_ keys: [String], credit: String?, note: String) throws(LedgerError) -> ActionResult {
         var credits: [String: Money] = [:]
         var result = try run(
-            keys, action: "resolve",
+            keys, action: .resolve,
             subject: { cases in
                 "resolve: \(cases.map(\.facts.number).joined(separator: ", "))" + (cases.first.flatMap { credits[$0.facts.number] }.map { " (credit \($0.display))" } ?? "")
             },
@@ -296,7 +296,7 @@ extension Ledger {
                 }
             },
             event: { c, who in
-                self.event("resolved", credits[c.facts.number].map { [("credit", $0.description)] } ?? [], text: note, who: who)
+                self.event(.resolved, credits[c.facts.number].map { [(.credit, $0.description)] } ?? [], text: note, who: who)
             })
         result.amounts = credits
         return result
@@ -305,33 +305,33 @@ extension Ledger {
     /// `escalate`: a person hands the case to legal, an agency or someone else; the cadence stops.
     public func escalate(_ keys: [String], to: String, note: String) throws(LedgerError) -> ActionResult {
         try run(
-            keys, action: "escalate", subject: { "escalate: \($0.map(\.facts.number).joined(separator: ", ")) to \(to)" },
+            keys, action: .escalate, subject: { "escalate: \($0.map(\.facts.number).joined(separator: ", ")) to \(to)" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
                 if c.state.holds.escalatedSince != nil { throw LedgerError.usage("\(c.facts.number) is already escalated") }
             },
-            event: { _, who in self.event("escalated", [("to", to)], text: note, who: who) })
+            event: { _, who in self.event(.escalated, [(.to, to)], text: note, who: who) })
     }
 
     /// `deescalate`: back to the cadence.
     public func deescalate(_ keys: [String], note: String) throws(LedgerError) -> ActionResult {
         try run(
-            keys, action: "deescalate", subject: { "deescalate: \($0.map(\.facts.number).joined(separator: ", "))" },
+            keys, action: .deescalate, subject: { "deescalate: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 guard c.state.holds.escalatedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not escalated") }
             },
-            event: { _, who in self.event("deescalated", text: note, who: who) })
+            event: { _, who in self.event(.deescalated, text: note, who: who) })
     }
 
     /// `contact`: a call, a meeting or an email from the customer, logged.
     public func contact(_ keys: [String], via: String, with person: String?, summary: String) throws(LedgerError) -> ActionResult {
         try run(
-            keys, action: "contact", subject: { "contact: \(via) about \($0.map(\.facts.number).joined(separator: ", "))" },
+            keys, action: .contact, subject: { "contact: \(via) about \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { _ throws(LedgerError) in },
             event: { _, who in
-                var attributes: [(key: String, value: String)] = [("via", via)]
-                if let person { attributes.append(("with", person)) }
-                return self.event("contact", attributes, text: summary, who: who)
+                var attributes: [(key: EventAttribute, value: String)] = [(.via, via)]
+                if let person { attributes.append((.with, person)) }
+                return self.event(.contact, attributes, text: summary, who: who)
             })
     }
 
@@ -339,8 +339,27 @@ extension Ledger {
     public func snooze(_ keys: [String], until: CalendarDate, reason: String) throws(LedgerError) -> ActionResult {
         guard until > clock.today else { throw LedgerError.usage("--until \(until.iso) is not after today (\(clock.today.iso))") }
         return try run(
-            keys, action: "snooze", subject: { "snooze: \($0.map(\.facts.number).joined(separator: ", ")) until \(until.iso)" },
+            keys, action: .snooze, subject: { "snooze: \($0.map(\.facts.number).joined(separator: ", ")) until \(until.iso)" },
             validate: { (c: CaseSummary) throws(LedgerError) in try Self.requireOpen(c) },
-            event: { _, who in self.event("snoozed", [("until", until.iso)], text: reason, who: who) })
+            event: { _, who in self.event(.snoozed, [(.until, until.iso)], text: reason, who: who) })
+    }
+
+    /// `note`: free text on a case, for the team.
+    public func note(_ keys: [String], text: String) throws(LedgerError) -> ActionResult {
+        try run(
+            keys, action: .note, subject: { "note: \($0.map(\.facts.number).joined(separator: ", "))" },
+            validate: { _ throws(LedgerError) in }, event: { _, who in self.event(.note, text: text, who: who) })
+    }
+
+    /// `ack`: a person has read the customer's reply (or seen a bounce); the cadence goes on.
+    public func ack(_ keys: [String], note: String?) throws(LedgerError) -> ActionResult {
+        try run(
+            keys, action: .ack, subject: { "ack: reply on \($0.map(\.facts.number).joined(separator: ", ")) read" },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                guard c.state.holds.replySince != nil || c.state.failingContact != nil else {
+                    throw LedgerError.usage("\(c.facts.number) has no reply waiting and no failing address")
+                }
+            },
+            event: { _, who in self.event(.ack, text: note, who: who) })
     }
 }

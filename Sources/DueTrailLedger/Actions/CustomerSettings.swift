@@ -59,7 +59,7 @@ extension Ledger {
             if let s = change.sensitive { what.append(s ? "sensitive" : "not sensitive") }
             if let e = change.emails { what.append("contacts \(e.joined(separator: ", "))") }
             if let c = change.cadence { what.append("cadence \(c)") }
-            var set = ChangeSet(subject: "customer: \(slug): " + what.joined(separator: ", "), trailers: [("DueTrail-Action", "customer"), ("DueTrail-Customer", slug)])
+            var set = ChangeSet(subject: "customer: \(slug): " + what.joined(separator: ", "), trailers: [.action(.customer), Trailer(.customer, slug)])
             set.files[path] = file.render()
             set.customers[path] = CustomerSummary(file)
             return set

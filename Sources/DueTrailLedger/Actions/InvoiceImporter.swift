@@ -56,8 +56,8 @@ extension Ledger {
             var change = ChangeSet(
                 subject: plan.subject(source: sourceName),
                 body: Self.importBody(plan),
-                trailers: [("DueTrail-Action", "import-invoices"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)]
-                    + plan.acceptedBalances.map { ("DueTrail-Accepted-Export-Balance", $0) })
+                trailers: [.action(.importInvoices), Trailer(.source, sourceName), Trailer(.format, export.format.rawValue)]
+                    + plan.acceptedBalances.map { Trailer(.acceptedExportBalance, $0) })
             for customer in plan.newCustomers {
                 let path = ImportPlan.customerPath(customer.slug)
                 change.files[path] = customer.render()
@@ -111,7 +111,7 @@ extension Ledger {
         if !plan.newCustomers.isEmpty { lines.append("New customers: \(plan.newCustomers.count)") }
         if !plan.contactsAdded.isEmpty { lines.append("Contacts added to customers: \(plan.contactsAdded.map(\.slug).joined(separator: ", "))") }
         if !plan.conflicts.isEmpty { lines.append("Balances not applied (DueTrail recorded payments since the last import): \(plan.conflicts.map(\.number).joined(separator: ", "))") }
-        let balance = plan.updates.filter { $0.events.contains { $0.kind == "balance" } }.count
+        let balance = plan.updates.filter { $0.events.contains { $0.kind == .balance } }.count
         if balance > 0 { lines.append("Balances changed: \(balance)") }
         if !plan.missing.isEmpty { lines.append("Not in this export (paid?): \(plan.missing.count)") }
         return lines.joined(separator: "\n")

@@ -55,7 +55,7 @@ extension Ledger {
             movedAside = []
             var problems: [Diagnostic] = []
             var change = ChangeSet(
-                subject: "", trailers: [("DueTrail-Action", "import-payments"), ("DueTrail-Source", sourceName), ("DueTrail-Format", export.format.rawValue)])
+                subject: "", trailers: [.action(.importPayments), Trailer(.source, sourceName), Trailer(.format, export.format.rawValue)])
             var running: [String: CaseSummary] = [:]  // cases as this import leaves them
             var files: [String: CaseFile] = [:]
             for p in export.payments {
@@ -83,9 +83,9 @@ extension Ledger {
                 }
                 // The same payment twice (this file imported again) is recorded once.
                 let duplicate = file.events.contains { e in
-                    guard e.kind == "payment" else { return false }
-                    if let ref = p.reference { return e.attribute("reference") == ref }
-                    return e.attribute("amount") == money.description && e.attribute("date") == p.date?.iso
+                    guard e.kind == .payment else { return false }
+                    if let ref = p.reference { return e.attribute(.reference) == ref }
+                    return e.attribute(.amount) == money.description && e.attribute(.date) == p.date?.iso
                 }
                 if duplicate {
                     result.alreadyRecorded.append(p)
@@ -100,11 +100,11 @@ extension Ledger {
                         hint: "if the customer really paid more, import with --allow-overpayment (the rest shows as a credit)"))
                     continue
                 }
-                var attributes: [(key: String, value: String)] = [("amount", money.description)]
-                if let d = p.date { attributes.append(("date", d.iso)) }
-                if let r = p.reference { attributes.append(("reference", r)) }
-                attributes.append(("source", sourceName))
-                file.append(TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "payment", attributes: attributes, who: identity.name))
+                var attributes: [(key: EventAttribute, value: String)] = [(.amount, money.description)]
+                if let d = p.date { attributes.append((.date, d.iso)) }
+                if let r = p.reference { attributes.append((.reference, r)) }
+                attributes.append((.source, sourceName))
+                file.append(clock.event(.payment, attributes, who: identity.name))
                 files[c.path] = file
                 let after = CaseSummary(path: c.path, file: file)
                 running[c.path] = after
@@ -131,7 +131,7 @@ extension Ledger {
                 body += result.unapplied.map { "line \($0.line): \($0.number) \($0.amount) \($0.currency?.code ?? "")" + ($0.reference.map { " ref \($0)" } ?? "") }
             }
             change.body = body.joined(separator: "\n")
-            change.trailers += Set(result.applied.map(\.number)).sorted().map { ("DueTrail-Case", $0) }
+            change.trailers += Set(result.applied.map(\.number)).sorted().map { .caseNumber($0) }
             if dryRun || files.isEmpty { return nil }
             return change
         }

@@ -56,7 +56,7 @@ extension Ledger {
             let index = ReplyIndex(cases: snapshot.cases, customers: snapshot.customers)
             let byPath = Dictionary(snapshot.cases.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             var seen = try storedMessageNames(tree: tree)
-            var change = ChangeSet(subject: "inbox", trailers: [("DueTrail-Action", "inbox")])
+            var change = ChangeSet(subject: "inbox", trailers: [.action(.inbox)])
             var touched: [String] = []
             for (source, bytes) in messages {
                 let message: MailMessage
@@ -76,9 +76,9 @@ extension Ledger {
                     result.duplicates += 1
                     continue
                 }
-                let kind = message.isBounce ? "bounce" : message.isAutoReply ? "auto-reply" : "reply"
+                let kind: EventKind = message.isBounce ? .bounce : message.isAutoReply ? .autoReply : .reply
                 var match = index.match(message)
-                if match == nil, kind == "bounce" {
+                if match == nil, kind == .bounce {
                     // A bounce answers the address that failed: that customer's open cases.
                     for address in message.failedRecipients {
                         let open = index.openCases(email: address)
@@ -95,29 +95,29 @@ extension Ledger {
                 }
                 let path = "\(Self.repliesFolder)/\(match.customer)/\(name)"
                 change.bytes[path] = bytes
-                var attributes: [(key: String, value: String)] = [("from", from), ("subject", String(subject.prefix(120))), ("file", path)]
-                if kind == "bounce", let failed = message.failedRecipients.first { attributes.insert(("address", failed), at: 0) }
-                let text = kind == "bounce" ? "delivery failed" : ReplyText.summary(message.text)
+                var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, path)]
+                if kind == .bounce, let failed = message.failedRecipients.first { attributes.insert((.address, failed), at: 0) }
+                let text = kind == .bounce ? "delivery failed" : ReplyText.summary(message.text)
                 let who = message.from.map { $0.name.isEmpty ? $0.email : $0.name } ?? "unknown sender"
                 for ref in match.cases {
                     guard let summary = byPath[ref.path] else { continue }
-                    let event = TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: kind, attributes: attributes, text: text, who: who)
+                    let event = clock.event(kind, attributes, text: text, who: who)
                     try append(event, to: summary, tree: tree, into: &change)
                     touched.append(ref.number)
                 }
-                result.recorded.append(.init(source: source, kind: kind, from: from, subject: subject, cases: match.cases.map(\.number), method: match.method.rawValue, path: path))
+                result.recorded.append(.init(source: source, kind: kind.wireName, from: from, subject: subject, cases: match.cases.map(\.number), method: match.method.rawValue, path: path))
             }
             guard !change.bytes.isEmpty else { return nil }
             var counts: [String] = []
-            for (kind, plural) in [("reply", "replies"), ("auto-reply", "auto-replies"), ("bounce", "bounces")] {
-                let n = result.recorded.filter { $0.kind == kind }.count
-                if n > 0 { counts.append("\(n) \(n == 1 ? kind : plural)") }
+            for (kind, plural) in [(EventKind.reply, "replies"), (.autoReply, "auto-replies"), (.bounce, "bounces")] {
+                let n = result.recorded.filter { $0.kind == kind.wireName }.count
+                if n > 0 { counts.append("\(n) \(n == 1 ? kind.wireName : plural)") }
             }
             if !result.unmatched.isEmpty { counts.append("\(result.unmatched.count) unmatched") }
             change.subject = "inbox: " + counts.joined(separator: ", ")
             var caseTrailers: [String] = []
             for n in touched where !caseTrailers.contains(n) { caseTrailers.append(n) }
-            change.trailers += caseTrailers.map { ("DueTrail-Case", $0) }
+            change.trailers += caseTrailers.map { .caseNumber($0) }
             return change
         }
         result.commit = outcome?.commit

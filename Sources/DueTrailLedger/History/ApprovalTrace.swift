@@ -21,7 +21,7 @@ extension Ledger {
         for second in boundary.parents.dropFirst() where try repo.entry(at: path, inTree: try repo.commit(second).tree)?.id == blob {
             guard let inner = try approvalCommit(path: path, blob: blob, from: second) else { return boundary.id }
             let innerInfo = try repo.commit(inner)
-            return TrailerLines(innerInfo.message).values("DueTrail-Review-Branch").isEmpty ? inner : boundary.id
+            return TrailerLines(innerInfo.message).values(.reviewBranch).isEmpty ? inner : boundary.id
         }
         return boundary.id
     }
@@ -51,7 +51,7 @@ extension Ledger {
                     func reviewBranch(_ commit: ObjectID) throws(GitError) -> String? {
                         if let known = proposedOn[commit] { return known }
                         let proposal = try repo.commit(commit)
-                        let branch = proposal.parents.count < 2 ? TrailerLines(proposal.message).values("DueTrail-Review-Branch").first : nil
+                        let branch = proposal.parents.count < 2 ? TrailerLines(proposal.message).values(.reviewBranch).first : nil
                         proposedOn[commit] = branch
                         return branch
                     }

@@ -216,11 +216,11 @@ private struct AuditChecker {
         }
         let approver = try repo.commit(approval)
         let trailers = TrailerLines(approver.message)
-        if trailers.values("DueTrail-Review-Branch").isEmpty == false && approver.parents.count < 2 {
+        if trailers.values(.reviewBranch).isEmpty == false && approver.parents.count < 2 {
             report.violations.append(AuditViolation(kind: .sentWithoutApproval, commit: commit.id, path: path, message: "\(matched.draftPath) was proposed on a review branch (\(approval.short)) but no merge approved it"))
             return
         }
-        if trailers.values("DueTrail-Approved-By").contains("policy") {
+        if trailers.approvedByPolicy {
             if try policyAllowed(customer: customer, draftPath: matched.draftPath, approval: approver) {
                 report.approvals.append((path, "policy (\(customer))", approval))
             } else {

@@ -49,7 +49,7 @@ extension Ledger {
                     if a.customer != b.customer { facts.append("customer: \(a.customer) → \(b.customer)") }
                 }
                 let message = info.message
-                let action = TrailerLines(message).values("DueTrail-Action").last
+                let action = TrailerLines(message).values(.action).last
                 entries.append(CaseHistoryEntry(
                     commit: id, author: info.author, subject: message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "",
                     action: action,

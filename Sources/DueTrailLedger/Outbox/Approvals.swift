@@ -90,12 +90,12 @@ extension Ledger {
             var change = ChangeSet(
                 subject: chosen.count == 1 ? "approve: \(what(chosen[0]))" : "approve: \(chosen.count) reminders",
                 body: chosen.count == 1 ? "" : chosen.map(what).joined(separator: "\n"),
-                trailers: [("DueTrail-Action", "approve")])
+                trailers: [.action(.approve)])
             for d in chosen {
                 change.files[d.path] = d.working
-                change.trailers.append(("DueTrail-Draft", d.path))
+                change.trailers.append(.draft(d.path))
             }
-            change.trailers += chosen.flatMap { d in d.pending.caseNumbers.map { ("DueTrail-Case", $0) } }
+            change.trailers += chosen.flatMap { d in d.pending.caseNumbers.map { .caseNumber($0) } }
             return change
         }
         return (chosen, outcome)
@@ -181,22 +181,22 @@ extension Ledger {
                 throw LedgerError.usage("nothing to reject for \(unknown.map { "`\($0)`" }.joined(separator: ", ")): no draft and no reminder due (see `duetrail queue`)")
             }
             let until = snoozeDays.map { today.adding(days: $0) }
-            var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "reject")])
+            var change = ChangeSet(subject: "", trailers: [.action(.reject)])
             var seen: Set<String> = []
             for (c, step) in steps where seen.insert(c.facts.number).inserted {
                 if step == CadenceBook.promiseBrokenStepID, let outcome = promiseOutcome(c, who: identity) {
                     try append(outcome, to: c, tree: tree, into: &change)
                 }
-                var attributes: [(key: String, value: String)] = [("step", step)]
-                if let until { attributes.append(("until", until.iso)) }
-                let event = TimelineEvent(date: clock.eventDate, minutes: clock.minutes, kind: "rejected", attributes: attributes, text: reason, who: identity.name)
+                var attributes: [(key: EventAttribute, value: String)] = [(.step, step)]
+                if let until { attributes.append((.until, until.iso)) }
+                let event = clock.event(.rejected, attributes, text: reason, who: identity.name)
                 try append(event, to: c, tree: tree, into: &change)
                 touched.append(c)
-                change.trailers.append(("DueTrail-Case", c.facts.number))
+                change.trailers.append(.caseNumber(c.facts.number))
             }
             for d in removedDrafts where d.committed != nil {
                 change.files[d.path] = .some(nil)
-                change.trailers.append(("DueTrail-Draft", d.path))
+                change.trailers.append(.draft(d.path))
             }
             let names = snapshot.customerNames
             let who = Set(touched.map { names[$0.facts.customer] ?? $0.facts.customer }).sorted().joined(separator: ", ")

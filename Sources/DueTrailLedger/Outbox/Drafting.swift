@@ -142,7 +142,7 @@ extension Ledger {
                     ? "draft: \(Self.describe(step: auto[0].reminder.stepName, customer: run.customerNames[auto[0].reminder.customer] ?? auto[0].reminder.customer, numbers: auto[0].draft.caseNumbers)), approved by policy"
                     : "draft: \(auto.count) reminders approved by policy",
                 body: auto.map { "\($0.path): \($0.reminder.cases.map(\.summary.facts.number).joined(separator: ", "))" }.joined(separator: "\n"),
-                trailers: [("DueTrail-Action", "draft"), ("DueTrail-Approved-By", "policy")])
+                trailers: [.action(.draft), .approvedByPolicy])
             var policies: Set<String> = []
             for drafted in auto {
                 change.files[drafted.path] = drafted.text
@@ -150,8 +150,8 @@ extension Ledger {
                 let source = settings.policy == .auto ? ImportPlan.customerPath(drafted.reminder.customer) : CadenceBook.fileName
                 if let entry = try? repository.entry(at: source, inTree: tree) { policies.insert("\(source) \(entry.id.short) in \(base.short)") }
             }
-            change.trailers += policies.sorted().map { ("DueTrail-Policy", $0) }
-            change.trailers += auto.flatMap { d in d.reminder.cases.map { ("DueTrail-Case", $0.summary.facts.number) } }
+            change.trailers += policies.sorted().map { Trailer(.policy, $0) }
+            change.trailers += auto.flatMap { d in d.reminder.cases.map { .caseNumber($0.summary.facts.number) } }
             return change
         }
         run.commit = outcome

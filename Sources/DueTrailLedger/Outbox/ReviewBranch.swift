@@ -36,8 +36,8 @@ extension Ledger {
                 subject: "draft: \(run.forReview.count) reminder\(run.forReview.count == 1 ? "" : "s") for review on \(name)",
                 body: "Merging this branch into the main branch approves these drafts exactly as they stand.\n\n"
                     + run.forReview.map { "\($0.path): \($0.draft.caseNumbers.joined(separator: ", "))" }.joined(separator: "\n"),
-                trailers: [("DueTrail-Action", "draft"), ("DueTrail-Review-Branch", name)])
-            change.trailers += run.forReview.flatMap { d in d.draft.caseNumbers.map { ("DueTrail-Case", $0) } }
+                trailers: [.action(.draft), Trailer(.reviewBranch, name)])
+            change.trailers += run.forReview.flatMap { d in d.draft.caseNumbers.map { .caseNumber($0) } }
             let signature = signature(identity)
             let commit = try repo.writeCommit(tree: tree, parents: [base], author: signature, committer: signature, message: change.message)
             try repo.updateReference(ref, to: commit, expected: nil, message: "draft: review branch \(name)")
@@ -75,7 +75,7 @@ extension Ledger {
             for (name, tip) in try repo.localBranches() where name != current {
                 guard try !repo.isAncestor(tip, of: head), let base = try repo.mergeBase(head, tip) else { continue }
                 let proposal = try repo.commit(tip)
-                guard !TrailerLines(proposal.message).values("DueTrail-Review-Branch").isEmpty else { continue }
+                guard !TrailerLines(proposal.message).values(.reviewBranch).isEmpty else { continue }
                 let changes = try repo.changedFiles(from: try repo.commit(base).tree, to: proposal.tree)
                 if headTree == nil { headTree = try repo.commit(head).tree }
                 for (path, blob) in changes.sorted(by: { $0.key < $1.key }) where path.hasPrefix(Self.outboxFolder + "/") && !known.contains(path) {

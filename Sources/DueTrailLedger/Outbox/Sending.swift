@@ -270,11 +270,11 @@ extension Ledger {
         let h = summary.state.holds
         guard let promised = h.promisedUntil, let before = h.balanceAtPromise, let target = h.promiseTarget else { return nil }
         let paid = Money(max(0, before.amount - summary.state.balance.amount), before.currency)
-        return TimelineEvent(
-            date: clock.eventDate, minutes: clock.minutes, kind: "promise-broken",
-            attributes: [
-                ("date", promised.iso), ("promised", Money(before.amount - target.amount, before.currency).description),
-                ("paid", paid.description), ("outcome", paid.amount > 0 ? "part-kept" : "broken"),
+        return clock.event(
+            .promiseBroken,
+            [
+                (.date, promised.iso), (.promised, Money(before.amount - target.amount, before.currency).description),
+                (.paid, paid.description), (.outcome, paid.amount > 0 ? "part-kept" : "broken"),
             ],
             who: who.name)
     }
@@ -320,7 +320,7 @@ extension Ledger {
             let byNumber = snapshot.casesByNumber()
             let setup = try? cadenceSetup(tree: tree)
             recorded = []
-            var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "send"), ("DueTrail-Transport", transport)])
+            var change = ChangeSet(subject: "", trailers: [.action(.send), Trailer(.transport, transport)])
             var body: [String] = []
             let month = clock.eventDate
             for entry in entries {
@@ -347,17 +347,17 @@ extension Ledger {
                     if pending.step(for: number) == CadenceBook.promiseBrokenStepID, let outcome = promiseOutcome(summary, who: identity) {
                         try append(outcome, to: summary, tree: tree, into: &change)
                     }
-                    let event = TimelineEvent(
-                        date: clock.eventDate, minutes: clock.minutes, kind: "sent",
-                        attributes: [
-                            ("step", pending.step(for: number)), ("message-id", entry.messageID),
-                            ("to", entry.recipients.joined(separator: ", ")), ("answer", entry.answer + refused), ("file", sentPath),
+                    let event = clock.event(
+                        .sent,
+                        [
+                            (.step, pending.step(for: number)), (.messageID, entry.messageID),
+                            (.to, entry.recipients.joined(separator: ", ")), (.answer, entry.answer + refused), (.file, sentPath),
                         ],
                         who: identity.name)
                     try append(event, to: summary, tree: tree, into: &change)
-                    change.trailers.append(("DueTrail-Case", number))
+                    change.trailers.append(.caseNumber(number))
                 }
-                change.trailers.append(("DueTrail-Message-ID", entry.messageID))
+                change.trailers.append(Trailer(.messageID, entry.messageID))
                 body.append("\(entry.draftPath) → \(sentPath): \(entry.answer)\(refused)")
                 recorded.append(SentMessage(
                     id: entry.id, draftPath: entry.draftPath, sentPath: sentPath, messageID: entry.messageID, customer: pending.customer,
@@ -396,18 +396,17 @@ extension Ledger {
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
             let byNumber = try snapshot(at: base).casesByNumber()
-            var change = ChangeSet(subject: "", trailers: [("DueTrail-Action", "withdraw")])
+            var change = ChangeSet(subject: "", trailers: [.action(.withdraw)])
             var lines: [String] = []
             for (draft, reason) in withdrawals {
                 change.files[draft.path] = .some(nil)
-                change.trailers.append(("DueTrail-Draft", draft.path))
+                change.trailers.append(.draft(draft.path))
                 for number in draft.pending.caseNumbers {
                     guard let summary = byNumber[number] else { continue }
-                    let event = TimelineEvent(
-                        date: clock.eventDate, minutes: clock.minutes, kind: "withdrawn",
-                        attributes: [("step", draft.pending.step(for: number)), ("draft", draft.path)], text: "not sent: \(reason)", who: identity.name)
+                    let event = clock.event(
+                        .withdrawn, [(.step, draft.pending.step(for: number)), (.draft, draft.path)], text: "not sent: \(reason)", who: identity.name)
                     try append(event, to: summary, tree: tree, into: &change)
-                    change.trailers.append(("DueTrail-Case", number))
+                    change.trailers.append(.caseNumber(number))
                 }
                 lines.append("\(draft.path): \(reason)")
             }

@@ -12,13 +12,13 @@ public struct ChangeSet: Sendable {
     public var subject: String
     public var body: String = ""
     /// `Key: value` lines at the end of the message (`DueTrail-Action: import`).
-    public var trailers: [(key: String, value: String)] = []
+    public var trailers: [Trailer] = []
     /// What the written case and customer files say, by path, when the caller knows it:
     /// the summary cache is then brought up to date without reading them back.
     public var caseSummaries: [String: CaseSummary] = [:]
     public var customers: [String: CustomerSummary] = [:]
 
-    public init(subject: String, body: String = "", trailers: [(key: String, value: String)] = []) {
+    public init(subject: String, body: String = "", trailers: [Trailer] = []) {
         self.subject = subject
         self.body = body
         self.trailers = trailers
@@ -30,7 +30,7 @@ public struct ChangeSet: Sendable {
         if !trimmed.isEmpty { out += "\n" + trimmed + "\n" }
         if !trailers.isEmpty {
             out += "\n"
-            for (k, v) in trailers { out += "\(k): \(v.replacingOccurrences(of: "\n", with: " "))\n" }
+            for trailer in trailers { out += trailer.line + "\n" }
         }
         return out
     }

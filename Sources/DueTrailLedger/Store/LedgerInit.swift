@@ -33,7 +33,7 @@ extension Ledger {
             let have = Set(current.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
             let missing = Self.mergeAttributes.split(separator: "\n").filter { $0.contains("merge=duetrail") && !have.contains(String($0)) }
             if missing.isEmpty { return nil }
-            var change = ChangeSet(subject: "setup: case and customer files merge by meaning", trailers: [("DueTrail-Action", "setup")])
+            var change = ChangeSet(subject: "setup: case and customer files merge by meaning", trailers: [.action(.setup)])
             change.files[".gitattributes"] = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + missing.joined(separator: "\n") + "\n"
             return change
         }
@@ -88,7 +88,7 @@ extension Ledger {
         let now = environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant)
         let clock = LedgerClock(timezone: config.timezone, now: now)
         let ledger = Ledger(repository: repo, config: config, clock: clock, environment: environment)
-        var change = ChangeSet(subject: "init: new DueTrail ledger for \(config.company)", trailers: [("DueTrail-Action", "init")])
+        var change = ChangeSet(subject: "init: new DueTrail ledger for \(config.company)", trailers: [.action(.initialize)])
         for (p, text) in files { change.files[p] = text }
         if !bare {
             // Write the files first so the working tree holds them; the commit then checks them out as-is.

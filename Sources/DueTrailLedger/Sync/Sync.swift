@@ -217,7 +217,7 @@ extension Ledger {
         tree: ObjectID, ours: ObjectID, theirs: ObjectID, remote: String, short: String, report: SyncReport, kept: CaseMerge.Side?
     ) throws(LedgerError) -> ObjectID {
         let identity = try identity()
-        var change = ChangeSet(subject: "sync: merge \(remote)/\(short)", trailers: [("DueTrail-Action", "sync")])
+        var change = ChangeSet(subject: "sync: merge \(remote)/\(short)", trailers: [.action(.sync)])
         var body: [String] = []
         if !report.mergedFiles.isEmpty { body.append("Merged by meaning:\n" + report.mergedFiles.map { "  \($0)" }.joined(separator: "\n")) }
         if !report.settled.isEmpty { body.append("Settled by hand:\n" + report.settled.map { "  \($0.path): \($0.what) (kept \(kept?.rawValue ?? "?"))" }.joined(separator: "\n")) }

@@ -1,0 +1,106 @@
+/// How an attribute value or an event's free text is written on a timeline line so that it
+/// reads back exactly. Almost every value is written as it is; one that the line format would
+/// change (empty, spaces at either end, the ` · ` separator, a line break or other control
+/// character, text that would read as a `key: value` detail, a leading `"`) is written as a
+/// JSON string literal: `subject: ""`, `"amount: 1.00 EUR"`, `"a \u00b7 b"`. Hand-written by
+/// necessity: the escaping must also hide the separator, which no JSON encoder does.
+public enum TimelineText {
+    /// `value` as it appears after `key: `.
+    public static func encodeValue(_ value: String) -> String {
+        needsQuotes(value) ? quoted(value) : value
+    }
+
+    /// `text` as the free-text detail of an event (`textOnly`: a note, where `key: value`
+    /// reads as text anyway).
+    public static func encodeText(_ text: String, textOnly: Bool) -> String {
+        if needsQuotes(text) { return quoted(text) }
+        if !textOnly, TimelineEvent.attributePair(text) != nil { return quoted(text) }
+        return text
+    }
+
+    /// What `encodeValue` or `encodeText` wrote, read back. Text that merely starts and ends
+    /// with a quote but is not a well-formed literal (typed by hand) stays as it is.
+    public static func decode(_ text: String) -> String {
+        guard text.utf8.first == 0x22, text.utf8.count >= 2, text.utf8.last == 0x22 else { return text }
+        return unquoted(text) ?? text
+    }
+
+    static func needsQuotes(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
+        if first == "\"" || isSpace(first) || isSpace(last) { return true }
+        return text.unicodeScalars.contains { mustEscape($0) }
+    }
+
+    static func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+
+    /// Characters that cannot stand on a timeline line as themselves.
+    static func mustEscape(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || s.value == 0x7F || s.value == 0x85 || s.value == 0xB7 || s.value == 0x2028 || s.value == 0x2029
+            || (s.value >= 0x80 && s.value < 0xA0)
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for s in text.unicodeScalars {
+            switch s {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if mustEscape(s) {
+                    let hex = String(s.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                } else {
+                    out.unicodeScalars.append(s)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func unquoted(_ text: String) -> String? {
+        var scalars = Array(text.unicodeScalars.dropFirst().dropLast())[...]
+        var out = String.UnicodeScalarView()
+        func hex4() -> UInt32? {
+            guard scalars.count >= 4, let v = UInt32(String(String.UnicodeScalarView(scalars.prefix(4))), radix: 16) else { return nil }
+            scalars = scalars.dropFirst(4)
+            return v
+        }
+        while let s = scalars.first {
+            scalars = scalars.dropFirst()
+            if s == "\"" { return nil }  // an unescaped quote inside: not one literal
+            guard s == "\\" else {
+                out.append(s)
+                continue
+            }
+            guard let e = scalars.first else { return nil }
+            scalars = scalars.dropFirst()
+            switch e {
+            case "\"", "\\", "/": out.append(e)
+            case "n": out.append("\n")
+            case "r": out.append("\r")
+            case "t": out.append("\t")
+            case "b": out.append("\u{08}")
+            case "f": out.append("\u{0C}")
+            case "u":
+                guard let v = hex4() else { return nil }
+                if (0xD800..<0xDC00).contains(v) {
+                    // A surrogate pair, as JSON writes characters beyond the basic plane.
+                    guard scalars.starts(with: ["\\", "u"]) else { return nil }
+                    scalars = scalars.dropFirst(2)
+                    guard let low = hex4(), (0xDC00..<0xE000).contains(low),
+                        let pair = Unicode.Scalar(0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00))
+                    else { return nil }
+                    out.append(pair)
+                } else {
+                    guard let scalar = Unicode.Scalar(v) else { return nil }
+                    out.append(scalar)
+                }
+            default: return nil
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,96 @@
+import DueTrailCore
+import Testing
+
+/// Whatever the tool writes on a timeline line reads back as it was written: every attribute
+/// value and every free text, however odd.
+@Suite struct TimelineLineTests {
+    static let day = CalendarDate(iso: "2026-11-30")!
+
+    /// Strings a line format could trip on, and random ones built from the same pieces.
+    static let awkward: [String] = [
+        "", " ", "   ", "\t", " leading", "trailing ", " · ", "a · b", "·", "a·b", "· by x", "by Ana", "#7f3a9c1e", "# heading",
+        "key: value", "amount: 1.00 EUR", "due: 2026-09-09 → 2026-09-20", "\"", "\"quoted\"", "\"half", "back\\slash", "\\u00b7",
+        "line\nbreak", "cr\rlf\r\n", "nul\u{0}byte", "bell\u{7}", "del\u{7F}", "next\u{85}line", "sep\u{2028}para\u{2029}",
+        "Ünïcödé — 日本語 🧾", "emoji 👩‍💼 and ZWJ", "\u{A0}nbsp\u{A0}", "tab\there", "- list", "—", ": colon first", "x:y",
+    ]
+
+    static var samples: [String] {
+        var out = awkward
+        var rng = SplitMix(seed: 17)
+        let pieces = awkward + ["a", "b", " ", "·", ": ", "\"", "\\", "\n", "é", "🧾", "#", "by "]
+        for _ in 0..<400 {
+            let n = Int(rng.next() % 5) + 1
+            out.append((0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
+        }
+        return out
+    }
+
+    @Test func anyAttributeValueReadsBackIdentically() throws {
+        for value in Self.samples {
+            let event = TimelineEvent(
+                date: Self.day, minutes: 540, kind: .reply, attributes: [("from", value), ("subject", value), ("file", "replies/x.eml")],
+                text: "after", who: "Ana Ruiz")
+            let read = try TimelineEvent.parse(Substring(event.line)).get()
+            #expect(read.attributes.map(\.key) == ["from", "subject", "file"], "\(event.line)")
+            #expect(read.attribute(.subject) == value, "\(event.line)")
+            #expect(read.attribute(.file) == "replies/x.eml", "the link after an odd value survives: \(event.line)")
+            #expect(read.text == "after")
+            #expect(read == event, "\(event.line)")
+        }
+    }
+
+    @Test func anyFreeTextReadsBackIdentically() throws {
+        for text in Self.samples {
+            for kind in [EventKind.disputed, .note, .promised] {
+                let attributes: [(key: String, value: String)] = kind == .promised ? [("date", "2026-12-15")] : []
+                let event = TimelineEvent(date: Self.day, minutes: 541, kind: kind, attributes: attributes, text: text, who: "Acme GmbH")
+                let read = try TimelineEvent.parse(Substring(event.line)).get()
+                #expect(read.text == (text.isEmpty ? nil : text), "\(event.line)")
+                #expect(read.attributes.count == attributes.count, "\(event.line)")
+                #expect(read.who == "Acme GmbH")
+                #expect(read == event, "\(event.line)")
+            }
+        }
+    }
+
+    @Test func anEmptySubjectKeepsTheFileLink() throws {
+        let event = TimelineEvent(
+            date: Self.day, minutes: 600, kind: .reply, attributes: [("from", "ap@acme.example"), ("subject", ""), ("file", "replies/acme/1.eml")],
+            text: "We paid on Friday", who: "Acme AP")
+        #expect(event.line.contains("subject: \"\" · file: replies/acme/1.eml"), "\(event.line)")
+        let read = try TimelineEvent.parse(Substring(event.line)).get()
+        #expect(read.attribute(.file) == "replies/acme/1.eml")
+        #expect(read.text == "We paid on Friday")
+    }
+
+    @Test func everyKnownKindKeepsItsWireName() {
+        for kind in EventKind.known {
+            #expect(EventKind(wireName: kind.wireName) == kind)
+            if case .other = kind { Issue.record("\(kind) is listed as known") }
+        }
+        #expect(Set(EventKind.known.map(\.wireName)).count == EventKind.known.count)
+        #expect(EventKind(wireName: "promissed") == .other("promissed"))
+    }
+
+    @Test func aHandTypedEventMissingWhatItsKindNeedsIsAProblem() throws {
+        let missing = try TimelineEvent.parse("- 2026-11-30 · promised · next week · by Ana").get()
+        #expect(missing.problem?.contains("needs `date: YYYY-MM-DD`") == true)
+        let wrong = try TimelineEvent.parse("- 2026-11-30 · snoozed · until: soon · by Ana").get()
+        #expect(wrong.problem == "`until: soon` is not a date (YYYY-MM-DD)")
+        let fine = try TimelineEvent.parse("- 2026-11-30 · payment · amount: 5.00 EUR · by Ana").get()
+        #expect(fine.problem == nil)
+    }
+}
+
+/// A small deterministic generator, so the property test is the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
