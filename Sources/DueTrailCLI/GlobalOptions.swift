@@ -49,7 +49,7 @@ func guarded<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as LedgerError {
         Terminal.error(error.description)
-        throw ExitCode.failure
+        throw ExitCode(error.exitCode)
     } catch let error as CLIError {
         Terminal.error(error.description)
         throw ExitCode.failure
@@ -89,4 +89,17 @@ enum Terminal {
     }
 
     static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+}
+
+extension LedgerError {
+    /// 75 (EX_TEMPFAIL) for a race lost to another writer: run again; 70 (EX_SOFTWARE) for a
+    /// bug in the tool; 1 for everything else, which the message says how to fix (git's and
+    /// the file system's refusals included: a remote's password, a full disk).
+    var exitCode: Int32 {
+        switch self {
+        case .lostRace: 75
+        case .internalFailure: 70
+        case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths, .git, .io: 1
+        }
+    }
 }

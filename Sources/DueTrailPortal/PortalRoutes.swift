@@ -79,18 +79,19 @@ struct PortalRoutes: Sendable {
         do {
             try await backend.record(action, today: clock.today)
         } catch let error as LedgerError {
-            guard case .usage = error else {
+            guard let refusal = Self.refusal(for: error, form: form) else {
                 // Not the customer's doing (uncommitted edits in a working clone, a repository
                 // problem): nothing was recorded, and retrying will not help until someone looks.
                 context.logger.error("\(form) not recorded: \(error)", metadata: ["customer": "\(customer)"])
                 return Self.response(.internalServerError, PortalPage.unavailable)
             }
-            // Checked a moment ago, refused now: the case changed in between (a teammate, a
-            // second tab). Nothing was written; the page shows how things stand now.
+            // Checked a moment ago, refused now (a teammate, a second tab, another writer).
+            // Nothing was written; the page shows how things stand now.
             context.logger.warning("\(form) not recorded: \(error)", metadata: ["customer": "\(customer)"])
-            let errors = [PortalFieldError(field: "\(form)-invoice", message: "This could not be recorded because the invoice changed a moment ago. Please check the page and try again.")]
             let fresh = try await backend.statement(customer: customer) ?? statement
-            return invalid(fresh, link: link, form: form, values: values, errors: errors, status: .conflict)
+            var response = invalid(fresh, link: link, form: form, values: values, errors: [refusal.error], status: refusal.status)
+            if refusal.status == .serviceUnavailable { response.headers[.retryAfter] = "2" }
+            return response
         }
         context.logger.info("recorded \(summary)", metadata: ["customer": "\(customer)"])
         var response = Response(status: .seeOther)
@@ -122,6 +123,24 @@ struct PortalRoutes: Sendable {
             company: statement.config.company, customerName: statement.customerName, customerSlug: statement.customerSlug, today: clock.today,
             cases: statement.cases, settings: statement.config.portalSettings, link: link,
             formToken: PortalFormToken.make(link: link, at: clock.instant, key: configuration.key), horizon: statement.promiseHorizon)
+    }
+
+    /// What the customer is told when the ledger refuses a form the portal had accepted, by
+    /// the kind of refusal; nil for failures that are nobody's doing on the page (a 500).
+    static func refusal(for error: LedgerError, form: String) -> (status: HTTPResponse.Status, error: PortalFieldError)? {
+        let field = "\(form)-invoice"
+        switch error {
+        case .conflict:
+            return (.conflict, PortalFieldError(field: field, message: "This could not be recorded because the invoice changed a moment ago. Please check the page and try again."))
+        case .notFound:
+            return (.notFound, PortalFieldError(field: field, message: "This invoice is no longer open on your statement. Please check the page."))
+        case .badRequest:
+            return (.badRequest, PortalFieldError(field: field, message: "This could not be recorded as entered. Please check the form and try again."))
+        case .lostRace:
+            return (.serviceUnavailable, PortalFieldError(field: field, message: "We are busy recording other changes. Please try again in a moment."))
+        case .notALedger, .invalid, .dirtyPaths, .git, .io, .internalFailure:
+            return nil
+        }
     }
 
     func invalid(

@@ -42,11 +42,12 @@ import TestSupport
 
     @Test func maildirByDefaultRecordsWhatWentOutAndNeverSendsTwice() throws {
         try draftAndApprove()
+        let head = try git(["rev-parse", "HEAD"])
         let dry = try run(["send", "--dry-run"])
         #expect(dry.status == 0 && dry.stdout.contains("Would send 6 approved messages via maildir"), "\(dry)")
         #expect(delivered().isEmpty)
-        let head = try git(["rev-parse", "HEAD"])
-        #expect(try git(["rev-parse", "HEAD"]) == head)
+        #expect(try git(["rev-parse", "HEAD"]) == head, "a dry run commits nothing")
+        #expect(try git(["status", "--porcelain"]).isEmpty, "a dry run changes no file")
 
         let r = try run(["send"])
         #expect(r.status == 0, "\(r)")
@@ -326,6 +327,20 @@ import TestSupport
         #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 6)
         #expect(try git(["ls-files", "sent"]).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: dir + "/.git/duetrail/send.journal"))
+    }
+
+    @Test func aBrokenCadenceStopsSendAsItStopsDraft() throws {
+        try draftAndApprove()
+        // Committed after approval: the promise grace would be lost, so nothing goes out.
+        let path = dir + "/cadence.yaml"
+        try (try String(contentsOfFile: path, encoding: .utf8) + "\npromise_grace: soon\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try git(["commit", "-qam", "a typo in the cadence"])
+        let head = try git(["rev-parse", "HEAD"])
+        let refused = try run(["send"])
+        #expect(refused.status == 1 && refused.stderr.contains("cadence.yaml:") && refused.stderr.contains("promise_grace"), "\(refused)")
+        #expect(delivered().isEmpty)
+        #expect(try git(["rev-parse", "HEAD"]) == head)
+        #expect(try run(["draft"]).status == 1, "draft refuses the same file")
     }
 
     @Test func crashBeforeDeliveringLeavesAnUncertainIntentThatRetrySends() throws {

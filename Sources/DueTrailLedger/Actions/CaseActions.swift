@@ -39,7 +39,7 @@ extension Ledger {
         var recorded: [CaseSummary] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             Timings.mark("start")
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             if let quick = try quickLocate(keys, tree: tree) {
                 resolved = quick
             } else {
@@ -47,7 +47,7 @@ extension Ledger {
             }
             Timings.mark("find cases")
             if let actor, let other = resolved.first(where: { $0.facts.customer != actor.customer }) {
-                throw LedgerError.usage("\(other.facts.number) is not a case of \(actor.customer)")
+                throw LedgerError.notFound("\(other.facts.number) is not a case of \(actor.customer)")
             }
             for summary in resolved { try validate(summary) }
             var change = ChangeSet(
@@ -70,7 +70,7 @@ extension Ledger {
         var file: CaseFile
         if let pending = change.files[summary.path] ?? nil {
             // Already changed in this commit (two events for one case).
-            guard case .success(let f) = CaseFile.parse(pending, path: summary.path) else { throw LedgerError.usage("internal: cannot re-read \(summary.path)") }
+            guard case .success(let f) = CaseFile.parse(pending, path: summary.path) else { throw LedgerError.internalFailure("cannot re-read \(summary.path)") }
             file = f
         } else {
             guard let text = try read(summary.path, inTree: tree) else {
@@ -98,7 +98,7 @@ extension Ledger {
             default: problems.append("`\(key)` matches several cases: " + found.map(\.path).joined(separator: ", "))
             }
         }
-        if !problems.isEmpty { throw LedgerError.usage(problems.joined(separator: "\n")) }
+        if !problems.isEmpty { throw LedgerError.notFound(problems.joined(separator: "\n")) }
         return out
     }
 }
@@ -127,7 +127,7 @@ extension Ledger {
         do {
             return try TypedAmount.parse(text, currency: c.state.balance.currency, format: config.amountFormat)
         } catch {
-            throw LedgerError.usage("\(c.facts.number): \(option): \(error.message)")
+            throw LedgerError.badRequest("\(c.facts.number): \(option): \(error.message)")
         }
     }
 
@@ -135,7 +135,7 @@ extension Ledger {
     private func amount(_ text: String, option: String, for c: CaseSummary, atMostBalance what: (Money) -> String) throws(LedgerError) -> Money {
         let money = try amount(text, option: option, for: c)
         guard money.amount <= c.state.balance.amount else {
-            throw LedgerError.usage("\(c.facts.number): \(what(money)) is more than the balance \(c.state.balance.display)")
+            throw LedgerError.conflict("\(c.facts.number): \(what(money)) is more than the balance \(c.state.balance.display)")
         }
         return money
     }
@@ -178,7 +178,7 @@ extension Ledger {
     }
 
     private static func requireOpen(_ c: CaseSummary) throws(LedgerError) {
-        if let why = c.state.inactiveReason { throw LedgerError.usage("\(c.facts.number) is \(why); nothing to record") }
+        if let why = c.state.inactiveReason { throw LedgerError.conflict("\(c.facts.number) is \(why); nothing to record") }
     }
 
     private func run(
@@ -186,7 +186,7 @@ extension Ledger {
         validate: (CaseSummary) throws(LedgerError) -> Void, event make: @escaping (CaseSummary, Identity) -> TimelineEvent,
         alsoChange: ((CaseSummary, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil, actor: ActionActor? = nil
     ) throws(LedgerError) -> ActionResult {
-        guard !keys.isEmpty else { throw LedgerError.usage("name at least one case (an invoice number)") }
+        guard !keys.isEmpty else { throw LedgerError.badRequest("name at least one case (an invoice number)") }
         let result = try record(on: keys, action: action, subject: subject, validate: validate, event: make, alsoChange: alsoChange, actor: actor)
         return ActionResult(cases: result.cases, commit: result.outcome?.commit, withdrawnDrafts: [])
     }
@@ -198,12 +198,11 @@ extension Ledger {
         _ keys: [String], date: CalendarDate, amount: String?, via: String?, note: String?, actor: ActionActor? = nil
     ) throws(LedgerError) -> ActionResult {
         let today = clock.today
-        let tip = (try? repository.resolve(reference: try branch())) ?? nil
-        let tree = tip.flatMap { try? repository.commit($0).tree }
-        let horizon = (try? cadenceSetup(tree: tree))?.book.promiseHorizon ?? 90
-        guard date >= today else { throw LedgerError.usage("the promised date \(date.iso) is in the past (today is \(today.iso))") }
+        let tree = try branchTip().map { (tip: ObjectID) throws(LedgerError) in try self.tree(ofBase: tip) }
+        let horizon = try cadenceSetup(tree: tree).book.promiseHorizon
+        guard date >= today else { throw LedgerError.badRequest("the promised date \(date.iso) is in the past (today is \(today.iso))") }
         guard date <= today.adding(days: horizon) else {
-            throw LedgerError.usage("the promised date \(date.iso) is more than \(horizon) days ahead (`promise_horizon` in cadence.yaml); record a note instead, or agree a nearer date")
+            throw LedgerError.badRequest("the promised date \(date.iso) is more than \(horizon) days ahead (`promise_horizon` in cadence.yaml); record a note instead, or agree a nearer date")
         }
         var amounts: [String: Money] = [:]
         var result = try run(
@@ -246,9 +245,9 @@ extension Ledger {
                 try Self.requireOpen(c)
                 let money = try self.amount(amount, option: "--amount", for: c)
                 if money.amount > c.state.balance.amount && !allowOverpayment {
-                    throw LedgerError.usage("\(c.facts.number): \(money.display) is more than the balance \(c.state.balance.display); if the customer really paid more, add --allow-overpayment (the rest shows as a credit)")
+                    throw LedgerError.conflict("\(c.facts.number): \(money.display) is more than the balance \(c.state.balance.display); if the customer really paid more, add --allow-overpayment (the rest shows as a credit)")
                 }
-                if let date, date > clock.today { throw LedgerError.usage("the payment date \(date.iso) is in the future") }
+                if let date, date > clock.today { throw LedgerError.badRequest("the payment date \(date.iso) is in the future") }
                 paid = money
             },
             event: { c, who in
@@ -276,7 +275,7 @@ extension Ledger {
             keys, action: .dispute, subject: { "dispute: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
-                if let since = c.state.holds.disputedSince { throw LedgerError.usage("\(c.facts.number) is already disputed since \(since.iso)") }
+                if let since = c.state.holds.disputedSince { throw LedgerError.conflict("\(c.facts.number) is already disputed since \(since.iso)") }
             },
             event: { _, who in self.event(.disputed, via.map { [(.via, $0)] } ?? [], text: reason, who: who) }, actor: actor)
     }
@@ -290,7 +289,7 @@ extension Ledger {
                 "resolve: \(cases.map(\.facts.number).joined(separator: ", "))" + (cases.first.flatMap { credits[$0.facts.number] }.map { " (credit \($0.display))" } ?? "")
             },
             validate: { (c: CaseSummary) throws(LedgerError) in
-                guard c.state.holds.disputedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not disputed; nothing to resolve") }
+                guard c.state.holds.disputedSince != nil else { throw LedgerError.conflict("\(c.facts.number) is not disputed; nothing to resolve") }
                 if let credit {
                     credits[c.facts.number] = try self.amount(credit, option: "--credit", for: c, atMostBalance: { "a credit of \($0.display)" })
                 }
@@ -308,7 +307,7 @@ extension Ledger {
             keys, action: .escalate, subject: { "escalate: \($0.map(\.facts.number).joined(separator: ", ")) to \(to)" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
-                if c.state.holds.escalatedSince != nil { throw LedgerError.usage("\(c.facts.number) is already escalated") }
+                if c.state.holds.escalatedSince != nil { throw LedgerError.conflict("\(c.facts.number) is already escalated") }
             },
             event: { _, who in self.event(.escalated, [(.to, to)], text: note, who: who) })
     }
@@ -318,7 +317,7 @@ extension Ledger {
         try run(
             keys, action: .deescalate, subject: { "deescalate: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
-                guard c.state.holds.escalatedSince != nil else { throw LedgerError.usage("\(c.facts.number) is not escalated") }
+                guard c.state.holds.escalatedSince != nil else { throw LedgerError.conflict("\(c.facts.number) is not escalated") }
             },
             event: { _, who in self.event(.deescalated, text: note, who: who) })
     }
@@ -337,7 +336,7 @@ extension Ledger {
 
     /// `snooze`: no reminders until `until`.
     public func snooze(_ keys: [String], until: CalendarDate, reason: String) throws(LedgerError) -> ActionResult {
-        guard until > clock.today else { throw LedgerError.usage("--until \(until.iso) is not after today (\(clock.today.iso))") }
+        guard until > clock.today else { throw LedgerError.badRequest("--until \(until.iso) is not after today (\(clock.today.iso))") }
         return try run(
             keys, action: .snooze, subject: { "snooze: \($0.map(\.facts.number).joined(separator: ", ")) until \(until.iso)" },
             validate: { (c: CaseSummary) throws(LedgerError) in try Self.requireOpen(c) },
@@ -357,7 +356,7 @@ extension Ledger {
             keys, action: .ack, subject: { "ack: reply on \($0.map(\.facts.number).joined(separator: ", ")) read" },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 guard c.state.holds.replySince != nil || c.state.failingContact != nil else {
-                    throw LedgerError.usage("\(c.facts.number) has no reply waiting and no failing address")
+                    throw LedgerError.conflict("\(c.facts.number) has no reply waiting and no failing address")
                 }
             },
             event: { _, who in self.event(.ack, text: note, who: who) })

@@ -24,17 +24,17 @@ public struct CustomerChange: Sendable {
 extension Ledger {
     /// Applies `change` to `customers/<slug>.yaml` and commits it; returns the file as written.
     public func changeCustomer(_ slug: String, _ change: CustomerChange) throws(LedgerError) -> (file: CustomerFile, outcome: CommitOutcome?) {
-        guard !change.isEmpty else { throw LedgerError.usage("nothing to change: give --policy, --sensitive/--no-sensitive, --email or --cadence") }
+        guard !change.isEmpty else { throw LedgerError.badRequest("nothing to change: give --policy, --sensitive/--no-sensitive, --email or --cadence") }
         for email in change.emails ?? [] {
-            if let why = EmailAddress.problem(email) { throw LedgerError.usage("--email `\(email)` is not an email address: \(why)") }
+            if let why = EmailAddress.problem(email) { throw LedgerError.badRequest("--email `\(email)` is not an email address: \(why)") }
         }
         let identity = try identity()
         let path = ImportPlan.customerPath(slug)
         var written: CustomerFile?
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             guard let text = try read(path, inTree: tree) else {
-                throw LedgerError.usage("no customer `\(slug)` (customers/\(slug).yaml); see `duetrail queue` for customer slugs")
+                throw LedgerError.notFound("no customer `\(slug)` (customers/\(slug).yaml); see `duetrail queue` for customer slugs")
             }
             var file: CustomerFile
             switch CustomerFile.parse(text, path: path, slug: slug) {
@@ -44,7 +44,7 @@ extension Ledger {
             if let cadence = change.cadence {
                 let book = try cadenceSetup(tree: tree).book
                 guard book.steps(of: cadence) != nil else {
-                    throw LedgerError.usage("no cadence `\(cadence)` in cadence.yaml (it has: \(book.cadences.map(\.name).joined(separator: ", ")))")
+                    throw LedgerError.notFound("no cadence `\(cadence)` in cadence.yaml (it has: \(book.cadences.map(\.name).joined(separator: ", ")))")
                 }
                 file.cadence = cadence == CadenceBook.defaultName ? nil : cadence
             }
@@ -64,7 +64,7 @@ extension Ledger {
             set.customers[path] = CustomerSummary(file)
             return set
         }
-        guard let written else { throw LedgerError.usage("internal: customer not written") }
+        guard let written else { throw LedgerError.internalFailure("customer not written") }
         return (written, outcome)
     }
 }

@@ -97,7 +97,7 @@ extension Ledger {
             return change
         }
         Timings.mark("commit")
-        guard let plan = lastPlan else { throw LedgerError.usage("import planned nothing") }
+        guard let plan = lastPlan else { throw LedgerError.internalFailure("import planned nothing") }
         return ImportResult(export: export, plan: plan, outcome: outcome)
     }
 

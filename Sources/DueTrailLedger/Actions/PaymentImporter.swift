@@ -44,7 +44,7 @@ extension Ledger {
         result.skipped = export.skipped
         var movedAside: [String] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let snapshot = try self.snapshot(at: base)
             var byNumber: [String: CaseSummary] = [:]
             for c in snapshot.cases { byNumber[c.facts.number.lowercased()] = c }

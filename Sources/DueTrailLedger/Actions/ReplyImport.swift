@@ -51,7 +51,7 @@ extension Ledger {
         var result = ReplyImportResult()
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             result = ReplyImportResult()
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let snapshot = try snapshot(at: base)
             let index = ReplyIndex(cases: snapshot.cases, customers: snapshot.customers)
             let byPath = Dictionary(snapshot.cases.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })

@@ -60,8 +60,8 @@ extension Ledger {
             if let since, since.isEmpty {
                 start = nil  // --all
             } else if let since {
-                guard let id = try repo.revision(since) else { throw LedgerError.usage("--since: no commit `\(since)` in this ledger") }
-                guard try repo.isAncestor(id, of: head) else { throw LedgerError.usage("--since: \(id.short) is not in the history of HEAD") }
+                guard let id = try repo.revision(since) else { throw LedgerError.notFound("--since: no commit `\(since)` in this ledger") }
+                guard try repo.isAncestor(id, of: head) else { throw LedgerError.badRequest("--since: \(id.short) is not in the history of HEAD") }
                 start = id
             } else if onMain, let audited = try repo.resolve(reference: Self.auditedRef) {
                 if (try? repo.commit(audited)) != nil, try repo.isAncestor(audited, of: head) {
@@ -84,7 +84,7 @@ extension Ledger {
         } catch let error as LedgerError {
             throw error
         } catch {
-            throw LedgerError.usage("auditing: \(error)")
+            throw LedgerError.internalFailure("auditing: \(error)")
         }
         if record, report.violations.isEmpty, let head = report.head {
             let current = try? repo.resolve(reference: Self.auditedRef)

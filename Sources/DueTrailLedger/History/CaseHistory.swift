@@ -23,7 +23,7 @@ extension Ledger {
     /// that changed its file.
     public func history(of key: String, limit: Int? = nil) throws(LedgerError) -> (summary: CaseSummary, entries: [CaseHistoryEntry]) {
         let snapshot = try snapshot()
-        guard let summary = try Self.resolve([key], in: snapshot).first else { throw LedgerError.usage("no case for `\(key)`") }
+        guard let summary = try Self.resolve([key], in: snapshot).first else { throw LedgerError.notFound("no case for `\(key)`") }
         let path = summary.path
         var entries: [CaseHistoryEntry] = []
         let branch = try branch()

@@ -18,7 +18,7 @@ public final class Reports {
     func snapshot(endOf day: CalendarDate) throws(LedgerError) -> LedgerSnapshot {
         if day >= ledger.clock.today { return try headSnapshot() }
         guard let commit = try ledger.commit(endOf: day) else {
-            throw LedgerError.usage("the ledger has no commit on or before \(day.iso)")
+            throw LedgerError.notFound("the ledger has no commit on or before \(day.iso)")
         }
         return try ledger.snapshot(at: commit)
     }
@@ -176,7 +176,7 @@ extension Ledger {
         // for decades of points.
         let start = from ?? max(first.day, end.adding(days: -729))
         guard start.days(to: end) <= Self.longestTrend else {
-            throw LedgerError.usage("\(start.iso) to \(end.iso) is more than \(Self.longestTrend) days; give a shorter --from/--to, or --per-commit")
+            throw LedgerError.badRequest("\(start.iso) to \(end.iso) is more than \(Self.longestTrend) days; give a shorter --from/--to, or --per-commit")
         }
         var wanted: [(CommitInfo, CalendarDate)] = []
         if perCommit {

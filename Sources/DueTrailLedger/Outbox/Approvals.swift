@@ -36,7 +36,7 @@ extension Ledger {
         }
         if !unknown.isEmpty {
             let listed = drafts.isEmpty ? "there are none" : "they are: " + drafts.map { "\($0.path) (\($0.pending.caseNumbers.joined(separator: ", ")))" }.joined(separator: "; ")
-            throw LedgerError.usage("no draft for \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (\(listed))")
+            throw LedgerError.notFound("no draft for \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (\(listed))")
         }
         return out.sorted { $0.path < $1.path }
     }
@@ -49,7 +49,7 @@ extension Ledger {
         let identity = try identity()
         var chosen: [OutboxDraft] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let (drafts, problems) = try outbox(tree: tree)
             let waiting = drafts.filter(\.awaitingReview)
             let snapshot = try snapshot(at: base)
@@ -67,7 +67,7 @@ extension Ledger {
                 issues += Self.problems(approving: draft.working ?? "", path: draft.path)
             }
             // A case paid, closed or paused since the draft was written is not chased.
-            let setup = try? cadenceSetup(tree: tree)
+            let setup: CadenceSetup? = try cadenceSetup(tree: tree)
             let byNumber = snapshot.casesByNumber()
             for draft in chosen {
                 for number in draft.pending.caseNumbers {
@@ -139,13 +139,13 @@ extension Ledger {
     /// cadence waits that long and then drafts what is due then. A case without a draft but
     /// with a step due has that step rejected.
     public func reject(keys: [String], reason: String, snoozeDays: Int?) throws(LedgerError) -> (cases: [CaseSummary], drafts: [OutboxDraft], outcome: CommitOutcome?) {
-        guard !reason.trimmedSpaces.isEmpty else { throw LedgerError.usage("say why with --reason (it goes on the case's timeline)") }
+        guard !reason.trimmedSpaces.isEmpty else { throw LedgerError.badRequest("say why with --reason (it goes on the case's timeline)") }
         let identity = try identity()
         var removedDrafts: [OutboxDraft] = []
         var touched: [CaseSummary] = []
         let today = clock.today
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let snapshot = try snapshot(at: base)
             let setup = try cadenceSetup(tree: tree)
             let (drafts, _) = try outbox(tree: tree)
@@ -178,7 +178,7 @@ extension Ledger {
                 if due.isEmpty { unknown.append(key) } else { steps += due }
             }
             if !unknown.isEmpty {
-                throw LedgerError.usage("nothing to reject for \(unknown.map { "`\($0)`" }.joined(separator: ", ")): no draft and no reminder due (see `duetrail queue`)")
+                throw LedgerError.notFound("nothing to reject for \(unknown.map { "`\($0)`" }.joined(separator: ", ")): no draft and no reminder due (see `duetrail queue`)")
             }
             let until = snoozeDays.map { today.adding(days: $0) }
             var change = ChangeSet(subject: "", trailers: [.action(.reject)])

@@ -50,7 +50,7 @@ extension Ledger {
                 let numbers = Set(snapshot.cases.map(\.facts.number))
                 let unknown = only.filter { !numbers.contains($0) && snapshot.customers[$0] == nil }.sorted()
                 if !unknown.isEmpty {
-                    throw LedgerError.usage("no case or customer \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (give an invoice number as written, or a customer slug as in customers/<slug>.yaml)")
+                    throw LedgerError.notFound("no case or customer \(unknown.map { "`\($0)`" }.joined(separator: ", ")) (give an invoice number as written, or a customer slug as in customers/<slug>.yaml)")
                 }
             }
             let setup = try cadenceSetup(tree: tree, compilingTemplates: true)
@@ -128,7 +128,7 @@ extension Ledger {
                     } else if outcome.written {
                         review.append(drafted)
                     } else {
-                        throw LedgerError.usage("a bare repository has no working tree for review drafts; draft in a clone")
+                        throw LedgerError.badRequest("a bare repository has no working tree for review drafts; draft in a clone")
                     }
                 }
             }

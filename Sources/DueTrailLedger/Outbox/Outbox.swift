@@ -113,7 +113,7 @@ extension Ledger {
                 problems.append(error)
             }
         }
-        if reviewBranches, !repository.isBare, let head = try? repository.resolve(reference: try branch()) {
+        if reviewBranches, !repository.isBare, let head = try branchTip() {
             let proposed = try draftsOnReviewBranches(head: head, known: Set(drafts.map(\.path)))
             drafts += proposed.filter { customers?.contains($0.pending.customer) != false }
         }

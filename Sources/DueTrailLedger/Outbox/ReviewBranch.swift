@@ -49,7 +49,7 @@ extension Ledger {
         } catch let error as LedgerError {
             throw error
         } catch {
-            throw LedgerError.usage("\(error)")
+            throw LedgerError.internalFailure("\(error)")
         }
     }
 
@@ -57,11 +57,11 @@ extension Ledger {
     public func checkReviewBranch(_ name: String) throws(LedgerError) {
         let ref = "refs/heads/" + name
         guard Repository.isValidReferenceName(ref), !name.hasPrefix("-") else {
-            throw LedgerError.usage("`\(name)` is not a valid branch name (see git check-ref-format)")
+            throw LedgerError.badRequest("`\(name)` is not a valid branch name (see git check-ref-format)")
         }
         let exists: Bool
         do { exists = try repository.resolve(reference: ref) != nil } catch { throw error.context("reading \(ref)") }
-        if exists { throw LedgerError.usage("branch \(name) already exists; choose another name, or delete it (git branch -D \(name)) first") }
+        if exists { throw LedgerError.conflict("branch \(name) already exists; choose another name, or delete it (git branch -D \(name)) first") }
     }
 
     /// Drafts waiting on review branches not merged yet (`draft --branch`): the cadence
@@ -88,7 +88,7 @@ extension Ledger {
         } catch let error as GitError {
             throw error.context("reading review branches")
         } catch {
-            throw LedgerError.usage("reading review branches: \(error)")
+            throw LedgerError.internalFailure("reading review branches: \(error)")
         }
         return out
     }
@@ -109,7 +109,7 @@ extension Ledger {
         let main = try mainBranch()
         guard current == main else {
             let short = { (r: String) in r.replacingOccurrences(of: "refs/heads/", with: "") }
-            throw LedgerError.usage("send sends only drafts approved on \(short(main)); this clone is on \(short(current)). Switch (git switch \(short(main))) and send from there; drafts on a review branch are sent once it is merged")
+            throw LedgerError.conflict("send sends only drafts approved on \(short(main)); this clone is on \(short(current)). Switch (git switch \(short(main))) and send from there; drafts on a review branch are sent once it is merged")
         }
     }
 }

@@ -99,8 +99,8 @@ extension Ledger {
         // 2. Delivered earlier but not yet in the ledger (a crash after the server's answer).
         let unrecorded = journal.all.filter(\.needsRecording)
         if !unrecorded.isEmpty && !options.dryRun {
-            let headTree = (try? repository.resolve(reference: try branch())).flatMap { try? repository.commit($0).tree }
-            let before = (try? outbox(tree: headTree).drafts) ?? []
+            let headTree = try branchTip().map { (tip: ObjectID) throws(LedgerError) in try self.tree(ofBase: tip) }
+            let before = try outbox(tree: headTree).drafts
             run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: before)
         }
         let uncertain = journal.all.filter(\.isUncertain)
@@ -112,12 +112,14 @@ extension Ledger {
         let blockedIDs = Set(uncertain.map(\.messageID))
 
         // 3. The approved drafts in HEAD, each case re-checked.
-        guard let base = try? repository.resolve(reference: try branch()), let tree = try? repository.commit(base).tree else {
-            throw LedgerError.notALedger(root)
-        }
+        let base = try branchTip()
+        let tree = try self.tree(ofBase: base)
+        guard let base else { throw LedgerError.notALedger(root) }
         let snapshot: LedgerSnapshot
         if let early = preloadedSnapshot(of: base) { snapshot = early } else { snapshot = try self.snapshot(at: base) }
-        let setup = try? cadenceSetup(tree: tree)
+        // The promise grace and the step names come from cadence.yaml: a broken one stops the
+        // run before anything is sent, as it stops `draft`.
+        let setup: CadenceSetup? = try cadenceSetup(tree: tree)
         let (drafts, problems) = try outbox(tree: tree)
         let approvedBroken = problems.filter { p in (try? repository.entry(at: p.path, inTree: tree)) != nil }
         for p in approvedBroken { run.failed.append((p.path, p.description)) }
@@ -158,7 +160,7 @@ extension Ledger {
         }
         defer { transport.close() }
         var delivered: [SendJournal.Entry] = []
-        let timestamp = ISO8601DateFormatter().string(from: Date())
+        let timestamp = ISO8601DateFormatter().string(from: clock.instant)
         // The tip whose cases were checked; when someone else commits during the run (a payment,
         // a dispute, a rejection), the next message's cases and draft are checked again.
         var checkedTip = run.commits.last ?? base
@@ -166,7 +168,7 @@ extension Ledger {
         var latest: [String: (reason: String, withdraw: Bool)] = [:]
         for (index, draft) in queue.enumerated() {
             guard let approved = draft.committed else { continue }
-            if let tip = try? repository.resolve(reference: try branch()), tip != checkedTip, !ownTips.contains(tip) {
+            if let tip = try branchTip(), tip != checkedTip, !ownTips.contains(tip) {
                 latest = verdicts(Array(queue[index...]), cases: try self.snapshot(at: tip).casesByNumber(), movedTo: tip, book: setup?.book)
                 checkedTip = tip
             }
@@ -294,7 +296,7 @@ extension Ledger {
         let hits = journal.all.filter { $0.isUncertain && ($0.id == key || $0.messageID == key || $0.messageID == "<\(key)>" || $0.draftPath == key) }
         guard let entry = hits.first else {
             let open = journal.all.filter(\.isUncertain)
-            throw LedgerError.usage("`\(key)` is not an uncertain delivery"
+            throw LedgerError.notFound("`\(key)` is not an uncertain delivery"
                 + (open.isEmpty ? " (there are none)" : "; uncertain: " + open.map { "\($0.id) (\($0.draftPath))" }.joined(separator: ", ")))
         }
         return entry
@@ -315,9 +317,11 @@ extension Ledger {
         }
         var recorded: [SentMessage] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let snapshot = try self.snapshot(at: base)
             let byNumber = snapshot.casesByNumber()
+            // Only step names come from the cadence here: what was delivered is recorded even
+            // when cadence.yaml broke since.
             let setup = try? cadenceSetup(tree: tree)
             recorded = []
             var change = ChangeSet(subject: "", trailers: [.action(.send), Trailer(.transport, transport)])
@@ -394,7 +398,7 @@ extension Ledger {
         _ withdrawals: [(draft: OutboxDraft, reason: String)], identity: Identity, names: [String: String], book: CadenceBook?, run: inout SendRun
     ) throws(LedgerError) {
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let byNumber = try snapshot(at: base).casesByNumber()
             var change = ChangeSet(subject: "", trailers: [.action(.withdraw)])
             var lines: [String] = []

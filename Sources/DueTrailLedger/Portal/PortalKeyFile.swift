@@ -14,12 +14,12 @@ public enum PortalKeyFile {
     /// The key, from the environment or the key file.
     public static func load(environment: [String: String]) throws(LedgerError) -> PortalKey {
         if let text = environment["DUETRAIL_PORTAL_KEY"], !text.isEmpty {
-            guard let key = PortalKey(text: text) else { throw LedgerError.usage("DUETRAIL_PORTAL_KEY is not a portal key (base64 of 32 bytes; make one with `duetrail portal key --new`)") }
+            guard let key = PortalKey(text: text) else { throw LedgerError.badRequest("DUETRAIL_PORTAL_KEY is not a portal key (base64 of 32 bytes; make one with `duetrail portal key --new`)") }
             return key
         }
         let file = path(environment: environment)
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw LedgerError.usage("no portal key: create one with `duetrail portal key --new` (it goes to \(file)), or set DUETRAIL_PORTAL_KEY")
+            throw LedgerError.notFound("no portal key: create one with `duetrail portal key --new` (it goes to \(file)), or set DUETRAIL_PORTAL_KEY")
         }
         guard let key = PortalKey(text: String(decoding: data, as: UTF8.self)) else {
             throw LedgerError.io(path: file, message: "not a portal key (base64 of 32 bytes); make a new one with `duetrail portal key --new --force`")
@@ -33,7 +33,7 @@ public enum PortalKeyFile {
         let file = path(environment: environment)
         let fm = FileManager.default
         if fm.fileExists(atPath: file) && !replacing {
-            throw LedgerError.usage("a portal key already exists at \(file); `--new --force` replaces it, and every link made with it stops working")
+            throw LedgerError.conflict("a portal key already exists at \(file); `--new --force` replaces it, and every link made with it stops working")
         }
         let folder = (file as NSString).deletingLastPathComponent
         do {

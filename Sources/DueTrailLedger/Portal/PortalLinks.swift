@@ -12,7 +12,7 @@ extension Ledger {
         do {
             key = try PortalKeyFile.load(environment: environment)
         } catch {
-            throw LedgerError.usage("duetrail.yaml sets portal.base_url, so reminders carry a portal link, but \(error.description.prefix(1).lowercased() + error.description.dropFirst())")
+            throw LedgerError.badRequest("duetrail.yaml sets portal.base_url, so reminders carry a portal link, but \(error.description.prefix(1).lowercased() + error.description.dropFirst())")
         }
         let expires = today.adding(days: settings.linkDays - 1).end(in: config.timezone)
         return { customer in "\(base)/p/\(PortalLink.token(customer: customer, expires: expires, key: key))" }

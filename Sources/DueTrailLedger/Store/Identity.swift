@@ -20,7 +20,7 @@ public struct Identity: Sendable, Equatable {
             let (name, email) = try repo.defaultIdentity()
             return Identity(name: name, email: email)
         } catch {
-            throw LedgerError.usage("who is acting? \(error.message)")
+            throw LedgerError.badRequest("who is acting? \(error.message)")
         }
     }
 }

@@ -31,7 +31,8 @@ public final class Ledger {
         do {
             repo = try Repository.discover(from: path)
         } catch {
-            if error.code == .owner { throw error.context("opening \(path)") }
+            // Only "no repository here" means no ledger; any other failure is git's to report.
+            guard error.code == .notFound || !FileManager.default.fileExists(atPath: path) else { throw error.context("opening \(path)") }
             throw LedgerError.notALedger(path)
         }
         let text: String
@@ -79,6 +80,19 @@ public final class Ledger {
         do { head = try repository.headCommit() } catch { throw error.context("reading HEAD") }
         guard let head else { throw LedgerError.notALedger(root) }
         do { return try repository.commit(head).tree } catch { throw error.context("reading HEAD") }
+    }
+
+    /// The tree of `base`, the commit an action builds on: no commit at all is no ledger; a
+    /// commit that cannot be read is a repository failure, said as such.
+    func tree(ofBase base: ObjectID?) throws(LedgerError) -> ObjectID {
+        guard let base else { throw LedgerError.notALedger(root) }
+        do { return try repository.commit(base).tree } catch { throw error.context("reading commit \(base.short)") }
+    }
+
+    /// The tip of the current branch, nil before the first commit.
+    func branchTip() throws(LedgerError) -> ObjectID? {
+        let name = try branch()
+        do { return try repository.resolve(reference: name) } catch { throw error.context("reading \(name)") }
     }
 
     /// The committed bytes of `path` at `tree`, or nil when absent.

@@ -1,15 +1,37 @@
 import DueTrailCore
 import GitStore
 
-/// Why a ledger operation stopped. Each case reads as a sentence a person can act on.
+/// Why a ledger operation stopped. Each case reads as a sentence a person can act on, and
+/// says whose move it is: the person's (a bad request, something not found, a state that
+/// does not allow it), nobody's (a race lost to another writer: try again), or the
+/// repository's (a git or file failure someone must look at). The CLI maps them to exit codes
+/// and the portal to HTTP statuses, each in one place.
 public enum LedgerError: Error, CustomStringConvertible {
+    /// The folder holds no ledger.
     case notALedger(String)
-    case git(GitError, doing: String)
+    /// What was asked makes no sense as given (a bad amount, a date in the past, a missing option).
+    case badRequest(String)
+    /// A case, customer, draft, commit or remote that is not there.
+    case notFound(String)
+    /// The ledger's current state does not allow it (already disputed, paid, a lock held).
+    case conflict(String)
+    /// Another writer kept moving the branch; nothing was written.
+    case lostRace(String)
+    /// Committed files that do not read (see `duetrail check`).
     case invalid(DiagnosticList)
+    /// Uncommitted edits in files the action would rewrite.
     case dirtyPaths([String])
+    /// git refused or failed.
+    case git(GitError, doing: String)
+    /// A file outside git could not be read or written.
     case io(path: String, message: String)
-    case usage(String)
-    case raceLost(attempts: Int)
+    /// A rule of the tool's own was broken: a bug, reported as such.
+    case internalFailure(String)
+
+    /// `attempts` commits in a row lost to another writer.
+    public static func raceLost(attempts: Int) -> LedgerError {
+        .lostRace("the ledger kept changing underneath (\(attempts) attempts); nothing was written; try again")
+    }
 
     public var description: String {
         switch self {
@@ -28,10 +50,28 @@ public enum LedgerError: Error, CustomStringConvertible {
             return "uncommitted changes in files this would rewrite:\n\(shown)\(more)\ncommit them (git commit) or discard them (git checkout -- PATH) first; nothing was changed"
         case .io(let path, let message):
             return "\(path): \(message)"
-        case .usage(let message):
+        case .badRequest(let message), .notFound(let message), .conflict(let message), .lostRace(let message):
             return message
-        case .raceLost(let attempts):
-            return "the ledger kept changing underneath (\(attempts) attempts); try again"
+        case .internalFailure(let message):
+            return "internal error (please report it): \(message)"
+        }
+    }
+
+    /// Whose move it is, for the CLI's exit code and the portal's status.
+    public enum Kind: Sendable, Equatable {
+        /// The person's: fix the request, the files or the state, then run again.
+        case person
+        /// Nobody's: another writer won; running again will do.
+        case retry
+        /// The repository's or the tool's: someone must look.
+        case failure
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths: .person
+        case .lostRace: .retry
+        case .git, .io, .internalFailure: .failure
         }
     }
 }

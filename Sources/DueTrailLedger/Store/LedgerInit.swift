@@ -28,7 +28,7 @@ extension Ledger {
     public func ensureMergeAttributes() throws(LedgerError) -> CommitOutcome? {
         let identity = try identity()
         return try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
-            guard let base, let tree = try? repository.commit(base).tree else { throw LedgerError.notALedger(root) }
+            let tree = try self.tree(ofBase: base)
             let current = try read(".gitattributes", inTree: tree) ?? ""
             let have = Set(current.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
             let missing = Self.mergeAttributes.split(separator: "\n").filter { $0.contains("merge=duetrail") && !have.contains(String($0)) }

@@ -10,7 +10,7 @@ struct NewLedgerFolder {
     init(_ path: String) throws(LedgerError) {
         let fm = FileManager.default
         if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
-            throw LedgerError.usage("\(path) already exists and is not empty; choose a new folder")
+            throw LedgerError.conflict("\(path) already exists and is not empty; choose a new folder")
         }
         self.path = path
         existed = fm.fileExists(atPath: path)

@@ -73,7 +73,7 @@ extension Ledger {
             return ledger
         } catch {
             folder.discard()
-            if case .notALedger = error { throw LedgerError.usage("\(GitCredential.redacted(url)) is not a DueTrail ledger (no \(LedgerConfig.fileName) on its default branch); nothing was kept") }
+            if case .notALedger = error { throw LedgerError.badRequest("\(GitCredential.redacted(url)) is not a DueTrail ledger (no \(LedgerConfig.fileName) on its default branch); nothing was kept") }
             throw error
         }
     }
@@ -105,13 +105,13 @@ extension Ledger {
     ) throws(LedgerError) -> SyncReport {
         let repo = repository
         let branch = try branch()
-        guard branch.hasPrefix("refs/heads/") else { throw LedgerError.usage("HEAD is not on a branch; check out the main branch (git switch main) first") }
+        guard branch.hasPrefix("refs/heads/") else { throw LedgerError.conflict("HEAD is not on a branch; check out the main branch (git switch main) first") }
         let short = String(branch.dropFirst("refs/heads/".count))
         let tracking = "refs/remotes/\(remote)/\(short)"
         let url: String?
         do { url = try repo.remoteURL(remote) } catch { throw error.context("reading remote \(remote)") }
         guard let url else {
-            throw LedgerError.usage("this ledger has no remote `\(remote)`; add one (git remote add \(remote) URL) or start from `duetrail clone URL`")
+            throw LedgerError.notFound("this ledger has no remote `\(remote)`; add one (git remote add \(remote) URL) or start from `duetrail clone URL`")
         }
         let settle = try settlementRule(settlement)
         var report = SyncReport(remote: remote, branch: short)
@@ -185,7 +185,7 @@ extension Ledger {
             }
             // Someone pushed first: fetch their work and merge again.
         }
-        throw LedgerError.usage("\(remote) kept moving while syncing (\(maxAttempts) attempts); your commits are safe here; run sync again")
+        throw LedgerError.lostRace("\(remote) kept moving while syncing (\(maxAttempts) attempts); your commits are safe here; run sync again")
     }
 
     /// Which side to keep for a conflicted path, from `--take SIDE [CASE…]`.
@@ -264,7 +264,7 @@ extension Ledger {
         do {
             try repo.updateReference(branch, to: new, expected: old, message: "sync: \(old?.short ?? "(none)") → \(new.short)")
         } catch where error.code == .modified || error.code == .exists {
-            throw LedgerError.usage("the branch moved while syncing (another command committed); nothing was lost; run sync again")
+            throw LedgerError.lostRace("the branch moved while syncing (another command committed); nothing was lost; run sync again")
         } catch {
             throw error.context("moving \(branch)")
         }
@@ -304,6 +304,6 @@ extension Ledger {
         {
             return false
         }
-        throw LedgerError.usage("\(remote) refused \(branch): \(why); nothing of yours was lost")
+        throw LedgerError.conflict("\(remote) refused \(branch): \(why); nothing of yours was lost")
     }
 }
