@@ -99,3 +99,33 @@ import Yams
         #expect(map["k"]?.value.string == text)
     }
 }
+
+/// The quick road for printing amounts (minor units) writes what the exact one writes.
+@Suite struct MoneyPrintingTests {
+    @Test func plainTextIsTheSameByEitherRoad() throws {
+        var rng = SplitMix(seed: 5)
+        var samples: [String] = ["0", "0.5", "-0.5", "1234.5", "1234.50", "-1234.56", "999999999999.99", "1000000000000.00", "0.125", "-0.005",
+            "12345678901234567890.12", "7", "0.01", "-0.01"]
+        for _ in 0..<2000 {
+            let whole = rng.next() % 10_000_000
+            let cents = rng.next() % 1000
+            samples.append((rng.next() % 3 == 0 ? "-" : "") + "\(whole).\(cents)")
+        }
+        for text in samples {
+            let value = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+            for scale in [0, 2, 3] {
+                var input = value, rounded = Decimal()
+                NSDecimalRound(&rounded, &input, scale, .plain)
+                let expected = Decimals.parsePlain(Decimals.plain(rounded, scale: scale))
+                #expect(expected == rounded, "\(text) at \(scale): \(Decimals.plain(value, scale: scale))")
+                let printed = Decimals.plain(value, scale: scale)
+                #expect(printed.split(separator: ".").last?.count == (scale == 0 ? printed.split(separator: ".").last?.count : scale), "\(printed)")
+                #expect(Decimals.parsePlain(printed) == rounded, "\(text) at \(scale) printed \(printed)")
+            }
+        }
+        #expect(Money(Decimal(string: "1234.5")!, Currency(code: "EUR")!).description == "1234.50 EUR")
+        #expect(Money(Decimal(string: "-0.5")!, Currency(code: "JPY")!).plain == "-1")
+        #expect(Money(Decimal(string: "1234.56")!, Currency(code: "EUR")!).minorUnits == 123456)
+        #expect(Money(Decimal(string: "0.125")!, Currency(code: "EUR")!).minorUnits == nil)
+    }
+}

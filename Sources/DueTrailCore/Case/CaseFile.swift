@@ -99,7 +99,7 @@ public struct CaseFile: Sendable, Equatable {
     /// Reads a case file; every problem is reported with `path:line`.
     public static func parse(_ text: String, path: String) -> Result<CaseFile, DiagnosticList> {
         var problems: [Diagnostic] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = text.fastLines()
         guard lines.first == "---" else {
             return .failure(DiagnosticList([Diagnostic(path: path, line: 1, message: "a case file starts with `---` and YAML front matter", excerpt: lines.first.map(String.init))]))
         }

@@ -23,6 +23,32 @@ public enum Parallel {
         }
     }
 
+    /// The same, with a `context` each chunk makes for itself before its first item (a
+    /// repository handle: libgit2 handles are not shared between threads). Results are written
+    /// straight into the output, never gathered and copied.
+    public static func map<T: Sendable, Context>(
+        count: Int, minimum: Int = 1000, context: @Sendable () -> Context, _ transform: @Sendable (inout Context, Int) -> T
+    ) -> [T] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
+        guard workers > 1 else {
+            var c = context()
+            return (0..<count).map { transform(&c, $0) }
+        }
+        let pieces = min(count, workers * 4)
+        let chunk = (count + pieces - 1) / pieces
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let slots = Slots(base)
+            DispatchQueue.concurrentPerform(iterations: pieces) { w in
+                let range = min(w * chunk, count)..<min((w + 1) * chunk, count)
+                guard !range.isEmpty else { return }
+                var c = context()
+                for i in range { (slots.base + i).initialize(to: transform(&c, i)) }
+            }
+            initialized = count
+        }
+    }
+
     /// The chunks `0..<count` is cut into, one per core (one chunk when it is small).
     public static func chunks(count: Int, minimum: Int = 1000) -> [Range<Int>] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)

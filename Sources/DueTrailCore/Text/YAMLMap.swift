@@ -86,6 +86,10 @@ public struct YAMLMap {
     /// (nesting, lists, block scalars, anchors, single quotes) returns nil and goes to Yams.
     /// Yams resolves every scalar's tag with a regular expression, which made reading 100,000
     /// case files take many seconds; this keeps the same meaning for the simple form.
+    /// One tag for every plain scalar read here: `Tag.implicit` builds a new one (and its
+    /// resolver table) on each call. Tags are never changed after they are made.
+    nonisolated(unsafe) static let implicitTag = Tag.implicit
+
     static func simpleEntries(_ lines: [Substring], lineOffset: Int) -> [Entry]? {
         var out: [Entry] = []
         for (i, line) in lines.enumerated() {
@@ -110,13 +114,17 @@ public struct YAMLMap {
             } else {
                 // Characters that make a plain scalar mean something else in YAML.
                 if "'[]{}|>&*!%@`#,?-".utf8.contains(v0) { return nil }
-                if rest.contains(where: { $0 == 9 }) { return nil }
-                let text = String(decoding: rest, as: UTF8.self)
-                if text.contains(" #") || text.contains(": ") || text.hasSuffix(":") { return nil }
-                value = text
+                // A tab, ` #` (a comment), `: ` or a final `:` (a nested mapping): Yams decides.
+                var previous: UInt8 = 0
+                for c in rest {
+                    if c == 9 || (c == 35 && previous == 32) || (c == 32 && previous == 58) { return nil }
+                    previous = c
+                }
+                if previous == 58 { return nil }
+                value = String(decoding: rest, as: UTF8.self)
             }
             let lineNumber = i + 1 + lineOffset
-            out.append(Entry(key: String(decoding: keyBytes, as: UTF8.self), value: .scalar(Node.Scalar(value)), line: lineNumber,
+            out.append(Entry(key: String(decoding: keyBytes, as: UTF8.self), value: .scalar(Node.Scalar(value, Self.implicitTag)), line: lineNumber,
                 valueLine: lineNumber, valueColumn: column))
         }
         return out

@@ -81,6 +81,10 @@ extension Ledger {
             if let casesEntry = try repo.entry(at: "cases", inTree: tree), casesEntry.kind == .tree {
                 // Summaries of files already seen, by blob id, built only on a miss.
                 var known: [ObjectID: CaseSummary]?
+                // Each folder in tree order: its items from the cache, or slots to fill, some
+                // from summaries already known and the rest read and parsed below.
+                var folders: [(folder: TreeEntry, items: [SummaryCache.Item]?, slots: [CaseSlot])] = []
+                var toRead: [(path: String, blob: ObjectID)] = []
                 for folder in try repo.treeEntries(casesEntry.id) where folder.kind == .tree {
                     if var items = cache.folders[folder.id] {
                         // The same tree may now sit under another name (`git mv`): paths follow the name.
@@ -92,8 +96,7 @@ extension Ledger {
                                 return SummaryCache.Item(blob: item.blob, summary: s)
                             }
                         }
-                        for item in items { cases.append(item.summary) }
-                        fresh.folders[folder.id] = items
+                        folders.append((folder, items, []))
                         continue
                     }
                     changed = true
@@ -102,21 +105,40 @@ extension Ledger {
                         for items in cache.folders.values { for item in items { k[item.blob] = item.summary } }
                         known = k
                     }
-                    var items: [SummaryCache.Item] = []
-                    var clean = true
+                    var slots: [CaseSlot] = []
                     for file in try repo.treeEntries(folder.id) where file.kind == .blob && file.name.hasSuffix(".md") {
                         let path = "cases/\(folder.name)/\(file.name)"
                         if var summary = known?[file.id] {
                             summary.path = path
-                            items.append(SummaryCache.Item(blob: file.id, summary: summary))
-                            continue
+                            slots.append(.known(SummaryCache.Item(blob: file.id, summary: summary)))
+                        } else {
+                            slots.append(.read(toRead.count))
+                            toRead.append((path, file.id))
                         }
-                        let text = String(decoding: try repo.readBlob(file.id), as: UTF8.self)
-                        switch CaseFile.parse(text, path: path) {
-                        case .success(let c): items.append(SummaryCache.Item(blob: file.id, summary: CaseSummary(path: path, file: c)))
-                        case .failure(let list):
-                            unreadable += list.items
-                            clean = false
+                    }
+                    folders.append((folder, nil, slots))
+                }
+                let parsed = Self.readCases(toRead, repository: repo)
+                for (folder, cached, slots) in folders {
+                    if let cached {
+                        for item in cached { cases.append(item.summary) }
+                        fresh.folders[folder.id] = cached
+                        continue
+                    }
+                    var items: [SummaryCache.Item] = []
+                    var clean = true
+                    for slot in slots {
+                        switch slot {
+                        case .known(let item): items.append(item)
+                        case .read(let index):
+                            var result = parsed[index]
+                            if result == nil { result = Self.parseCase(try repo.readBlob(toRead[index].blob), path: toRead[index].path) }
+                            switch result ?? .failure(DiagnosticList([])) {
+                            case .success(let summary): items.append(SummaryCache.Item(blob: toRead[index].blob, summary: summary))
+                            case .failure(let list):
+                                unreadable += list.items
+                                clean = false
+                            }
                         }
                     }
                     for item in items { cases.append(item.summary) }
@@ -134,5 +156,35 @@ extension Ledger {
         } catch {
             throw error.context("reading the ledger")
         }
+    }
+}
+
+/// Where one case of a folder read afresh comes from: a summary already known by its blob id,
+/// or the `index`th file to read and parse.
+enum CaseSlot {
+    case known(SummaryCache.Item)
+    case read(Int)
+}
+
+extension Ledger {
+    /// Reads and parses case files, on every core when there are many: each worker reads blobs
+    /// through a repository handle of its own (libgit2 handles are not shared between threads)
+    /// and parses what it read, so a fresh clone's first command costs about one pass over the
+    /// pack. Results in input order.
+    static func readCases(_ files: [(path: String, blob: ObjectID)], repository: Repository) -> [Result<CaseSummary, DiagnosticList>?] {
+        let gitDirectory = repository.gitDirectory
+        return Parallel.map(
+            count: files.count, minimum: 2000,
+            context: { () -> Result<Repository, GitError> in Result { () throws(GitError) in try Repository.open(at: gitDirectory) } }
+        ) { handle, i -> Result<CaseSummary, DiagnosticList>? in
+            // A blob a worker could not read (its handle failed, the object is damaged) is read
+            // again by the caller, so the error is git's own.
+            guard case .success(let repo) = handle, let bytes = try? repo.readBlob(files[i].blob) else { return nil }
+            return parseCase(bytes, path: files[i].path)
+        }
+    }
+
+    static func parseCase(_ bytes: [UInt8], path: String) -> Result<CaseSummary, DiagnosticList> {
+        CaseFile.parse(String(decoding: bytes, as: UTF8.self), path: path).map { CaseSummary(path: path, file: $0) }
     }
 }
