@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev). Only GitStore imports it.
@@ -25,8 +26,10 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // Whole-or-nothing file writes (temporary file, then rename or link) on swift-system.
+        .target(name: "AtomicFiles", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // Thin, typed Swift wrapper over libgit2. Knows nothing of invoices.
-        .target(name: "GitStore", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "GitStore", dependencies: ["CLibgit2", "AtomicFiles", .product(name: "Crypto", package: "swift-crypto")]),
         // The domain: money, dates, case files, import planning, queue, cadence, reminder
         // messages, portal link signatures. No git, no network.
         .target(
@@ -35,16 +38,16 @@ let package = Package(
         // The ledger: the domain stored in a git repository through GitStore.
         .target(
             name: "DueTrailLedger",
-            dependencies: ["DueTrailCore", "GitStore"],
+            dependencies: ["DueTrailCore", "GitStore", "AtomicFiles"],
             resources: [.copy("Resources/templates")]
         ),
         // Mail transports (SMTP on SwiftNIO and swift-nio-ssl, a sendmail command, Maildir)
-        // behind the core's `MailTransport`. Knows nothing of ledgers.
+        // behind the core's `MailTransport`. Knows nothing of ledgers or git: the SMTP
+        // password's credential store is handed in.
         .target(
             name: "DueTrailMail",
             dependencies: [
-                "DueTrailCore",
-                "GitStore",  // only for `git credential`, shared with remotes
+                "DueTrailCore", "AtomicFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

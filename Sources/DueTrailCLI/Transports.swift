@@ -1,4 +1,5 @@
 import DueTrailCore
+import GitStore
 import DueTrailLedger
 import DueTrailMail
 import Foundation
@@ -14,7 +15,11 @@ enum Transports {
         case .smtp(let settings):
             let password: String?
             do {
-                password = try SMTPPassword.find(settings: settings, ledgerRoot: ledger.root, environment: ledger.environment)
+                password = try SMTPPassword.find(
+                    settings: settings, ledgerRoot: ledger.root, environment: ledger.environment,
+                    credentials: { host, port, username in
+                        GitCredential.fill([("protocol", "smtp"), ("host", "\(host):\(port)"), ("username", username)], environment: ledger.environment)?["password"]
+                    })
             } catch {
                 throw CLIError(error.description)
             }

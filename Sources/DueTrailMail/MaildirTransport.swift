@@ -1,3 +1,4 @@
+import AtomicFiles
 import DueTrailCore
 import Foundation
 
@@ -39,27 +40,12 @@ public final class MaildirTransport: MailTransport {
             name = "\(base)Q\(n).\(host)"
         }
         let temporary = "\(folder)/tmp/\(name)", final = "\(folder)/new/\(name)"
-        let bytes = Array(message.text.utf8)
         unlink(temporary)  // left by a crash while writing this same message
-        let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .refused("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n <= 0 {
-                let why = String(cString: strerror(errno))
-                Foundation.close(fd)
-                unlink(temporary)
-                throw .refused("cannot write \(temporary): \(why)")
-            }
-            written += n
-        }
-        let synced = fsync(fd) == 0
-        Foundation.close(fd)
-        // link, not rename: never replaces a message already there.
-        defer { unlink(temporary) }
-        guard synced, link(temporary, final) == 0 else {
-            throw .refused("cannot deliver into \(folder)/new: \(String(cString: strerror(errno)))")
+        // A link, not a rename: never replaces a message already there.
+        do throws(AtomicFileError) {
+            try AtomicFile.write(message.text.utf8, to: final, temporary: temporary, permissions: [.ownerReadWrite], placement: .keepExisting, sync: true)
+        } catch {
+            throw .refused(error.path == final ? "cannot deliver into \(folder)/new: \(error.errno.description)" : "cannot write \(error.description)")
         }
         return DeliveryReceipt(answer: "delivered to Maildir new/\(name)")
     }

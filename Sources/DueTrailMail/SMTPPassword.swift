@@ -1,10 +1,10 @@
 import DueTrailCore
 import Foundation
-import GitStore
 
 /// Where an SMTP password comes from, in this order: `DUETRAIL_SMTP_PASSWORD`, the
 /// `password_file:` (which must lie outside the ledger repository), or what
-/// `git credential fill` has stored for `smtp://HOST:PORT` and the username. Never from
+/// the credential store the caller hands in (the CLI asks `git credential fill` for
+/// `smtp://HOST:PORT` and the username; this module knows nothing of git). Never from
 /// `duetrail.yaml`, never printed.
 public enum SMTPPassword {
     public enum Problem: Error, CustomStringConvertible {
@@ -22,9 +22,12 @@ public enum SMTPPassword {
         }
     }
 
+    /// A stored secret for `host`, `port` and `username`, or nil.
+    public typealias CredentialStore = (_ host: String, _ port: Int, _ username: String) -> String?
+
     /// The password, or nil when none is configured anywhere.
     public static func find(
-        settings: TransportSettings.SMTPSettings, ledgerRoot: String, environment: [String: String]
+        settings: TransportSettings.SMTPSettings, ledgerRoot: String, environment: [String: String], credentials: CredentialStore
     ) throws(Problem) -> String? {
         guard let username = settings.username else { return nil }
         if let fromEnvironment = environment["DUETRAIL_SMTP_PASSWORD"], !fromEnvironment.isEmpty { return fromEnvironment }
@@ -42,11 +45,6 @@ public enum SMTPPassword {
             guard !password.isEmpty else { throw .empty(file) }
             return password
         }
-        return fromGitCredential(host: settings.host, port: settings.port, username: username, environment: environment)
-    }
-
-    /// Asks git's credential helpers (never a terminal prompt).
-    static func fromGitCredential(host: String, port: Int, username: String, environment: [String: String]) -> String? {
-        GitCredential.fill([("protocol", "smtp"), ("host", "\(host):\(port)"), ("username", username)], environment: environment)?["password"]
+        return credentials(settings.host, settings.port, username)
     }
 }

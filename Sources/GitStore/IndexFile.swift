@@ -1,3 +1,4 @@
+import AtomicFiles
 import Crypto
 import Foundation
 
@@ -226,26 +227,12 @@ struct IndexFile {
     /// Writes through `index.lock` and a rename, as git does; fails if another writer holds the lock.
     func write(to path: String) throws(GitError) {
         let lock = path + ".lock"
-        let fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw GitError(code: errno == EEXIST ? .locked : .other(-1), function: "index.lock",
-                message: errno == EEXIST ? "\(lock) exists: another git command is running (or crashed; remove the file if not)" : String(cString: strerror(errno)))
-        }
-        let data = serialized()
-        let written = data.withUnsafeBytes { raw -> Int in
-            guard let base = raw.baseAddress else { return 0 }
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n <= 0 { return -1 }
-                offset += n
-            }
-            return offset
-        }
-        close(fd)
-        guard written == data.count, rename(lock, path) == 0 else {
-            unlink(lock)
-            throw GitError(code: .other(-1), function: "index write", message: "\(path): \(String(cString: strerror(errno)))")
+        do throws(AtomicFileError) {
+            try AtomicFile.write(serialized(), to: path, temporary: lock)
+        } catch where error.exists && error.path == lock {
+            throw GitError(code: .locked, function: "index.lock", message: "\(lock) exists: another git command is running (or crashed; remove the file if not)")
+        } catch {
+            throw GitError(code: .other(-1), function: "index write", message: error.description)
         }
     }
 

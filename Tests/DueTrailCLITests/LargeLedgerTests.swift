@@ -58,6 +58,42 @@ import TestSupport
         #expect(!csv.contains(String(folder) + "/"))
     }
 
+    @Test func checkReusesWhatItReadAndStillSeesEveryEdit() throws {
+        let gen = try ProcessResult.run("/usr/bin/env", ["python3", Binary.packageRoot.path + "/bench/generate_export.py", "--invoices", "2400", "--customers", "60"], cwd: sandbox.root.path, environment: sandbox.environment)
+        try sandbox.write("open.csv", gen.stdout)
+        let dir = sandbox.path("big")
+        #expect(try sandbox.duetrail(["init", dir, "--company", "Big"]).status == 0)
+        #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("open.csv")], in: dir).status == 0)
+        // A clone has no cache: its first check reads everything, later ones reuse it.
+        try sandbox.git(["clone", "-q", dir, sandbox.path("clone")])
+        let clone = sandbox.path("clone")
+        let cold = try sandbox.duetrail(["check", "--json"], in: clone)
+        let warm = try sandbox.duetrail(["check", "--json"], in: clone)
+        #expect(cold.status == 0 && cold.stdout.contains("\"cases\" : 2400"), "\(cold)")
+        #expect(warm.stdout == cold.stdout)
+        let events = try #require(cold.stdout.split(separator: "\n").first { $0.contains("\"events\"") })
+        #expect(events.contains("2400"), "one opening event per case: \(events)")
+
+        // An edited file is read again, whatever the cache says of its old version.
+        let paths = try sandbox.git(["ls-files", "cases"], in: clone).stdout.split(separator: "\n").map(String.init)
+        let edited = paths[7]
+        try sandbox.write("clone/" + edited, try sandbox.read("clone/" + edited) + "- someday · note · x · by Ana\n")
+        // A copy of a cached file elsewhere (untracked) is one more case with the same number.
+        let copy = "cases/" + String(paths[9].split(separator: "/")[1]) + "/copy.md"
+        try sandbox.write("clone/" + copy, try sandbox.read("clone/" + paths[9]))
+        let r = try sandbox.duetrail(["check"], in: clone)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\(edited):"), "\(r)")
+        #expect(r.stdout.contains("`someday` is not a date"), "\(r)")
+        // (`copy.md` sorts first, so the original is the one reported, as before the cache.)
+        #expect(r.stdout.contains("\(paths[9]):2: invoice ") && r.stdout.contains("also has a case in \(copy)"), "\(r)")
+        #expect(r.stderr.contains("2 problems found"), "\(r)")
+        // Put back, the ledger is clean again, from the cache.
+        try sandbox.git(["checkout", "--", edited], in: clone)
+        try FileManager.default.removeItem(atPath: clone + "/" + copy)
+        #expect(try sandbox.duetrail(["check", "--json"], in: clone).stdout == cold.stdout)
+    }
+
     @Test func aNoteOnABigLedgerKeepsTheQueueExact() throws {
         let gen = try ProcessResult.run("/usr/bin/env", ["python3", Binary.packageRoot.path + "/bench/generate_export.py", "--invoices", "300", "--customers", "30"], cwd: sandbox.root.path, environment: sandbox.environment)
         try sandbox.write("open.csv", gen.stdout)

@@ -7,15 +7,18 @@ public struct CaseSummary: Sendable, Equatable {
     public var path: String
     public var facts: InvoiceFacts
     public var state: CaseState
+    /// How many events the timeline holds (what `check` counts without reading the file).
+    public var eventCount: Int
 
-    public init(path: String, facts: InvoiceFacts, state: CaseState) {
+    public init(path: String, facts: InvoiceFacts, state: CaseState, eventCount: Int = 0) {
         self.path = path
         self.facts = facts
         self.state = state
+        self.eventCount = eventCount
     }
 
     public init(path: String, file: CaseFile) {
-        self.init(path: path, facts: file.facts, state: file.state)
+        self.init(path: path, facts: file.facts, state: file.state, eventCount: file.events.count)
     }
 
     // MARK: Cache encoding: one tab-separated line per case.
@@ -25,6 +28,7 @@ public struct CaseSummary: Sendable, Equatable {
             path, facts.number, facts.customer, facts.issued?.iso ?? "", facts.due.iso, facts.amount.plain, facts.amount.currency.code,
             facts.source ?? "", facts.reference ?? "", state.balance.plain, state.status.rawValue, state.closedReason ?? "",
             state.lastEvent?.iso ?? "", Self.cadenceField(state), facts.account ?? "", Self.importField(state.importStorage),
+            String(eventCount),
         ]
         return fields.map(Self.escape).joined(separator: "\t")
     }
@@ -39,7 +43,7 @@ public struct CaseSummary: Sendable, Equatable {
     }
 
     /// How many tab-separated fields a cache line has.
-    public static let cacheFieldCount = 16
+    public static let cacheFieldCount = 17
 
     /// What the last import said, in one field: balance, due, issued and total, then the
     /// events since, joined by U+001F (the events by U+001E); empty for a case no import made.
@@ -80,8 +84,10 @@ public struct CaseSummary: Sendable, Equatable {
     public init?(cacheFields all: ArraySlice<String>) {
         let f = all.startIndex == 0 ? all : ArraySlice(all)  // index from 0 below
         guard f.count == Self.cacheFieldCount, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
-            let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10])
+            let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10]),
+            let eventCount = Int(f[16])
         else { return nil }
+        self.eventCount = eventCount
         path = f[0]
         facts = InvoiceFacts(
             number: f[1], customer: f[2], issued: CalendarDate(iso: f[3]), due: due, amount: Money(amount, currency),

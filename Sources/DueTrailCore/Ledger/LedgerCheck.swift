@@ -13,9 +13,33 @@ public struct LedgerCheck {
         public var warnings: [Diagnostic] = []
     }
 
+    /// What to check: files by ledger-relative path (`duetrail.yaml`, `cadence.yaml`,
+    /// `customers/**`, `cases/**`, `outbox/**`), and files known unchanged since they last
+    /// read cleanly, with what they said. A known file is not parsed again; `read` gives its
+    /// text when a problem needs its lines.
+    public struct Input {
+        public var files: [String: String]
+        public var knownCases: [String: CaseSummary]
+        public var knownCustomers: [String: CustomerSummary]
+        public var read: (String) -> String?
+
+        public init(
+            files: [String: String], knownCases: [String: CaseSummary] = [:], knownCustomers: [String: CustomerSummary] = [:],
+            read: @escaping (String) -> String? = { _ in nil }
+        ) {
+            self.files = files
+            self.knownCases = knownCases
+            self.knownCustomers = knownCustomers
+            self.read = read
+        }
+    }
+
     /// `files`: ledger-relative path → text, for `duetrail.yaml`, `cadence.yaml`,
     /// `customers/**`, `cases/**`.
-    public static func run(files: [String: String]) -> Report {
+    public static func run(files: [String: String]) -> Report { run(Input(files: files)) }
+
+    public static func run(_ input: Input) -> Report {
+        let files = input.files
         var report = Report()
         if let text = files[LedgerConfig.fileName] {
             do { _ = try LedgerConfig.parse(text) } catch { report.problems.append(error) }
@@ -37,7 +61,7 @@ public struct LedgerCheck {
             report.cadence = book
         }
         var customerSlugs: Set<String> = []
-        for path in files.keys.sorted() where path.hasPrefix("customers/") {
+        for path in (Array(files.keys) + input.knownCustomers.keys).sorted() where path.hasPrefix("customers/") {
             let name = String(path.dropFirst("customers/".count))
             if name == ".gitkeep" { continue }
             guard name.hasSuffix(".yaml"), !name.contains("/") else {
@@ -49,22 +73,38 @@ public struct LedgerCheck {
                 report.problems.append(Diagnostic(path: path, message: "`\(slug)` is not a valid customer slug (lower-case letters, digits, hyphens)"))
                 continue
             }
-            switch CustomerFile.parse(files[path] ?? "", path: path, slug: slug) {
-            case .success(let customer):
-                customerSlugs.insert(slug)
-                report.customers += 1
-                if let book, let cadence = customer.cadence, book.steps(of: cadence) == nil {
-                    report.problems.append(Diagnostic(path: path, line: customer.cadenceLine,
-                        message: "cadence `\(cadence)` is not in cadence.yaml (it has: \(book.cadences.map(\.name).joined(separator: ", ")))"))
+            let customer: (cadence: String?, contacts: Int)
+            if let known = input.knownCustomers[path] {
+                customer = (known.cadence.cadence, known.contacts.count)
+            } else {
+                switch CustomerFile.parse(files[path] ?? "", path: path, slug: slug) {
+                case .success(let c): customer = (c.cadence, c.contacts.count)
+                case .failure(let list):
+                    report.problems += list.items
+                    continue
                 }
-                if customer.contacts.isEmpty {
-                    report.warnings.append(Diagnostic(path: path, message: "no contacts: reminders to this customer cannot be drafted"))
-                }
-            case .failure(let list): report.problems += list.items
+            }
+            customerSlugs.insert(slug)
+            report.customers += 1
+            if let book, let cadence = customer.cadence, book.steps(of: cadence) == nil {
+                let line = (files[path] ?? input.read(path)).flatMap { try? CustomerFile.parse($0, path: path, slug: slug).get().cadenceLine }
+                report.problems.append(Diagnostic(path: path, line: line,
+                    message: "cadence `\(cadence)` is not in cadence.yaml (it has: \(book.cadences.map(\.name).joined(separator: ", ")))"))
+            }
+            if customer.contacts == 0 {
+                report.warnings.append(Diagnostic(path: path, message: "no contacts: reminders to this customer cannot be drafted"))
             }
         }
         var numbers: [String: String] = [:]
-        for path in files.keys.sorted() where path.hasPrefix("cases/") {
+        let casePaths = (files.keys.filter { $0.hasPrefix("cases/") } + input.knownCases.keys).sorted()
+        // Files to parse, on every core when there are many; known ones are taken as read.
+        let toParse = casePaths.filter { input.knownCases[$0] == nil && files[$0] != nil }
+        let parsedList = Parallel.map(count: toParse.count, minimum: 2000) { i in
+            CaseFile.parse(files[toParse[i]] ?? "", path: toParse[i]).map { CaseSummary(path: toParse[i], file: $0) }
+        }
+        var parsed: [String: Result<CaseSummary, DiagnosticList>] = [:]
+        for (i, path) in toParse.enumerated() { parsed[path] = parsedList[i] }
+        for path in casePaths {
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
             if path == "cases/.gitkeep" { continue }
             guard parts.count == 3, parts[2].hasSuffix(".md") else {
@@ -72,27 +112,35 @@ public struct LedgerCheck {
                 continue
             }
             let folder = String(parts[1])
-            switch CaseFile.parse(files[path] ?? "", path: path) {
-            case .success(let file):
-                report.cases += 1
-                report.events += file.events.count
-                let text = files[path] ?? ""
-                if file.facts.customer != folder {
-                    report.problems.append(Diagnostic(path: path, line: lineOf("customer:", in: text),
-                        message: "the case is in folder `\(folder)` but names customer `\(file.facts.customer)`"))
+            let summary: CaseSummary
+            if let known = input.knownCases[path] {
+                summary = known
+            } else {
+                switch parsed[path] ?? .failure(DiagnosticList([])) {
+                case .success(let s): summary = s
+                case .failure(let list):
+                    report.problems += list.items
+                    continue
                 }
-                if !customerSlugs.contains(file.facts.customer) && files["customers/\(file.facts.customer).yaml"] == nil {
-                    report.problems.append(Diagnostic(path: path, line: lineOf("customer:", in: text),
-                        message: "no customer file customers/\(file.facts.customer).yaml"))
-                }
-                if let other = numbers[file.facts.number] {
-                    report.problems.append(Diagnostic(path: path, line: lineOf("invoice:", in: text),
-                        message: "invoice \(file.facts.number) also has a case in \(other)"))
-                } else {
-                    numbers[file.facts.number] = path
-                }
-            case .failure(let list):
-                report.problems += list.items
+            }
+            report.cases += 1
+            report.events += summary.eventCount
+            func line(_ prefix: String) -> Int? { (files[path] ?? input.read(path)).flatMap { lineOf(prefix, in: $0) } }
+            if summary.facts.customer != folder {
+                report.problems.append(Diagnostic(path: path, line: line("customer:"),
+                    message: "the case is in folder `\(folder)` but names customer `\(summary.facts.customer)`"))
+            }
+            if !customerSlugs.contains(summary.facts.customer) && files["customers/\(summary.facts.customer).yaml"] == nil
+                && input.knownCustomers["customers/\(summary.facts.customer).yaml"] == nil
+            {
+                report.problems.append(Diagnostic(path: path, line: line("customer:"),
+                    message: "no customer file customers/\(summary.facts.customer).yaml"))
+            }
+            if let other = numbers[summary.facts.number] {
+                report.problems.append(Diagnostic(path: path, line: line("invoice:"),
+                    message: "invoice \(summary.facts.number) also has a case in \(other)"))
+            } else {
+                numbers[summary.facts.number] = path
             }
         }
         for path in files.keys.sorted() where path.hasPrefix("outbox/") && path.hasSuffix(".eml") {

@@ -1,3 +1,4 @@
+import AtomicFiles
 import DueTrailCore
 import Foundation
 import GitStore
@@ -182,25 +183,11 @@ extension Ledger {
             let code = errno
             if code != EEXIST { return failure("cannot create its folder", code) }
         }
-        let bytes = Array(text.utf8)
-        let fd = openForWriting(temp)
-        guard fd >= 0 else { return failure("cannot write the draft", errno) }
-        var offset = 0
-        var code: Int32 = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + offset, raw.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                code = errno
-                break
-            }
-            offset += n
-        }
-        close(fd)
-        if code == 0, rename(temp, full) != 0 { code = errno }
-        if code != 0 {
-            unlink(temp)
-            return failure("cannot write the draft", code)
+        unlink(temp)  // left by a crash while writing this same draft
+        do throws(AtomicFileError) {
+            try AtomicFile.write(text.utf8, to: full, temporary: temp)
+        } catch {
+            return failure("cannot write the draft", error.errno.rawValue)
         }
         return nil
     }
@@ -220,5 +207,3 @@ extension Ledger {
     }
 }
 
-/// `open(2)` for a new file (the name `open` is taken by `Ledger.open` inside the extension).
-private func openForWriting(_ path: String) -> Int32 { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }

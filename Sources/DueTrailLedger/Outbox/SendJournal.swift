@@ -1,3 +1,4 @@
+import AtomicFiles
 import DueTrailCore
 import Foundation
 
@@ -187,12 +188,7 @@ final class SendJournal {
             default: break
             }
         }
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
-        if let h = FileHandle(forUpdatingAtPath: temporary) {
-            try? h.synchronize()
-            try? h.close()
-        }
-        if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+        // Compaction only: a journal that cannot be rewritten stays as it was.
+        try? AtomicFile.write(text.utf8, to: path, sync: true)
     }
 }

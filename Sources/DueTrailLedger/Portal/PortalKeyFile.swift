@@ -1,3 +1,4 @@
+import AtomicFiles
 import DueTrailCore
 import Foundation
 
@@ -41,17 +42,11 @@ public enum PortalKeyFile {
         } catch {
             throw LedgerError.io(path: folder, message: error.localizedDescription)
         }
-        let temp = folder + "/.portal.key.\(getpid()).tmp"
         let text = PortalKey.generate().text + "\n"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw LedgerError.io(path: temp, message: String(cString: strerror(errno))) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count, rename(temp, file) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(temp)
-            throw LedgerError.io(path: file, message: why)
+        do throws(AtomicFileError) {
+            try AtomicFile.write(text.utf8, to: file, temporary: folder + "/.portal.key.\(getpid()).tmp", permissions: [.ownerReadWrite], sync: true)
+        } catch {
+            throw LedgerError.io(path: error.path, message: error.errno.description)
         }
         return file
     }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import DueTrailCore
 import Foundation
 import GitStore
@@ -9,7 +10,7 @@ import GitStore
 struct SummaryCache {
     /// Bump `CaseState.derivation` (or this format number) whenever what a summary holds, or
     /// how state is derived from events, changes: an old cache is then simply re-read.
-    static let header = "duetrail-summaries 8 derivation \(CaseState.derivation)"
+    static let header = "duetrail-summaries 9 derivation \(CaseState.derivation)"
     /// A case file's blob id and what it says.
     struct Item {
         let blob: ObjectID
@@ -46,6 +47,14 @@ struct SummaryCache {
             }
         }
         return cache
+    }
+
+    /// Every case summary by the blob id of its file (a file in the cache read cleanly).
+    func caseSummariesByBlob() -> [ObjectID: CaseSummary] {
+        var out: [ObjectID: CaseSummary] = [:]
+        out.reserveCapacity(folders.values.reduce(0) { $0 + $1.count })
+        for items in folders.values { for item in items { out[item.blob] = item.summary } }
+        return out
     }
 
     /// Adds records at the end of the journal: what a commit just wrote, without rewriting the
@@ -177,14 +186,9 @@ struct SummaryCache {
     func save(gitDirectory: String) {
         let out = Self.header + "\n" + body()
         let target = Self.url(gitDirectory: gitDirectory)
-        let temp = target.deletingLastPathComponent().appendingPathComponent("summaries.\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(out.utf8).write(to: temp)
-            if rename(temp.path, target.path) != 0 { try? FileManager.default.removeItem(at: temp) }
-            try? FileManager.default.removeItem(at: Self.journalURL(gitDirectory: gitDirectory))
-        } catch {
-            try? FileManager.default.removeItem(at: temp)  // a cache that cannot be written only costs time
-        }
+        // A cache that cannot be written only costs time.
+        try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard (try? AtomicFile.write(out.utf8, to: target.path)) != nil else { return }
+        try? FileManager.default.removeItem(at: Self.journalURL(gitDirectory: gitDirectory))
     }
 }
