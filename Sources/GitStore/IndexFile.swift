@@ -78,6 +78,24 @@ struct IndexFile {
 
     // MARK: Reading
 
+    /// The checksum at the end of the file: it covers every entry (paths, blob ids, stat data).
+    var checksum: String { bytes.suffix(20).map { String(format: "%02x", $0) }.joined() }
+
+    /// Every entry whose path starts with one of `prefixes` or equals one of `paths`: its path
+    /// bytes, stat data, and whether it is a merge stage other than 0.
+    func entries(prefixes: [[UInt8]], paths: [[UInt8]]) -> [(path: ArraySlice<UInt8>, record: Record, conflicted: Bool)] {
+        var out: [(path: ArraySlice<UInt8>, record: Record, conflicted: Bool)] = []
+        for e in entries {
+            let path = bytes[e.pathStart..<(e.pathStart + e.pathLength)]
+            guard prefixes.contains(where: { path.starts(with: $0) }) || paths.contains(where: { path.elementsEqual($0) }) else { continue }
+            let o = e.offset
+            out.append((path, Record(
+                id: ObjectID(bytes: Array(bytes[(o + 40)..<(o + 60)])), size: Self.uint32(bytes, o + 36),
+                mtimeSeconds: Self.uint32(bytes, o + 8), mtimeNanoseconds: Self.uint32(bytes, o + 12), inode: Self.uint32(bytes, o + 20)), stage(e) != 0))
+        }
+        return out
+    }
+
     /// The position of `path`'s stage-0 entry, or where it would go.
     private func search(_ path: [UInt8]) -> (index: Int, found: Bool) {
         var low = 0, high = entries.count

@@ -57,6 +57,60 @@ extension Repository {
         }
     }
 
+    /// The index's checksum when the working tree under `folders`, and the top-level `files`,
+    /// is exactly what the index records: every entry's file there with the same stat data
+    /// (and not racily clean), no other file beside them, no merge in progress. Nil otherwise,
+    /// or when the index is in a form this reader leaves to libgit2. What `git status` checks,
+    /// without hashing anything: a caller may then reuse what it concluded for that checksum.
+    public func cleanIndexChecksum(folders: [String], files: [String]) -> String? {
+        guard let workdir = workingDirectory, let index = IndexFile.load(gitDirectory + "index") else { return nil }
+        var indexStat = stat()
+        guard stat(gitDirectory + "index", &indexStat) == 0 else { return nil }
+        let indexTime = (Int(indexStat.st_mtim.tv_sec), Int(indexStat.st_mtim.tv_nsec))
+        let tracked = index.entries(prefixes: folders.map { Array(($0 + "/").utf8) }, paths: files.map { Array($0.utf8) })
+        guard !tracked.contains(where: \.conflicted) else { return nil }
+        // A top-level file on disk the index does not track could change unseen.
+        for file in files where !tracked.contains(where: { $0.path.elementsEqual(file.utf8) }) {
+            var st = stat()
+            if lstat(workdir + file, &st) == 0 { return nil }
+        }
+        let root = Array(workdir.utf8)
+        let shared = SharedEntries(tracked)
+        let clean = ParallelWalk.map(Array(0..<tracked.count)) { i -> Bool in
+            let (path, record, _) = shared.entries[i]
+            var st = stat()
+            let found = (root + path + [0]).withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { lstat($0, &st) == 0 }
+            }
+            guard found, (st.st_mode & S_IFMT) == S_IFREG else { return false }
+            let sameStat = UInt32(truncatingIfNeeded: st.st_size) == record.size && UInt32(truncatingIfNeeded: st.st_mtim.tv_sec) == record.mtimeSeconds
+                && UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == record.mtimeNanoseconds && UInt32(truncatingIfNeeded: st.st_ino) == record.inode
+            return sameStat && (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)) < indexTime
+        }
+        guard !clean.contains(false) else { return nil }
+        // No file the index does not know: as many files on disk as entries in these folders.
+        var roots: [String] = []
+        var onDisk = 0
+        for folder in folders {
+            for (name, isDirectory) in Self.list(workdir + folder) {
+                if isDirectory { roots.append(folder + "/" + name) } else { onDisk += 1 }
+            }
+        }
+        let counts = ParallelWalk.map(roots) { root -> Int in
+            var n = 0
+            var pending = [root]
+            while let dir = pending.popLast() {
+                for (name, isDirectory) in Self.list(workdir + dir) {
+                    if isDirectory { pending.append(dir + "/" + name) } else { n += 1 }
+                }
+            }
+            return n
+        }
+        onDisk += counts.reduce(0, +)
+        let trackedInFolders = tracked.count - tracked.filter { t in files.contains { t.path.elementsEqual($0.utf8) } }.count
+        return onDisk == trackedInFolders ? index.checksum : nil
+    }
+
     /// The names in one folder, and whether each is a folder (symbolic links are not).
     static func list(_ path: String) -> [(String, Bool)] {
         guard let dir = opendir(path) else { return [] }
@@ -74,6 +128,12 @@ extension Repository {
         }
         return out
     }
+}
+
+/// Index entries shared read-only by the walkers.
+private final class SharedEntries: @unchecked Sendable {
+    let entries: [(path: ArraySlice<UInt8>, record: IndexFile.Record, conflicted: Bool)]
+    init(_ entries: [(path: ArraySlice<UInt8>, record: IndexFile.Record, conflicted: Bool)]) { self.entries = entries }
 }
 
 /// The index, read once and shared read-only by the walkers.

@@ -92,6 +92,10 @@ import TestSupport
         try sandbox.git(["checkout", "--", edited], in: clone)
         try FileManager.default.removeItem(atPath: clone + "/" + copy)
         #expect(try sandbox.duetrail(["check", "--json"], in: clone).stdout == cold.stdout)
+        #expect(FileManager.default.fileExists(atPath: clone + "/.git/duetrail/check"), "the clean report is kept for the next check")
+        // A file removed since is noticed, though the index still lists it.
+        try FileManager.default.removeItem(atPath: clone + "/" + paths[3])
+        #expect(try sandbox.duetrail(["check"], in: clone).stdout.hasPrefix("ok: 2399 cases"))
     }
 
     @Test func aNoteOnABigLedgerKeepsTheQueueExact() throws {

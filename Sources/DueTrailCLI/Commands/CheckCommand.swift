@@ -16,8 +16,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let input = try guarded { try ledger.checkInput() }
-        let report = LedgerCheck.run(input)
+        let report = try guarded { try ledger.check() }
         if json {
             struct Problem: Encodable { var path: String; var line: Int?; var column: Int?; var message: String }
             struct Out: Encodable { var ok: Bool; var cases: Int; var customers: Int; var events: Int; var drafts: Int; var problems: [Problem]; var warnings: [Problem] }

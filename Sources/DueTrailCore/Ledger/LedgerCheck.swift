@@ -11,6 +11,8 @@ public struct LedgerCheck {
         public var cadence: CadenceBook?
         /// Not wrong, but worth knowing (a customer nobody can be written to).
         public var warnings: [Diagnostic] = []
+
+        package init() {}
     }
 
     /// What to check: files by ledger-relative path (`duetrail.yaml`, `cadence.yaml`,
