@@ -11,9 +11,9 @@ import SystemPackage
 /// what is there). A crash leaves the old file or the new one, never half of either. Every
 /// file the tool keeps outside git (the summary cache, the send journal, the portal key, the
 /// git index, drafts, Maildir deliveries) is written this way.
-public enum AtomicFile {
+package enum AtomicFile {
     /// How the new file takes the target's name.
-    public enum Placement: Sendable {
+    package enum Placement: Sendable {
         /// Replaces whatever is there.
         case replace
         /// Fails when the target exists (Maildir delivery: never overwrite a message).
@@ -25,7 +25,7 @@ public enum AtomicFile {
     /// `index.lock` protocol) fails with `.exists` instead of interleaving.
     /// - Parameters:
     ///   - sync: flush to disk before the rename (for what must survive a power cut).
-    public static func write(
+    package static func write(
         _ bytes: some Sequence<UInt8>, to path: String, temporary: String? = nil, permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead],
         placement: Placement = .replace, sync: Bool = false
     ) throws(AtomicFileError) {
@@ -61,11 +61,11 @@ public enum AtomicFile {
 }
 
 /// Why a file could not be written: the path and the system's reason.
-public struct AtomicFileError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let errno: Errno
+package struct AtomicFileError: Error, CustomStringConvertible, Sendable {
+    package let path: String
+    package let errno: Errno
 
-    public init(path: String, errno: Errno) {
+    package init(path: String, errno: Errno) {
         self.path = path
         self.errno = errno
     }
@@ -75,7 +75,7 @@ public struct AtomicFileError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The target (or its lock) already exists.
-    public var exists: Bool { errno == .fileExists }
+    package var exists: Bool { errno == .fileExists }
 
-    public var description: String { "\(path): \(errno.description)" }
+    package var description: String { "\(path): \(errno.description)" }
 }

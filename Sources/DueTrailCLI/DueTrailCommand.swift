@@ -1,8 +1,8 @@
 import ArgumentParser
 
 /// `duetrail`: accounts-receivable collections over a git ledger.
-public struct DueTrailCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct DueTrailCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "duetrail",
         abstract: "Accounts-receivable collections over a git repository of plain-text case files.",
         discussion: """
@@ -21,5 +21,5 @@ public struct DueTrailCommand: AsyncParsableCommand {
         ]
     )
 
-    public init() {}
+    package init() {}
 }

@@ -3,18 +3,18 @@ import Foundation
 /// Messages on disk as mail programs leave them: a Maildir folder (`cur/`, `new/`: one file a
 /// message, what mbsync, getmail or fetchmail write) or an mbox file (messages after `From `
 /// lines, what a mail client exports).
-public enum Mailbox {
-    public struct Message: Sendable {
+package enum Mailbox {
+    package struct Message: Sendable {
         /// Where it came from: the Maildir file, or `mbox:<line>`.
-        public let source: String
-        public let bytes: [UInt8]
+        package let source: String
+        package let bytes: [UInt8]
     }
 
-    public enum Problem: Error, CustomStringConvertible {
+    package enum Problem: Error, CustomStringConvertible {
         case missing(String)
         case unreadable(String, String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missing(let path): return "\(path): no such Maildir folder or mbox file"
             case .unreadable(let path, let why): return "\(path): \(why)"
@@ -22,7 +22,7 @@ public enum Mailbox {
         }
     }
 
-    public static func read(_ path: String) throws(Problem) -> [Message] {
+    package static func read(_ path: String) throws(Problem) -> [Message] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missing(path) }
         return isDirectory.boolValue ? try maildir(path) : try mbox(path)

@@ -5,20 +5,20 @@ import Foundation
 /// Delivers into a Maildir folder (`tmp/`, `new/`, `cur/`), as a local delivery agent does:
 /// written whole in `tmp/`, flushed to disk, then renamed into `new/`, so a mail client never
 /// sees half a message. The default transport: nothing leaves the machine.
-public final class MaildirTransport: MailTransport {
-    public let folder: String
-    public var description: String { "maildir \(folder)" }
-    public var capabilities: OutgoingMessage.Capabilities { .local }
+package final class MaildirTransport: MailTransport {
+    package let folder: String
+    package var description: String { "maildir \(folder)" }
+    package var capabilities: OutgoingMessage.Capabilities { .local }
     /// The moment stamped into file names (the ledger's clock, so a demo or test run at a fixed
     /// time writes the same names).
     let now: Date
 
-    public init(folder: String, now: Date = Date()) {
+    package init(folder: String, now: Date = Date()) {
         self.folder = folder
         self.now = now
     }
 
-    public func open() throws(DeliveryError) {
+    package func open() throws(DeliveryError) {
         for sub in ["tmp", "new", "cur"] {
             do {
                 try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
@@ -28,7 +28,7 @@ public final class MaildirTransport: MailTransport {
         }
     }
 
-    public func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
+    package func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
         // Unique without a process id: the Message-ID is unique per message, and a second
         // delivery of the same one (a retry) gets a suffix instead of replacing the first.
         let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
@@ -50,5 +50,5 @@ public final class MaildirTransport: MailTransport {
         return DeliveryReceipt(answer: "delivered to Maildir new/\(name)")
     }
 
-    public func close() {}
+    package func close() {}
 }

@@ -6,13 +6,13 @@ import Foundation
 /// the credential store the caller hands in (the CLI asks `git credential fill` for
 /// `smtp://HOST:PORT` and the username; this module knows nothing of git). Never from
 /// `duetrail.yaml`, never printed.
-public enum SMTPPassword {
-    public enum Problem: Error, CustomStringConvertible {
+package enum SMTPPassword {
+    package enum Problem: Error, CustomStringConvertible {
         case insideRepository(String)
         case unreadable(String, String)
         case empty(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .insideRepository(let path):
                 return "password_file \(path) is inside the ledger repository, where it could be committed; keep it outside (e.g. ~/.config/duetrail/smtp-password)"
@@ -23,10 +23,10 @@ public enum SMTPPassword {
     }
 
     /// A stored secret for `host`, `port` and `username`, or nil.
-    public typealias CredentialStore = (_ host: String, _ port: Int, _ username: String) -> String?
+    package typealias CredentialStore = (_ host: String, _ port: Int, _ username: String) -> String?
 
     /// The password, or nil when none is configured anywhere.
-    public static func find(
+    package static func find(
         settings: TransportSettings.SMTPSettings, ledgerRoot: String, environment: [String: String], credentials: CredentialStore
     ) throws(Problem) -> String? {
         guard let username = settings.username else { return nil }

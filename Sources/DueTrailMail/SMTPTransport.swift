@@ -12,8 +12,8 @@ import NIOSSL
 /// connection lost before the end-of-data line was written means it did not; lost after
 /// that, before the server answered, means nobody knows (`DeliveryError.uncertain`).
 /// The password is never printed: the transcript shows `AUTH PLAIN ****`.
-public final class SMTPTransport: MailTransport {
-    public let settings: TransportSettings.SMTPSettings
+package final class SMTPTransport: MailTransport {
+    package let settings: TransportSettings.SMTPSettings
     let username: String?
     let password: String?
     let heloName: String
@@ -25,16 +25,16 @@ public final class SMTPTransport: MailTransport {
     private var sslContext: NIOSSLContext?
     private var extensions: [String: String] = [:]
 
-    public var description: String { "smtp \(settings.host):\(settings.port) (\(settings.security.rawValue))" }
+    package var description: String { "smtp \(settings.host):\(settings.port) (\(settings.security.rawValue))" }
 
-    public var capabilities: OutgoingMessage.Capabilities {
+    package var capabilities: OutgoingMessage.Capabilities {
         OutgoingMessage.Capabilities(eightBitMIME: extensions["8BITMIME"] != nil, smtpUTF8: extensions["SMTPUTF8"] != nil)
     }
 
     /// - Parameters:
     ///   - password: from `SMTPPassword.find`, only when `settings.username` is set.
     ///   - heloName: the name given in EHLO (the sender's domain unless configured).
-    public init(settings: TransportSettings.SMTPSettings, password: String?, heloName: String, transcript: ((String) -> Void)? = nil) {
+    package init(settings: TransportSettings.SMTPSettings, password: String?, heloName: String, transcript: ((String) -> Void)? = nil) {
         self.settings = settings
         self.username = settings.username
         self.password = password
@@ -49,7 +49,7 @@ public final class SMTPTransport: MailTransport {
 
     // MARK: Connection
 
-    public func open() throws(DeliveryError) {
+    package func open() throws(DeliveryError) {
         guard channel == nil else { return }
         if settings.security != .none {
             var tls = TLSConfiguration.makeClientConfiguration()
@@ -111,7 +111,7 @@ public final class SMTPTransport: MailTransport {
         }
     }
 
-    public func close() {
+    package func close() {
         if let channel, channel.isActive {
             transcript?("C: QUIT")
             _ = try? send("QUIT").wait()
@@ -169,7 +169,7 @@ public final class SMTPTransport: MailTransport {
 
     // MARK: Messages
 
-    public func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
+    package func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
         if channel?.isActive != true {
             shutdown()
             try open()

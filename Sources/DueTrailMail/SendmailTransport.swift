@@ -4,25 +4,25 @@ import Foundation
 /// Hands each message to a sendmail-compatible command (default `/usr/sbin/sendmail -t -i`,
 /// as mail clients and `git send-email` do): the message on standard input, recipients read
 /// from its headers. Exit status 0 means the command took it.
-public final class SendmailTransport: MailTransport {
-    public let command: [String]
-    public let timeoutSeconds: Int
-    public var description: String { "sendmail \(command.joined(separator: " "))" }
+package final class SendmailTransport: MailTransport {
+    package let command: [String]
+    package let timeoutSeconds: Int
+    package var description: String { "sendmail \(command.joined(separator: " "))" }
     /// The MTA behind the command is unknown: bodies are quoted-printable when not ASCII.
-    public var capabilities: OutgoingMessage.Capabilities { .unknown }
+    package var capabilities: OutgoingMessage.Capabilities { .unknown }
 
-    public init(command: [String], timeoutSeconds: Int = 120) {
+    package init(command: [String], timeoutSeconds: Int = 120) {
         self.command = command
         self.timeoutSeconds = timeoutSeconds
     }
 
-    public func open() throws(DeliveryError) {
+    package func open() throws(DeliveryError) {
         guard let program = command.first, FileManager.default.isExecutableFile(atPath: program) else {
             throw .unavailable("the sendmail command `\(command.first ?? "")` does not exist or is not executable (transport `command:` in duetrail.yaml)")
         }
     }
 
-    public func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
+    package func deliver(_ message: OutgoingMessage) throws(DeliveryError) -> DeliveryReceipt {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
@@ -63,7 +63,7 @@ public final class SendmailTransport: MailTransport {
         return DeliveryReceipt(answer: "accepted by \((command[0] as NSString).lastPathComponent) (exit 0)" + (said.isEmpty ? "" : ": \(said.prefix(200))"))
     }
 
-    public func close() {}
+    package func close() {}
 }
 
 /// Drains a pipe on a background thread.

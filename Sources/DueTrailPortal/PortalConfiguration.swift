@@ -2,29 +2,29 @@ import DueTrailCore
 import Foundation
 
 /// How a portal server runs: which ledger, which key, and its limits.
-public struct PortalConfiguration: Sendable {
+package struct PortalConfiguration: Sendable {
     /// The ledger: a working clone or a bare repository.
-    public var ledgerPath: String
+    package var ledgerPath: String
     /// Signs and checks links and form tokens. Never logged, never in a response.
-    public var key: PortalKey
+    package var key: PortalKey
     /// `DUETRAIL_NOW` / `DUETRAIL_TODAY` fix the clock (tests, demos); otherwise the real time.
     /// Requests a link may make per minute (and at once) before it gets 429.
-    public var requestsPerMinute = 30
+    package var requestsPerMinute = 30
     /// The largest form body accepted (a dispute's 2,000 characters fit many times over).
-    public var maxBodyBytes = 16 * 1024
+    package var maxBodyBytes = 16 * 1024
     /// The portal's public origin (`https://pay.example.com`): a form posted with any other
     /// `Origin` header is refused. Nil accepts any (the form token still has to match).
-    public var allowedOrigin: String?
+    package var allowedOrigin: String?
     /// Ledger readers kept for page views (each holds its own libgit2 handle).
-    public var readers = max(4, ProcessInfo.processInfo.activeProcessorCount)
+    package var readers = max(4, ProcessInfo.processInfo.activeProcessorCount)
 
-    public var environment: [String: String] {
+    package var environment: [String: String] {
         didSet { readClock() }
     }
     private var fixedNow: Date?
     private var fixedToday: CalendarDate?
 
-    public init(ledgerPath: String, key: PortalKey, environment: [String: String]) {
+    package init(ledgerPath: String, key: PortalKey, environment: [String: String]) {
         self.ledgerPath = ledgerPath
         self.key = key
         self.environment = environment

@@ -5,9 +5,9 @@ import Logging
 
 /// The customer portal as a Hummingbird application: built here so tests drive the same
 /// router the `portal serve` command runs.
-public enum PortalServer {
+package enum PortalServer {
     /// The router with every route and middleware.
-    public static func router(_ configuration: PortalConfiguration) -> Router<BasicRequestContext> {
+    package static func router(_ configuration: PortalConfiguration) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
@@ -18,7 +18,7 @@ public enum PortalServer {
 
     /// The application listening on `host:port`; `onListening` learns the bound port (0
     /// picks a free one).
-    public static func application(
+    package static func application(
         _ configuration: PortalConfiguration, host: String, port: Int, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {

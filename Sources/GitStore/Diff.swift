@@ -2,26 +2,26 @@ internal import CLibgit2
 import Foundation
 
 /// One file's difference between a tree and the working tree, as `git diff` prints it.
-public struct FilePatch: Sendable, Equatable {
-    public enum Change: String, Sendable {
+package struct FilePatch: Sendable, Equatable {
+    package enum Change: String, Sendable {
         /// New in the working tree (untracked, or staged as new).
         case added
         case modified
         case deleted
     }
 
-    public let path: String
-    public let change: Change
-    public let additions: Int
-    public let deletions: Int
+    package let path: String
+    package let change: Change
+    package let additions: Int
+    package let deletions: Int
     /// The unified diff (`diff --git …` header, hunks), as `git diff` would print it.
-    public let text: String
+    package let text: String
 }
 
 extension Repository {
     /// How the working tree differs from `tree` under `pathspecs` (like `git diff <tree>` with
     /// untracked files shown in full, as after `git add -N`). A nil tree compares with nothing.
-    public func diffWorkingTree(against tree: ObjectID?, pathspecs: [String], contextLines: Int = 3) throws(GitError) -> [FilePatch] {
+    package func diffWorkingTree(against tree: ObjectID?, pathspecs: [String], contextLines: Int = 3) throws(GitError) -> [FilePatch] {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
         options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue | GIT_DIFF_SHOW_UNTRACKED_CONTENT.rawValue
@@ -75,7 +75,7 @@ extension Repository {
     /// The files that differ between two trees: path → the blob in `to`, or nil when `to`
     /// removed it. Subtrees with the same id are skipped, so a change to a few files of a
     /// 100,000-file ledger costs a few tree reads. A nil `from` is the empty tree.
-    public func changedFiles(from: ObjectID?, to: ObjectID?) throws(GitError) -> [String: ObjectID?] {
+    package func changedFiles(from: ObjectID?, to: ObjectID?) throws(GitError) -> [String: ObjectID?] {
         var a: OpaquePointer?, b: OpaquePointer?
         if var oid = from?.oid { try check(git_tree_lookup(&a, pointer, &oid), "git_tree_lookup") }
         defer { git_tree_free(a) }
@@ -102,7 +102,7 @@ extension Repository {
 
     /// git's own line-based three-way merge of one text file (`git merge-file`): the result,
     /// or nil when the same lines changed on both sides.
-    public func mergeText(base: [UInt8], ours: [UInt8], theirs: [UInt8]) throws(GitError) -> [UInt8]? {
+    package func mergeText(base: [UInt8], ours: [UInt8], theirs: [UInt8]) throws(GitError) -> [UInt8]? {
         var options = git_merge_file_options()
         try check(git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)), "git_merge_file_options_init")
         var result = git_merge_file_result()

@@ -3,10 +3,10 @@ import Foundation
 /// Asks git's credential helpers (`git credential fill`) for a secret the user stored there,
 /// never prompting on a terminal: the one place DueTrail runs the `git` program, so a
 /// password lives in the user's keychain or helper, never in the ledger.
-public enum GitCredential {
+package enum GitCredential {
     /// The helpers' answer (`username`, `password`, …) for `fields` (`protocol`, `host`,
     /// `path`, `username`), or nil when git is missing or no helper knows it.
-    public static func fill(_ fields: [(String, String)], environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String]? {
+    package static func fill(_ fields: [(String, String)], environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String]? {
         guard let output = run("fill", fields, environment: environment) else { return nil }
         var answer: [String: String] = [:]
         for line in output.split(separator: "\n") {
@@ -18,19 +18,19 @@ public enum GitCredential {
 
     /// Tells the helpers a secret worked (`approve`) or did not (`reject`), so caching
     /// helpers keep or drop it as git itself would.
-    public static func report(worked: Bool, _ fields: [(String, String)], environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package static func report(worked: Bool, _ fields: [(String, String)], environment: [String: String] = ProcessInfo.processInfo.environment) {
         _ = run(worked ? "approve" : "reject", fields, environment: environment)
     }
 
     /// A URL with any password in it replaced by `***`, for messages.
-    public static func redacted(_ url: String) -> String {
+    package static func redacted(_ url: String) -> String {
         guard var parts = URLComponents(string: url), parts.password != nil else { return url }
         parts.password = "***"
         return parts.string ?? url
     }
 
     /// The fields git's credential protocol uses for a URL (`https://host/path`).
-    public static func fields(forURL url: String, username: String?) -> [(String, String)] {
+    package static func fields(forURL url: String, username: String?) -> [(String, String)] {
         guard let parsed = URLComponents(string: url), let scheme = parsed.scheme, let host = parsed.host else { return [] }
         var out = [("protocol", scheme), ("host", parsed.port.map { "\(host):\($0)" } ?? host)]
         let path = parsed.path.hasPrefix("/") ? String(parsed.path.dropFirst()) : parsed.path

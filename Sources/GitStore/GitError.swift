@@ -3,9 +3,9 @@ internal import CLibgit2
 
 /// A libgit2 failure, carrying the function that failed and libgit2's own message,
 /// so a person sees *what* git refused instead of a bare error code.
-public struct GitError: Error, CustomStringConvertible, Sendable {
+package struct GitError: Error, CustomStringConvertible, Sendable {
     /// The broad reason, for callers that react to specific failures (a race, a missing object).
-    public enum Code: Sendable, Equatable {
+    package enum Code: Sendable, Equatable {
         case notFound
         case exists
         case modified  // compare-and-swap lost: someone moved the ref first
@@ -17,13 +17,13 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         case other(Int32)
     }
 
-    public let code: Code
-    public let function: String
-    public let message: String
+    package let code: Code
+    package let function: String
+    package let message: String
 
-    public var description: String { "\(function): \(message)" }
+    package var description: String { "\(function): \(message)" }
 
-    public init(code: Code, function: String, message: String) {
+    package init(code: Code, function: String, message: String) {
         self.code = code
         self.function = function
         self.message = message

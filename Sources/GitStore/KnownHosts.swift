@@ -4,8 +4,8 @@ import Foundation
 /// OpenSSH's `known_hosts` files, read to check an ssh server's host key as `ssh` does
 /// (libgit2 1.5 accepts any key unless told otherwise). Plain and hashed (`|1|salt|hash`)
 /// host names, `[host]:port` for other ports, `@revoked` markers; wildcards are not matched.
-public struct KnownHosts {
-    public enum Verdict: Equatable {
+package struct KnownHosts {
+    package enum Verdict: Equatable {
         case matches
         /// No entry for this host; the name it would be listed under.
         case unknown(String)
@@ -15,25 +15,25 @@ public struct KnownHosts {
 
     let lines: [String]
 
-    public init(files: [String]) {
+    package init(files: [String]) {
         lines = files.flatMap { file in
             ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
     }
 
     /// `~/.ssh/known_hosts` and `/etc/ssh/ssh_known_hosts`.
-    public static func standard(home: String? = nil) -> KnownHosts {
+    package static func standard(home: String? = nil) -> KnownHosts {
         let home = home ?? ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
         return KnownHosts(files: [home + "/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"])
     }
 
     /// The port of `ssh://host:port/…`; 22 for other forms (`user@host:path`).
-    public static func port(ofSSHURL url: String) -> Int {
+    package static func port(ofSSHURL url: String) -> Int {
         guard url.hasPrefix("ssh://") || url.hasPrefix("ssh+git://") || url.hasPrefix("git+ssh://"), let port = URLComponents(string: url)?.port else { return 22 }
         return port
     }
 
-    public func check(host: String, port: Int, key: Data) -> Verdict {
+    package func check(host: String, port: Int, key: Data) -> Verdict {
         let name = port == 22 ? host : "[\(host)]:\(port)"
         let encoded = key.base64EncodedString()
         var listed = false, matched = false

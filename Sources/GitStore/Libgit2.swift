@@ -24,10 +24,10 @@ enum Libgit2 {
 }
 
 /// Process-wide libgit2 settings.
-public enum GitSettings {
+package enum GitSettings {
     /// Makes libgit2 read global, XDG and system configuration from `directory` only, so a test
     /// never depends on the machine's `~/.gitconfig`.
-    public static func confineConfiguration(to directory: String) throws(GitError) {
+    package static func confineConfiguration(to directory: String) throws(GitError) {
         Libgit2.ensureInitialised()
         for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_PROGRAMDATA] {
             try check(duetrail_git_set_search_path(Int32(level.rawValue), directory), "git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH)")

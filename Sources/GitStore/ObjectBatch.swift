@@ -7,14 +7,14 @@ internal import CLibgit2
 /// Objects written through the batch are visible to the batch's own repository handle only
 /// until `finish()` writes the pack; nothing references them before a commit does, so a failed
 /// batch leaves at most unreferenced objects behind.
-public final class ObjectBatch {
+package final class ObjectBatch {
     /// A private handle on the same repository whose object database prefers the mempack.
-    public let repository: Repository
+    package let repository: Repository
     private let backend: UnsafeMutablePointer<git_odb_backend>
     private var finished = false
 
     /// Opens a second handle on the repository at `gitDirectory` with an in-memory backend.
-    public init(gitDirectory: String) throws(GitError) {
+    package init(gitDirectory: String) throws(GitError) {
         repository = try Repository.open(at: gitDirectory)
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
@@ -30,7 +30,7 @@ public final class ObjectBatch {
     /// Writes the objects that `tree` has and `base` does not (the changed trees and their new
     /// blobs) into one pack with its index in the repository, and returns the pack's size in bytes.
     @discardableResult
-    public func finish(tree: ObjectID, base: ObjectID?) throws(GitError) -> Int {
+    package func finish(tree: ObjectID, base: ObjectID?) throws(GitError) -> Int {
         guard !finished else { return 0 }
         finished = true
         var builder: OpaquePointer?

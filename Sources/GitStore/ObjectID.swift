@@ -1,7 +1,7 @@
 internal import CLibgit2
 
 /// A git object id (SHA-1), as a value type that never exposes libgit2's struct.
-public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable {
+package struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// The 20 raw bytes, packed into three integers so the type is cheap to hash and copy.
     private let a: UInt64, b: UInt64, c: UInt32
 
@@ -23,12 +23,12 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
     }
 
     /// Parses 40 hexadecimal digits; nil for anything else.
-    public init?(hex: some StringProtocol) {
+    package init?(hex: some StringProtocol) {
         self.init(hexBytes: Array(hex.utf8)[...])
     }
 
     /// Parses 40 hexadecimal digits given as bytes (no String needed).
-    public init?(hexBytes utf8: ArraySlice<UInt8>) {
+    package init?(hexBytes utf8: ArraySlice<UInt8>) {
         guard utf8.count == 40 else { return nil }
         let utf8 = Array(utf8)
         var bytes = [UInt8](repeating: 0, count: 20)
@@ -65,7 +65,7 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
         return o
     }
 
-    public var hex: String {
+    package var hex: String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(40)
@@ -76,10 +76,10 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
         return String(decoding: out, as: UTF8.self)
     }
 
-    public var short: String { String(hex.prefix(8)) }
-    public var description: String { hex }
+    package var short: String { String(hex.prefix(8)) }
+    package var description: String { hex }
 
-    public static func < (l: ObjectID, r: ObjectID) -> Bool {
+    package static func < (l: ObjectID, r: ObjectID) -> Bool {
         (l.a, l.b, l.c) < (r.a, r.b, r.c)
     }
 }

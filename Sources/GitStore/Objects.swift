@@ -2,23 +2,23 @@ import Foundation
 internal import CLibgit2
 
 /// The kind of a tree entry, reduced to what a ledger needs.
-public enum EntryKind: Sendable, Equatable {
+package enum EntryKind: Sendable, Equatable {
     case blob, executable, tree, link, submodule
 }
 
 /// One entry of a tree: a name and the object it names.
-public struct TreeEntry: Sendable, Equatable {
-    public let name: String
-    public let id: ObjectID
-    public let kind: EntryKind
+package struct TreeEntry: Sendable, Equatable {
+    package let name: String
+    package let id: ObjectID
+    package let kind: EntryKind
 }
 
 /// One change to apply to a tree: put a blob at a path, or remove the path.
-public enum TreeUpdate: Sendable, Equatable {
+package enum TreeUpdate: Sendable, Equatable {
     case upsert(path: String, blob: ObjectID)
     case remove(path: String)
 
-    public var path: String {
+    package var path: String {
         switch self {
         case .upsert(let p, _), .remove(let p): return p
         }
@@ -26,20 +26,20 @@ public enum TreeUpdate: Sendable, Equatable {
 }
 
 /// The parts of a commit a reader needs.
-public struct CommitInfo: Sendable {
-    public let id: ObjectID
-    public let tree: ObjectID
-    public let parents: [ObjectID]
-    public let author: Signature
-    public let committer: Signature
-    public let message: String
+package struct CommitInfo: Sendable {
+    package let id: ObjectID
+    package let tree: ObjectID
+    package let parents: [ObjectID]
+    package let author: Signature
+    package let committer: Signature
+    package let message: String
 }
 
 extension Repository {
     // MARK: Blobs
 
     /// Writes `bytes` as a blob into the object database (no working tree involved).
-    public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
+    package func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
         var oid = git_oid()
         let rc = bytes.withUnsafeBytes { raw in
             git_blob_create_from_buffer(&oid, pointer, raw.baseAddress, raw.count)
@@ -48,12 +48,12 @@ extension Repository {
         return ObjectID(oid)
     }
 
-    public func writeBlob(_ text: String) throws(GitError) -> ObjectID {
+    package func writeBlob(_ text: String) throws(GitError) -> ObjectID {
         try writeBlob(Array(text.utf8))
     }
 
     /// The bytes of a blob.
-    public func readBlob(_ id: ObjectID) throws(GitError) -> [UInt8] {
+    package func readBlob(_ id: ObjectID) throws(GitError) -> [UInt8] {
         var oid = id.oid
         var blob: OpaquePointer?
         try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
@@ -66,7 +66,7 @@ extension Repository {
     // MARK: Trees
 
     /// The entries of a tree, in git's order.
-    public func treeEntries(_ treeID: ObjectID) throws(GitError) -> [TreeEntry] {
+    package func treeEntries(_ treeID: ObjectID) throws(GitError) -> [TreeEntry] {
         var oid = treeID.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
@@ -82,7 +82,7 @@ extension Repository {
     }
 
     /// The entry at a slash-separated path inside a tree, or nil when nothing is there.
-    public func entry(at path: String, inTree treeID: ObjectID) throws(GitError) -> TreeEntry? {
+    package func entry(at path: String, inTree treeID: ObjectID) throws(GitError) -> TreeEntry? {
         var oid = treeID.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
@@ -112,7 +112,7 @@ extension Repository {
 
     /// Builds a new tree from `base` (nil: empty) with `updates` applied, rewriting only the
     /// trees on the changed paths.
-    public func makeTree(base: ObjectID?, updates: [TreeUpdate]) throws(GitError) -> ObjectID {
+    package func makeTree(base: ObjectID?, updates: [TreeUpdate]) throws(GitError) -> ObjectID {
         var baseTree: OpaquePointer?
         if let base {
             var oid = base.oid
@@ -159,7 +159,7 @@ extension Repository {
     // MARK: Commits
 
     /// Reads a commit.
-    public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+    package func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
         var oid = id.oid
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
@@ -177,7 +177,7 @@ extension Repository {
     }
 
     /// Writes a commit object without moving any reference.
-    public func writeCommit(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String) throws(GitError) -> ObjectID {
+    package func writeCommit(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String) throws(GitError) -> ObjectID {
         var treeOid = tree.oid
         var treeObj: OpaquePointer?
         try check(git_tree_lookup(&treeObj, pointer, &treeOid), "git_tree_lookup")
@@ -213,7 +213,7 @@ extension Repository {
 
     /// Commits `tree` on top of `branch`'s current tip `parent` and advances the branch only if
     /// it still points at `parent` (compare-and-swap). Throws `.modified` when it moved.
-    public func commit(
+    package func commit(
         tree: ObjectID, onto branch: String, parent: ObjectID?, author: Signature, committer: Signature, message: String
     ) throws(GitError) -> ObjectID {
         let id = try writeCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, committer: committer, message: message)
@@ -225,7 +225,7 @@ extension Repository {
     /// The commits reachable from `start`, newest first: by time, but never a parent before
     /// its child (`git log --topo-order`), whatever clocks the committers had.
     /// `hiding`: leave out that commit and its ancestors (`git log A ^B`).
-    public func log(from start: ObjectID, hiding: ObjectID? = nil, limit: Int? = nil) throws(GitError) -> [ObjectID] {
+    package func log(from start: ObjectID, hiding: ObjectID? = nil, limit: Int? = nil) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walker) }

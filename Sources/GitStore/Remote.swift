@@ -3,18 +3,18 @@ internal import CLibgit2
 
 /// How to reach a remote: where secrets come from and where progress goes. libgit2 asks for
 /// credentials through a callback; this is its Swift face.
-public struct RemoteAccess {
+package struct RemoteAccess {
     /// A username and password for an https remote (from `git credential`), or nil for none.
-    public var password: (_ url: String, _ username: String?) -> (username: String, password: String)?
+    package var password: (_ url: String, _ username: String?) -> (username: String, password: String)?
     /// Private key files tried, in order, after the ssh agent (public key alongside, `.pub`).
-    public var sshKeyFiles: [String]
+    package var sshKeyFiles: [String]
     /// Objects received so far and in all, while fetching.
-    public var progress: ((_ received: Int, _ total: Int) -> Void)?
+    package var progress: ((_ received: Int, _ total: Int) -> Void)?
     /// Told whether a password from `password` worked, so a credential helper can keep or
     /// drop it (`git credential approve` / `reject`), as git itself does.
-    public var passwordWorked: ((_ url: String, _ username: String, _ password: String, _ worked: Bool) -> Void)?
+    package var passwordWorked: ((_ url: String, _ username: String, _ password: String, _ worked: Bool) -> Void)?
 
-    public init(
+    package init(
         password: @escaping (_ url: String, _ username: String?) -> (username: String, password: String)? = { _, _ in nil },
         sshKeyFiles: [String] = RemoteAccess.defaultKeyFiles(),
         passwordWorked: ((String, String, String, Bool) -> Void)? = nil, progress: ((Int, Int) -> Void)? = nil
@@ -26,7 +26,7 @@ public struct RemoteAccess {
     }
 
     /// `~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`: the ones that exist.
-    public static func defaultKeyFiles(home: String? = nil) -> [String] {
+    package static func defaultKeyFiles(home: String? = nil) -> [String] {
         let folder = (home ?? ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/"
         return ["id_ed25519", "id_ecdsa", "id_rsa"].map { folder + $0 }.filter { access($0, R_OK) == 0 }
     }
@@ -34,9 +34,9 @@ public struct RemoteAccess {
 
 /// What a push did to each ref: libgit2 reports a server's refusal only through a callback
 /// (`git_remote_push` itself returns 0, libgit2#3963), so it is collected here.
-public struct PushOutcome: Sendable, Equatable {
+package struct PushOutcome: Sendable, Equatable {
     /// Ref name → the server's reason for refusing it.
-    public var rejected: [String: String] = [:]
+    package var rejected: [String: String] = [:]
 }
 
 /// State shared with libgit2's C callbacks through their payload pointer.
@@ -165,7 +165,7 @@ extension Repository {
 
     /// Clones `url` into `path` and checks out its default branch. `url` may be a path,
     /// `file://`, `git://`, `ssh://` (or `user@host:path`) or `https://`.
-    public static func clone(url: String, to path: String, access: RemoteAccess) throws(GitError) -> Repository {
+    package static func clone(url: String, to path: String, access: RemoteAccess) throws(GitError) -> Repository {
         Libgit2.ensureInitialised()
         let context = CallbackContext(access: access, url: url)
         var options = git_clone_options()
@@ -180,7 +180,7 @@ extension Repository {
     }
 
     /// The URL of `remote`, or nil when no such remote is configured.
-    public func remoteURL(_ remote: String) throws(GitError) -> String? {
+    package func remoteURL(_ remote: String) throws(GitError) -> String? {
         var handle: OpaquePointer?
         let rc = git_remote_lookup(&handle, pointer, remote)
         if rc == GIT_ENOTFOUND.rawValue || rc == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
@@ -198,7 +198,7 @@ extension Repository {
     }
 
     /// Fetches `remote`'s branches into `refs/remotes/<remote>/…` (its configured refspecs).
-    public func fetch(remote: String, access: RemoteAccess) throws(GitError) {
+    package func fetch(remote: String, access: RemoteAccess) throws(GitError) {
         let context = CallbackContext(access: access, url: try remoteURL(remote) ?? "")
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
@@ -214,7 +214,7 @@ extension Repository {
     /// Pushes `refspec` (e.g. `refs/heads/main:refs/heads/main`) to `remote`. A ref the server
     /// refused (someone pushed first) is in the outcome, not thrown: the caller fetches,
     /// merges and tries again.
-    public func push(remote: String, refspec: String, access: RemoteAccess) throws(GitError) -> PushOutcome {
+    package func push(remote: String, refspec: String, access: RemoteAccess) throws(GitError) -> PushOutcome {
         let context = CallbackContext(access: access, url: try remoteURL(remote) ?? "")
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
@@ -241,7 +241,7 @@ extension Repository {
     }
 
     /// The best common ancestor of two commits, or nil when they share no history.
-    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
+    package func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
         var out = git_oid()
         var x = a.oid, y = b.oid
         let rc = git_merge_base(&out, pointer, &x, &y)
@@ -251,7 +251,7 @@ extension Repository {
     }
 
     /// Whether `ancestor` is `commit` or one of its ancestors.
-    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws(GitError) -> Bool {
+    package func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws(GitError) -> Bool {
         if ancestor == commit { return true }
         var a = commit.oid, b = ancestor.oid
         let rc = git_graph_descendant_of(pointer, &a, &b)

@@ -3,7 +3,7 @@ internal import CLibgit2
 
 /// An open git repository. Owns its libgit2 handle and frees it on deinit.
 /// Not thread-safe: libgit2 forbids sharing one handle between threads.
-public final class Repository {
+package final class Repository {
     let pointer: OpaquePointer
 
     init(pointer: OpaquePointer) {
@@ -15,7 +15,7 @@ public final class Repository {
     }
 
     /// Opens the repository at exactly `path` (a working tree or a bare repository).
-    public static func open(at path: String) throws(GitError) -> Repository {
+    package static func open(at path: String) throws(GitError) -> Repository {
         Libgit2.ensureInitialised()
         var repo: OpaquePointer?
         try check(git_repository_open_ext(&repo, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil), "git_repository_open_ext")
@@ -24,7 +24,7 @@ public final class Repository {
     }
 
     /// Finds the repository that contains `path`, walking up as `git` does.
-    public static func discover(from path: String) throws(GitError) -> Repository {
+    package static func discover(from path: String) throws(GitError) -> Repository {
         Libgit2.ensureInitialised()
         var repo: OpaquePointer?
         try check(git_repository_open_ext(&repo, path, 0, nil), "git_repository_open_ext")
@@ -33,7 +33,7 @@ public final class Repository {
     }
 
     /// Creates a new repository whose first branch is `initialBranch`.
-    public static func create(at path: String, bare: Bool = false, initialBranch: String = "main") throws(GitError) -> Repository {
+    package static func create(at path: String, bare: Bool = false, initialBranch: String = "main") throws(GitError) -> Repository {
         Libgit2.ensureInitialised()
         var options = git_repository_init_options()
         try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)), "git_repository_init_options_init")
@@ -49,21 +49,21 @@ public final class Repository {
         return Repository(pointer: repo)
     }
 
-    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+    package var isBare: Bool { git_repository_is_bare(pointer) == 1 }
 
     /// The working tree folder, with a trailing slash; nil for a bare repository.
-    public var workingDirectory: String? {
+    package var workingDirectory: String? {
         guard let p = git_repository_workdir(pointer) else { return nil }
         return String(cString: p)
     }
 
     /// The `.git` folder (or the bare repository itself), with a trailing slash.
-    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+    package var gitDirectory: String { String(cString: git_repository_path(pointer)) }
 
     // MARK: - HEAD and references
 
     /// The full name of the branch HEAD points at (e.g. `refs/heads/main`), even when unborn.
-    public func headBranch() throws(GitError) -> String {
+    package func headBranch() throws(GitError) -> String {
         var ref: OpaquePointer?
         let rc = git_reference_lookup(&ref, pointer, "HEAD")
         try check(rc, "git_reference_lookup")
@@ -75,7 +75,7 @@ public final class Repository {
     }
 
     /// The commit a reference points at, or nil when it does not exist yet.
-    public func resolve(reference name: String) throws(GitError) -> ObjectID? {
+    package func resolve(reference name: String) throws(GitError) -> ObjectID? {
         var oid = git_oid()
         let rc = git_reference_name_to_id(&oid, pointer, name)
         if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
@@ -84,13 +84,13 @@ public final class Repository {
     }
 
     /// The commit HEAD points at; nil in a repository with no commits yet.
-    public func headCommit() throws(GitError) -> ObjectID? {
+    package func headCommit() throws(GitError) -> ObjectID? {
         try resolve(reference: "HEAD")
     }
 
     /// Moves `name` to `newValue` only if it still points at `expected` (nil: must not exist).
     /// Throws `.modified` when another writer moved it first.
-    public func updateReference(_ name: String, to newValue: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
+    package func updateReference(_ name: String, to newValue: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
         var ref: OpaquePointer?
         var target = newValue.oid
         if let expected {
@@ -108,7 +108,7 @@ public final class Repository {
 
     /// The commit a revision names (`HEAD~3`, a branch, a tag, an abbreviated id), as
     /// `git rev-parse` reads it; nil when it names nothing.
-    public func revision(_ spec: String) throws(GitError) -> ObjectID? {
+    package func revision(_ spec: String) throws(GitError) -> ObjectID? {
         var object: OpaquePointer?
         let rc = git_revparse_single(&object, pointer, spec)
         if rc == GIT_ENOTFOUND.rawValue || rc == GIT_EAMBIGUOUS.rawValue || rc == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
@@ -122,7 +122,7 @@ public final class Repository {
     }
 
     /// The local branches (`refs/heads/…`) and their tips, sorted by name.
-    public func localBranches() throws(GitError) -> [(name: String, tip: ObjectID)] {
+    package func localBranches() throws(GitError) -> [(name: String, tip: ObjectID)] {
         var iterator: OpaquePointer?
         try check(git_branch_iterator_new(&iterator, pointer, GIT_BRANCH_LOCAL), "git_branch_iterator_new")
         defer { git_branch_iterator_free(iterator) }
@@ -139,19 +139,19 @@ public final class Repository {
     }
 
     /// Whether `name` is a well-formed full reference name (`git check-ref-format`).
-    public static func isValidReferenceName(_ name: String) -> Bool {
+    package static func isValidReferenceName(_ name: String) -> Bool {
         Libgit2.ensureInitialised()
         var valid: Int32 = 0
         return git_reference_name_is_valid(&valid, name) == 0 && valid == 1
     }
 
     /// Points HEAD at the branch `name` (`refs/heads/…`), as `git symbolic-ref HEAD` does.
-    public func setHead(_ name: String) throws(GitError) {
+    package func setHead(_ name: String) throws(GitError) {
         try check(git_repository_set_head(pointer, name), "git_repository_set_head")
     }
 
     /// Makes objects that another handle wrote (e.g. a new pack) visible to this one.
-    public func refreshObjects() throws(GitError) {
+    package func refreshObjects() throws(GitError) {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, pointer), "git_repository_odb")
         defer { git_odb_free(odb) }
@@ -161,12 +161,12 @@ public final class Repository {
     // MARK: - Configuration
 
     /// Sets a boolean in the repository's own config file (`.git/config`).
-    public func setConfig(_ key: String, _ value: Bool) throws(GitError) {
+    package func setConfig(_ key: String, _ value: Bool) throws(GitError) {
         try withLocalConfig { cfg throws(GitError) in try check(git_config_set_bool(cfg, key, value ? 1 : 0), "git_config_set_bool") }
     }
 
     /// Sets a string in the repository's own config file (`.git/config`).
-    public func setConfig(_ key: String, _ value: String) throws(GitError) {
+    package func setConfig(_ key: String, _ value: String) throws(GitError) {
         try withLocalConfig { cfg throws(GitError) in try check(git_config_set_string(cfg, key, value), "git_config_set_string") }
     }
 
@@ -182,7 +182,7 @@ public final class Repository {
     }
 
     /// Reads a string from the repository's merged configuration (local, global, system).
-    public func configString(_ key: String) throws(GitError) -> String? {
+    package func configString(_ key: String) throws(GitError) -> String? {
         var cfg: OpaquePointer?
         try check(git_repository_config_snapshot(&cfg, pointer), "git_repository_config_snapshot")
         defer { git_config_free(cfg) }
@@ -195,7 +195,7 @@ public final class Repository {
 
     /// The identity git would use for a commit: `user.name` / `user.email` from config.
     /// Throws a clear `.notFound` error naming the missing keys.
-    public func defaultIdentity() throws(GitError) -> (name: String, email: String) {
+    package func defaultIdentity() throws(GitError) -> (name: String, email: String) {
         let name = try configString("user.name")
         let email = try configString("user.email")
         guard let name, !name.isEmpty, let email, !email.isEmpty else {

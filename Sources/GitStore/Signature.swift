@@ -2,14 +2,14 @@ import Foundation
 internal import CLibgit2
 
 /// Who did something and when: the author or committer of a commit.
-public struct Signature: Sendable, Equatable {
-    public var name: String
-    public var email: String
-    public var time: Date
+package struct Signature: Sendable, Equatable {
+    package var name: String
+    package var email: String
+    package var time: Date
     /// Offset from UTC in minutes, as git records it.
-    public var offsetMinutes: Int
+    package var offsetMinutes: Int
 
-    public init(name: String, email: String, time: Date = Date(), offsetMinutes: Int = 0) {
+    package init(name: String, email: String, time: Date = Date(), offsetMinutes: Int = 0) {
         self.name = name
         self.email = email
         self.time = time

@@ -9,10 +9,10 @@ import Foundation
 /// A file in the working tree, and the blob id git's index records for it when the file is
 /// known to be unchanged since: its stat data match the index entry and it was not written in
 /// the same instant as the index (git's "racily clean" rule). Without an id, read the file.
-public struct WorkingFileState: Sendable, Equatable {
+package struct WorkingFileState: Sendable, Equatable {
     /// Relative to the working directory (`cases/acme-gmbh/inv-1042.md`).
-    public let path: String
-    public let cleanID: ObjectID?
+    package let path: String
+    package let cleanID: ObjectID?
 }
 
 extension Repository {
@@ -20,7 +20,7 @@ extension Repository {
     /// with its index blob id when that id is known to be its content: what `git status`
     /// learns from the index and `lstat`, so a caller that knows what a blob says need not
     /// read a file that did not change. Folders are walked on every core.
-    public func workingFiles(under folders: [String]) -> [WorkingFileState] {
+    package func workingFiles(under folders: [String]) -> [WorkingFileState] {
         guard let workdir = workingDirectory else { return [] }
         let index = IndexFile.load(gitDirectory + "index").map(SharedIndex.init)
         var indexStat = stat()
@@ -62,7 +62,7 @@ extension Repository {
     /// (and not racily clean), no other file beside them, no merge in progress. Nil otherwise,
     /// or when the index is in a form this reader leaves to libgit2. What `git status` checks,
     /// without hashing anything: a caller may then reuse what it concluded for that checksum.
-    public func cleanIndexChecksum(folders: [String], files: [String]) -> String? {
+    package func cleanIndexChecksum(folders: [String], files: [String]) -> String? {
         guard let workdir = workingDirectory, let index = IndexFile.load(gitDirectory + "index") else { return nil }
         var indexStat = stat()
         guard stat(gitDirectory + "index", &indexStat) == 0 else { return nil }

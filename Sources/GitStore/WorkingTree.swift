@@ -11,21 +11,21 @@ private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
 #endif
 
 /// How one working-tree path differs from HEAD and the index, reduced to what callers act on.
-public struct PathStatus: Sendable, Equatable {
-    public let path: String
+package struct PathStatus: Sendable, Equatable {
+    package let path: String
     /// True when the path is staged differently from HEAD.
-    public let staged: Bool
+    package let staged: Bool
     /// True when the file on disk differs from the index (or is new and untracked).
-    public let unstaged: Bool
-    public let untracked: Bool
-    public let conflicted: Bool
+    package let unstaged: Bool
+    package let untracked: Bool
+    package let conflicted: Bool
 }
 
 extension Repository {
     /// Paths that differ between HEAD, the index and the working tree, limited to `pathspecs`
     /// (folder or file paths; empty means everything). Ignored files are left out.
     /// `literal`: the pathspecs are exact file paths (no globbing, no folder prefixes).
-    public func status(pathspecs: [String] = [], literal: Bool = false, refreshIndex: Bool = true) throws(GitError) -> [PathStatus] {
+    package func status(pathspecs: [String] = [], literal: Bool = false, refreshIndex: Bool = true) throws(GitError) -> [PathStatus] {
         var options = git_status_options()
         try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -62,7 +62,7 @@ extension Repository {
 
     /// Adds the working-tree versions of `paths` to the index (a path missing on disk is
     /// removed from it) and writes the index, as `git add` does.
-    public func stage(paths: [String]) throws(GitError) {
+    package func stage(paths: [String]) throws(GitError) {
         guard let workdir = workingDirectory else {
             throw GitError(code: .bareRepository, function: "stage", message: "a bare repository has no working tree to stage from")
         }
@@ -80,7 +80,7 @@ extension Repository {
     }
 
     /// Writes the index as a tree (what `git commit` would commit) and returns its id.
-    public func writeIndexTree() throws(GitError) -> ObjectID {
+    package func writeIndexTree() throws(GitError) -> ObjectID {
         let index = try openIndex()
         defer { git_index_free(index) }
         var out = git_oid()
@@ -100,7 +100,7 @@ extension Repository {
     /// Which of `paths` differ, in the index or on disk, from what `tree` holds: the paths a
     /// command must not overwrite. Asks only about these paths (index entry, `lstat`, and a
     /// hash when the stat data changed), so one case in a 100,000-file tree costs little.
-    public func modifiedPaths(_ paths: [String], comparedTo tree: ObjectID?) throws(GitError) -> [String] {
+    package func modifiedPaths(_ paths: [String], comparedTo tree: ObjectID?) throws(GitError) -> [String] {
         guard let workdir = workingDirectory else { return [] }
         if paths.count <= IndexFile.fastPathLimit, let file = IndexFile.load(gitDirectory + "index") {
             var out: [String] = []
@@ -157,7 +157,7 @@ extension Repository {
     /// the branch on top of `baseline`: only what differs between the two is touched, and only
     /// where the file still matches `baseline`, so a person's unsaved edits are never
     /// overwritten (libgit2 reports a conflict instead). `paths` narrows it further.
-    public func checkout(paths: [String] = [], from tree: ObjectID, baseline: ObjectID?) throws(GitError) {
+    package func checkout(paths: [String] = [], from tree: ObjectID, baseline: ObjectID?) throws(GitError) {
         guard !isBare else { return }
         var options = git_checkout_options()
         try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "git_checkout_options_init")
@@ -184,13 +184,13 @@ extension Repository {
 }
 
 /// A file the tool just committed, to be written to the working tree as-is.
-public struct WorkingFile: Sendable {
-    public let path: String
+package struct WorkingFile: Sendable {
+    package let path: String
     /// nil: remove the file.
-    public let bytes: [UInt8]?
-    public let blob: ObjectID?
+    package let bytes: [UInt8]?
+    package let blob: ObjectID?
 
-    public init(path: String, bytes: [UInt8]?, blob: ObjectID?) {
+    package init(path: String, bytes: [UInt8]?, blob: ObjectID?) {
         self.path = path
         self.bytes = bytes
         self.blob = blob
@@ -202,7 +202,7 @@ extension Repository {
     /// blob ids already known, so nothing is hashed twice. This is what `git checkout` would do
     /// for these paths, at a fraction of the cost for a 100,000-file import. The caller has
     /// checked that these paths hold no uncommitted edits.
-    public func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
+    package func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
         guard let workdir = workingDirectory else { return }
         if files.count <= IndexFile.fastPathLimit, var index = IndexFile.load(gitDirectory + "index") {
             for file in files {

@@ -3,44 +3,44 @@ import Foundation
 /// `cadence.yaml`: the rails the workflow runs on. Named cadences of steps relative to each
 /// invoice's due date, the business calendar they are counted in, and the minimum gap between
 /// two reminders to one customer. A person reads and edits it; the tool only reads it.
-public struct CadenceBook: Sendable, Equatable {
-    public static let fileName = "cadence.yaml"
-    public static let defaultName = "default"
+package struct CadenceBook: Sendable, Equatable {
+    package static let fileName = "cadence.yaml"
+    package static let defaultName = "default"
 
     /// One named list of steps.
-    public struct Named: Sendable, Equatable {
-        public var name: String
-        public var steps: [CadenceStep]
+    package struct Named: Sendable, Equatable {
+        package var name: String
+        package var steps: [CadenceStep]
     }
 
     /// Cadences by name, in file order (`default` first when present).
-    public var cadences: [Named]
-    public var calendar: BusinessCalendar
+    package var cadences: [Named]
+    package var calendar: BusinessCalendar
     /// Days that must pass between two reminders to the same customer.
-    public var minimumGap: Int
+    package var minimumGap: Int
     /// The template of one message that lists several invoices at different steps.
-    public var statementTemplate: String
+    package var statementTemplate: String
     /// The template of the follow-up after a broken promise to pay.
-    public var promiseBrokenTemplate: String
+    package var promiseBrokenTemplate: String
     /// Business days the cadence waits after a promised date before the promise counts as broken.
-    public var promiseGrace: Int
+    package var promiseGrace: Int
     /// How far ahead a promised date may lie (`promise_horizon`, default 90 days).
-    public var promiseHorizon: Int = CadenceBook.defaultHorizon
-    public static let defaultHorizon = 90
+    package var promiseHorizon: Int = CadenceBook.defaultHorizon
+    package static let defaultHorizon = 90
 
-    public func steps(of name: String?) -> [CadenceStep]? {
+    package func steps(of name: String?) -> [CadenceStep]? {
         let wanted = name ?? Self.defaultName
         return cadences.first { $0.name == wanted }?.steps
     }
 
     /// What a person calls step `id` ("firm reminder"); a statement is a statement.
-    public func stepName(_ id: String) -> String {
+    package func stepName(_ id: String) -> String {
         if id == Self.promiseBrokenStepID { return "broken-promise follow-up" }
         return cadences.lazy.flatMap(\.steps).first { $0.id == id }?.name ?? id
     }
 
     /// Every template a step or setting names, with the line that names it.
-    public var templateUses: [(template: String, line: Int)] {
+    package var templateUses: [(template: String, line: Int)] {
         var out: [(String, Int)] = []
         for cadence in cadences {
             for step in cadence.steps { if case .email(let t) = step.action { out.append((t, step.line)) } }
@@ -57,29 +57,29 @@ public struct CadenceBook: Sendable, Equatable {
 
     /// When a case is first due for each step of `steps`: the due date plus the offset,
     /// moved to the next day on which reminders may be sent.
-    public func schedule(_ steps: [CadenceStep], due: CalendarDate) -> [CalendarDate] {
+    package func schedule(_ steps: [CadenceStep], due: CalendarDate) -> [CalendarDate] {
         steps.map { calendar.schedule(due: due, offset: $0.offset) }
     }
 
     /// The day after which a promise to pay that was not kept counts as broken.
-    public func promiseDeadline(_ promised: CalendarDate) -> CalendarDate {
+    package func promiseDeadline(_ promised: CalendarDate) -> CalendarDate {
         calendar.adding(businessDays: promiseGrace, to: promised)
     }
 
     /// The step id of the follow-up to a broken promise (`sent · step: promise-broken`).
-    public static let promiseBrokenStepID = "promise-broken"
+    package static let promiseBrokenStepID = "promise-broken"
 
     /// The follow-up to a broken promise: drafted from the `promise_broken:` template as soon
     /// as a promise is past its date plus the grace period, reviewed like any reminder.
-    public var promiseBrokenStep: CadenceStep {
+    package var promiseBrokenStep: CadenceStep {
         CadenceStep(id: Self.promiseBrokenStepID, name: "broken-promise follow-up", offset: StepOffset(days: 0, business: false),
             action: .email(template: promiseBrokenTemplate), approval: .review, line: promiseBrokenLine ?? 0)
     }
 }
 
 /// One step of a cadence.
-public struct CadenceStep: Sendable, Equatable {
-    public enum Action: Sendable, Equatable {
+package struct CadenceStep: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Draft a reminder from `templates/<name>.mustache`.
         case email(template: String)
         /// A to-do for a person ("phone the customer"); never done automatically.
@@ -87,29 +87,29 @@ public struct CadenceStep: Sendable, Equatable {
     }
 
     /// Who approves a drafted email.
-    public enum Approval: String, Sendable, Equatable {
+    package enum Approval: String, Sendable, Equatable {
         /// A person reviews each draft (the default).
         case review
         /// The committed cadence approves it for customers whose policy is `review` too.
         case auto
     }
 
-    public var id: String
+    package var id: String
     /// What a person calls it ("friendly nudge").
-    public var name: String
-    public var offset: StepOffset
-    public var action: Action
-    public var approval: Approval
+    package var name: String
+    package var offset: StepOffset
+    package var action: Action
+    package var approval: Approval
     /// Line of the step in `cadence.yaml`.
-    public var line: Int
+    package var line: Int
 
-    public var isEmail: Bool {
+    package var isEmail: Bool {
         if case .email = action { return true }
         return false
     }
 
     /// "3 days after the due date: friendly nudge, template nudge, reviewed before sending"
-    public var sentence: String {
+    package var sentence: String {
         switch action {
         case .email(let template):
             let who = approval == .auto ? "sent without review (approved by this cadence)" : "reviewed before sending"
@@ -127,17 +127,17 @@ public struct CadenceStep: Sendable, Equatable {
 }
 
 /// `-3d`, `+10d`, `+5bd`: calendar or business days relative to the due date.
-public struct StepOffset: Sendable, Equatable {
-    public var days: Int
-    public var business: Bool
+package struct StepOffset: Sendable, Equatable {
+    package var days: Int
+    package var business: Bool
 
-    public init(days: Int, business: Bool) {
+    package init(days: Int, business: Bool) {
         self.days = days
         self.business = business
     }
 
     /// Parses `+3d`, `-3d`, `0d`, `+10bd` (also `3 days`, `10 business days`).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var t = text.lowercased().trimmedSpaces.replacingAll(" ", with: "")
         var sign = 1
         if t.hasPrefix("+") { t.removeFirst() } else if t.hasPrefix("-") { sign = -1; t.removeFirst() }
@@ -154,10 +154,10 @@ public struct StepOffset: Sendable, Equatable {
     /// Roughly in calendar days, to check that steps are in order.
     var approximateDays: Double { business ? Double(days) * 7 / 5 : Double(days) }
 
-    public var text: String { (days < 0 ? "-" : "+") + "\(abs(days))" + (business ? "bd" : "d") }
+    package var text: String { (days < 0 ? "-" : "+") + "\(abs(days))" + (business ? "bd" : "d") }
 
     /// "3 days after the due date", "on the due date", "2 business days before the due date"
-    public var phrase: String {
+    package var phrase: String {
         if days == 0 { return "on the due date" }
         let unit = business ? (abs(days) == 1 ? "business day" : "business days") : (abs(days) == 1 ? "day" : "days")
         return "\(abs(days)) \(unit) \(days < 0 ? "before" : "after") the due date"

@@ -1,6 +1,6 @@
 extension CadenceBook {
     /// The cadence a new ledger starts with (`init` writes it as `cadence.yaml`).
-    public static let defaultText = """
+    package static let defaultText = """
         # DueTrail cadence: which reminders go out when, relative to each invoice's due date.
         #
         #   when:     -3d = 3 calendar days before the due date, +10d = 10 days after,

@@ -3,7 +3,7 @@ import Yams
 extension CadenceBook {
     /// Reads `cadence.yaml`. Every problem names its line; the first one stops the read.
     /// `templates` (names without `.mustache`), when given, must hold every template a step names.
-    public static func parse(_ text: String, path: String = fileName, templates: Set<String>? = nil) throws(Diagnostic) -> CadenceBook {
+    package static func parse(_ text: String, path: String = fileName, templates: Set<String>? = nil) throws(Diagnostic) -> CadenceBook {
         let map = try YAMLMap(text: text, path: path)
         let known: Set<String> = ["calendar", "cadences", "minimum_gap", "statement", "promise_broken", "promise_grace", "promise_horizon"]
         for entry in map.entries where !known.contains(entry.key) {

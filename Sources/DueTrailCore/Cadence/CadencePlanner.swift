@@ -1,21 +1,21 @@
 /// A reminder draft in `outbox/`: written and waiting for review, or approved (committed) and
 /// waiting to be sent. Read from the draft's own headers, so drafts made or committed with
 /// plain git count the same.
-public struct PendingDraft: Sendable, Equatable {
-    public var path: String
-    public var customer: String
-    public var caseNumbers: [String]
-    public var step: String
-    public var date: CalendarDate
+package struct PendingDraft: Sendable, Equatable {
+    package var path: String
+    package var customer: String
+    package var caseNumbers: [String]
+    package var step: String
+    package var date: CalendarDate
     /// Committed in HEAD (approved); false while it is only in the working tree.
-    public var approved: Bool
+    package var approved: Bool
     /// For a statement: each case's own step, by invoice number.
-    public var caseSteps: [String: String] = [:]
+    package var caseSteps: [String: String] = [:]
 
     /// The cadence step this draft is for case `number`.
-    public func step(for number: String) -> String { caseSteps[number] ?? step }
+    package func step(for number: String) -> String { caseSteps[number] ?? step }
 
-    public init(path: String, customer: String, caseNumbers: [String], step: String, date: CalendarDate, approved: Bool) {
+    package init(path: String, customer: String, caseNumbers: [String], step: String, date: CalendarDate, approved: Bool) {
         self.path = path
         self.customer = customer
         self.caseNumbers = caseNumbers
@@ -26,24 +26,24 @@ public struct PendingDraft: Sendable, Equatable {
 }
 
 /// What the cadence asks of a customer: which cadence, and how drafts are approved.
-public struct CustomerCadence: Sendable, Equatable {
-    public var policy: CustomerFile.Policy
-    public var sensitive: Bool
+package struct CustomerCadence: Sendable, Equatable {
+    package var policy: CustomerFile.Policy
+    package var sensitive: Bool
     /// The cadence name; nil follows `default`.
-    public var cadence: String?
+    package var cadence: String?
 
-    public init(policy: CustomerFile.Policy = .review, sensitive: Bool = false, cadence: String? = nil) {
+    package init(policy: CustomerFile.Policy = .review, sensitive: Bool = false, cadence: String? = nil) {
         self.policy = policy
         self.sensitive = sensitive
         self.cadence = cadence
     }
 
     /// Manual and sensitive customers are never drafted for unless a person asks.
-    public var isManual: Bool { policy == .manual || sensitive }
+    package var isManual: Bool { policy == .manual || sensitive }
 }
 
 /// Where one case stands in its cadence on a given day.
-public enum CadenceStatus: Sendable, Equatable {
+package enum CadenceStatus: Sendable, Equatable {
     /// Paid or closed: never chased.
     case inactive(String)
     /// A dispute, escalation, snooze, promise or reply pauses it.
@@ -65,7 +65,7 @@ public enum CadenceStatus: Sendable, Equatable {
     case unknownCadence(String)
 
     /// A few words for the queue's next-action column.
-    public func phrase(manual: Bool) -> String {
+    package func phrase(manual: Bool) -> String {
         switch self {
         case .inactive(let why): return why
         case .paused(let why): return why
@@ -84,18 +84,18 @@ public enum CadenceStatus: Sendable, Equatable {
 }
 
 /// A reminder to draft today: one customer's due cases in one message.
-public struct DueReminder: Sendable {
-    public var customer: String
-    public var cases: [(summary: CaseSummary, step: CadenceStep)]
+package struct DueReminder: Sendable {
+    package var customer: String
+    package var cases: [(summary: CaseSummary, step: CadenceStep)]
     /// The step id in the file name (`statement` when the cases are at different steps).
-    public var stepID: String
-    public var template: String
+    package var stepID: String
+    package var template: String
     /// Sent without review: by the customer's `auto` policy, or by an `approve: auto` step.
-    public var approvedByPolicy: Bool
+    package var approvedByPolicy: Bool
     /// Only drafted because a person asked for it (`draft --case` on a manual customer).
-    public var requested: Bool
+    package var requested: Bool
 
-    public init(
+    package init(
         customer: String, cases: [(summary: CaseSummary, step: CadenceStep)], stepID: String, template: String, approvedByPolicy: Bool, requested: Bool
     ) {
         self.customer = customer
@@ -107,22 +107,22 @@ public struct DueReminder: Sendable {
     }
 
     /// What a person calls it: the step's name, or "statement" for cases at different steps.
-    public var stepName: String { stepID == "statement" ? "statement" : (cases.first?.step.name ?? stepID) }
+    package var stepName: String { stepID == "statement" ? "statement" : (cases.first?.step.name ?? stepID) }
 
     /// `outbox/<customer>/<date>-<step>.eml`
-    public func path(on day: CalendarDate) -> String { "outbox/\(customer)/\(day.iso)-\(stepID).eml" }
+    package func path(on day: CalendarDate) -> String { "outbox/\(customer)/\(day.iso)-\(stepID).eml" }
 }
 
 /// The cadence engine: pure rules over case summaries, customers' settings and the drafts
 /// already in the outbox. It never writes; `draft` and `simulate` act on what it returns.
-public struct CadencePlanner: Sendable {
-    public let book: CadenceBook
-    public let customers: [String: CustomerCadence]
+package struct CadencePlanner: Sendable {
+    package let book: CadenceBook
+    package let customers: [String: CustomerCadence]
     let pendingByCase: [String: PendingDraft]
     /// The last day a reminder went out to (or is drafted for) each customer.
     let lastReminder: [String: CalendarDate]
 
-    public init(book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft]) {
+    package init(book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft]) {
         self.book = book
         self.customers = customers
         var byCase: [String: PendingDraft] = [:]
@@ -138,20 +138,20 @@ public struct CadencePlanner: Sendable {
         lastReminder = last
     }
 
-    public func settings(of customer: String) -> CustomerCadence { customers[customer] ?? CustomerCadence() }
+    package func settings(of customer: String) -> CustomerCadence { customers[customer] ?? CustomerCadence() }
 
     /// Step dates by cadence and due date: 100,000 cases share a few hundred due dates.
-    public struct ScheduleMemo {
+    package struct ScheduleMemo {
         var dates: [String: [Int: [CalendarDate]]] = [:]
-        public init() {}
+        package init() {}
     }
 
-    public func status(of c: CaseSummary, today: CalendarDate) -> CadenceStatus {
+    package func status(of c: CaseSummary, today: CalendarDate) -> CadenceStatus {
         var memo = ScheduleMemo()
         return status(of: c, today: today, memo: &memo)
     }
 
-    public func status(of c: CaseSummary, today: CalendarDate, memo: inout ScheduleMemo) -> CadenceStatus {
+    package func status(of c: CaseSummary, today: CalendarDate, memo: inout ScheduleMemo) -> CadenceStatus {
         if let why = c.state.inactiveReason { return .inactive(why) }
         if let why = c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) { return .paused(why) }
         if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
@@ -218,13 +218,13 @@ public struct CadencePlanner: Sendable {
     /// Today's reminders, one per customer. Manual and sensitive customers' cases are left out
     /// unless `requested` names them (by invoice number or customer slug); `only`, when given,
     /// limits the result to those cases and customers.
-    public func dueReminders(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil) -> [DueReminder] {
+    package func dueReminders(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil) -> [DueReminder] {
         plan(cases, today: today, requested: requested, only: only).reminders
     }
 
     /// Today's reminders, and the manual customers' cases with a step due that nobody asked for
     /// (listed, not drafted), in one pass over the cases.
-    public func plan(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil)
+    package func plan(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil)
         -> (reminders: [DueReminder], manualDue: [CaseSummary])
     {
         var byCustomer: [String: [(CaseSummary, CadenceStep)]] = [:]

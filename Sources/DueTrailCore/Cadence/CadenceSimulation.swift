@@ -1,9 +1,9 @@
 /// What the cadence would do day by day over a date range, assuming no payment and no reply:
 /// each reminder drafted counts as sent that day, so the next steps and the minimum gap play
 /// out as they would live. Writes nothing; "watch one full cycle" before going live.
-public struct CadenceSimulation: Sendable {
-    public struct Event: Sendable, Equatable {
-        public enum Kind: String, Sendable {
+package struct CadenceSimulation: Sendable {
+    package struct Event: Sendable, Equatable {
+        package enum Kind: String, Sendable {
             /// A draft a person reviews.
             case review
             /// A draft approved by a committed policy.
@@ -14,18 +14,18 @@ public struct CadenceSimulation: Sendable {
             case task
         }
 
-        public var day: CalendarDate
-        public var kind: Kind
-        public var customer: String
-        public var step: String
-        public var template: String?
-        public var cases: [String]
+        package var day: CalendarDate
+        package var kind: Kind
+        package var customer: String
+        package var step: String
+        package var template: String?
+        package var cases: [String]
     }
 
-    public let events: [Event]
+    package let events: [Event]
 
     /// - Parameter pending: drafts already in the outbox; they count as sent on the day drafted.
-    public init(
+    package init(
         book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft] = [],
         from: CalendarDate, to: CalendarDate
     ) {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Aging buckets, as a finance team names them.
-public enum AgingBucket: String, CaseIterable, Sendable, Comparable {
+package enum AgingBucket: String, CaseIterable, Sendable, Comparable {
     case current, d1_30 = "1-30", d31_60 = "31-60", d61_90 = "61-90", d90plus = "90+"
 
-    public init(daysOverdue: Int) {
+    package init(daysOverdue: Int) {
         switch daysOverdue {
         case ..<1: self = .current
         case 1...30: self = .d1_30
@@ -15,7 +15,7 @@ public enum AgingBucket: String, CaseIterable, Sendable, Comparable {
     }
 
     /// Accepts `current`, `1-30`, `31-60`, `61-90`, `90+` (also `90plus`).
-    public init?(argument: String) {
+    package init?(argument: String) {
         let a = argument.lowercased().replacingAll("–", with: "-")
         if a == "90plus" || a == "over90" { self = .d90plus; return }
         guard let b = AgingBucket(rawValue: a) else { return nil }
@@ -23,19 +23,19 @@ public enum AgingBucket: String, CaseIterable, Sendable, Comparable {
     }
 
     var order: Int { AgingBucket.allCases.firstIndex(of: self) ?? 0 }
-    public static func < (l: AgingBucket, r: AgingBucket) -> Bool { l.order < r.order }
+    package static func < (l: AgingBucket, r: AgingBucket) -> Bool { l.order < r.order }
 }
 
 /// One line of the worklist.
-public struct QueueItem: Sendable, Equatable {
-    public let summary: CaseSummary
-    public let customerName: String
-    public let daysOverdue: Int
-    public let bucket: AgingBucket
-    public let priority: Double
-    public let nextAction: String
+package struct QueueItem: Sendable, Equatable {
+    package let summary: CaseSummary
+    package let customerName: String
+    package let daysOverdue: Int
+    package let bucket: AgingBucket
+    package let priority: Double
+    package let nextAction: String
     /// Where the case stands in its cadence, when the queue was given a planner.
-    public let cadence: CadenceStatus?
+    package let cadence: CadenceStatus?
 }
 
 /// The aging worklist: open cases, most urgent first.
@@ -44,20 +44,20 @@ public struct QueueItem: Sendable, Equatable {
 /// huge invoice does not bury every old one): `days × (1 + log10(1 + balance))`, and cases
 /// not yet due come last, soonest due first. Ties break on due date, then invoice number, so
 /// the order is the same on every run.
-public struct Queue: Sendable {
+package struct Queue: Sendable {
     /// The worklist, most urgent first: every open case that passed the filter, or the first
     /// `limit` of them when one was given.
-    public private(set) var items: [QueueItem]
+    package private(set) var items: [QueueItem]
     /// How many open cases passed the filter (`items` may hold fewer).
-    public let count: Int
+    package let count: Int
     /// Open balance per currency over every case that passed the filter.
-    public let totals: [(currency: Currency, total: Money, count: Int)]
-    public let today: CalendarDate
+    package let totals: [(currency: Currency, total: Money, count: Int)]
+    package let today: CalendarDate
 
     /// - Parameters:
     ///   - include: which open cases to list (a bucket, a customer); all by default.
     ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
-    public init(
+    package init(
         cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
         include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil,
         promiseDeadline: (CalendarDate) -> CalendarDate = { $0 }
@@ -93,7 +93,7 @@ public struct Queue: Sendable {
 
     /// The same rows with their next action from the cadence. `planner` needs to know only the
     /// drafts of the customers in `items` (see `customersShown`).
-    public func describing(with planner: CadencePlanner) -> Queue {
+    package func describing(with planner: CadencePlanner) -> Queue {
         var copy = self
         var memo = CadencePlanner.ScheduleMemo()
         copy.items = items.map { item in
@@ -107,7 +107,7 @@ public struct Queue: Sendable {
     }
 
     /// The customers of the rows shown.
-    public var customersShown: Set<String> { Set(items.map(\.summary.facts.customer)) }
+    package var customersShown: Set<String> { Set(items.map(\.summary.facts.customer)) }
 
     /// Above any days × balance score.
     static let brokenPromiseBoost = 1e9
@@ -140,7 +140,7 @@ public struct Queue: Sendable {
     }
 
     /// Open balance per currency, never summed across currencies.
-    public static func totals(_ items: [QueueItem]) -> [(currency: Currency, total: Money, count: Int)] {
+    package static func totals(_ items: [QueueItem]) -> [(currency: Currency, total: Money, count: Int)] {
         totals(items.lazy.map(\.summary.state))
     }
 

@@ -1,19 +1,19 @@
 import Foundation
 
 /// The facts of one invoice as the accounting package stated them.
-public struct InvoiceFacts: Sendable, Equatable {
-    public var number: String
-    public var customer: String  // customer slug
-    public var issued: CalendarDate?
-    public var due: CalendarDate
-    public var amount: Money  // invoice total
-    public var source: String?
+package struct InvoiceFacts: Sendable, Equatable {
+    package var number: String
+    package var customer: String  // customer slug
+    package var issued: CalendarDate?
+    package var due: CalendarDate
+    package var amount: Money  // invoice total
+    package var source: String?
     /// Which of several books of one package the case came from (`import --account uk`):
     /// `source_account:`. A later import of another account leaves the case alone.
-    public var account: String?
-    public var reference: String?
+    package var account: String?
+    package var reference: String?
 
-    public init(
+    package init(
         number: String, customer: String, issued: CalendarDate?, due: CalendarDate, amount: Money, source: String? = nil, account: String? = nil,
         reference: String? = nil
     ) {
@@ -33,22 +33,22 @@ public struct InvoiceFacts: Sendable, Equatable {
 /// The tool owns the front-matter keys in `ownedKeys` and the timeline lines; everything else
 /// a person writes (other keys, prose above or below the timeline) is kept byte for byte when
 /// the tool rewrites the file, and the same state always renders to the same bytes.
-public struct CaseFile: Sendable, Equatable {
-    public static let ownedKeys: Set<String> = ["invoice", "customer", "issued", "due", "amount", "currency", "source", "source_account", "reference"]
-    public static let timelineHeading = "## Timeline"
+package struct CaseFile: Sendable, Equatable {
+    package static let ownedKeys: Set<String> = ["invoice", "customer", "issued", "due", "amount", "currency", "source", "source_account", "reference"]
+    package static let timelineHeading = "## Timeline"
 
-    public var facts: InvoiceFacts
+    package var facts: InvoiceFacts
     /// Front-matter keys the tool does not own, verbatim.
-    public var extraFrontMatter: String
+    package var extraFrontMatter: String
     /// Comments above the first front-matter key, verbatim.
-    public var leadingFrontMatter: String = ""
+    package var leadingFrontMatter: String = ""
     /// Everything between the front matter and `## Timeline` (the title and any prose).
-    public var preamble: String
-    public var events: [TimelineEvent]
+    package var preamble: String
+    package var events: [TimelineEvent]
     /// Everything after the timeline list (another `##` section a person added).
-    public var postamble: String
+    package var postamble: String
 
-    public init(facts: InvoiceFacts, customerName: String, events: [TimelineEvent]) {
+    package init(facts: InvoiceFacts, customerName: String, events: [TimelineEvent]) {
         self.facts = facts
         extraFrontMatter = ""
         preamble = "# Invoice \(facts.number) — \(customerName)\n"
@@ -56,10 +56,10 @@ public struct CaseFile: Sendable, Equatable {
         postamble = ""
     }
 
-    public var state: CaseState { CaseState(facts: facts, events: events) }
+    package var state: CaseState { CaseState(facts: facts, events: events) }
 
     /// Adds an event, giving it an id that no other event of this case has.
-    public mutating func append(_ event: TimelineEvent) {
+    package mutating func append(_ event: TimelineEvent) {
         var e = event
         var salt = 0
         let ids = Set(events.map(\.id))
@@ -72,7 +72,7 @@ public struct CaseFile: Sendable, Equatable {
 
     // MARK: Rendering
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "---\n" + leadingFrontMatter
         out += "invoice: \(YAMLText.scalar(facts.number))\n"
         out += "customer: \(YAMLText.scalar(facts.customer))\n"
@@ -97,7 +97,7 @@ public struct CaseFile: Sendable, Equatable {
     // MARK: Parsing
 
     /// Reads a case file; every problem is reported with `path:line`.
-    public static func parse(_ text: String, path: String) -> Result<CaseFile, DiagnosticList> {
+    package static func parse(_ text: String, path: String) -> Result<CaseFile, DiagnosticList> {
         var problems: [Diagnostic] = []
         let lines = text.fastLines()
         guard lines.first == "---" else {

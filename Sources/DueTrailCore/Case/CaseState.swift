@@ -1,38 +1,38 @@
 /// What a case's events add up to: its balance, status, where it stands in its cadence and
 /// what pauses it. Derived, never stored, so the timeline is the single source of truth and
 /// a merge of two timelines recomputes it.
-public struct CaseState: Sendable, Equatable {
+package struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    public static let derivation = 5
+    package static let derivation = 5
 
-    public enum Status: String, Sendable, Equatable, CaseIterable {
+    package enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
     }
 
-    public var balance: Money {
+    package var balance: Money {
         didSet { balanceMinor = balance.minorUnits }
     }
     /// `balance` in minor units, kept beside it for fast totals and ranking.
-    public internal(set) var balanceMinor: Int64?
-    public var status: Status
-    public var closedReason: String?
-    public var lastEvent: CalendarDate?
+    package internal(set) var balanceMinor: Int64?
+    package var status: Status
+    package var closedReason: String?
+    package var lastEvent: CalendarDate?
     /// The cadence step last sent or rejected (without a snooze), and when.
-    public var lastStep: String?
-    public var lastStepDate: CalendarDate?
+    package var lastStep: String?
+    package var lastStepDate: CalendarDate?
     /// The day the last reminder went out.
-    public var lastReminder: CalendarDate?
+    package var lastReminder: CalendarDate?
     /// What pauses the cadence, if anything.
-    public var holds = CaseHolds()
+    package var holds = CaseHolds()
     /// Message-IDs of the reminders sent for this case, oldest first (for threading).
-    public var messageIDs: [String] = []
+    package var messageIDs: [String] = []
     /// A contact address a delivery failure was reported for (a `bounce` event), until a
     /// person acknowledges it (`ack`, or a logged contact).
-    public var failingContact: String?
+    package var failingContact: String?
     /// What the last import said of this case, and what DueTrail recorded since; nil for a
     /// case no import made. Only an import asks, so a case read from the summary cache keeps
     /// it encoded until then (the queue reads 100,000 summaries and never looks).
-    public var importBase: ImportBase? {
+    package var importBase: ImportBase? {
         get {
             switch importStorage {
             case .none: return nil
@@ -44,7 +44,7 @@ public struct CaseState: Sendable, Equatable {
     }
     var importStorage: ImportBaseStorage = .none
 
-    public init(facts: InvoiceFacts, events: [TimelineEvent]) {
+    package init(facts: InvoiceFacts, events: [TimelineEvent]) {
         var balance = facts.amount
         var closed = false
         var reason: String?
@@ -130,7 +130,7 @@ public struct CaseState: Sendable, Equatable {
     /// The balance once `event` has happened: an opening or changed balance sets it, a payment
     /// or a dispute's credit lowers it; anything else (or another currency) leaves it. The one
     /// rule for the state above and for reports that replay a timeline.
-    public static func balance(after event: TimelineEvent, from balance: Money) -> Money {
+    package static func balance(after event: TimelineEvent, from balance: Money) -> Money {
         let currency = balance.currency
         switch event.kind {
         case .opened, .balance:
@@ -146,7 +146,7 @@ public struct CaseState: Sendable, Equatable {
     }
 
     /// Why the case is no longer chased at all ("paid", "closed (void)"), or nil while open.
-    public var inactiveReason: String? {
+    package var inactiveReason: String? {
         switch status {
         case .open: return nil
         case .paid: return "paid"
@@ -156,7 +156,7 @@ public struct CaseState: Sendable, Equatable {
 
     /// Why the case must not be chased on `today` — paid or closed, or paused by a dispute,
     /// escalation, reply, promise (until `promiseDeadline` of its date) or snooze — or nil.
-    public func reasonNotToChase(today: CalendarDate, promiseDeadline: (CalendarDate) -> CalendarDate) -> String? {
+    package func reasonNotToChase(today: CalendarDate, promiseDeadline: (CalendarDate) -> CalendarDate) -> String? {
         inactiveReason ?? holds.reason(today: today, promiseGrace: promiseDeadline)
     }
 }
@@ -164,25 +164,25 @@ public struct CaseState: Sendable, Equatable {
 /// What pauses a case's cadence: a dispute, an escalation, a snooze, a promise to pay, or a
 /// customer's reply nobody has looked at yet. Each is recorded as an event by a person (or the
 /// customer through the portal), never inferred.
-public struct CaseHolds: Sendable, Equatable {
-    public var disputedSince: CalendarDate?
-    public var escalatedSince: CalendarDate?
+package struct CaseHolds: Sendable, Equatable {
+    package var disputedSince: CalendarDate?
+    package var escalatedSince: CalendarDate?
     /// Whom it was escalated to (`legal`, `agency`, …).
-    public var escalatedTo: String?
-    public var snoozedUntil: CalendarDate?
-    public var promisedUntil: CalendarDate?
-    public var replySince: CalendarDate?
+    package var escalatedTo: String?
+    package var snoozedUntil: CalendarDate?
+    package var promisedUntil: CalendarDate?
+    package var replySince: CalendarDate?
     /// The open promise's terms (with `promisedUntil`), boxed: few cases have one, and every
     /// byte added to a case summary is copied 100,000 times by the queue.
-    public var promiseTerms: PromiseTerms?
+    package var promiseTerms: PromiseTerms?
     /// When the open promise was made.
-    public var promiseMade: CalendarDate? { promiseTerms?.made }
+    package var promiseMade: CalendarDate? { promiseTerms?.made }
     /// The balance when it was made.
-    public var balanceAtPromise: Money? { promiseTerms?.balanceBefore }
+    package var balanceAtPromise: Money? { promiseTerms?.balanceBefore }
     /// The balance that keeps it.
-    public var promiseTarget: Money? { promiseTerms?.target }
+    package var promiseTarget: Money? { promiseTerms?.target }
 
-    public init() {}
+    package init() {}
 
     mutating func clearPromise() {
         promisedUntil = nil
@@ -190,14 +190,14 @@ public struct CaseHolds: Sendable, Equatable {
     }
 
     /// The open promise is past its date plus the grace period (`deadline`) and not kept.
-    public func promiseBroken(today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> Bool {
+    package func promiseBroken(today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> Bool {
         guard let d = promisedUntil else { return false }
         return today > deadline(d)
     }
 
     /// Why the cadence does not draft for this case on `today`, in a few words, or nil.
     /// `promiseGrace` is how long after the promised date the cadence still waits.
-    public func reason(today: CalendarDate, promiseGrace: (CalendarDate) -> CalendarDate = { $0 }) -> String? {
+    package func reason(today: CalendarDate, promiseGrace: (CalendarDate) -> CalendarDate = { $0 }) -> String? {
         if let d = escalatedSince { return "escalated" + (escalatedTo.map { " to \($0)" } ?? "") + " since \(d.iso)" }
         if let d = disputedSince { return "disputed \(d.iso) (\(max(0, d.days(to: today))) days)" }
         if let d = replySince { return "reply waiting since \(d.iso)" }
@@ -208,18 +208,18 @@ public struct CaseHolds: Sendable, Equatable {
 }
 
 /// What a promise to pay was: when it was made, the balance then, and the balance that keeps it.
-public final class PromiseTerms: Sendable, Equatable {
-    public let made: CalendarDate
-    public let balanceBefore: Money
-    public let target: Money
+package final class PromiseTerms: Sendable, Equatable {
+    package let made: CalendarDate
+    package let balanceBefore: Money
+    package let target: Money
 
-    public init(made: CalendarDate, balanceBefore: Money, target: Money) {
+    package init(made: CalendarDate, balanceBefore: Money, target: Money) {
         self.made = made
         self.balanceBefore = balanceBefore
         self.target = target
     }
 
-    public static func == (a: PromiseTerms, b: PromiseTerms) -> Bool {
+    package static func == (a: PromiseTerms, b: PromiseTerms) -> Bool {
         a.made == b.made && a.balanceBefore == b.balanceBefore && a.target == b.target
     }
 }
@@ -241,15 +241,15 @@ enum ImportBaseStorage: Sendable, Equatable {
     }
 }
 
-public final class ImportBase: Sendable, Equatable {
-    public let balance: Money?
-    public let due: CalendarDate?
-    public let issued: CalendarDate?
-    public let total: Money?
+package final class ImportBase: Sendable, Equatable {
+    package let balance: Money?
+    package let due: CalendarDate?
+    package let issued: CalendarDate?
+    package let total: Money?
     /// `payment 400.00 EUR on 2026-12-03 (#ab12cd34)`, oldest first.
-    public let since: [String]
+    package let since: [String]
 
-    public init(balance: Money?, due: CalendarDate?, issued: CalendarDate?, total: Money?, since: [String]) {
+    package init(balance: Money?, due: CalendarDate?, issued: CalendarDate?, total: Money?, since: [String]) {
         self.balance = balance
         self.due = due
         self.issued = issued
@@ -258,12 +258,12 @@ public final class ImportBase: Sendable, Equatable {
     }
 
     /// Between a fact's old and new value in an `updated` event (`due: 2026-09-09 → 2026-09-20`).
-    public static let changeArrow = " → "
+    package static let changeArrow = " → "
 
     /// A person closed the case since the last import.
-    public var closedSince: Bool { since.contains { $0.hasPrefix("closed ") } }
+    package var closedSince: Bool { since.contains { $0.hasPrefix("closed ") } }
 
-    public static func == (a: ImportBase, b: ImportBase) -> Bool {
+    package static func == (a: ImportBase, b: ImportBase) -> Bool {
         a.balance == b.balance && a.due == b.due && a.issued == b.issued && a.total == b.total && a.since == b.since
     }
 

@@ -2,28 +2,28 @@ import Foundation
 
 /// What the queue and import need to know of a case without reading its file again:
 /// its facts and derived state. Kept in a cache keyed by git object ids.
-public struct CaseSummary: Sendable, Equatable {
+package struct CaseSummary: Sendable, Equatable {
     /// Path in the ledger, e.g. `cases/acme-gmbh/inv-1042.md`.
-    public var path: String
-    public var facts: InvoiceFacts
-    public var state: CaseState
+    package var path: String
+    package var facts: InvoiceFacts
+    package var state: CaseState
     /// How many events the timeline holds (what `check` counts without reading the file).
-    public var eventCount: Int
+    package var eventCount: Int
 
-    public init(path: String, facts: InvoiceFacts, state: CaseState, eventCount: Int = 0) {
+    package init(path: String, facts: InvoiceFacts, state: CaseState, eventCount: Int = 0) {
         self.path = path
         self.facts = facts
         self.state = state
         self.eventCount = eventCount
     }
 
-    public init(path: String, file: CaseFile) {
+    package init(path: String, file: CaseFile) {
         self.init(path: path, facts: file.facts, state: file.state, eventCount: file.events.count)
     }
 
     // MARK: Cache encoding: one tab-separated line per case.
 
-    public var cacheLine: String {
+    package var cacheLine: String {
         let fields: [String] = [
             path, facts.number, facts.customer, facts.issued?.iso ?? "", facts.due.iso, facts.amount.plain, facts.amount.currency.code,
             facts.source ?? "", facts.reference ?? "", state.balance.plain, state.status.rawValue, state.closedReason ?? "",
@@ -33,17 +33,17 @@ public struct CaseSummary: Sendable, Equatable {
         return fields.map(Self.escape).joined(separator: "\t")
     }
 
-    public init?(cacheLine line: Substring) {
+    package init?(cacheLine line: Substring) {
         self.init(cacheFields: line.utf8.split(separator: 9, omittingEmptySubsequences: false).map { Self.unescape(Substring($0)) })
     }
 
     /// Decodes a cache line that the caller already split on tabs (and unescaped).
-    public init?(cacheFields f: [String]) {
+    package init?(cacheFields f: [String]) {
         self.init(cacheFields: f[...])
     }
 
     /// How many tab-separated fields a cache line has.
-    public static let cacheFieldCount = 17
+    package static let cacheFieldCount = 17
 
     /// What the last import said, in one field: balance, due, issued and total, then the
     /// events since, joined by U+001F (the events by U+001E); empty for a case no import made.
@@ -81,7 +81,7 @@ public struct CaseSummary: Sendable, Equatable {
     }
 
     /// Decodes the fields of a cache line (a slice, so the caller can reuse one buffer).
-    public init?(cacheFields all: ArraySlice<String>) {
+    package init?(cacheFields all: ArraySlice<String>) {
         let f = all.startIndex == 0 ? all : ArraySlice(all)  // index from 0 below
         guard f.count == Self.cacheFieldCount, let due = CalendarDate(iso: f[4]), let currency = Currency(code: f[6]),
             let amount = Decimals.parsePlain(f[5]), let balance = Decimals.parsePlain(f[9]), let status = CaseState.Status(rawValue: f[10]),
@@ -116,13 +116,13 @@ public struct CaseSummary: Sendable, Equatable {
         state.failingContact = c[13].isEmpty ? nil : String(c[13])
     }
 
-    public static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" || $0 == "\r" }) else { return s }
         return s.replacingAll("\\", with: "\\\\").replacingAll("\t", with: "\\t")
             .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
     }
 
-    public static func unescape(_ s: Substring) -> String {
+    package static func unescape(_ s: Substring) -> String {
         guard s.utf8.contains(92) else { return String(s) }
         var out = ""
         var escaping = false

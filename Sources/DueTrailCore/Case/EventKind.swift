@@ -2,7 +2,7 @@
 /// wire name (the word in the case file), the attributes the rules need of it, and what
 /// `check` says when one is missing. Adding a kind here makes the compiler list every rule
 /// (state, replay, reports, import, sending, replies) that must decide what it means.
-public enum EventKind: Hashable, Sendable {
+package enum EventKind: Hashable, Sendable {
     /// An import opened the case (`balance:`, `due:`, `issued:`, `source:`).
     case opened
     /// An import stated a new balance (`balance:`, `was:`).
@@ -50,20 +50,20 @@ public enum EventKind: Hashable, Sendable {
     case other(String)
 
     /// Every kind this version knows, in the order the README lists them.
-    public static let known: [EventKind] = [
+    package static let known: [EventKind] = [
         .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
         .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note,
     ]
 
     private static let byWireName: [String: EventKind] = Dictionary(uniqueKeysWithValues: known.map { ($0.wireName, $0) })
 
-    public init(wireName: some StringProtocol) {
+    package init(wireName: some StringProtocol) {
         let name = String(wireName)
         self = Self.byWireName[name] ?? .other(name)
     }
 
     /// The word in the case file.
-    public var wireName: String {
+    package var wireName: String {
         switch self {
         case .opened: "opened"
         case .balance: "balance"
@@ -92,18 +92,18 @@ public enum EventKind: Hashable, Sendable {
     }
 
     /// An attribute the state rules cannot do without, and the line `check` shows as an example.
-    public struct Requirement: Sendable {
-        public enum Shape: Sendable { case present, date }
-        public let key: EventAttribute
-        public let shape: Shape
+    package struct Requirement: Sendable {
+        package enum Shape: Sendable { case present, date }
+        package let key: EventAttribute
+        package let shape: Shape
         /// What `check` says when it is missing.
-        public let missing: String
+        package let missing: String
     }
 
     /// What the rules need of an event of this kind a person may type by hand. Kinds only the
     /// tool writes need nothing here: a hand-made `sent` line without a step is still a
     /// reminder sent.
-    public var requirements: [Requirement] {
+    package var requirements: [Requirement] {
         switch self {
         case .promised:
             [Requirement(key: .date, shape: .date, missing: "a `promised` event needs `date: YYYY-MM-DD`, like `- 2026-11-30 · promised · date: 2026-12-10 · amount: 500.00 EUR · by Ana Ruiz`")]
@@ -120,7 +120,7 @@ public enum EventKind: Hashable, Sendable {
     }
 
     /// Kinds whose details are free text only (a note may well contain `re: …`).
-    public var isTextOnly: Bool {
+    package var isTextOnly: Bool {
         switch self {
         case .note: true
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
@@ -130,7 +130,7 @@ public enum EventKind: Hashable, Sendable {
     }
 
     /// A person dealt with a customer's waiting reply by recording this.
-    public var answersReply: Bool {
+    package var answersReply: Bool {
         switch self {
         case .ack, .note, .contact, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .payment, .rejected: true
         case .opened, .balance, .updated, .reopened, .closed, .sent, .withdrawn, .promiseBroken, .reply, .autoReply, .bounce, .other:
@@ -139,7 +139,7 @@ public enum EventKind: Hashable, Sendable {
     }
 
     /// Kinds an import writes (with `source:`).
-    public var isImportKind: Bool {
+    package var isImportKind: Bool {
         switch self {
         case .opened, .balance, .updated, .reopened, .closed: true
         case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
@@ -151,7 +151,7 @@ public enum EventKind: Hashable, Sendable {
 
 /// The attribute keys the tool writes and reads. A hand-typed event may carry any other key;
 /// it is kept and shown, and no rule reads it.
-public enum EventAttribute: String, Sendable, CaseIterable {
+package enum EventAttribute: String, Sendable, CaseIterable {
     case amount, answer, address, balance, credit, date, draft, due, file, from, issued, outcome, paid, promised, reason
     case reference, source, step, subject, to, total, until, via, was, with
     case messageID = "message-id"
@@ -159,22 +159,22 @@ public enum EventAttribute: String, Sendable, CaseIterable {
 }
 
 extension TimelineEvent {
-    public func attribute(_ key: EventAttribute) -> String? { attribute(key.rawValue) }
+    package func attribute(_ key: EventAttribute) -> String? { attribute(key.rawValue) }
 
     /// A money attribute in `currency` (another currency, or text that is not an amount: nil).
-    public func money(_ key: EventAttribute, in currency: Currency) -> Money? {
+    package func money(_ key: EventAttribute, in currency: Currency) -> Money? {
         guard let money = attribute(key).flatMap({ Money(ledgerText: $0) }), money.currency == currency else { return nil }
         return money
     }
 
-    public func date(_ key: EventAttribute) -> CalendarDate? { attribute(key).flatMap { CalendarDate(iso: $0) } }
+    package func date(_ key: EventAttribute) -> CalendarDate? { attribute(key).flatMap { CalendarDate(iso: $0) } }
 
     /// The cadence step of a `sent`, `rejected` or `withdrawn` event.
-    public var step: String? { attribute(.step) }
+    package var step: String? { attribute(.step) }
     /// The Message-ID of a reminder sent.
-    public var messageID: String? { attribute(.messageID) }
+    package var messageID: String? { attribute(.messageID) }
     /// The balance an import stated (`opened`, `balance`), in `currency`.
-    public func statedBalance(in currency: Currency) -> Money? {
+    package func statedBalance(in currency: Currency) -> Money? {
         switch kind {
         case .opened, .balance: money(.balance, in: currency)
         default: nil
@@ -182,45 +182,45 @@ extension TimelineEvent {
     }
 
     /// A promise to pay: by when, and how much when not all of it.
-    public struct Promise: Sendable, Equatable {
-        public let date: CalendarDate
+    package struct Promise: Sendable, Equatable {
+        package let date: CalendarDate
         /// Nil: the whole balance (or an amount in another currency, which cannot be counted).
-        public let amount: Money?
+        package let amount: Money?
     }
 
     /// The promise of a `promised` event, with its amount in `currency`; nil when it has no date.
-    public func promise(in currency: Currency) -> Promise? {
+    package func promise(in currency: Currency) -> Promise? {
         guard kind == .promised, let date = date(.date) else { return nil }
         return Promise(date: date, amount: money(.amount, in: currency))
     }
 
     /// Money received, and the day it was paid (the `date:` typed, else the day recorded).
-    public struct Payment: Sendable, Equatable {
-        public let amount: Money
-        public let paidOn: CalendarDate
-        public let reference: String?
+    package struct Payment: Sendable, Equatable {
+        package let amount: Money
+        package let paidOn: CalendarDate
+        package let reference: String?
     }
 
     /// The payment of a `payment` event in `currency`; nil for any other kind or currency.
-    public func payment(in currency: Currency) -> Payment? {
+    package func payment(in currency: Currency) -> Payment? {
         guard kind == .payment, let amount = money(.amount, in: currency) else { return nil }
         return Payment(amount: amount, paidOn: date(.date) ?? date, reference: attribute(.reference))
     }
 
     /// The day money moved: a payment's own `date:`, else the day the event was recorded.
-    public var effectiveDate: CalendarDate { kind == .payment ? date(.date) ?? date : date }
+    package var effectiveDate: CalendarDate { kind == .payment ? date(.date) ?? date : date }
 
     /// The credit a `resolved` event grants, in `currency`.
-    public func credit(in currency: Currency) -> Money? { kind == .resolved ? money(.credit, in: currency) : nil }
+    package func credit(in currency: Currency) -> Money? { kind == .resolved ? money(.credit, in: currency) : nil }
 
     /// A snooze's end (`snoozed`, or `rejected` with a snooze).
-    public var until: CalendarDate? { date(.until) }
+    package var until: CalendarDate? { date(.until) }
 }
 
 extension LedgerClock {
     /// A new event at this clock's moment: the one way the tool makes events, so every one
     /// carries the ledger's day and time.
-    public func event(
+    package func event(
         _ kind: EventKind, _ attributes: [(key: EventAttribute, value: String)] = [], text: String? = nil, who: String
     ) -> TimelineEvent {
         TimelineEvent(

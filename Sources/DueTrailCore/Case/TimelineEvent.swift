@@ -7,27 +7,27 @@ import Foundation
 /// details (`key: value` attributes and free text), `by` someone, and an identity `#id` that
 /// later merges use to unite two people's edits. An event typed without an id gets one derived
 /// from its content, so hand-written lines behave like the tool's own.
-public struct TimelineEvent: Sendable, Equatable {
-    public var id: String
-    public var date: CalendarDate
+package struct TimelineEvent: Sendable, Equatable {
+    package var id: String
+    package var date: CalendarDate
     /// Minutes after midnight, when known.
-    public var minutes: Int?
-    public var kind: EventKind
+    package var minutes: Int?
+    package var kind: EventKind
     /// `key: value` details, as written: any text reads back the same (see `TimelineText`).
-    public var attributes: [(key: String, value: String)]
-    public var text: String?
-    public var who: String
+    package var attributes: [(key: String, value: String)]
+    package var text: String?
+    package var who: String
 
-    public static func == (l: TimelineEvent, r: TimelineEvent) -> Bool {
+    package static func == (l: TimelineEvent, r: TimelineEvent) -> Bool {
         l.id == r.id && l.date == r.date && l.minutes == r.minutes && l.kind == r.kind && l.text == r.text && l.who == r.who
             && l.attributes.map(\.key) == r.attributes.map(\.key) && l.attributes.map(\.value) == r.attributes.map(\.value)
     }
 
-    public static let separator = " · "
+    package static let separator = " · "
 
     /// Events are made by `LedgerClock.event` (the tool) or `parse` (a line read back).
     /// Attribute values and text are kept exactly; an empty text is no text.
-    public init(
+    package init(
         id: String? = nil, date: CalendarDate, minutes: Int?, kind: EventKind,
         attributes: [(key: String, value: String)] = [], text: String? = nil, who: String
     ) {
@@ -41,11 +41,11 @@ public struct TimelineEvent: Sendable, Equatable {
         self.id = id ?? derivedID(salt: 0)
     }
 
-    public func attribute(_ key: String) -> String? { attributes.first { $0.key == key }?.value }
+    package func attribute(_ key: String) -> String? { attributes.first { $0.key == key }?.value }
 
     /// What the state rules need of an event a person may type by hand, checked so that a
     /// typo is a `check` error with its line instead of an event silently ignored.
-    public var problem: String? {
+    package var problem: String? {
         for need in kind.requirements {
             guard let text = attribute(need.key) else { return need.missing }
             if need.shape == .date, CalendarDate(iso: text) == nil { return "`\(need.key.rawValue): \(text)` is not a date (YYYY-MM-DD)" }
@@ -54,7 +54,7 @@ public struct TimelineEvent: Sendable, Equatable {
     }
 
     /// An id from the event's content; `salt` separates two identical events in one case.
-    public func derivedID(salt: Int) -> String {
+    package func derivedID(salt: Int) -> String {
         var basis = "\(date.iso) \(minutes.map(String.init) ?? "") \(kind.wireName)"
         for (k, v) in attributes { basis += "|\(k)=\(v)" }
         basis += "|\(text ?? "")|\(who)"
@@ -63,7 +63,7 @@ public struct TimelineEvent: Sendable, Equatable {
     }
 
     /// One line of text for the file (no newline).
-    public var line: String {
+    package var line: String {
         var parts = [timestamp, kind.wireName]
         for (k, v) in attributes { parts.append("\(k): \(TimelineText.encodeValue(v))") }
         if let text { parts.append(TimelineText.encodeText(text, textOnly: kind.isTextOnly)) }
@@ -72,7 +72,7 @@ public struct TimelineEvent: Sendable, Equatable {
         return "- " + parts.joined(separator: Self.separator)
     }
 
-    public var timestamp: String {
+    package var timestamp: String {
         guard let minutes else { return date.iso }
         return date.iso + " " + padded(minutes / 60, 2) + ":" + padded(minutes % 60, 2)
     }
@@ -84,7 +84,7 @@ public struct TimelineEvent: Sendable, Equatable {
     }
 
     /// Why a timeline line could not be read.
-    public enum ParseError: Error, Equatable {
+    package enum ParseError: Error, Equatable {
         case notAListItem
         case badTimestamp(String)
         case missingKind
@@ -93,7 +93,7 @@ public struct TimelineEvent: Sendable, Equatable {
     }
 
     /// Reads one timeline line (`- …`).
-    public static func parse(_ line: Substring) -> Result<TimelineEvent, ParseError> {
+    package static func parse(_ line: Substring) -> Result<TimelineEvent, ParseError> {
         guard line.hasPrefix("- ") else { return .failure(.notAListItem) }
         var parts = line.dropFirst(2).splitOn(separator).map { $0.trimmedSpaces }
         guard parts.count >= 2 else { return .failure(parts.isEmpty ? .badTimestamp("") : .missingKind) }

@@ -4,15 +4,15 @@
 /// character, text that would read as a `key: value` detail, a leading `"`) is written as a
 /// JSON string literal: `subject: ""`, `"amount: 1.00 EUR"`, `"a \u00b7 b"`. Hand-written by
 /// necessity: the escaping must also hide the separator, which no JSON encoder does.
-public enum TimelineText {
+package enum TimelineText {
     /// `value` as it appears after `key: `.
-    public static func encodeValue(_ value: String) -> String {
+    package static func encodeValue(_ value: String) -> String {
         needsQuotes(value) ? quoted(value) : value
     }
 
     /// `text` as the free-text detail of an event (`textOnly`: a note, where `key: value`
     /// reads as text anyway).
-    public static func encodeText(_ text: String, textOnly: Bool) -> String {
+    package static func encodeText(_ text: String, textOnly: Bool) -> String {
         if needsQuotes(text) { return quoted(text) }
         if !textOnly, TimelineEvent.attributePair(text) != nil { return quoted(text) }
         return text
@@ -20,7 +20,7 @@ public enum TimelineText {
 
     /// What `encodeValue` or `encodeText` wrote, read back. Text that merely starts and ends
     /// with a quote but is not a well-formed literal (typed by hand) stays as it is.
-    public static func decode(_ text: String) -> String {
+    package static func decode(_ text: String) -> String {
         guard text.utf8.first == 0x22, text.utf8.count >= 2, text.utf8.last == 0x22 else { return text }
         return unquoted(text) ?? text
     }

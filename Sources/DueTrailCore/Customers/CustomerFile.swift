@@ -1,39 +1,39 @@
 import Foundation
 
 /// A customer: `customers/<slug>.yaml`. Who to write to and how carefully.
-public struct CustomerFile: Sendable, Equatable {
-    public struct Contact: Sendable, Equatable {
-        public var name: String?
-        public var email: String
-        public init(name: String?, email: String) {
+package struct CustomerFile: Sendable, Equatable {
+    package struct Contact: Sendable, Equatable {
+        package var name: String?
+        package var email: String
+        package init(name: String?, email: String) {
             self.name = name
             self.email = email
         }
     }
 
     /// How drafts for this customer are approved.
-    public enum Policy: String, Sendable, CaseIterable {
+    package enum Policy: String, Sendable, CaseIterable {
         case review, auto, manual
     }
 
-    public static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive", "cadence"]
+    package static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive", "cadence"]
 
-    public var slug: String
-    public var name: String
-    public var contacts: [Contact]
-    public var policy: Policy
-    public var sensitive: Bool
+    package var slug: String
+    package var name: String
+    package var contacts: [Contact]
+    package var policy: Policy
+    package var sensitive: Bool
     /// Which cadence of `cadence.yaml` this customer follows; nil: `default`.
-    public var cadence: String?
+    package var cadence: String?
     /// Line of the `cadence:` key, for pointing at an unknown name.
-    public var cadenceLine: Int?
+    package var cadenceLine: Int?
     /// `terms:` (`Net 30`, `14 days`): due dates for invoices imported without one. A person's
     /// key, read but kept verbatim in `extra`.
-    public var terms: PaymentTerms?
+    package var terms: PaymentTerms?
     /// Keys a person added (notes, cadence, …), verbatim.
-    public var extra: String
+    package var extra: String
 
-    public init(slug: String, name: String, contacts: [Contact], policy: Policy = .review, sensitive: Bool = false, extra: String = "") {
+    package init(slug: String, name: String, contacts: [Contact], policy: Policy = .review, sensitive: Bool = false, extra: String = "") {
         self.slug = slug
         self.name = name
         self.contacts = contacts
@@ -42,7 +42,7 @@ public struct CustomerFile: Sendable, Equatable {
         self.extra = extra
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "name: \(YAMLText.scalar(name))\n"
         if contacts.isEmpty {
             out += "contacts: []\n"
@@ -63,7 +63,7 @@ public struct CustomerFile: Sendable, Equatable {
         return out
     }
 
-    public static func parse(_ text: String, path: String, slug: String) -> Result<CustomerFile, DiagnosticList> {
+    package static func parse(_ text: String, path: String, slug: String) -> Result<CustomerFile, DiagnosticList> {
         if let simple = parseSimple(text, slug: slug) { return .success(simple) }
         do throws(Diagnostic) {
             let map = try YAMLMap(text: text, path: path)
@@ -203,11 +203,11 @@ extension CustomerFile {
 /// customer needs one, and every mail system mangles them. Checked where addresses are typed
 /// (customer files, `duetrail.yaml`), so a bad one is reported with its file and line at draft
 /// time, never discovered by the mail server.
-public enum EmailAddress {
-    public static func isPlausible(_ text: String) -> Bool { problem(text) == nil }
+package enum EmailAddress {
+    package static func isPlausible(_ text: String) -> Bool { problem(text) == nil }
 
     /// Why `text` is not a usable address, or nil.
-    public static func problem(_ text: String) -> String? {
+    package static func problem(_ text: String) -> String? {
         let bytes = Array(text.utf8)
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return "it has no `@`" }
         let local = bytes[..<at], domain = bytes[(at + 1)...]
@@ -238,7 +238,7 @@ public enum EmailAddress {
     }
 
     /// Needs a server offering SMTPUTF8 (RFC 6531) to be delivered.
-    public static func isInternational(_ text: String) -> Bool { text.utf8.contains { $0 >= 0x80 } }
+    package static func isInternational(_ text: String) -> Bool { text.utf8.contains { $0 >= 0x80 } }
 
     static func isAlphanumeric(_ c: UInt8) -> Bool {
         (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
@@ -251,27 +251,27 @@ public enum EmailAddress {
 
 /// What the queue and the cadence need of a customer without reading its file again: its
 /// name and cadence settings. Kept in the summary cache beside the case summaries.
-public struct CustomerSummary: Sendable, Equatable {
-    public var name: String
-    public var cadence: CustomerCadence
+package struct CustomerSummary: Sendable, Equatable {
+    package var name: String
+    package var cadence: CustomerCadence
     /// Who reminders go to (the first in To, the others in Cc).
-    public var contacts: [CustomerFile.Contact]
+    package var contacts: [CustomerFile.Contact]
     /// `terms:`, for invoices imported without a due date.
-    public var terms: PaymentTerms?
+    package var terms: PaymentTerms?
 
-    public init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil) {
+    package init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil) {
         self.name = name
         self.cadence = cadence
         self.contacts = contacts
         self.terms = terms
     }
 
-    public init(_ file: CustomerFile) {
+    package init(_ file: CustomerFile) {
         self.init(name: file.name, cadence: file.cadenceSettings, contacts: file.contacts, terms: file.terms)
     }
 
     /// The customer file's facts again (without a person's own keys), for composing reminders.
-    public func file(slug: String) -> CustomerFile {
+    package func file(slug: String) -> CustomerFile {
         var f = CustomerFile(slug: slug, name: name, contacts: contacts, policy: cadence.policy, sensitive: cadence.sensitive)
         f.cadence = cadence.cadence
         return f
@@ -281,14 +281,14 @@ public struct CustomerSummary: Sendable, Equatable {
 
     /// `name<TAB>policy<TAB>sensitive<TAB>cadence<TAB>contacts<TAB>terms`, each escaped like a
     /// case cache line; contacts as `name<US>email` joined by `<RS>` (control characters no name holds).
-    public var cacheText: String {
+    package var cacheText: String {
         let people = contacts.map { c in
             (c.name ?? "").filter { $0 != Self.unitSeparator && $0 != Self.recordSeparator } + String(Self.unitSeparator) + c.email
         }.joined(separator: String(Self.recordSeparator))
         return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people, terms?.text ?? ""].map(CaseSummary.escape).joined(separator: "\t")
     }
 
-    public init?(cacheText text: Substring) {
+    package init?(cacheText text: Substring) {
         let f = text.split(separator: "\t", omittingEmptySubsequences: false).map { CaseSummary.unescape($0) }
         guard f.count == 6, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
         var contacts: [CustomerFile.Contact] = []
@@ -303,5 +303,5 @@ public struct CustomerSummary: Sendable, Equatable {
 }
 
 extension CustomerFile {
-    public var cadenceSettings: CustomerCadence { CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence) }
+    package var cadenceSettings: CustomerCadence { CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence) }
 }

@@ -1,27 +1,27 @@
 import Foundation
 
 /// Which column holds which field, once the header row is found; and what was left unused.
-public struct ColumnMap: Sendable {
-    public var format: ExportFormat
+package struct ColumnMap: Sendable {
+    package var format: ExportFormat
     var profile: ExportProfile?
-    public var headerLine: Int
-    public var headerRecord: Int
-    public var columns: [InvoiceField: Int]
-    public var headers: [String]
+    package var headerLine: Int
+    package var headerRecord: Int
+    package var columns: [InvoiceField: Int]
+    package var headers: [String]
     /// For a generic sheet, the language most of its headers are in (`German`); nil for English.
-    public var language: String?
+    package var language: String?
     /// MYOB's `Terms - Payment is Due` (how its `- Balance Due Days` count), when present.
     var myobTermsKind: Int?
 
     /// `Xero`, `generic sheet (German headers)`.
-    public var formatName: String {
+    package var formatName: String {
         guard format == .generic, let language else { return format.displayName }
         return "generic sheet (\(language) headers)"
     }
 
     /// Columns no field reads, by header, each with the field it looks like it holds when that
     /// is an email address or a contact (an unread one is worth a warning).
-    public var unusedColumns: [(header: String, looksLike: InvoiceField?)] {
+    package var unusedColumns: [(header: String, looksLike: InvoiceField?)] {
         let used = Set(columns.values)
         return headers.indices.filter { !used.contains($0) && !headers[$0].trimmedSpaces.isEmpty }.map { i in
             let n = ExportFormat.normalise(headers[i])
@@ -42,7 +42,7 @@ public struct ColumnMap: Sendable {
     /// Finds the header row of `table` (titles may come first) and maps its columns.
     /// `overrides` come from `--map FIELD=COLUMN` and win over detection; an empty column
     /// (`--map terms=`) leaves that field unread.
-    public static func detect(_ table: CSVTable, format forced: ExportFormat?, overrides: [InvoiceField: String], path: String) throws(Diagnostic) -> ColumnMap {
+    package static func detect(_ table: CSVTable, format forced: ExportFormat?, overrides: [InvoiceField: String], path: String) throws(Diagnostic) -> ColumnMap {
         let profiles = forced.map { f in ExportProfile.all.filter { $0.format == f } } ?? ExportProfile.all
         for (index, record) in table.records.prefix(40).enumerated() {
             let fields = record.fields

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The invoice fields an export can provide, and the names `--map FIELD=COLUMN` accepts.
-public enum InvoiceField: String, CaseIterable, Sendable {
+package enum InvoiceField: String, CaseIterable, Sendable {
     case number, customer, email, contact, issued, due, terms, total, paid, balance, line, currency, status, type
 
     /// Position in `allCases`, without hashing (read per cell of a 100,000-row export).
@@ -25,7 +25,7 @@ public enum InvoiceField: String, CaseIterable, Sendable {
     }
 
     /// What the field means, for `--help` and the column report.
-    public var meaning: String {
+    package var meaning: String {
         switch self {
         case .number: return "invoice number"
         case .customer: return "customer"
@@ -47,11 +47,11 @@ public enum InvoiceField: String, CaseIterable, Sendable {
 
 /// The accounting exports DueTrail recognises, each by its header row. `generic` is any
 /// other sheet whose headers name the fields in one of the languages `HeaderNames` knows.
-public enum ExportFormat: String, CaseIterable, Sendable {
+package enum ExportFormat: String, CaseIterable, Sendable {
     case xero, quickbooks, quickbooksDesktop = "quickbooks-desktop", stripe, freshbooks, zoho, wave
     case invoiceNinja4 = "invoiceninja4", invoiceNinja5 = "invoiceninja5", invoice2go, sage, myob, erpnext, generic
 
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .xero: return "Xero"
         case .quickbooks: return "QuickBooks Online"

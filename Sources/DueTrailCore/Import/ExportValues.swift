@@ -1,13 +1,13 @@
 import Foundation
 
 /// The order of day, month and year in a date written with separators.
-public enum DateOrder: String, Sendable {
+package enum DateOrder: String, Sendable {
     case yearMonthDay = "YYYY-MM-DD"
     case dayMonthYear = "DD/MM/YYYY"
     case monthDayYear = "MM/DD/YYYY"
 
     /// Accepts what `--date-format` takes: any separators, tokens YYYY/YY, MM, DD.
-    public init?(pattern: String) {
+    package init?(pattern: String) {
         let tokens = pattern.uppercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
         switch tokens {
         case ["YYYY", "MM", "DD"], ["YY", "MM", "DD"]: self = .yearMonthDay
@@ -19,10 +19,10 @@ public enum DateOrder: String, Sendable {
 }
 
 /// Reads dates as exports write them and decides, once per file, what `03/04/2026` means.
-public struct DateReader: Sendable {
-    public var slashOrder: DateOrder?
+package struct DateReader: Sendable {
+    package var slashOrder: DateOrder?
 
-    public init(slashOrder: DateOrder?) { self.slashOrder = slashOrder }
+    package init(slashOrder: DateOrder?) { self.slashOrder = slashOrder }
 
     static let months: [String: Int] = [
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -66,7 +66,7 @@ public struct DateReader: Sendable {
 
     /// Looks at every date of a file: picks the slash order the values prove, or nil when
     /// they cannot tell (`ambiguous` true) — then the caller asks for `--date-format`.
-    public static func inferOrder(_ values: [String], default fallback: DateOrder?) -> (order: DateOrder?, ambiguous: Bool) {
+    package static func inferOrder(_ values: [String], default fallback: DateOrder?) -> (order: DateOrder?, ambiguous: Bool) {
         var dayFirst = false, monthFirst = false, sawAmbiguous = false, allDots = true, sawSlash = false
         for v in values {
             guard let (p, width) = numericParts(v), width != 4 else { continue }
@@ -83,7 +83,7 @@ public struct DateReader: Sendable {
         return (nil, true)
     }
 
-    public func parse(_ raw: String) -> CalendarDate? {
+    package func parse(_ raw: String) -> CalendarDate? {
         let text = raw.trimmedSpaces
         if let (p, width) = Self.numericParts(text) {
             if width == 4 { return CalendarDate(year: p[0], month: p[1], day: p[2]) }
@@ -114,14 +114,14 @@ public struct DateReader: Sendable {
 }
 
 /// Reads amounts as exports write them: `$1,234.56`, `1.234,56`, `1 234,56 €`, `(12.00)`, `-`.
-public struct AmountReader: Sendable {
-    public var decimalComma: Bool
+package struct AmountReader: Sendable {
+    package var decimalComma: Bool
 
-    public init(decimalComma: Bool) { self.decimalComma = decimalComma }
+    package init(decimalComma: Bool) { self.decimalComma = decimalComma }
 
     /// Decides per file whether `,` is the decimal mark, from values that prove it
     /// (`12,50` or `1.234,56` prove a comma; `12.50` or `1,234.56` prove a point).
-    public static func inferDecimalComma(_ values: [String], delimiter: UInt8) -> (comma: Bool, conflict: Bool) {
+    package static func inferDecimalComma(_ values: [String], delimiter: UInt8) -> (comma: Bool, conflict: Bool) {
         var comma = false, point = false
         for raw in values {
             // Only digits and marks matter; `$1,234.56` reads as `1,234.56`.
@@ -152,7 +152,7 @@ public struct AmountReader: Sendable {
 
     /// The amount, and a currency code when the text carries a symbol or a code (`$` → `USD`);
     /// nil when it is not a number.
-    public func parse(_ raw: String) -> (Decimal, String?)? {
+    package func parse(_ raw: String) -> (Decimal, String?)? {
         // The common case, `1234.56`, goes straight to the decimal parser.
         if !decimalComma, !raw.isEmpty, raw.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), let value = Decimals.parsePlain(raw) {
             return (value, nil)

@@ -1,42 +1,42 @@
 import Foundation
 
 /// A change to an existing case: new facts and/or new timeline events.
-public struct CaseUpdate: Sendable {
-    public var path: String
-    public var number: String
-    public var facts: InvoiceFacts?
-    public var events: [TimelineEvent]
+package struct CaseUpdate: Sendable {
+    package var path: String
+    package var number: String
+    package var facts: InvoiceFacts?
+    package var events: [TimelineEvent]
 }
 
 /// A balance the export raises on a case whose payments, credits or closing DueTrail recorded
 /// since the last import: a stale export must not undo them. Applied only when a person says
 /// so (`--accept-export-balance INVOICE`).
-public struct BalanceConflict: Sendable, Equatable {
-    public let number: String
-    public let path: String
-    public let ledger: Money
-    public let export: Money
+package struct BalanceConflict: Sendable, Equatable {
+    package let number: String
+    package let path: String
+    package let ledger: Money
+    package let export: Money
     /// The events DueTrail recorded since the last import, e.g. `payment 400.00 EUR on 2026-12-03 (#ab12cd34)`.
-    public let since: [String]
+    package let since: [String]
     /// The export would reopen a case closed in DueTrail.
-    public var ledgerClosed = false
+    package var ledgerClosed = false
 }
 
 /// How one import is to be applied: which file, which account of the package, and what a
 /// person decided beforehand.
-public struct ImportSettings: Sendable {
-    public var source: String
+package struct ImportSettings: Sendable {
+    package var source: String
     /// `--account NAME`: which books of the package the export is from (two Xero
     /// organisations in one ledger); only cases of the same format and account are listed
     /// as missing or closed by `--close-missing`.
-    public var account: String?
-    public var closeMissing: Bool
+    package var account: String?
+    package var closeMissing: Bool
     /// `--accept-export-balance`: invoices whose export balance wins over payments recorded since.
-    public var acceptExportBalance: Set<String>
+    package var acceptExportBalance: Set<String>
     /// `default_terms:` in `duetrail.yaml`.
-    public var defaultTerms: PaymentTerms?
+    package var defaultTerms: PaymentTerms?
 
-    public init(source: String, account: String? = nil, closeMissing: Bool = false, acceptExportBalance: Set<String> = [], defaultTerms: PaymentTerms? = nil) {
+    package init(source: String, account: String? = nil, closeMissing: Bool = false, acceptExportBalance: Set<String> = [], defaultTerms: PaymentTerms? = nil) {
         self.source = source
         self.account = account
         self.closeMissing = closeMissing
@@ -47,37 +47,37 @@ public struct ImportSettings: Sendable {
 
 /// What an import would do, decided without touching the ledger, so it can be shown with
 /// `--dry-run`, refused as a whole on any problem, or written as one commit.
-public struct ImportPlan: Sendable {
-    public var newCustomers: [CustomerFile] = []
+package struct ImportPlan: Sendable {
+    package var newCustomers: [CustomerFile] = []
     /// Existing customers with no contact, given the export's email addresses.
-    public var contactsAdded: [(slug: String, contacts: [CustomerFile.Contact])] = []
-    public var newCases: [(path: String, file: CaseFile)] = []
-    public var updates: [CaseUpdate] = []
+    package var contactsAdded: [(slug: String, contacts: [CustomerFile.Contact])] = []
+    package var newCases: [(path: String, file: CaseFile)] = []
+    package var updates: [CaseUpdate] = []
     /// Open cases of this export's source the export does not list (paid elsewhere? written off?).
-    public var missing: [CaseSummary] = []
+    package var missing: [CaseSummary] = []
     /// Stale balances not applied.
-    public var conflicts: [BalanceConflict] = []
+    package var conflicts: [BalanceConflict] = []
     /// Balances applied over payments recorded since, because a person said so.
-    public var acceptedBalances: [String] = []
+    package var acceptedBalances: [String] = []
     /// `--accept-export-balance` invoices that had no conflict to settle (a typo?).
-    public var acceptNotNeeded: [String] = []
+    package var acceptNotNeeded: [String] = []
     /// Facts a person changed in the ledger that the export still shows as before: kept.
-    public var keptLocalFacts: [(number: String, key: String, ledger: String, export: String)] = []
-    public var unchanged = 0
+    package var keptLocalFacts: [(number: String, key: String, ledger: String, export: String)] = []
+    package var unchanged = 0
     /// Invoices in the export that are paid, void or draft and have no case: nothing to chase.
-    public var notOpened = 0
-    public var drafts = 0
-    public var invoiceCount = 0
+    package var notOpened = 0
+    package var drafts = 0
+    package var invoiceCount = 0
     /// New cases whose due date came from terms, by where the terms came from.
-    public var dueFromTerms: [String: Int] = [:]
+    package var dueFromTerms: [String: Int] = [:]
 
-    public var isEmpty: Bool { newCustomers.isEmpty && newCases.isEmpty && updates.isEmpty && contactsAdded.isEmpty }
+    package var isEmpty: Bool { newCustomers.isEmpty && newCases.isEmpty && updates.isEmpty && contactsAdded.isEmpty }
 
-    public static func customerPath(_ slug: String) -> String { "customers/\(slug).yaml" }
-    public static func casePath(customer: String, invoice: String) -> String { "cases/\(customer)/\(invoice).md" }
+    package static func customerPath(_ slug: String) -> String { "customers/\(slug).yaml" }
+    package static func casePath(customer: String, invoice: String) -> String { "cases/\(customer)/\(invoice).md" }
 
     /// Plans importing `export` into a ledger whose cases and customers are given.
-    public static func make(
+    package static func make(
         export: InvoiceExport, settings: ImportSettings, cases: [CaseSummary], customers: [String: CustomerSummary],
         who: String, clock: LedgerClock
     ) throws(DiagnosticList) -> ImportPlan {
@@ -309,7 +309,7 @@ public struct ImportPlan: Sendable {
     }
 
     /// `import: 42 invoices from open.csv (5 new, 3 updated)`
-    public func subject(source: String) -> String {
+    package func subject(source: String) -> String {
         var parts = ["\(newCases.count) new", "\(updates.count) updated"]
         let closed = updates.filter { $0.events.contains { $0.kind == .closed } }.count
         if closed > 0 { parts.append("\(closed) closed") }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One invoice as an export states it, after dates, amounts and statuses are understood.
-public struct ImportedInvoice: Sendable, Equatable {
-    public enum Disposition: String, Sendable {
+package struct ImportedInvoice: Sendable, Equatable {
+    package enum Disposition: String, Sendable {
         /// Still owed: becomes or updates a case.
         case open
         /// Settled in the accounting package.
@@ -14,7 +14,7 @@ public struct ImportedInvoice: Sendable, Equatable {
     }
 
     /// Where the due date came from.
-    public enum DueSource: Sendable, Equatable {
+    package enum DueSource: Sendable, Equatable {
         /// The export's due date column.
         case export
         /// The row's payment terms (`Net 30`), counted from the issue date.
@@ -24,7 +24,7 @@ public struct ImportedInvoice: Sendable, Equatable {
         case defaultTerms(PaymentTerms)
 
         /// Where terms came from, for the import's summary; nil for a due date column.
-        public var origin: String? {
+        package var origin: String? {
             switch self {
             case .export: return nil
             case .terms: return "the export's terms"
@@ -34,7 +34,7 @@ public struct ImportedInvoice: Sendable, Equatable {
         }
 
         /// `terms "Net 30"`, for the case's `opened` event; nil for a due date column.
-        public var label: String? {
+        package var label: String? {
             switch self {
             case .export: return nil
             case .terms(let t): return "terms \(t.text) (\(t))"
@@ -45,41 +45,41 @@ public struct ImportedInvoice: Sendable, Equatable {
     }
 
     /// How the amount owed was known.
-    public enum BalanceSource: Sendable, Equatable {
+    package enum BalanceSource: Sendable, Equatable {
         case balanceColumn
         case totalMinusPaid
         /// Only a total: taken as owed (said in the import's output).
         case totalAsOwed
     }
 
-    public var line: Int
-    public var number: String
-    public var customerName: String
-    public var email: String?
-    public var contactName: String?
-    public var issued: CalendarDate?
+    package var line: Int
+    package var number: String
+    package var customerName: String
+    package var email: String?
+    package var contactName: String?
+    package var issued: CalendarDate?
     /// nil until the import plan applies the customer's or the ledger's terms.
-    public var due: CalendarDate?
-    public var dueSource: DueSource?
-    public var total: Money
+    package var due: CalendarDate?
+    package var dueSource: DueSource?
+    package var total: Money
     /// False when the export has no total column (then `total` is the balance, a best guess
     /// that an update never writes over a known total).
-    public var totalKnown: Bool = true
-    public var balance: Money
-    public var balanceSource: BalanceSource = .balanceColumn
-    public var disposition: Disposition
+    package var totalKnown: Bool = true
+    package var balance: Money
+    package var balanceSource: BalanceSource = .balanceColumn
+    package var disposition: Disposition
 }
 
 /// Options that shape how an export is read.
-public struct ExportOptions: Sendable {
-    public var format: ExportFormat?
-    public var overrides: [InvoiceField: String]
-    public var dateOrder: DateOrder?
-    public var defaultCurrency: Currency
+package struct ExportOptions: Sendable {
+    package var format: ExportFormat?
+    package var overrides: [InvoiceField: String]
+    package var dateOrder: DateOrder?
+    package var defaultCurrency: Currency
     /// `--status open="Awaiting Payment"`: status words (as `StatusVocabulary.key`) a person classified.
-    public var statuses: [String: StatusClass]
+    package var statuses: [String: StatusClass]
 
-    public init(
+    package init(
         format: ExportFormat? = nil, overrides: [InvoiceField: String] = [:], dateOrder: DateOrder? = nil, defaultCurrency: Currency,
         statuses: [String: StatusClass] = [:]
     ) {
@@ -93,37 +93,37 @@ public struct ExportOptions: Sendable {
 
 /// The invoices of one export, read all at once: either every invoice, or every problem;
 /// and what was assumed along the way, so the import can say it.
-public struct InvoiceExport: Sendable {
-    public let map: ColumnMap
-    public var format: ExportFormat { map.format }
-    public let invoices: [ImportedInvoice]
-    public let dateOrder: DateOrder?
-    public let decimalComma: Bool
-    public let delimiterName: String
+package struct InvoiceExport: Sendable {
+    package let map: ColumnMap
+    package var format: ExportFormat { map.format }
+    package let invoices: [ImportedInvoice]
+    package let dateOrder: DateOrder?
+    package let decimalComma: Bool
+    package let delimiterName: String
     /// Rows read once because an earlier row was exactly the same.
-    public let duplicateRows: [Int]
+    package let duplicateRows: [Int]
     /// Rows that carry lines of an invoice already read (line-item exports).
-    public let lineRows: Int
+    package let lineRows: Int
     /// Credit notes (negative invoices, a credit-note type): never opened as debts.
-    public let creditNotes: [String]
+    package let creditNotes: [String]
     /// Rows of other documents (payments, journal entries, quotes), by kind.
-    public let otherDocuments: [String: Int]
+    package let otherDocuments: [String: Int]
     /// Heading, section and total rows around and inside the table.
-    public let skippedRows: Int
+    package let skippedRows: Int
     /// Invoices with no currency of their own, taken in the ledger's currency.
-    public let defaultCurrencyRows: Int
+    package let defaultCurrencyRows: Int
     /// Invoices whose balance the export does not give (partly paid without a balance, an
     /// empty balance cell): not opened, listed.
-    public let balanceUnknown: [String]
+    package let balanceUnknown: [String]
     /// Lines of a generic sheet where the balance is not total − paid (a wrong column?).
-    public let balanceMismatches: [Int]
+    package let balanceMismatches: [Int]
     /// Line rows exactly alike within one invoice, each counted (line-item sums).
-    public let repeatedLines: [Int]
+    package let repeatedLines: [Int]
     /// Drafts without an invoice number yet: never opened.
-    public let unnumberedDrafts: Int
+    package let unnumberedDrafts: Int
 
     /// Reads `bytes` (the file at `path`). Throws a `DiagnosticList` with every bad line.
-    public init(bytes: [UInt8], path: String, options: ExportOptions) throws(DiagnosticList) {
+    package init(bytes: [UInt8], path: String, options: ExportOptions) throws(DiagnosticList) {
         let table: CSVTable
         let map: ColumnMap
         do {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a status word in an export means for collections.
-public enum StatusClass: String, Sendable, CaseIterable {
+package enum StatusClass: String, Sendable, CaseIterable {
     /// Not yet sent to the customer: never chased, never opened.
     case draft
     /// Sent and (possibly partly) unpaid: chased while a balance is left.
@@ -17,7 +17,7 @@ public enum StatusClass: String, Sendable, CaseIterable {
 /// One vocabulary of status words across vendors and languages, so a `Draft` from Zoho, an
 /// `unsent` from Invoice2go and an `Entwurf` from a German sheet are all never chased. A word
 /// it does not know stops the import instead of being guessed (`--status open="…"` says).
-public enum StatusVocabulary {
+package enum StatusVocabulary {
     static let words: [StatusClass: [String]] = [
         .draft: [
             "draft", "unsent", "not sent", "saved", "pending approval", "awaiting approval", "submitted", "created", "proforma", "pro forma",
@@ -71,7 +71,7 @@ public enum StatusVocabulary {
 
     /// Status words compared without case, accents, or runs of spaces, underscores and hyphens:
     /// `Partially_Paid`, `partially-paid` and `Partially Paid` are one word.
-    public static func key(_ text: String) -> String {
+    package static func key(_ text: String) -> String {
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         var out = ""
         var pendingSpace = false
@@ -100,7 +100,7 @@ public enum StatusVocabulary {
     /// The class of `text`: a person's `--status` first, then the vendor's own words, then
     /// the common vocabulary; nil when unknown. Words like `Overdue 12 days` (QuickBooks) or
     /// `16 days overdue` (Xero's aging) read by their word.
-    public static func classify(_ text: String, vendor: [String: StatusClass] = [:], overrides: [String: StatusClass] = [:]) -> StatusClass? {
+    package static func classify(_ text: String, vendor: [String: StatusClass] = [:], overrides: [String: StatusClass] = [:]) -> StatusClass? {
         let k = key(text)
         if let c = overrides[k] ?? vendor[k] ?? lookup[k] { return c }
         let words = k.split(separator: " ").filter { !$0.allSatisfy(\.isNumber) && $0 != "days" && $0 != "day" && $0 != "tage" && $0 != "jours" }

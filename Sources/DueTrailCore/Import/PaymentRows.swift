@@ -1,14 +1,14 @@
 import Foundation
 
 /// The payment fields an export can provide.
-public enum PaymentField: String, CaseIterable, Sendable {
+package enum PaymentField: String, CaseIterable, Sendable {
     case number, amount, date, reference, currency, status
 }
 
 /// The payment exports DueTrail recognises, each by its header row: a generic sheet, Xero's
 /// and QuickBooks' payment exports, and Stripe's payments (charges) export, whose rows carry
 /// the invoice number they paid.
-public enum PaymentFormat: String, CaseIterable, Sendable {
+package enum PaymentFormat: String, CaseIterable, Sendable {
     case xero, quickbooks, stripe, generic
 
     /// Column names (normalised: lower case, letters and digits only) per field, in preference order.
@@ -58,25 +58,25 @@ public enum PaymentFormat: String, CaseIterable, Sendable {
 }
 
 /// One payment row of an export.
-public struct ImportedPayment: Sendable, Equatable {
-    public let number: String
-    public let amount: Decimal
+package struct ImportedPayment: Sendable, Equatable {
+    package let number: String
+    package let amount: Decimal
     /// The currency named by the row, if any (else the case's).
-    public let currency: Currency?
-    public let date: CalendarDate?
-    public let reference: String?
+    package let currency: Currency?
+    package let date: CalendarDate?
+    package let reference: String?
     /// Line in the file.
-    public let line: Int
+    package let line: Int
 }
 
 /// The payments of one export, read all at once: every payment, or every problem.
-public struct PaymentExport: Sendable {
-    public let format: PaymentFormat
-    public let payments: [ImportedPayment]
+package struct PaymentExport: Sendable {
+    package let format: PaymentFormat
+    package let payments: [ImportedPayment]
     /// Rows that are not payments (a failed or refunded charge, a QuickBooks invoice line): line and why.
-    public let skipped: [(line: Int, why: String)]
+    package let skipped: [(line: Int, why: String)]
 
-    public init(bytes: [UInt8], path: String, format wanted: PaymentFormat?, dateOrder: DateOrder?) throws(DiagnosticList) {
+    package init(bytes: [UInt8], path: String, format wanted: PaymentFormat?, dateOrder: DateOrder?) throws(DiagnosticList) {
         let table: CSVTable
         do {
             table = try CSVTable(bytes: bytes)

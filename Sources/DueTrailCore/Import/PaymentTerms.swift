@@ -3,8 +3,8 @@ import Foundation
 /// Payment terms as exports and people write them (`Net 30`, `30 days`, `Due on Receipt`,
 /// `14 Tage netto`, `30 jours fin de mois`, `Lb. md. 14 dage`, a bare `30`), turned into a
 /// due date from the issue date. Text it cannot read for certain is refused, never guessed.
-public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
-    public enum Rule: Sendable, Equatable {
+package struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
+    package enum Rule: Sendable, Equatable {
         /// N days after the issue date (0: due on receipt).
         case days(Int)
         /// N days after the end of the issue month (`Net 30 EOM`, `30 Tage ab Monatsende`, `Lb. md. 30 dage`).
@@ -14,16 +14,16 @@ public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
         case daysThenEndOfMonth(Int)
     }
 
-    public let rule: Rule
+    package let rule: Rule
     /// As written.
-    public let text: String
+    package let text: String
 
-    public init(rule: Rule, text: String) {
+    package init(rule: Rule, text: String) {
         self.rule = rule
         self.text = text
     }
 
-    public func due(issued: CalendarDate) -> CalendarDate {
+    package func due(issued: CalendarDate) -> CalendarDate {
         switch rule {
         case .days(let n): return issued.adding(days: n)
         case .endOfMonthThenDays(let n): return Self.endOfMonth(issued).adding(days: n)
@@ -37,7 +37,7 @@ public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// In plain words: `30 days`, `due on receipt`, `end of month + 30 days`, `30 days, then to the end of that month`.
-    public var description: String {
+    package var description: String {
         switch rule {
         case .days(0): return "due on receipt"
         case .days(let n): return "\(n) day\(n == 1 ? "" : "s")"
@@ -76,7 +76,7 @@ public struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
     static let monthEndAfter = ["fin de mois", "fin de mes", "fine mese", "fim de mes", "fim do mes", "fm", "dffm", "ffm"]
 
     /// Reads `text`; nil when it does not say for certain how many days.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let raw = text.trimmingCharacters(in: .whitespaces)
         guard !raw.isEmpty else { return nil }
         var key = StatusVocabulary.key(raw).lowercased()

@@ -4,20 +4,20 @@ import Foundation
 /// multipart/alternative and mixed, quoted-printable and base64, UTF-8, ISO-8859-1 and
 /// Windows-1252 bodies, HTML-only messages reduced to text, delivery status reports. Written by
 /// hand: no package on this machine's list parses MIME.
-public struct MailMessage: Sendable {
-    public struct Header: Sendable, Equatable {
-        public let name: String
+package struct MailMessage: Sendable {
+    package struct Header: Sendable, Equatable {
+        package let name: String
         /// Unfolded, encoded words decoded.
-        public let value: String
+        package let value: String
     }
 
     /// Why one message could not be read; an import lists it and goes on with the rest.
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Equatable, CustomStringConvertible {
         case tooLarge(bytes: Int)
         case noHeaders
         case malformed(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .tooLarge(let n): return "the message is \(n / 1_048_576) MB; messages over \(MailMessage.maxBytes / 1_048_576) MB are not read"
             case .noHeaders: return "no mail headers at the start"
@@ -26,34 +26,34 @@ public struct MailMessage: Sendable {
         }
     }
 
-    public static let maxBytes = 25 * 1_048_576
+    package static let maxBytes = 25 * 1_048_576
 
-    public let headers: [Header]
+    package let headers: [Header]
     /// The readable text: the text/plain part, else the HTML part reduced to text.
-    public let text: String
+    package let text: String
     /// Addresses a delivery status report says could not be delivered to.
-    public let failedRecipients: [String]
-    public let isDeliveryReport: Bool
+    package let failedRecipients: [String]
+    package let isDeliveryReport: Bool
     /// A read receipt or another machine report (multipart/report that is not a bounce).
-    public let isMachineReport: Bool
+    package let isMachineReport: Bool
 
-    public func header(_ name: String) -> String? { headers.value(of: name) }
+    package func header(_ name: String) -> String? { headers.value(of: name) }
 
-    public var subject: String { header("Subject") ?? "" }
+    package var subject: String { header("Subject") ?? "" }
 
     /// `<id@host>` without the brackets.
-    public var messageID: String? { header("Message-ID").flatMap { Self.messageIDs(in: $0).first } }
+    package var messageID: String? { header("Message-ID").flatMap { Self.messageIDs(in: $0).first } }
 
     /// In-Reply-To, then References, newest first.
-    public var referencedIDs: [String] {
+    package var referencedIDs: [String] {
         Self.messageIDs(in: header("In-Reply-To") ?? "") + Self.messageIDs(in: header("References") ?? "").reversed()
     }
 
     /// The sender's address (lower-cased) and display name.
-    public var from: (name: String, email: String)? { header("From").flatMap(Self.mailbox) }
+    package var from: (name: String, email: String)? { header("From").flatMap(Self.mailbox) }
 
     /// An automatic answer (out of office, an autoresponder, a list): recorded, never a person's reply.
-    public var isAutoReply: Bool {
+    package var isAutoReply: Bool {
         if isMachineReport && !isDeliveryReport { return true }
         if let auto = header("Auto-Submitted")?.lowercased(), !auto.hasPrefix("no") { return true }
         if header("X-Autoreply") != nil || header("X-Autorespond") != nil || header("X-Auto-Response-Suppress")?.lowercased().contains("all") == true { return true }
@@ -63,7 +63,7 @@ public struct MailMessage: Sendable {
     }
 
     /// A bounce: a delivery status notification, or a mailer daemon's message.
-    public var isBounce: Bool {
+    package var isBounce: Bool {
         if isDeliveryReport { return true }
         let sender = from?.email ?? ""
         return sender.hasPrefix("mailer-daemon@") || sender.hasPrefix("postmaster@")
@@ -71,7 +71,7 @@ public struct MailMessage: Sendable {
 
     // MARK: Parsing
 
-    public static func parse(_ bytes: [UInt8]) throws(Problem) -> MailMessage {
+    package static func parse(_ bytes: [UInt8]) throws(Problem) -> MailMessage {
         guard bytes.count <= maxBytes else { throw .tooLarge(bytes: bytes.count) }
         let entity = Entity(bytes[...])
         guard let first = entity.headers.first, !first.name.isEmpty else { throw .noHeaders }

@@ -1,10 +1,10 @@
 import Foundation
 
 /// What the customer wrote in a reply, without the quoted message below it.
-public enum ReplyText {
+package enum ReplyText {
     /// The new text: lines up to the first quote header (`On … wrote:`, `-----Original
     /// Message-----`, an Outlook `From:` block), without `>` lines or a signature.
-    public static func new(_ text: String) -> String {
+    package static func new(_ text: String) -> String {
         var kept: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         // A quote header ends the new text once there is some; before that (an answer written
@@ -31,7 +31,7 @@ public enum ReplyText {
     }
 
     /// The first lines of the new text on one line, for a timeline event.
-    public static func summary(_ text: String, lines: Int = 3, characters: Int = 300) -> String {
+    package static func summary(_ text: String, lines: Int = 3, characters: Int = 300) -> String {
         let first = new(text).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.prefix(lines)
         let joined = first.joined(separator: " ")
         return joined.count > characters ? String(joined.prefix(characters - 1)) + "…" : joined
@@ -41,26 +41,26 @@ public enum ReplyText {
 /// Finds the cases a received message is about: by the sent Message-IDs it answers
 /// (In-Reply-To, References), then by an invoice number in its subject, then by its sender
 /// when that address belongs to a customer with exactly one open case.
-public struct ReplyIndex: Sendable {
-    public enum Method: String, Sendable { case thread, subject, sender }
+package struct ReplyIndex: Sendable {
+    package enum Method: String, Sendable { case thread, subject, sender }
 
-    public struct Match: Sendable, Equatable {
-        public let customer: String
+    package struct Match: Sendable, Equatable {
+        package let customer: String
         /// Case paths (`cases/acme-gmbh/inv-1042.md`) with their invoice numbers.
-        public let cases: [CaseRef]
-        public let method: Method
+        package let cases: [CaseRef]
+        package let method: Method
 
-        public init(customer: String, cases: [CaseRef], method: Method) {
+        package init(customer: String, cases: [CaseRef], method: Method) {
             self.customer = customer
             self.cases = cases
             self.method = method
         }
     }
 
-    public struct CaseRef: Sendable, Equatable, Hashable {
-        public let number: String
-        public let path: String
-        public let customer: String
+    package struct CaseRef: Sendable, Equatable, Hashable {
+        package let number: String
+        package let path: String
+        package let customer: String
     }
 
     private var byMessageID: [String: [CaseRef]] = [:]
@@ -68,7 +68,7 @@ public struct ReplyIndex: Sendable {
     private var openByEmail: [String: [CaseRef]] = [:]
     private var customerByEmail: [String: String] = [:]
 
-    public init(cases: [CaseSummary], customers: [String: CustomerSummary]) {
+    package init(cases: [CaseSummary], customers: [String: CustomerSummary]) {
         var openByCustomer: [String: [CaseRef]] = [:]
         for c in cases {
             let ref = CaseRef(number: c.facts.number, path: c.path, customer: c.facts.customer)
@@ -87,18 +87,18 @@ public struct ReplyIndex: Sendable {
 
     /// The open cases of the customer an address belongs to (a bounce names the address that
     /// failed); one customer's only, should two share the address.
-    public func openCases(email: String) -> [CaseRef] {
+    package func openCases(email: String) -> [CaseRef] {
         let all = openByEmail[email.lowercased()] ?? []
         guard let owner = customerByEmail[email.lowercased()] else { return all }
         return all.filter { $0.customer == owner }
     }
 
     /// True for a message we sent ourselves (a Bcc or Sent-folder copy of a reminder).
-    public func isOurs(_ message: MailMessage) -> Bool {
+    package func isOurs(_ message: MailMessage) -> Bool {
         message.messageID.map { byMessageID[$0] != nil } ?? false
     }
 
-    public func match(_ message: MailMessage) -> Match? {
+    package func match(_ message: MailMessage) -> Match? {
         for id in message.referencedIDs {
             if let refs = byMessageID[id], let first = refs.first {
                 return Match(customer: first.customer, cases: unique(refs), method: .thread)

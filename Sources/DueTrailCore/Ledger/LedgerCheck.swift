@@ -1,16 +1,16 @@
 /// Validates a whole ledger's files and collects every problem (never stops at the first).
 /// Pure: the caller reads the files (from the working tree or a commit).
-public struct LedgerCheck {
-    public struct Report: Sendable {
-        public var problems: [Diagnostic] = []
-        public var cases = 0
-        public var customers = 0
-        public var events = 0
-        public var drafts = 0
+package struct LedgerCheck {
+    package struct Report: Sendable {
+        package var problems: [Diagnostic] = []
+        package var cases = 0
+        package var customers = 0
+        package var events = 0
+        package var drafts = 0
         /// The cadence, when it reads.
-        public var cadence: CadenceBook?
+        package var cadence: CadenceBook?
         /// Not wrong, but worth knowing (a customer nobody can be written to).
-        public var warnings: [Diagnostic] = []
+        package var warnings: [Diagnostic] = []
 
         package init() {}
     }
@@ -19,13 +19,13 @@ public struct LedgerCheck {
     /// `customers/**`, `cases/**`, `outbox/**`), and files known unchanged since they last
     /// read cleanly, with what they said. A known file is not parsed again; `read` gives its
     /// text when a problem needs its lines.
-    public struct Input {
-        public var files: [String: String]
-        public var knownCases: [String: CaseSummary]
-        public var knownCustomers: [String: CustomerSummary]
-        public var read: (String) -> String?
+    package struct Input {
+        package var files: [String: String]
+        package var knownCases: [String: CaseSummary]
+        package var knownCustomers: [String: CustomerSummary]
+        package var read: (String) -> String?
 
-        public init(
+        package init(
             files: [String: String], knownCases: [String: CaseSummary] = [:], knownCustomers: [String: CustomerSummary] = [:],
             read: @escaping (String) -> String? = { _ in nil }
         ) {
@@ -38,9 +38,9 @@ public struct LedgerCheck {
 
     /// `files`: ledger-relative path → text, for `duetrail.yaml`, `cadence.yaml`,
     /// `customers/**`, `cases/**`.
-    public static func run(files: [String: String]) -> Report { run(Input(files: files)) }
+    package static func run(files: [String: String]) -> Report { run(Input(files: files)) }
 
-    public static func run(_ input: Input) -> Report {
+    package static func run(_ input: Input) -> Report {
         let files = input.files
         var report = Report()
         if let text = files[LedgerConfig.fileName] {

@@ -1,36 +1,36 @@
 import Foundation
 
 /// `duetrail.yaml`: who the ledger belongs to and how it counts. Never holds secrets.
-public struct LedgerConfig: Sendable, Equatable {
-    public static let fileName = "duetrail.yaml"
+package struct LedgerConfig: Sendable, Equatable {
+    package static let fileName = "duetrail.yaml"
 
-    public var company: String
-    public var senderName: String
-    public var senderEmail: String
-    public var currency: Currency
-    public var timezone: TimeZone
+    package var company: String
+    package var senderName: String
+    package var senderEmail: String
+    package var currency: Currency
+    package var timezone: TimeZone
     /// Where customers' answers go (`reply_to:`); the sender's address when not set.
-    public var replyTo: String?
+    package var replyTo: String?
     /// The address scheduled jobs commit as (`automation:`, e.g. a cron job running `draft`
     /// and `send`): `audit` never counts its commits as a person's approval.
-    public var automationEmail: String?
+    package var automationEmail: String?
     /// How `send` delivers (`transport:`; kept verbatim in `extra`, as the person wrote it).
-    public var transport: TransportSettings = .maildir(path: nil)
+    package var transport: TransportSettings = .maildir(path: nil)
     /// The customer portal (`portal:`; kept verbatim in `extra`); nil when not set up.
-    public var portal: PortalSettings?
+    package var portal: PortalSettings?
     /// The portal's settings, the defaults when `portal:` is not set.
-    public var portalSettings: PortalSettings { portal ?? PortalSettings() }
+    package var portalSettings: PortalSettings { portal ?? PortalSettings() }
     /// `default_terms:` (`Net 30`): due dates for imported invoices that have none, when the
     /// customer file has no `terms:` either (kept verbatim in `extra`).
-    public var defaultTerms: PaymentTerms?
+    package var defaultTerms: PaymentTerms?
     /// How people of this ledger write amounts (`number_format:`; kept verbatim in `extra`).
-    public var numberFormat: NumberFormat?
+    package var numberFormat: NumberFormat?
     /// The format typed amounts are read by: `number_format:`, else the currency's usual one.
-    public var amountFormat: NumberFormat { numberFormat ?? .usual(for: currency) }
+    package var amountFormat: NumberFormat { numberFormat ?? .usual(for: currency) }
     /// Keys the tool does not own (`transport:`, later the portal), verbatim.
-    public var extra: String
+    package var extra: String
 
-    public init(company: String, senderName: String, senderEmail: String, currency: Currency, timezone: TimeZone, extra: String = "") {
+    package init(company: String, senderName: String, senderEmail: String, currency: Currency, timezone: TimeZone, extra: String = "") {
         self.company = company
         self.senderName = senderName
         self.senderEmail = senderEmail
@@ -39,7 +39,7 @@ public struct LedgerConfig: Sendable, Equatable {
         self.extra = extra
     }
 
-    public static func defaults(company: String) -> LedgerConfig {
+    package static func defaults(company: String) -> LedgerConfig {
         LedgerConfig(
             company: company, senderName: "Accounts at \(company)", senderEmail: "accounts@example.com",
             currency: .euro, timezone: TimeZone(identifier: "UTC") ?? .current)
@@ -47,7 +47,7 @@ public struct LedgerConfig: Sendable, Equatable {
 
     static let owned: Set<String> = ["company", "sender", "currency", "timezone", "reply_to", "automation"]
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "# DueTrail ledger settings. Secrets (passwords, keys) never go in this file.\n"
         out += "company: \(YAMLText.scalar(company))\n"
         out += "sender:\n  name: \(YAMLText.scalar(senderName))\n  email: \(YAMLText.scalar(senderEmail))\n"
@@ -59,7 +59,7 @@ public struct LedgerConfig: Sendable, Equatable {
         return out
     }
 
-    public static func parse(_ text: String, path: String = fileName) throws(Diagnostic) -> LedgerConfig {
+    package static func parse(_ text: String, path: String = fileName) throws(Diagnostic) -> LedgerConfig {
         let map = try YAMLMap(text: text, path: path)
         let (company, _) = try map.requiredString("company")
         guard let sender = map["sender"], let s = sender.value.mapping, let name = s["name"]?.string, let emailNode = s["email"], let email = emailNode.string else {

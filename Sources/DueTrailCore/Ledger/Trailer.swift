@@ -3,8 +3,8 @@ import Foundation
 /// A `Key: value` line at the end of a commit message the tool writes (`DueTrail-Action:
 /// send`): what `audit`, `report activity` and the history read instead of guessing from the
 /// subject. One vocabulary for every writer and reader.
-public struct Trailer: Sendable, Equatable {
-    public enum Key: String, Sendable, CaseIterable {
+package struct Trailer: Sendable, Equatable {
+    package enum Key: String, Sendable, CaseIterable {
         /// What the tool did (`LedgerAction`).
         case action = "DueTrail-Action"
         /// An invoice number the commit touched; one line per case.
@@ -32,26 +32,26 @@ public struct Trailer: Sendable, Equatable {
         case via = "Via"
     }
 
-    public let key: Key
-    public let value: String
+    package let key: Key
+    package let value: String
 
-    public init(_ key: Key, _ value: String) {
+    package init(_ key: Key, _ value: String) {
         self.key = key
         self.value = value
     }
 
-    public static func action(_ action: LedgerAction) -> Trailer { Trailer(.action, action.rawValue) }
-    public static func caseNumber(_ number: String) -> Trailer { Trailer(.caseNumber, number) }
-    public static func draft(_ path: String) -> Trailer { Trailer(.draft, path) }
+    package static func action(_ action: LedgerAction) -> Trailer { Trailer(.action, action.rawValue) }
+    package static func caseNumber(_ number: String) -> Trailer { Trailer(.caseNumber, number) }
+    package static func draft(_ path: String) -> Trailer { Trailer(.draft, path) }
     /// On a draft commit whose drafts a customer's committed policy approved.
-    public static let approvedByPolicy = Trailer(.approvedBy, "policy")
+    package static let approvedByPolicy = Trailer(.approvedBy, "policy")
 
     /// The line in the message (a value never spans lines).
-    public var line: String { "\(key.rawValue): \(value.replacingOccurrences(of: "\n", with: " "))" }
+    package var line: String { "\(key.rawValue): \(value.replacingOccurrences(of: "\n", with: " "))" }
 }
 
 /// What a tool-made commit did: the value of its `DueTrail-Action` trailer.
-public enum LedgerAction: String, Sendable, CaseIterable {
+package enum LedgerAction: String, Sendable, CaseIterable {
     case initialize = "init"
     case setup, sync, customer, inbox, draft, approve, reject, send
     case importInvoices = "import-invoices"
@@ -61,10 +61,10 @@ public enum LedgerAction: String, Sendable, CaseIterable {
 }
 
 /// The trailers of a commit message: the `Key: value` lines of its last paragraph.
-public struct TrailerLines: Sendable {
+package struct TrailerLines: Sendable {
     private let pairs: [(String, String)]
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         let paragraphs = message.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n\n")
         guard paragraphs.count > 1, let last = paragraphs.last else {
             pairs = []
@@ -76,12 +76,12 @@ public struct TrailerLines: Sendable {
         }
     }
 
-    public func values(_ key: Trailer.Key) -> [String] { pairs.filter { $0.0 == key.rawValue }.map(\.1) }
+    package func values(_ key: Trailer.Key) -> [String] { pairs.filter { $0.0 == key.rawValue }.map(\.1) }
 
     /// The action the tool recorded; nil for a commit made by hand.
-    public var actionName: String? { values(.action).last }
+    package var actionName: String? { values(.action).last }
     /// Drafts in this commit were approved by a customer's policy.
-    public var approvedByPolicy: Bool { values(.approvedBy).contains(Trailer.approvedByPolicy.value) }
+    package var approvedByPolicy: Bool { values(.approvedBy).contains(Trailer.approvedByPolicy.value) }
     /// The same, when this version knows it.
-    public var action: LedgerAction? { actionName.flatMap(LedgerAction.init(rawValue:)) }
+    package var action: LedgerAction? { actionName.flatMap(LedgerAction.init(rawValue:)) }
 }

@@ -11,40 +11,40 @@
 ///
 /// A conflict names the case, what is in conflict and both values; nothing is lost, and
 /// nothing is merged until a person settles it.
-public enum CaseMerge {
+package enum CaseMerge {
     /// One thing changed two ways.
-    public struct Conflict: Sendable, Equatable, CustomStringConvertible {
-        public let path: String
+    package struct Conflict: Sendable, Equatable, CustomStringConvertible {
+        package let path: String
         /// `amount`, `event #7f3a9c1e`, `notes`…
-        public let what: String
-        public let ours: String
-        public let theirs: String
+        package let what: String
+        package let ours: String
+        package let theirs: String
 
-        public init(path: String, what: String, ours: String, theirs: String) {
+        package init(path: String, what: String, ours: String, theirs: String) {
             self.path = path
             self.what = what
             self.ours = ours
             self.theirs = theirs
         }
 
-        public var description: String { "\(path): \(what) changed on both sides: ours `\(ours)`, theirs `\(theirs)`" }
+        package var description: String { "\(path): \(what) changed on both sides: ours `\(ours)`, theirs `\(theirs)`" }
     }
 
     /// Merges `ours` and `theirs`, both changed from `base` (nil: the case is new on both
     /// sides, merged as if from an empty timeline with the same facts).
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case merged(CaseFile)
         case conflicts([Conflict])
     }
 
     /// Which side a person chose to keep where the two sides disagree (`sync --take`).
-    public enum Side: String, Sendable, CaseIterable {
+    package enum Side: String, Sendable, CaseIterable {
         case ours, theirs
     }
 
     /// `settle`: keep that side's value wherever the sides disagree, instead of reporting a
     /// conflict (a person looked at the conflicts and chose).
-    public static func merge(base: CaseFile?, ours: CaseFile, theirs: CaseFile, path: String, settle: Side? = nil) -> Outcome {
+    package static func merge(base: CaseFile?, ours: CaseFile, theirs: CaseFile, path: String, settle: Side? = nil) -> Outcome {
         var conflicts: [Conflict] = []
         func pick<T: Equatable>(_ what: String, _ b: T?, _ o: T, _ t: T, show: (T) -> String) -> T {
             if o == t { return o }

@@ -1,13 +1,13 @@
 /// A three-way merge of one customer file by meaning: each setting (name, policy, sensitive,
 /// cadence, the person's own keys) merges on its own, and contacts are united by address, so
 /// one person adding a contact while another switches the policy keeps both.
-public enum CustomerMerge {
-    public enum Outcome: Sendable, Equatable {
+package enum CustomerMerge {
+    package enum Outcome: Sendable, Equatable {
         case merged(CustomerFile)
         case conflicts([CaseMerge.Conflict])
     }
 
-    public static func merge(base: CustomerFile?, ours: CustomerFile, theirs: CustomerFile, path: String, settle: CaseMerge.Side? = nil) -> Outcome {
+    package static func merge(base: CustomerFile?, ours: CustomerFile, theirs: CustomerFile, path: String, settle: CaseMerge.Side? = nil) -> Outcome {
         var conflicts: [CaseMerge.Conflict] = []
         func pick<T: Equatable>(_ what: String, _ b: T?, _ o: T, _ t: T, show: (T) -> String) -> T {
             if o == t { return o }

@@ -1,8 +1,8 @@
 /// The merge by meaning of one ledger file, chosen by its path: a case file
 /// (`cases/<customer>/<invoice>.md`) or a customer file (`customers/<slug>.yaml`). Shared by
 /// `sync` and the merge driver plain git runs, so both merge the same way.
-public enum LedgerFileMerge {
-    public enum Outcome: Sendable, Equatable {
+package enum LedgerFileMerge {
+    package enum Outcome: Sendable, Equatable {
         case merged(String)
         /// Conflicts that remain (none were settled).
         case conflicts([CaseMerge.Conflict])
@@ -12,12 +12,12 @@ public enum LedgerFileMerge {
         case notLedgerFile
     }
 
-    public static func isCaseFile(_ path: String) -> Bool {
+    package static func isCaseFile(_ path: String) -> Bool {
         path.hasPrefix("cases/") && path.hasSuffix(".md") && path.split(separator: "/").count >= 3
     }
 
     /// The customer's slug when `path` is a customer file.
-    public static func customerSlug(_ path: String) -> String? {
+    package static func customerSlug(_ path: String) -> String? {
         let parts = path.split(separator: "/")
         guard parts.count == 2, parts[0] == "customers", parts[1].hasSuffix(".yaml") else { return nil }
         return String(parts[1].dropLast(5))
@@ -25,7 +25,7 @@ public enum LedgerFileMerge {
 
     /// `base` nil: the file is new on both sides. A side that does not parse is a conflict
     /// naming the side and the first problem.
-    public static func merge(path: String, base: String?, ours: String, theirs: String, settle: CaseMerge.Side? = nil) -> Outcome {
+    package static func merge(path: String, base: String?, ours: String, theirs: String, settle: CaseMerge.Side? = nil) -> Outcome {
         if isCaseFile(path) {
             return run(path, base, ours, theirs, parse: { CaseFile.parse($0, path: path) }) { b, o, t, s in
                 switch CaseMerge.merge(base: b, ours: o, theirs: t, path: path, settle: s) {

@@ -7,32 +7,32 @@ import Foundation
 ///
 /// Pure: the same draft, date and capabilities always give the same bytes, which is what
 /// `send` keeps in `sent/` as the record of what went out.
-public struct OutgoingMessage: Sendable, Equatable {
+package struct OutgoingMessage: Sendable, Equatable {
     /// The whole message, LF line endings (SMTP sends CRLF and dot-stuffs on the wire).
-    public let text: String
+    package let text: String
     /// The envelope sender (the `From:` address).
-    public let sender: String
+    package let sender: String
     /// Every `To:` and `Cc:` address, in order, without repeats.
-    public let recipients: [String]
-    public let messageID: String
-    public let subject: String
+    package let recipients: [String]
+    package let messageID: String
+    package let subject: String
     /// The body is sent as 8-bit text (`BODY=8BITMIME` on SMTP).
-    public let eightBit: Bool
+    package let eightBit: Bool
     /// An address is not ASCII: only a server offering SMTPUTF8 can take it.
-    public let needsSMTPUTF8: Bool
+    package let needsSMTPUTF8: Bool
 
     /// What the receiving side accepts.
-    public struct Capabilities: Sendable, Equatable {
-        public var eightBitMIME: Bool
-        public var smtpUTF8: Bool
-        public init(eightBitMIME: Bool, smtpUTF8: Bool) {
+    package struct Capabilities: Sendable, Equatable {
+        package var eightBitMIME: Bool
+        package var smtpUTF8: Bool
+        package init(eightBitMIME: Bool, smtpUTF8: Bool) {
             self.eightBitMIME = eightBitMIME
             self.smtpUTF8 = smtpUTF8
         }
         /// Files on this machine (Maildir): 8-bit text is fine.
-        public static let local = Capabilities(eightBitMIME: true, smtpUTF8: true)
+        package static let local = Capabilities(eightBitMIME: true, smtpUTF8: true)
         /// Nothing assumed (a sendmail command hands the message to an unknown MTA).
-        public static let unknown = Capabilities(eightBitMIME: false, smtpUTF8: false)
+        package static let unknown = Capabilities(eightBitMIME: false, smtpUTF8: false)
     }
 
     /// Header order on the wire; anything else a person added follows, in its order.
@@ -43,7 +43,7 @@ public struct OutgoingMessage: Sendable, Equatable {
 
     /// Prepares `draft` (the approved bytes of `path`) for sending at `date`.
     /// Errors name the draft file and line.
-    public static func prepare(draft: String, path: String, date: Date, timezone: TimeZone, capabilities: Capabilities) throws(Diagnostic) -> OutgoingMessage {
+    package static func prepare(draft: String, path: String, date: Date, timezone: TimeZone, capabilities: Capabilities) throws(Diagnostic) -> OutgoingMessage {
         let headers = try DraftHeaders.parse(draft, path: path)
         var fields: [(name: String, value: String, line: Int)] = []
         for (i, field) in headers.fields.enumerated() {
@@ -158,7 +158,7 @@ public struct OutgoingMessage: Sendable, Equatable {
     static func fold(_ line: String) -> String { ReminderDraft.fold(line) }
 
     /// `Mon, 30 Nov 2026 09:00:00 +0100` (RFC 5322 §3.3), in the ledger's timezone.
-    public static func rfc5322Date(_ date: Date, timezone: TimeZone) -> String {
+    package static func rfc5322Date(_ date: Date, timezone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timezone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
@@ -174,9 +174,9 @@ public struct OutgoingMessage: Sendable, Equatable {
 
 /// RFC 2047 encoded words (`=?UTF-8?Q?…?=`) for non-ASCII text in headers: each word at most
 /// 75 characters, never splitting a character across two words.
-public enum EncodedWord {
+package enum EncodedWord {
     /// `phrase`: a display name, where fewer characters may appear unencoded (RFC 2047 §5(3)).
-    public static func encode(_ text: String, phrase: Bool) -> [String] {
+    package static func encode(_ text: String, phrase: Bool) -> [String] {
         let prefix = "=?UTF-8?Q?", suffix = "?="
         let room = 75 - prefix.count - suffix.count
         var words: [String] = []
@@ -215,8 +215,8 @@ public enum EncodedWord {
 
 /// Quoted-printable (RFC 2045 §6.7) for text bodies: lines of at most 76 characters, soft
 /// breaks `=` at the end of a wrapped line, line breaks kept as line breaks.
-public enum QuotedPrintable {
-    public static func encode(_ bytes: [UInt8]) -> String {
+package enum QuotedPrintable {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         var lineLength = 0

@@ -1,20 +1,20 @@
 /// Turns a due reminder into a draft message: fills the step's template with the customer,
 /// the invoices and the sender, and addresses it to the customer's billing contacts.
-public struct ReminderComposer: Sendable {
-    public let config: LedgerConfig
-    public let book: CadenceBook
-    public let templates: [String: ReminderTemplate]
+package struct ReminderComposer: Sendable {
+    package let config: LedgerConfig
+    package let book: CadenceBook
+    package let templates: [String: ReminderTemplate]
     /// The customer's portal link (`{{portal_url}}`), by customer slug; nil leaves it out.
-    public let portalLink: (@Sendable (String) -> String?)?
+    package let portalLink: (@Sendable (String) -> String?)?
 
-    public init(config: LedgerConfig, book: CadenceBook, templates: [String: ReminderTemplate], portalLink: (@Sendable (String) -> String?)? = nil) {
+    package init(config: LedgerConfig, book: CadenceBook, templates: [String: ReminderTemplate], portalLink: (@Sendable (String) -> String?)? = nil) {
         self.config = config
         self.book = book
         self.templates = templates
         self.portalLink = portalLink
     }
 
-    public enum Problem: Error, Sendable, Equatable {
+    package enum Problem: Error, Sendable, Equatable {
         /// The customer file lists no contact to write to.
         case noContact(customer: String)
         case missingTemplate(String)
@@ -22,7 +22,7 @@ public struct ReminderComposer: Sendable {
 
     /// The draft for `reminder` on `today`, to `customer`'s contacts (the first in To, the
     /// others in Cc).
-    public func compose(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate) throws(Problem) -> ReminderDraft {
+    package func compose(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate) throws(Problem) -> ReminderDraft {
         guard let first = customer.contacts.first else { throw .noContact(customer: customer.slug) }
         guard let template = templates[reminder.template] else { throw .missingTemplate(reminder.template) }
         let context = context(reminder, customer: customer, today: today, using: template.names)
@@ -54,7 +54,7 @@ public struct ReminderComposer: Sendable {
 
     /// The names a template can use (see `ReminderTemplate.variables`).
     /// `using`: the names the template uses; per-invoice values it does not use are skipped.
-    public func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate, using: Set<String>? = nil) -> [String: Any] {
+    package func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate, using: Set<String>? = nil) -> [String: Any] {
         func wants(_ name: String) -> Bool { using?.contains(name) ?? true }
         var invoices: [RenderNode] = []
         invoices.reserveCapacity(reminder.cases.count)
@@ -131,12 +131,12 @@ public struct ReminderComposer: Sendable {
     static func clean(_ text: String) -> String { text.controlCharactersAsSpaces }
 
     /// `EUR 1,234.50` for a balance whose minor units are known (see `Money.display(minor:)`).
-    public static func display(_ money: Money, minor: Int64?) -> String { money.display(minor: minor) }
+    package static func display(_ money: Money, minor: Int64?) -> String { money.display(minor: minor) }
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
     /// `30 November 2026`: no day/month order to misread in any country.
-    public static func friendly(_ d: CalendarDate) -> String {
+    package static func friendly(_ d: CalendarDate) -> String {
         let (y, m, day) = d.parts
         return "\(day) \(months[m - 1]) \(y)"
     }

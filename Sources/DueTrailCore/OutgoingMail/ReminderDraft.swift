@@ -4,17 +4,17 @@
 /// Headers are written in UTF-8 as typed (RFC 6532), so a draft reads well in a diff; no name,
 /// subject or address can carry a line break, so nothing can add a header. The `X-DueTrail-*`
 /// headers tie the message to its customer, cases and cadence step.
-public struct ReminderDraft: Sendable, Equatable {
-    public struct Address: Sendable, Equatable {
-        public var name: String?
-        public var email: String
-        public init(name: String?, email: String) {
+package struct ReminderDraft: Sendable, Equatable {
+    package struct Address: Sendable, Equatable {
+        package var name: String?
+        package var email: String
+        package init(name: String?, email: String) {
             self.name = name
             self.email = email
         }
 
         /// `"Harbour & Finch, Accounts" <ap@harbour.example>` (quoted only when needed).
-        public var header: String {
+        package var header: String {
             let email = ReminderDraft.oneLine(self.email).replacingAll(" ", with: "")
             guard let raw = name.map(ReminderDraft.oneLine), !raw.isEmpty else { return email }
             let specials = "()<>[]:;@\\,.\""
@@ -25,23 +25,23 @@ public struct ReminderDraft: Sendable, Equatable {
         }
     }
 
-    public var from: Address
-    public var to: [Address]
-    public var cc: [Address]
-    public var replyTo: Address
-    public var subject: String
-    public var messageID: String
+    package var from: Address
+    package var to: [Address]
+    package var cc: [Address]
+    package var replyTo: Address
+    package var subject: String
+    package var messageID: String
     /// Earlier messages of these cases, oldest first (threading).
-    public var references: [String]
-    public var customer: String
-    public var caseNumbers: [String]
-    public var step: String
+    package var references: [String]
+    package var customer: String
+    package var caseNumbers: [String]
+    package var step: String
     /// For a statement (cases at different steps): each case's step, by invoice number.
-    public var caseSteps: [String: String] = [:]
-    public var drafted: CalendarDate
-    public var body: String
+    package var caseSteps: [String: String] = [:]
+    package var drafted: CalendarDate
+    package var body: String
 
-    public init(
+    package init(
         from: Address, to: [Address], cc: [Address], replyTo: Address, subject: String, messageID: String, references: [String],
         customer: String, caseNumbers: [String], step: String, drafted: CalendarDate, body: String
     ) {
@@ -60,7 +60,7 @@ public struct ReminderDraft: Sendable, Equatable {
     }
 
     /// The message text, LF line endings (`send` writes CRLF on the wire).
-    public var text: String {
+    package var text: String {
         var h: [(String, String)] = [("From", from.header), ("To", to.map(\.header).joined(separator: ", "))]
         if !cc.isEmpty { h.append(("Cc", cc.map(\.header).joined(separator: ", "))) }
         h.append(("Reply-To", replyTo.header))
@@ -134,7 +134,7 @@ public struct ReminderDraft: Sendable, Equatable {
     /// `<20261130.nudge.acme-gmbh.3f9a2c@northwind.example>`: the same reminder always gets
     /// the same id (drafting twice changes nothing); different days, steps, customers or sets
     /// of invoices never share one.
-    public static func messageID(day: CalendarDate, step: String, customer: String, cases: [String], senderEmail: String) -> String {
+    package static func messageID(day: CalendarDate, step: String, customer: String, cases: [String], senderEmail: String) -> String {
         let domain = senderEmail.split(separator: "@").last.map(String.init) ?? "duetrail.invalid"
         let compact = day.iso.replacingAll("-", with: "")
         return "<\(compact).\(step).\(customer).\(StableHash.hex(cases.joined(separator: "\n"), length: 6))@\(domain)>"
@@ -144,7 +144,7 @@ public struct ReminderDraft: Sendable, Equatable {
 extension ReminderDraft {
     /// The addresses of an address header (`To:`), split at commas outside quotes and angle
     /// brackets: `"Bauer, Jonas" <ap@acme.example>, cfo@acme.example` is two.
-    public static func addresses(in header: String) -> [(display: String, email: String)] {
+    package static func addresses(in header: String) -> [(display: String, email: String)] {
         var out: [(String, String)] = []
         var current = ""
         var quoted = false, angle = false, escaped = false
@@ -178,18 +178,18 @@ extension ReminderDraft {
 }
 
 /// What `draft` and `approve` need to know of a draft file: read from its headers.
-public struct DraftHeaders: Sendable {
-    public var fields: [(name: String, value: String)]
+package struct DraftHeaders: Sendable {
+    package var fields: [(name: String, value: String)]
     /// The line (1-based) each field starts on, in the order of `fields`.
-    public var fieldLines: [Int] = []
+    package var fieldLines: [Int] = []
     /// Line where the body starts (1-based).
-    public var bodyLine: Int
-    public var body: Substring
+    package var bodyLine: Int
+    package var body: Substring
 
-    public func value(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+    package func value(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
 
     /// Reads the header block of a message (unfolding continuation lines).
-    public static func parse(_ raw: String, path: String) throws(Diagnostic) -> DraftHeaders {
+    package static func parse(_ raw: String, path: String) throws(Diagnostic) -> DraftHeaders {
         // A draft saved by an editor with Windows line endings reads the same.
         let text = raw.withLFLineEndings
         var fields: [(String, String)] = []
@@ -223,7 +223,7 @@ public struct DraftHeaders: Sendable {
     }
 
     /// The pending-draft facts, or a diagnostic naming the missing header.
-    public func pending(path: String, approved: Bool) throws(Diagnostic) -> PendingDraft {
+    package func pending(path: String, approved: Bool) throws(Diagnostic) -> PendingDraft {
         func need(_ name: String) throws(Diagnostic) -> String {
             guard let v = value(name), !v.isEmpty else {
                 throw Diagnostic(path: path, line: 1, message: "the draft has no `\(name):` header", hint: "drafts are written by `duetrail draft`; keep its X-DueTrail headers")

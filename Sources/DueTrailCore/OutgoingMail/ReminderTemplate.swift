@@ -3,31 +3,31 @@ import Mustache
 /// A reminder template: `templates/<name>.mustache` in the ledger, a `Subject:` line, a blank
 /// line, then the plain-text body, in Mustache. Rendered as text, never HTML-escaped
 /// ("Harbour & Finch" stays "Harbour & Finch").
-public struct ReminderTemplate: Sendable {
-    public let name: String
-    public let path: String
+package struct ReminderTemplate: Sendable {
+    package let name: String
+    package let path: String
     let subject: MustacheTemplate
     let body: MustacheTemplate
     /// The variables this template uses (only these are computed for it).
-    public let names: Set<String>
+    package let names: Set<String>
 
     /// Names a template may use, so a typo (`{{contact_nme}}`) is a `check` error instead of
     /// a blank in a customer's email.
-    public static let variables: Set<String> = [
+    package static let variables: Set<String> = [
         "company", "sender_name", "sender_email", "customer_name", "contact_name", "greeting_name", "invoice_numbers",
         "count", "plural", "total", "max_days_overdue", "earliest_due", "today", "portal_url", "personal_note", "invoices",
         "promised_date", "step_name",
     ]
-    public static let invoiceVariables: Set<String> = [
+    package static let invoiceVariables: Set<String> = [
         "number", "issued", "due", "due_iso", "amount", "balance", "days_overdue", "days_until_due", "overdue", "step", "step_name",
     ]
 
     /// The line a sensitive customer's draft carries until a person writes a personal note;
     /// `approve` refuses a draft that still has it.
-    public static let personalNoteMarker = "[PERSONAL NOTE:"
+    package static let personalNoteMarker = "[PERSONAL NOTE:"
 
     /// Reads a template; a problem names the file and line.
-    public init(name: String, text raw: String, path: String) throws(Diagnostic) {
+    package init(name: String, text raw: String, path: String) throws(Diagnostic) {
         let text = raw.withLFLineEndings
         self.name = name
         self.path = path
@@ -100,7 +100,7 @@ public struct ReminderTemplate: Sendable {
     }
 
     /// The subject (one line) and the body (ending in one newline).
-    public func render(_ values: [String: Any]) -> (subject: String, body: String) {
+    package func render(_ values: [String: Any]) -> (subject: String, body: String) {
         let context = RenderNode(values)
         let subjectText = subject.render(context).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
         var bodyText = body.render(context)

@@ -16,28 +16,28 @@ import Yams
 ///   ca_file: /etc/ssl/company-ca.pem   # trust this CA instead of the system's
 ///   timeout: 30                 # seconds per step
 /// ```
-public enum TransportSettings: Sendable, Equatable {
+package enum TransportSettings: Sendable, Equatable {
     /// A Maildir folder; `nil`: `duetrail/maildir` in the repository's git folder, never committed.
     case maildir(path: String?)
     /// A sendmail-compatible command, the message on its standard input.
     case sendmail(command: [String])
     case smtp(SMTPSettings)
 
-    public static let defaultSendmail = ["/usr/sbin/sendmail", "-t", "-i"]
+    package static let defaultSendmail = ["/usr/sbin/sendmail", "-t", "-i"]
 
-    public struct SMTPSettings: Sendable, Equatable {
-        public enum Security: String, Sendable, CaseIterable { case starttls, tls, none }
-        public var host: String
-        public var port: Int
-        public var security: Security
-        public var username: String?
-        public var passwordFile: String?
-        public var caFile: String?
-        public var timeoutSeconds: Int
+    package struct SMTPSettings: Sendable, Equatable {
+        package enum Security: String, Sendable, CaseIterable { case starttls, tls, none }
+        package var host: String
+        package var port: Int
+        package var security: Security
+        package var username: String?
+        package var passwordFile: String?
+        package var caFile: String?
+        package var timeoutSeconds: Int
         /// The name given in EHLO (default: the sender's domain).
-        public var heloName: String?
+        package var heloName: String?
 
-        public init(host: String, port: Int, security: Security, username: String? = nil, passwordFile: String? = nil,
+        package init(host: String, port: Int, security: Security, username: String? = nil, passwordFile: String? = nil,
             caFile: String? = nil, timeoutSeconds: Int = 30, heloName: String? = nil)
         {
             self.host = host
@@ -51,16 +51,16 @@ public enum TransportSettings: Sendable, Equatable {
         }
 
         /// `localhost`, `127.x.x.x`, `::1`: where an unencrypted connection cannot be overheard.
-        public var isLoopback: Bool { Self.isLoopback(host) }
+        package var isLoopback: Bool { Self.isLoopback(host) }
 
-        public static func isLoopback(_ host: String) -> Bool {
+        package static func isLoopback(_ host: String) -> Bool {
             host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
         }
     }
 
     /// What a new ledger's `duetrail.yaml` says: nothing leaves the machine until a team
     /// configures a real transport.
-    public static let initialText = """
+    package static let initialText = """
         transport:
           kind: maildir          # maildir | sendmail | smtp — see the README, "Sending"
           # path: /home/me/Maildir/duetrail   (default: .git/duetrail/maildir, never committed)
@@ -68,7 +68,7 @@ public enum TransportSettings: Sendable, Equatable {
         """
 
     /// Reads `transport:` from the configuration (`.maildir(nil)` when absent).
-    public static func parse(_ map: YAMLMap) throws(Diagnostic) -> TransportSettings {
+    package static func parse(_ map: YAMLMap) throws(Diagnostic) -> TransportSettings {
         guard let entry = map["transport"] else { return .maildir(path: nil) }
         guard let block = entry.value.mapping else {
             throw map.problem(entry, "`transport:` is a block of settings (`kind: smtp`, `host: …`)")

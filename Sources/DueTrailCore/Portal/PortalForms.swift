@@ -1,35 +1,35 @@
 import Foundation
 
 /// A problem with one field of a portal form, shown next to the form and linked to the field.
-public struct PortalFieldError: Sendable, Equatable {
+package struct PortalFieldError: Sendable, Equatable {
     /// The field's HTML id (`promise-date`).
-    public let field: String
-    public let message: String
+    package let field: String
+    package let message: String
 
-    public init(field: String, message: String) {
+    package init(field: String, message: String) {
         self.field = field
         self.message = message
     }
 }
 
 /// A form either checked and ready to record, or refused with what to fix.
-public enum PortalFormOutcome<Checked: Sendable>: Sendable {
+package enum PortalFormOutcome<Checked: Sendable>: Sendable {
     case accepted(Checked)
     case rejected([PortalFieldError])
 }
 
 /// What a customer typed into a portal form, as posted (`application/x-www-form-urlencoded`).
-public struct PortalFormValues: Sendable, Equatable, Decodable {
+package struct PortalFormValues: Sendable, Equatable, Decodable {
     /// The anti-forgery token (`PortalFormToken`).
-    public var token: String?
+    package var token: String?
     /// An invoice number, or `all` (a promise for every open invoice).
-    public var invoice: String?
-    public var date: String?
-    public var amount: String?
-    public var note: String?
-    public var reason: String?
+    package var invoice: String?
+    package var date: String?
+    package var amount: String?
+    package var note: String?
+    package var reason: String?
 
-    public init(token: String? = nil, invoice: String? = nil, date: String? = nil, amount: String? = nil, note: String? = nil, reason: String? = nil) {
+    package init(token: String? = nil, invoice: String? = nil, date: String? = nil, amount: String? = nil, note: String? = nil, reason: String? = nil) {
         self.token = token
         self.invoice = invoice
         self.date = date
@@ -41,31 +41,31 @@ public struct PortalFormValues: Sendable, Equatable, Decodable {
 
 /// The rules of the portal's two forms, checked before anything is written, with messages a
 /// customer understands (the ledger checks again when it records, in its own words).
-public enum PortalForms {
-    public static let maxReason = 2_000
-    public static let maxNote = 500
+package enum PortalForms {
+    package static let maxReason = 2_000
+    package static let maxNote = 500
 
     /// A checked promise: which invoices, by when, and how much of one invoice.
-    public struct Promise: Sendable, Equatable {
-        public let invoices: [String]
-        public let date: CalendarDate
-        public let amount: String?
-        public let note: String?
+    package struct Promise: Sendable, Equatable {
+        package let invoices: [String]
+        package let date: CalendarDate
+        package let amount: String?
+        package let note: String?
     }
 
-    public struct Dispute: Sendable, Equatable {
-        public let invoice: String
-        public let reason: String
+    package struct Dispute: Sendable, Equatable {
+        package let invoice: String
+        package let reason: String
     }
 
     /// The cases a customer can act on: open, with something left to pay.
-    public static func openCases(_ cases: [CaseSummary]) -> [CaseSummary] {
+    package static func openCases(_ cases: [CaseSummary]) -> [CaseSummary] {
         cases.filter { $0.state.status == .open && $0.state.balance.amount > 0 }
     }
 
     /// `format`: the ledger's `number_format`, so the portal reads an amount exactly as the
     /// ledger will record it (and refuses the same ambiguous ones).
-    public static func promise(
+    package static func promise(
         _ form: PortalFormValues, open: [CaseSummary], today: CalendarDate, horizon: Int, format: NumberFormat = .commaThousandsPointDecimal
     ) -> PortalFormOutcome<Promise> {
         var errors: [PortalFieldError] = []
@@ -120,7 +120,7 @@ public enum PortalForms {
         return .accepted(Promise(invoices: chosen.map(\.facts.number), date: date, amount: amount, note: note))
     }
 
-    public static func dispute(_ form: PortalFormValues, open: [CaseSummary]) -> PortalFormOutcome<Dispute> {
+    package static func dispute(_ form: PortalFormValues, open: [CaseSummary]) -> PortalFormOutcome<Dispute> {
         var errors: [PortalFieldError] = []
         var invoice: String?
         if let choice = trimmed(form.invoice), let one = open.first(where: { $0.facts.number == choice }) {

@@ -3,26 +3,26 @@ import Mustache
 
 /// What a customer's portal page shows: built from their cases, with nothing of the ledger's
 /// internals (paths, commits) in it.
-public struct PortalView: Sendable {
-    public enum Notice: String, Sendable { case promised, disputed }
+package struct PortalView: Sendable {
+    package enum Notice: String, Sendable { case promised, disputed }
 
-    public var company: String
-    public var customerName: String
-    public var today: CalendarDate
-    public var cases: [CaseSummary]
-    public var settings: PortalSettings
-    public var customerSlug: String
+    package var company: String
+    package var customerName: String
+    package var today: CalendarDate
+    package var cases: [CaseSummary]
+    package var settings: PortalSettings
+    package var customerSlug: String
     /// The link token, for the forms' addresses.
-    public var link: String
-    public var formToken: String
-    public var horizon: Int
-    public var notice: Notice?
+    package var link: String
+    package var formToken: String
+    package var horizon: Int
+    package var notice: Notice?
     /// Problems with a form just posted, and which form (`promise` or `dispute`).
-    public var errors: [PortalFieldError] = []
-    public var failedForm: String?
-    public var values = PortalFormValues()
+    package var errors: [PortalFieldError] = []
+    package var failedForm: String?
+    package var values = PortalFormValues()
 
-    public init(
+    package init(
         company: String, customerName: String, customerSlug: String, today: CalendarDate, cases: [CaseSummary], settings: PortalSettings,
         link: String, formToken: String, horizon: Int
     ) {
@@ -40,9 +40,9 @@ public struct PortalView: Sendable {
 
 /// The portal's pages: plain HTML, one stylesheet, no JavaScript. Rendered with Mustache in
 /// HTML mode, so every value (a customer named `<script>…`) is escaped.
-public enum PortalPage {
+package enum PortalPage {
     /// The customer's statement with the promise and dispute forms.
-    public static func statement(_ view: PortalView) -> String {
+    package static func statement(_ view: PortalView) -> String {
         let open = PortalForms.openCases(view.cases)
         var totals = ReminderComposer.Totals()
         var rows: [[String: Any]] = []
@@ -98,21 +98,21 @@ public enum PortalPage {
 
     /// The one answer for a link that is not valid: forged, altered, expired, or for a
     /// customer the ledger does not have. The same bytes in every case.
-    public static let notFound = simple(
+    package static let notFound = simple(
         title: "Link not valid",
         text: "This link is not valid. It may have expired or been copied incompletely. Please use the link in our most recent email, or reply to that email and we will send you a new one.")
 
-    public static let formExpired = simple(
+    package static let formExpired = simple(
         title: "Please try again",
         text: "This form was open too long, or came from another site, so nothing was recorded. Go back, reload the page, and send it again.")
 
-    public static let tooManyRequests = simple(
+    package static let tooManyRequests = simple(
         title: "Please wait a moment",
         text: "There have been too many requests for this link in a short time. Please wait a minute and try again.")
 
-    public static let tooLarge = simple(title: "Too much text", text: "The form was too large to accept. Please shorten it and send it again.")
+    package static let tooLarge = simple(title: "Too much text", text: "The form was too large to accept. Please shorten it and send it again.")
 
-    public static let unavailable = simple(
+    package static let unavailable = simple(
         title: "Something went wrong",
         text: "Something went wrong on our side and nothing was recorded. Please try again in a few minutes.")
 
@@ -121,7 +121,7 @@ public enum PortalPage {
     }
 
     /// The stylesheet: readable on a phone, strong contrast, visible keyboard focus.
-    public static let stylesheet = """
+    package static let stylesheet = """
         :root { color-scheme: light; --ink: #1b1b1b; --muted: #4a4a4a; --line: #c8c8c8; --accent: #0a4fa8; --warn: #9c1c1c; --ok: #1d5e2b; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 1.0625rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }

@@ -11,25 +11,25 @@ import Foundation
 ///   link_days: 30
 ///   no_reply: no-reply@northwind-studio.example
 /// ```
-public struct PortalSettings: Sendable, Equatable {
+package struct PortalSettings: Sendable, Equatable {
     /// The portal's public address, without a trailing slash; links are `<base>/p/<token>`.
-    public var baseURL: String?
+    package var baseURL: String?
     /// A payment link per invoice: `{{number}}`, `{{amount}}` (the balance, e.g. 1200.50),
     /// `{{currency}}` and `{{customer}}` are filled in, each percent-encoded.
-    public var payURL: String?
+    package var payURL: String?
     /// How many days a link in a reminder works (the link runs to midnight of that day).
-    public var linkDays: Int = 30
+    package var linkDays: Int = 30
     /// The address portal commits are authored with (after the customer's name).
-    public var noReply: String?
+    package var noReply: String?
 
-    public init(baseURL: String? = nil, payURL: String? = nil, linkDays: Int = 30, noReply: String? = nil) {
+    package init(baseURL: String? = nil, payURL: String? = nil, linkDays: Int = 30, noReply: String? = nil) {
         self.baseURL = baseURL
         self.payURL = payURL
         self.linkDays = linkDays
         self.noReply = noReply
     }
 
-    public static let placeholders = ["number", "amount", "currency", "customer"]
+    package static let placeholders = ["number", "amount", "currency", "customer"]
 
     static func parse(_ map: YAMLMap) throws(Diagnostic) -> PortalSettings? {
         guard let entry = map["portal"] else { return nil }
@@ -101,7 +101,7 @@ public struct PortalSettings: Sendable, Equatable {
 
     /// The pay link for one invoice, or nil when no `pay_url` is set. Values are
     /// percent-encoded, so an invoice number cannot add a parameter or change the host.
-    public func payLink(number: String, amount: Money, customer: String) -> String? {
+    package func payLink(number: String, amount: Money, customer: String) -> String? {
         guard let payURL else { return nil }
         let values = ["number": number, "amount": amount.plain, "currency": amount.currency.code, "customer": customer]
         var out = ""
@@ -124,7 +124,7 @@ public struct PortalSettings: Sendable, Equatable {
 
     /// `https://pay.example.com` (scheme, host and port of `baseURL`): the `Origin` a browser
     /// sends with the portal's own forms.
-    public var origin: String? {
+    package var origin: String? {
         guard let baseURL, let url = Self.webAddress(baseURL), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
         // Browsers leave a scheme's default port out of `Origin`.
         let port = url.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : $0 }
@@ -132,7 +132,7 @@ public struct PortalSettings: Sendable, Equatable {
     }
 
     /// The author address of portal commits: `no_reply`, else `no-reply@` the sender's domain.
-    public func noReplyAddress(senderEmail: String) -> String {
+    package func noReplyAddress(senderEmail: String) -> String {
         if let noReply { return noReply }
         let domain = senderEmail.split(separator: "@").last.map(String.init) ?? "invalid"
         return "no-reply@\(domain)"

@@ -3,9 +3,9 @@ import Foundation
 /// A token bucket per key (a portal link): `burst` requests at once, then `perMinute` a
 /// minute. Pure: the caller passes the time, so tests need no sleeping. Buckets that have
 /// refilled are forgotten, so memory stays bounded by the links active in the last minutes.
-public struct RateLimiter: Sendable {
-    public let perMinute: Double
-    public let burst: Double
+package struct RateLimiter: Sendable {
+    package let perMinute: Double
+    package let burst: Double
     private var buckets: [String: Bucket] = [:]
     private var lastSweep: TimeInterval = 0
 
@@ -14,13 +14,13 @@ public struct RateLimiter: Sendable {
         var updated: TimeInterval
     }
 
-    public init(perMinute: Int, burst: Int? = nil) {
+    package init(perMinute: Int, burst: Int? = nil) {
         self.perMinute = Double(max(perMinute, 1))
         self.burst = Double(max(burst ?? perMinute, 1))
     }
 
     /// Takes one request for `key` at `now`: nil when allowed, else the seconds to wait.
-    public mutating func take(_ key: String, now: Date) -> Int? {
+    package mutating func take(_ key: String, now: Date) -> Int? {
         let t = now.timeIntervalSince1970
         sweep(t)
         var bucket = buckets[key] ?? Bucket(tokens: burst, updated: t)
@@ -33,7 +33,7 @@ public struct RateLimiter: Sendable {
     }
 
     /// How many links are being tracked.
-    public var tracked: Int { buckets.count }
+    package var tracked: Int { buckets.count }
 
     private mutating func sweep(_ t: TimeInterval) {
         guard t - lastSweep >= 60 else { return }

@@ -3,35 +3,35 @@ import Foundation
 /// Who did what, from the history: approvals, contacts, promises and the rest per person,
 /// read from each commit's author and `DueTrail-*` trailers. Commits made with plain git
 /// count as edits by hand.
-public struct ActivityReport: Sendable {
-    public enum Column: String, Sendable, CaseIterable {
+package struct ActivityReport: Sendable {
+    package enum Column: String, Sendable, CaseIterable {
         case approvals, policyApprovals = "policy approvals", contacts, promises, payments, disputes, notes, sent, other
         case byHand = "by hand"
     }
 
     /// What the report needs of one commit.
-    public struct Commit: Sendable {
-        public let author: String
-        public let message: String
-        public let parents: Int
-        public init(author: String, message: String, parents: Int) {
+    package struct Commit: Sendable {
+        package let author: String
+        package let message: String
+        package let parents: Int
+        package init(author: String, message: String, parents: Int) {
             self.author = author
             self.message = message
             self.parents = parents
         }
     }
 
-    public struct Person: Sendable, Equatable {
-        public let name: String
-        public var counts: [Column: Int] = [:]
-        public subscript(column: Column) -> Int { counts[column] ?? 0 }
-        public var total: Int { counts.values.reduce(0, +) }
+    package struct Person: Sendable, Equatable {
+        package let name: String
+        package var counts: [Column: Int] = [:]
+        package subscript(column: Column) -> Int { counts[column] ?? 0 }
+        package var total: Int { counts.values.reduce(0, +) }
     }
 
-    public let people: [Person]
-    public let commits: Int
+    package let people: [Person]
+    package let commits: Int
 
-    public init(commits: [Commit]) {
+    package init(commits: [Commit]) {
         var people: [String: Person] = [:]
         var counted = 0
         for commit in commits where commit.parents <= 1 {

@@ -2,28 +2,28 @@ import Foundation
 
 /// Open balances by how long past due they are, per currency (and per customer with `--by
 /// customer`): the report a finance lead reads first.
-public struct AgingReport: Sendable {
-    public static let buckets = ["current", "1-30", "31-60", "61-90", "90+"]
+package struct AgingReport: Sendable {
+    package static let buckets = ["current", "1-30", "31-60", "61-90", "90+"]
 
-    public struct Row: Sendable {
+    package struct Row: Sendable {
         /// nil for the ledger-wide rows.
-        public let customer: String?
-        public let customerName: String?
-        public let currency: Currency
+        package let customer: String?
+        package let customerName: String?
+        package let currency: Currency
         /// One amount per bucket, in `buckets` order.
-        public let amounts: [Decimal]
-        public let cases: Int
-        public var total: Decimal { amounts.reduce(0, +) }
+        package let amounts: [Decimal]
+        package let cases: Int
+        package var total: Decimal { amounts.reduce(0, +) }
     }
 
-    public let asOf: CalendarDate
+    package let asOf: CalendarDate
     /// Per customer (when asked) then per currency; sorted by customer name, then currency.
-    public let rows: [Row]
+    package let rows: [Row]
     /// The ledger-wide row per currency.
-    public let totals: [Row]
+    package let totals: [Row]
 
     /// The bucket of a balance due on `due`, on `day`: 0 for not yet overdue.
-    public static func bucket(due: CalendarDate, on day: CalendarDate) -> Int {
+    package static func bucket(due: CalendarDate, on day: CalendarDate) -> Int {
         switch due.days(to: day) {
         case ...0: return 0
         case 1...30: return 1
@@ -33,7 +33,7 @@ public struct AgingReport: Sendable {
         }
     }
 
-    public init(cases: [CaseSummary], asOf: CalendarDate, byCustomer: Bool, customerNames: [String: String]) {
+    package init(cases: [CaseSummary], asOf: CalendarDate, byCustomer: Bool, customerNames: [String: String]) {
         self.asOf = asOf
         struct Key: Hashable { let customer: String?; let currency: Currency }
         var sums: [Key: [Decimal]] = [:]

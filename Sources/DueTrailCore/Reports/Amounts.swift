@@ -1,14 +1,14 @@
 import Foundation
 
 /// Sums kept apart per currency: a report never adds euros to dollars.
-public struct Amounts: Sendable, Equatable {
-    public private(set) var sums: [Currency: Decimal] = [:]
+package struct Amounts: Sendable, Equatable {
+    package private(set) var sums: [Currency: Decimal] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ money: Money) { sums[money.currency, default: 0] += money.amount }
+    package mutating func add(_ money: Money) { sums[money.currency, default: 0] += money.amount }
 
-    public var currencies: [Currency] { sums.keys.sorted() }
+    package var currencies: [Currency] { sums.keys.sorted() }
 
-    public subscript(currency: Currency) -> Money { Money(sums[currency] ?? 0, currency) }
+    package subscript(currency: Currency) -> Money { Money(sums[currency] ?? 0, currency) }
 }

@@ -2,21 +2,21 @@ import Foundation
 
 /// Whether the cadence works: for each step, of the reminders sent at that step, how many
 /// cases were paid within 7, 14 and 30 days after, and the median days to pay of those paid.
-public struct CadenceReport: Sendable {
-    public struct Line: Sendable, Equatable {
-        public let step: String
-        public let name: String
-        public var sent = 0
-        public var within7 = 0
-        public var within14 = 0
-        public var within30 = 0
+package struct CadenceReport: Sendable {
+    package struct Line: Sendable, Equatable {
+        package let step: String
+        package let name: String
+        package var sent = 0
+        package var within7 = 0
+        package var within14 = 0
+        package var within30 = 0
         /// Days from the reminder to payment, for the cases paid after it.
-        public var daysToPay: [Int] = []
+        package var daysToPay: [Int] = []
 
-        public var paid: Int { daysToPay.count }
+        package var paid: Int { daysToPay.count }
 
         /// The median of `daysToPay` (the mean of the middle two for an even count).
-        public var median: Decimal? {
+        package var median: Decimal? {
             let sorted = daysToPay.sorted()
             guard !sorted.isEmpty else { return nil }
             let mid = sorted.count / 2
@@ -24,10 +24,10 @@ public struct CadenceReport: Sendable {
         }
     }
 
-    public let lines: [Line]
+    package let lines: [Line]
 
     /// `steps`: the cadence's steps in order (id, name); steps found only in the history follow.
-    public init(replays: [CaseReplay], steps: [(id: String, name: String)]) {
+    package init(replays: [CaseReplay], steps: [(id: String, name: String)]) {
         var byStep: [String: Line] = [:]
         var order = steps.map(\.id)
         for (id, name) in steps where byStep[id] == nil { byStep[id] = Line(step: id, name: name) }

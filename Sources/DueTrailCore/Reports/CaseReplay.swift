@@ -3,18 +3,18 @@ import Foundation
 /// A case's timeline replayed: its balance after each event, and when a payment or balance
 /// change happened (a payment's `date:`, when given, is when the money came, which may be
 /// before it was recorded). What the promise and cadence reports judge by.
-public struct CaseReplay: Sendable {
-    public struct Step: Sendable {
-        public let event: TimelineEvent
+package struct CaseReplay: Sendable {
+    package struct Step: Sendable {
+        package let event: TimelineEvent
         /// When the balance change took effect.
-        public let effective: CalendarDate
-        public let balance: Money
+        package let effective: CalendarDate
+        package let balance: Money
     }
 
-    public let file: CaseFile
-    public let steps: [Step]
+    package let file: CaseFile
+    package let steps: [Step]
 
-    public init(_ file: CaseFile) {
+    package init(_ file: CaseFile) {
         self.file = file
         var balance = file.facts.amount
         var out: [Step] = []
@@ -27,14 +27,14 @@ public struct CaseReplay: Sendable {
     }
 
     /// The first day the balance reached zero or less, if it did.
-    public var paidOn: CalendarDate? {
+    package var paidOn: CalendarDate? {
         steps.first { $0.balance.amount <= 0 && $0.event.kind != .closed }?.effective
     }
 }
 
 /// One promise to pay and how it turned out.
-public struct PromiseRecord: Sendable, Equatable {
-    public enum Outcome: String, Sendable, CaseIterable {
+package struct PromiseRecord: Sendable, Equatable {
+    package enum Outcome: String, Sendable, CaseIterable {
         /// The balance came down by the promised amount (all of it when none was named) in time.
         case kept
         /// Some was paid in time, not all that was promised.
@@ -47,17 +47,17 @@ public struct PromiseRecord: Sendable, Equatable {
         case cancelled
     }
 
-    public let invoice: String
-    public let customer: String
+    package let invoice: String
+    package let customer: String
     /// Who recorded it: a team member, or the customer through the portal.
-    public let person: String
-    public let made: CalendarDate
-    public let promisedFor: CalendarDate
-    public let outcome: Outcome
+    package let person: String
+    package let made: CalendarDate
+    package let promisedFor: CalendarDate
+    package let outcome: Outcome
 
     /// Every promise in a case's timeline, judged at its deadline (`deadline` of the promised
     /// date: the grace the cadence allows), or when a later promise replaced it.
-    public static func judge(_ replay: CaseReplay, today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> [PromiseRecord] {
+    package static func judge(_ replay: CaseReplay, today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> [PromiseRecord] {
         var out: [PromiseRecord] = []
         let steps = replay.steps
         for (i, step) in steps.enumerated() {
@@ -98,20 +98,20 @@ public struct PromiseRecord: Sendable, Equatable {
 }
 
 /// Promises made and how they turned out, by person and by customer.
-public struct PromiseReport: Sendable {
-    public struct Tally: Sendable, Equatable {
-        public let name: String
-        public var counts: [PromiseRecord.Outcome: Int] = [:]
-        public var made: Int { counts.values.reduce(0, +) }
-        public subscript(outcome: PromiseRecord.Outcome) -> Int { counts[outcome] ?? 0 }
+package struct PromiseReport: Sendable {
+    package struct Tally: Sendable, Equatable {
+        package let name: String
+        package var counts: [PromiseRecord.Outcome: Int] = [:]
+        package var made: Int { counts.values.reduce(0, +) }
+        package subscript(outcome: PromiseRecord.Outcome) -> Int { counts[outcome] ?? 0 }
     }
 
-    public let records: [PromiseRecord]
-    public let byPerson: [Tally]
-    public let byCustomer: [Tally]
-    public let total: Tally
+    package let records: [PromiseRecord]
+    package let byPerson: [Tally]
+    package let byCustomer: [Tally]
+    package let total: Tally
 
-    public init(records: [PromiseRecord], customerNames: [String: String]) {
+    package init(records: [PromiseRecord], customerNames: [String: String]) {
         self.records = records.sorted { ($0.made, $0.invoice) < ($1.made, $1.invoice) }
         /// Counted by `key`, shown as `named(key)`: customers are counted by slug (two may
         /// share a name) and shown by name. Most promises first.

@@ -4,28 +4,28 @@ import Foundation
 /// credit sales in the period × the days of the period. Credit sales are the totals of the
 /// invoices issued in the period, so the ledger must hold every invoice of the period (paid
 /// ones too), not only the overdue ones; the report shows what it counted.
-public struct DSOReport: Sendable {
-    public struct Line: Sendable {
-        public let currency: Currency
+package struct DSOReport: Sendable {
+    package struct Line: Sendable {
+        package let currency: Currency
         /// Open balances at the end of the period.
-        public let receivables: Decimal
+        package let receivables: Decimal
         /// Totals of the invoices issued in the period.
-        public let creditSales: Decimal
-        public let invoicesIssued: Int
-        public let openCases: Int
+        package let creditSales: Decimal
+        package let invoicesIssued: Int
+        package let openCases: Int
         /// nil when nothing was sold in the period (DSO is undefined).
-        public let dso: Decimal?
+        package let dso: Decimal?
     }
 
-    public let start: CalendarDate
-    public let end: CalendarDate
-    public let days: Int
-    public let lines: [Line]
+    package let start: CalendarDate
+    package let end: CalendarDate
+    package let days: Int
+    package let lines: [Line]
     /// Cases without an issue date: not counted in sales (they cannot be placed in a period).
-    public let withoutIssueDate: Int
+    package let withoutIssueDate: Int
 
     /// `cases`: the ledger as it stood at the end of the period.
-    public init(cases: [CaseSummary], end: CalendarDate, days: Int) {
+    package init(cases: [CaseSummary], end: CalendarDate, days: Int) {
         self.end = end
         self.days = days
         start = end.adding(days: -(days - 1))

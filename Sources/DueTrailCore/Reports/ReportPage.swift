@@ -3,8 +3,8 @@ import Mustache
 
 /// Every report in one self-contained HTML file: the tables, and inline SVG charts (aging
 /// bars, the trend line, promise outcomes). No script, no external file: it can be emailed.
-public enum ReportPage {
-    public static func html(
+package enum ReportPage {
+    package static func html(
         company: String, today: CalendarDate, tables: [ReportTable], aging: AgingReport, trend: TrendReport, promises: PromiseReport
     ) -> String {
         let sections: [[String: Any]] = tables.map { table in

@@ -3,21 +3,21 @@ import Foundation
 /// One report as a table plus a few facts about it (`as of`, the period): the one shape the
 /// terminal table, `--csv`, `--json` and the HTML page are all made from, so they never
 /// disagree.
-public struct ReportTable: Sendable {
-    public struct Column: Sendable {
+package struct ReportTable: Sendable {
+    package struct Column: Sendable {
         /// The key in JSON and the header in CSV (`days_overdue`).
-        public let id: String
+        package let id: String
         /// The header in the terminal and the HTML page.
-        public let title: String
-        public let numeric: Bool
-        public init(_ id: String, _ title: String, numeric: Bool = false) {
+        package let title: String
+        package let numeric: Bool
+        package init(_ id: String, _ title: String, numeric: Bool = false) {
             self.id = id
             self.title = title
             self.numeric = numeric
         }
     }
 
-    public enum Cell: Sendable, Equatable {
+    package enum Cell: Sendable, Equatable {
         case text(String)
         case int(Int)
         /// An amount with its currency's decimals: `1,200.00` in a table, `1200.00` elsewhere.
@@ -25,7 +25,7 @@ public struct ReportTable: Sendable {
         /// A figure (DSO, a median); nil shows as `—` and is null in JSON.
         case number(Decimal?)
 
-        public func display(grouped: Bool) -> String {
+        package func display(grouped: Bool) -> String {
             switch self {
             case .text(let t): return t
             case .int(let n): return String(n)
@@ -36,16 +36,16 @@ public struct ReportTable: Sendable {
     }
 
     /// `aging`, `dso`, …
-    public let name: String
-    public let title: String
+    package let name: String
+    package let title: String
     /// Facts about the whole report, in order (`as_of`, `2026-11-30`).
-    public var facts: [(id: String, title: String, value: String)]
-    public let columns: [Column]
-    public var rows: [[Cell]]
+    package var facts: [(id: String, title: String, value: String)]
+    package let columns: [Column]
+    package var rows: [[Cell]]
     /// Lines printed under the table: what the figures mean, what was left out.
-    public var notes: [String]
+    package var notes: [String]
 
-    public init(name: String, title: String, facts: [(id: String, title: String, value: String)] = [], columns: [Column], rows: [[Cell]], notes: [String] = []) {
+    package init(name: String, title: String, facts: [(id: String, title: String, value: String)] = [], columns: [Column], rows: [[Cell]], notes: [String] = []) {
         self.name = name
         self.title = title
         self.facts = facts
@@ -59,7 +59,7 @@ public struct ReportTable: Sendable {
 func sentenceCase(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 
 extension AgingReport {
-    public var table: ReportTable {
+    package var table: ReportTable {
         let columns = [ReportTable.Column("customer", "Customer"), ReportTable.Column("customer_slug", "Slug"), ReportTable.Column("currency", "Cur")]
             + Self.buckets.map { ReportTable.Column($0 == "current" ? "current" : "days_" + $0.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "+", with: "_plus"), $0, numeric: true) }
             + [ReportTable.Column("total", "Total", numeric: true), ReportTable.Column("cases", "Cases", numeric: true)]
@@ -74,7 +74,7 @@ extension AgingReport {
 }
 
 extension DSOReport {
-    public var table: ReportTable {
+    package var table: ReportTable {
         let columns = [
             ReportTable.Column("currency", "Cur"), ReportTable.Column("receivables", "Receivables", numeric: true),
             ReportTable.Column("credit_sales", "Credit sales", numeric: true), ReportTable.Column("invoices_issued", "Invoices issued", numeric: true),
@@ -94,7 +94,7 @@ extension DSOReport {
 }
 
 extension PromiseReport {
-    public var table: ReportTable {
+    package var table: ReportTable {
         let columns = [ReportTable.Column("by", "By"), ReportTable.Column("name", "Name"), ReportTable.Column("made", "Made", numeric: true)]
             + PromiseRecord.Outcome.allCases.map { ReportTable.Column($0.rawValue.replacingOccurrences(of: "-", with: "_"), sentenceCase($0.rawValue), numeric: true) }
         func cells(_ by: String, _ t: Tally) -> [ReportTable.Cell] {
@@ -108,7 +108,7 @@ extension PromiseReport {
 }
 
 extension CadenceReport {
-    public var table: ReportTable {
+    package var table: ReportTable {
         let columns = [
             ReportTable.Column("step", "Step"), ReportTable.Column("name", "Name"), ReportTable.Column("sent", "Sent", numeric: true),
             ReportTable.Column("paid_7d", "Paid ≤7d", numeric: true), ReportTable.Column("paid_14d", "≤14d", numeric: true),
@@ -125,7 +125,7 @@ extension CadenceReport {
 }
 
 extension TrendReport {
-    public var table: ReportTable {
+    package var table: ReportTable {
         let columns = [
             ReportTable.Column("date", "Date"), ReportTable.Column("commit", "Commit"), ReportTable.Column("currency", "Cur"),
             ReportTable.Column("receivables", "Receivables", numeric: true), ReportTable.Column("overdue", "Overdue", numeric: true),
@@ -145,7 +145,7 @@ extension TrendReport {
 }
 
 extension ActivityReport {
-    public var table: ReportTable {
+    package var table: ReportTable {
         let columns = [ReportTable.Column("person", "Person")]
             + Column.allCases.map { ReportTable.Column($0.rawValue.replacingOccurrences(of: " ", with: "_"), sentenceCase($0.rawValue), numeric: true) }
         let rows: [[ReportTable.Cell]] = people.map { p in [.text(p.name)] + Column.allCases.map { .int(p[$0]) } }

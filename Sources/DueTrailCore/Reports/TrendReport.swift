@@ -2,17 +2,17 @@ import Foundation
 
 /// Receivables and the overdue part of them over time, one point per day (the ledger as it
 /// stood after that day's last commit) or per commit: rebuilt from the git history.
-public struct TrendReport: Sendable {
-    public struct Point: Sendable, Equatable {
-        public let date: CalendarDate
+package struct TrendReport: Sendable {
+    package struct Point: Sendable, Equatable {
+        package let date: CalendarDate
         /// The commit whose state this is (short id).
-        public let commit: String
-        public let receivables: Amounts
-        public let overdue: Amounts
+        package let commit: String
+        package let receivables: Amounts
+        package let overdue: Amounts
         /// Open cases per currency.
-        public let openCases: [Currency: Int]
+        package let openCases: [Currency: Int]
 
-        public init(date: CalendarDate, commit: String, receivables: Amounts, overdue: Amounts, openCases: [Currency: Int]) {
+        package init(date: CalendarDate, commit: String, receivables: Amounts, overdue: Amounts, openCases: [Currency: Int]) {
             self.date = date
             self.commit = commit
             self.receivables = receivables
@@ -21,9 +21,9 @@ public struct TrendReport: Sendable {
         }
     }
 
-    public let points: [Point]
+    package let points: [Point]
 
-    public init(points: [Point]) { self.points = points }
+    package init(points: [Point]) { self.points = points }
 
-    public var currencies: [Currency] { Array(Set(points.flatMap(\.receivables.currencies))).sorted() }
+    package var currencies: [Currency] { Array(Set(points.flatMap(\.receivables.currencies))).sorted() }
 }

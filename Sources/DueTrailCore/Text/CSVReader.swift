@@ -3,26 +3,26 @@
 /// and Windows-1252 files. Every record keeps the line it starts on, so an import error can
 /// name it. Hand-written because import needs line numbers and speed (100,000 rows in a blink)
 /// that the listed CSV packages do not give together.
-public struct CSVTable: Sendable {
+package struct CSVTable: Sendable {
     /// One record: its first line and its fields, decoded to text only when asked for (an
     /// import reads a few columns of 100,000 rows; making every field a String was most of
     /// the cost).
-    public struct Record: Sendable {
-        public let line: Int
+    package struct Record: Sendable {
+        package let line: Int
         let storage: Storage
         let first: Int
-        public let count: Int
+        package let count: Int
 
-        public var fields: [String] { (0..<count).map(field) }
+        package var fields: [String] { (0..<count).map(field) }
 
         /// True when field `i` is absent, empty or only spaces, decided without making text.
-        public func isBlank(_ i: Int) -> Bool {
+        package func isBlank(_ i: Int) -> Bool {
             guard i >= 0 && i < count else { return true }
             return storage.isBlank(first + i)
         }
 
         /// Field `i` as text ("" past the end).
-        public func field(_ i: Int) -> String {
+        package func field(_ i: Int) -> String {
             guard i >= 0 && i < count else { return "" }
             return storage.text(first + i)
         }
@@ -59,13 +59,13 @@ public struct CSVTable: Sendable {
         }
     }
 
-    public let delimiter: UInt8
-    public let records: [Record]
+    package let delimiter: UInt8
+    package let records: [Record]
 
     /// The delimiter as text, for showing a row as the file has it.
-    public var delimiterText: String { delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter)) }
+    package var delimiterText: String { delimiter == 9 ? "\t" : String(UnicodeScalar(delimiter)) }
 
-    public var delimiterName: String {
+    package var delimiterName: String {
         switch delimiter {
         case UInt8(ascii: ";"): return "semicolon"
         case UInt8(ascii: "\t"): return "tab"
@@ -74,7 +74,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Parses `bytes`; the delimiter is detected unless given.
-    public init(bytes input: [UInt8], delimiter forced: UInt8? = nil) throws(Diagnostic) {
+    package init(bytes input: [UInt8], delimiter forced: UInt8? = nil) throws(Diagnostic) {
         var bytes = input
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {

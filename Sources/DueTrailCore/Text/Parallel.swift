@@ -2,10 +2,10 @@ import Foundation
 
 /// Pure work spread over every core, results in input order. Large ledgers (100,000 cases)
 /// are read, parsed and rendered with this; small ones stay on the calling thread.
-public enum Parallel {
+package enum Parallel {
     /// `[transform(0), …, transform(count - 1)]`, computed in contiguous chunks, one per core,
     /// when there are at least `minimum` items per chunk.
-    public static func map<T: Sendable>(count: Int, minimum: Int = 1000, _ transform: @Sendable (Int) -> T) -> [T] {
+    package static func map<T: Sendable>(count: Int, minimum: Int = 1000, _ transform: @Sendable (Int) -> T) -> [T] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
         guard workers > 1 else { return (0..<count).map(transform) }
         // A few chunks per core, so a core that finishes early takes another.
@@ -26,7 +26,7 @@ public enum Parallel {
     /// The same, with a `context` each chunk makes for itself before its first item (a
     /// repository handle: libgit2 handles are not shared between threads). Results are written
     /// straight into the output, never gathered and copied.
-    public static func map<T: Sendable, Context>(
+    package static func map<T: Sendable, Context>(
         count: Int, minimum: Int = 1000, context: @Sendable () -> Context, _ transform: @Sendable (inout Context, Int) -> T
     ) -> [T] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
@@ -50,7 +50,7 @@ public enum Parallel {
     }
 
     /// The chunks `0..<count` is cut into, one per core (one chunk when it is small).
-    public static func chunks(count: Int, minimum: Int = 1000) -> [Range<Int>] {
+    package static func chunks(count: Int, minimum: Int = 1000) -> [Range<Int>] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
         let chunk = (count + workers - 1) / max(workers, 1)
         return (0..<workers).map { min($0 * chunk, count)..<min(($0 + 1) * chunk, count) }

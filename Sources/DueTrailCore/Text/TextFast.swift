@@ -3,7 +3,7 @@
 /// import on Linux; these do the same few jobs without bridging.
 extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Without leading and trailing spaces, tabs and non-breaking spaces.
-    public var trimmedSpaces: String {
+    package var trimmedSpaces: String {
         // Fast path: nothing to trim (almost every field of an export).
         if let f = utf8.first, let l = utf8.last, f != 32, f != 9, l != 32, l != 9, f < 0x80, l < 0x80 { return String(self) }
         if utf8.isEmpty { return "" }
@@ -21,7 +21,7 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
 
 extension StringProtocol {
     /// Without leading and trailing white space and line breaks.
-    public var trimmedLines: String {
+    package var trimmedLines: String {
         let scalars = unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
@@ -34,7 +34,7 @@ extension StringProtocol {
     }
 
     /// Every occurrence of `target` replaced by `replacement` (plain text, no patterns).
-    public func replacingAll(_ target: String, with replacement: String) -> String {
+    package func replacingAll(_ target: String, with replacement: String) -> String {
         let t = Array(target.utf8)
         let bytes = Array(utf8)
         guard !t.isEmpty, bytes.count >= t.count else { return String(self) }
@@ -65,7 +65,7 @@ func padded(_ n: Int, _ width: Int) -> String {
 
 extension StringProtocol {
     /// Splits on a multi-character separator, keeping empty pieces.
-    public func splitOn(_ separator: String) -> [String] {
+    package func splitOn(_ separator: String) -> [String] {
         let sep = Array(separator.utf8)
         let bytes = Array(utf8)
         var pieces: [String] = []
@@ -88,7 +88,7 @@ extension StringProtocol {
 extension String {
     /// Control characters (line breaks, escapes) replaced by spaces: text from a customer file
     /// or an export that goes into a header, an email body or a terminal.
-    public var controlCharactersAsSpaces: String {
+    package var controlCharactersAsSpaces: String {
         guard utf8.contains(where: { $0 < 32 || $0 == 127 }) else { return self }
         return String(String.UnicodeScalarView(unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 }))
     }
@@ -102,7 +102,7 @@ extension String {
 extension String {
     /// The lines of the text (split on LF, a CR before it dropped), found by bytes: the same as
     /// splitting on `"\n"` by characters, many times faster over 100,000 files.
-    public func fastLines() -> [Substring] {
+    package func fastLines() -> [Substring] {
         var out: [Substring] = []
         let utf8 = self.utf8
         var start = utf8.startIndex

@@ -3,24 +3,24 @@ import Yams
 
 /// A YAML mapping read with line numbers, so every complaint about a ledger file can name
 /// the line. Wraps Yams' node tree; values are read as the text the person typed.
-public struct YAMLMap {
-    public struct Entry {
-        public let key: String
-        public let value: Node
+package struct YAMLMap {
+    package struct Entry {
+        package let key: String
+        package let value: Node
         /// Line of the key in the file (already shifted by the document's offset).
-        public let line: Int
+        package let line: Int
         /// Line and column where the value starts.
-        public let valueLine: Int
-        public let valueColumn: Int?
+        package let valueLine: Int
+        package let valueColumn: Int?
     }
 
-    public let path: String
-    public let entries: [Entry]
+    package let path: String
+    package let entries: [Entry]
     let lineOffset: Int
     let lines: [Substring]
 
     /// Parses `text` (lines of `path` starting after `lineOffset` lines) as a mapping.
-    public init(text: String, path: String, lineOffset: Int = 0) throws(Diagnostic) {
+    package init(text: String, path: String, lineOffset: Int = 0) throws(Diagnostic) {
         self.path = path
         self.lineOffset = lineOffset
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -62,10 +62,10 @@ public struct YAMLMap {
         self.entries = entries
     }
 
-    public subscript(key: String) -> Entry? { entries.first { $0.key == key } }
+    package subscript(key: String) -> Entry? { entries.first { $0.key == key } }
 
     /// The text of the line `fileLine` for an excerpt.
-    public func excerpt(_ fileLine: Int) -> String? { Self.line(lines, fileLine - lineOffset) }
+    package func excerpt(_ fileLine: Int) -> String? { Self.line(lines, fileLine - lineOffset) }
 
     static func line(_ lines: [Substring], _ n: Int) -> String? {
         guard n >= 1, n <= lines.count else { return nil }
@@ -73,10 +73,10 @@ public struct YAMLMap {
     }
 
     /// The line a node starts on, in file terms.
-    public func line(of node: Node) -> Int? { node.mark.map { $0.line + lineOffset } }
+    package func line(of node: Node) -> Int? { node.mark.map { $0.line + lineOffset } }
 
     /// A diagnostic pointing at `entry`'s value.
-    public func problem(_ entry: Entry, _ message: String, hint: String? = nil) -> Diagnostic {
+    package func problem(_ entry: Entry, _ message: String, hint: String? = nil) -> Diagnostic {
         let line = entry.valueLine > lineOffset ? entry.valueLine : entry.line
         return Diagnostic(path: path, line: line, column: entry.valueColumn, message: message, excerpt: excerpt(line), hint: hint)
     }
@@ -163,7 +163,7 @@ public struct YAMLMap {
     }
 
     /// A required scalar, or a diagnostic naming the missing key.
-    public func requiredString(_ key: String, wholeLine: Int = 1) throws(Diagnostic) -> (String, Entry) {
+    package func requiredString(_ key: String, wholeLine: Int = 1) throws(Diagnostic) -> (String, Entry) {
         guard let entry = self[key] else {
             throw Diagnostic(path: path, line: wholeLine, message: "missing `\(key):`")
         }
@@ -174,19 +174,19 @@ public struct YAMLMap {
     }
 
     /// An optional scalar with its entry, for pointing at it in a complaint.
-    public func optionalEntry(_ key: String) throws(Diagnostic) -> (String, Entry)? {
+    package func optionalEntry(_ key: String) throws(Diagnostic) -> (String, Entry)? {
         guard let entry = self[key], let text = try optionalString(key) else { return nil }
         return (text, entry)
     }
 
-    public func optionalString(_ key: String) throws(Diagnostic) -> String? {
+    package func optionalString(_ key: String) throws(Diagnostic) -> String? {
         guard let entry = self[key] else { return nil }
         if entry.value.scalar?.string == "" || entry.value.scalar?.string == "~" || entry.value.scalar?.string == "null" { return nil }
         guard let text = entry.value.scalar?.string else { throw problem(entry, "`\(key)` must be a single value") }
         return text
     }
 
-    public func optionalBool(_ key: String) throws(Diagnostic) -> Bool? {
+    package func optionalBool(_ key: String) throws(Diagnostic) -> Bool? {
         guard let entry = self[key], let text = try optionalString(key) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -211,15 +211,15 @@ public struct YAMLMap {
 
 /// The raw text of a YAML document split into top-level key blocks, so the tool can rewrite
 /// the keys it owns and keep every other key (and its comments) exactly as a person wrote it.
-public struct YAMLBlocks: Sendable, Equatable {
-    public struct Block: Sendable, Equatable {
-        public var key: String?  // nil for leading comments
-        public var text: String  // the lines, each ending in "\n"
+package struct YAMLBlocks: Sendable, Equatable {
+    package struct Block: Sendable, Equatable {
+        package var key: String?  // nil for leading comments
+        package var text: String  // the lines, each ending in "\n"
     }
 
-    public var blocks: [Block]
+    package var blocks: [Block]
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         var blocks: [Block] = []
         var current = Block(key: nil, text: "")
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
@@ -245,7 +245,7 @@ public struct YAMLBlocks: Sendable, Equatable {
 
     /// The blocks whose keys are not in `owned`, in their original order, followed by any
     /// comment lines a person put under an owned key (the tool rewrites that key's line).
-    public func foreign(excluding owned: Set<String>) -> String {
+    package func foreign(excluding owned: Set<String>) -> String {
         var out = ""
         for block in blocks {
             guard let key = block.key else { continue }
@@ -259,5 +259,5 @@ public struct YAMLBlocks: Sendable, Equatable {
     }
 
     /// Comment lines before the first key.
-    public var leading: String { blocks.first { $0.key == nil }?.text ?? "" }
+    package var leading: String { blocks.first { $0.key == nil }?.text ?? "" }
 }

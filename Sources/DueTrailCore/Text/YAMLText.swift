@@ -1,12 +1,12 @@
 /// Writes YAML scalars so that Yams reads back exactly the same string: plain where that is
 /// unambiguous, double-quoted with escapes otherwise. Case and customer files are written by
 /// hand (not by Yams' emitter) so key order and layout stay fixed and diffs stay minimal.
-public enum YAMLText {
-    public static func scalar(_ value: String) -> String {
+package enum YAMLText {
+    package static func scalar(_ value: String) -> String {
         needsQuotes(value) ? quoted(value) : value
     }
 
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

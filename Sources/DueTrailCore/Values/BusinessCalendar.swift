@@ -1,23 +1,23 @@
 /// Which days count: weekends and holidays are not business days; quiet days are business
 /// days on which nothing is sent. A reminder that lands on any of them moves to the next day
 /// on which one may be sent.
-public struct BusinessCalendar: Sendable, Equatable {
+package struct BusinessCalendar: Sendable, Equatable {
     /// ISO weekdays (1 = Monday … 7 = Sunday) that are weekend days.
-    public var weekend: Set<Int>
-    public var holidays: Set<CalendarDate>
-    public var quietDays: Set<CalendarDate>
+    package var weekend: Set<Int>
+    package var holidays: Set<CalendarDate>
+    package var quietDays: Set<CalendarDate>
 
-    public init(weekend: Set<Int> = [6, 7], holidays: Set<CalendarDate> = [], quietDays: Set<CalendarDate> = []) {
+    package init(weekend: Set<Int> = [6, 7], holidays: Set<CalendarDate> = [], quietDays: Set<CalendarDate> = []) {
         self.weekend = weekend
         self.holidays = holidays
         self.quietDays = quietDays
     }
 
-    public func isBusinessDay(_ d: CalendarDate) -> Bool { !weekend.contains(d.isoWeekday) && !holidays.contains(d) }
-    public func maySend(on d: CalendarDate) -> Bool { isBusinessDay(d) && !quietDays.contains(d) }
+    package func isBusinessDay(_ d: CalendarDate) -> Bool { !weekend.contains(d.isoWeekday) && !holidays.contains(d) }
+    package func maySend(on d: CalendarDate) -> Bool { isBusinessDay(d) && !quietDays.contains(d) }
 
     /// `d`, or the first later day on which reminders may be sent.
-    public func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate {
+    package func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate {
         var day = d
         // A calendar with every day closed is refused when read; the bound is belt and braces.
         var tries = 0
@@ -28,7 +28,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         return day
     }
 
-    public func adding(businessDays n: Int, to d: CalendarDate) -> CalendarDate {
+    package func adding(businessDays n: Int, to d: CalendarDate) -> CalendarDate {
         var day = d
         var left = abs(n)
         let step = n < 0 ? -1 : 1
@@ -41,7 +41,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         return day
     }
 
-    public func schedule(due: CalendarDate, offset: StepOffset) -> CalendarDate {
+    package func schedule(due: CalendarDate, offset: StepOffset) -> CalendarDate {
         let raw = offset.business ? adding(businessDays: offset.days, to: due) : due.adding(days: offset.days)
         return nextSendDay(onOrAfter: raw)
     }
@@ -49,5 +49,5 @@ public struct BusinessCalendar: Sendable, Equatable {
     static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// `Monday` for ISO weekday 1 … `Sunday` for 7.
-    public static func weekdayName(_ isoWeekday: Int) -> String { weekdayNames[(isoWeekday + 6) % 7].capitalized }
+    package static func weekdayName(_ isoWeekday: Int) -> String { weekdayNames[(isoWeekday + 6) % 7].capitalized }
 }

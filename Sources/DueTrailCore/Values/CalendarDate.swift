@@ -2,15 +2,15 @@ import Foundation
 
 /// A day on the calendar, with no time and no timezone: due dates, issue dates, "today".
 /// Stored as days since 1970-01-01 so comparisons and day arithmetic are exact and cheap.
-public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
-    public let daysSinceEpoch: Int
+package struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    package let daysSinceEpoch: Int
 
-    public init(daysSinceEpoch: Int) {
+    package init(daysSinceEpoch: Int) {
         self.daysSinceEpoch = daysSinceEpoch
     }
 
     /// nil when the parts do not name a real day (31 April, 29 February 2027, month 13).
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
             day <= CalendarDate.daysInMonth(year: year, month: month)
         else { return nil }
@@ -24,7 +24,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         daysSinceEpoch = era * 146097 + doe - 719468
     }
 
-    public var parts: (year: Int, month: Int, day: Int) {
+    package var parts: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -36,7 +36,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -45,7 +45,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses exactly `YYYY-MM-DD`.
-    public init?(iso text: some StringProtocol) {
+    package init?(iso text: some StringProtocol) {
         guard text.utf8.count == 10 else { return nil }
         var year = 0, month = 0, day = 0
         for (i, c) in text.utf8.enumerated() {
@@ -61,29 +61,29 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// `YYYY-MM-DD`.
-    public var iso: String {
+    package var iso: String {
         let (y, m, d) = parts
         return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2)
     }
 
-    public var description: String { iso }
+    package var description: String { iso }
 
-    public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
+    package func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// Whole days from `self` to `other` (positive when `other` is later).
-    public func days(to other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+    package func days(to other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
     /// 1 = Monday … 7 = Sunday (ISO 8601).
-    public var isoWeekday: Int {
+    package var isoWeekday: Int {
         // 1970-01-01 was a Thursday (4).
         let r = (daysSinceEpoch + 3) % 7
         return (r < 0 ? r + 7 : r) + 1
     }
 
-    public static func < (l: CalendarDate, r: CalendarDate) -> Bool { l.daysSinceEpoch < r.daysSinceEpoch }
+    package static func < (l: CalendarDate, r: CalendarDate) -> Bool { l.daysSinceEpoch < r.daysSinceEpoch }
 
     /// The calendar day of `instant` in `timeZone`.
-    public init(_ instant: Date, in timeZone: TimeZone) {
+    package init(_ instant: Date, in timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day], from: instant)
@@ -92,14 +92,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The first moment after this day in `timeZone` (midnight, whatever the day's length):
     /// when something that "works through" this day stops working.
-    public func end(in timeZone: TimeZone) -> Date {
+    package func end(in timeZone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let (year, month, day) = adding(days: 1).parts
         return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: Double(adding(days: 1).daysSinceEpoch) * 86_400)
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(iso: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM-DD date: \(text)"))
@@ -107,7 +107,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self = date
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(iso)
     }

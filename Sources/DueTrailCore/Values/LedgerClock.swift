@@ -4,16 +4,16 @@ import Foundation
 /// so they can be tried on any day; what is *recorded* (event times, commit times: the audit
 /// trail) always uses the real clock, which only `DUETRAIL_NOW` (ISO 8601, for tests and the
 /// demo) can fix.
-public struct LedgerClock: Sendable {
+package struct LedgerClock: Sendable {
     /// The day date rules use.
-    public let today: CalendarDate
+    package let today: CalendarDate
     /// The day and minutes after midnight of `instant` in the ledger's timezone, for events.
-    public let eventDate: CalendarDate
-    public let minutes: Int
+    package let eventDate: CalendarDate
+    package let minutes: Int
     /// The moment recorded in events and commits.
-    public let instant: Date
+    package let instant: Date
 
-    public init(timezone: TimeZone, today: CalendarDate? = nil, now: Date? = nil) {
+    package init(timezone: TimeZone, today: CalendarDate? = nil, now: Date? = nil) {
         let instant = now ?? Date()
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timezone
@@ -24,7 +24,7 @@ public struct LedgerClock: Sendable {
         self.instant = instant
     }
 
-    public static func parseInstant(_ text: String) -> Date? {
+    package static func parseInstant(_ text: String) -> Date? {
         let f = ISO8601DateFormatter()
         if let d = f.date(from: text) { return d }
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -2,53 +2,53 @@ import Foundation
 
 /// An amount of one currency. Decimal, never binary floating point, so 0.10 + 0.20 is 0.30
 /// and totals match the accounting package to the cent.
-public struct Money: Hashable, Sendable, CustomStringConvertible {
-    public let amount: Decimal
-    public let currency: Currency
+package struct Money: Hashable, Sendable, CustomStringConvertible {
+    package let amount: Decimal
+    package let currency: Currency
 
-    public init(_ amount: Decimal, _ currency: Currency) {
+    package init(_ amount: Decimal, _ currency: Currency) {
         self.amount = amount
         self.currency = currency
     }
 
-    public static func zero(_ currency: Currency) -> Money { Money(0, currency) }
+    package static func zero(_ currency: Currency) -> Money { Money(0, currency) }
 
-    public var isZero: Bool { amount == 0 }
+    package var isZero: Bool { amount == 0 }
 
     /// Rounded half away from zero to the currency's digits (`100.125 EUR` → `100.13 EUR`),
     /// as the ledger files store it.
-    public var rounded: Money {
+    package var rounded: Money {
         // Already within the currency's digits (nearly always): nothing to round.
         if amount.exponent >= -currency.minorDigits { return self }
         return Money(Decimals.rounded(amount, scale: currency.minorDigits), currency)
     }
-    public var isNegative: Bool { amount < 0 }
+    package var isNegative: Bool { amount < 0 }
 
     /// `1234.50` — plain, with the currency's minor digits, for files and machines.
-    public var plain: String { Decimals.plain(amount, scale: currency.minorDigits) }
+    package var plain: String { Decimals.plain(amount, scale: currency.minorDigits) }
 
     /// `1234.50 EUR` — how the ledger files write money.
-    public var description: String { "\(plain) \(currency.code)" }
+    package var description: String { "\(plain) \(currency.code)" }
 
     /// `EUR 1,234.50` — for people reading a table.
-    public var display: String { "\(currency.code) \(Decimals.grouped(amount, scale: currency.minorDigits))" }
+    package var display: String { "\(currency.code) \(Decimals.grouped(amount, scale: currency.minorDigits))" }
 
     /// `display`, from the amount in minor units when the caller has it (a case's cached
     /// `balanceMinor`): the same text without `Decimal` arithmetic.
-    public func display(minor: Int64?) -> String {
+    package func display(minor: Int64?) -> String {
         guard let minor, currency.minorDigits <= 4 else { return display }
         return "\(currency.code) \(Decimals.grouped(minor: minor, scale: currency.minorDigits))"
     }
 
     /// Adds two amounts of the same currency; nil when the currencies differ.
-    public func adding(_ other: Money) -> Money? {
+    package func adding(_ other: Money) -> Money? {
         guard other.currency == currency else { return nil }
         return Money(amount + other.amount, currency)
     }
 
     /// The amount in minor units (cents) when it is a whole number of them and fits: exact
     /// integer sums for totals over 100,000 cases, where `Decimal` addition is slow.
-    public var minorUnits: Int64? {
+    package var minorUnits: Int64? {
         if let exact = Decimals.exactMinor(amount, scale: currency.minorDigits) { return exact }
         // `plain` rounds to the currency's digits; only an amount that rounding leaves alone is exact.
         guard rounded.amount == amount else { return nil }
@@ -56,7 +56,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses the ledger's own form `1234.50 EUR`.
-    public init?(ledgerText: some StringProtocol) {
+    package init?(ledgerText: some StringProtocol) {
         let parts = ledgerText.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, let currency = Currency(code: parts[1]), let amount = Decimals.parsePlain(parts[0]) else { return nil }
         self.init(amount, currency)
@@ -64,11 +64,11 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// An ISO 4217 currency code, upper case (`EUR`, `USD`, `JPY`).
-public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let code: String
+package struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package let code: String
 
     /// Accepts three ASCII letters in any case (Stripe writes `usd`).
-    public init?(code: some StringProtocol) {
+    package init?(code: some StringProtocol) {
         if code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
             self.code = String(code)
             return
@@ -79,7 +79,7 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// Digits after the decimal point in everyday use (ISO 4217's minor unit).
-    public var minorDigits: Int {
+    package var minorDigits: Int {
         switch code {
         case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG": return 0
         case "BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD": return 3
@@ -87,8 +87,8 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
-    public var description: String { code }
-    public static func < (l: Currency, r: Currency) -> Bool { l.code < r.code }
+    package var description: String { code }
+    package static func < (l: Currency, r: Currency) -> Bool { l.code < r.code }
 
     /// The symbols amounts are written with, each with the currency it names when the context
     /// has no dollar or crown of its own (longest first, so `CHF` is not read as letters).
@@ -105,13 +105,13 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     private init(trusted code: String) { self.code = code }
-    public static let euro = Currency(trusted: "EUR")
+    package static let euro = Currency(trusted: "EUR")
 }
 
 /// Decimal text helpers shared by money parsing and printing.
-public enum Decimals {
+package enum Decimals {
     /// Parses `-1234.5`, `1234`, `.5`: ASCII digits with at most one `.`, optional leading `-`.
-    public static func parsePlain(_ text: some StringProtocol) -> Decimal? {
+    package static func parsePlain(_ text: some StringProtocol) -> Decimal? {
         var sawDigit = false, sawPoint = false, negative = false
         var significand: UInt64 = 0
         var digits = 0
@@ -144,7 +144,7 @@ public enum Decimals {
     }
 
     /// `1234.50` at scale 2 → 123450; nil unless the text has exactly `scale` decimals and fits.
-    public static func minorUnits(_ text: some StringProtocol, scale: Int) -> Int64? {
+    package static func minorUnits(_ text: some StringProtocol, scale: Int) -> Int64? {
         var value: Int64 = 0
         var negative = false, point = -1, count = 0
         for c in text.utf8 {
@@ -166,7 +166,7 @@ public enum Decimals {
 
     /// Rounds half away from zero to `scale` digits and prints without grouping.
     /// `value` rounded half away from zero to `scale` decimals.
-    public static func rounded(_ value: Decimal, scale: Int) -> Decimal {
+    package static func rounded(_ value: Decimal, scale: Int) -> Decimal {
         var input = value
         var out = Decimal()
         NSDecimalRound(&out, &input, scale, .plain)
@@ -176,7 +176,7 @@ public enum Decimals {
     /// `value` in units of 10^-scale when it has no more decimals than that and is well inside
     /// Int64: the quick road for the amounts ledgers hold (Decimal's own printing allocates a
     /// locale and a string per call, which 100,000 cases feel).
-    public static func exactMinor(_ value: Decimal, scale: Int) -> Int64? {
+    package static func exactMinor(_ value: Decimal, scale: Int) -> Int64? {
         guard scale >= 0, scale <= 6, value.exponent >= -scale, value.magnitude < exactLimit else { return nil }
         var input = value
         var out = Decimal()
@@ -187,7 +187,7 @@ public enum Decimals {
     private static let exactLimit = Decimal(1_000_000_000_000)
 
     /// `123450` at scale 2 → `1234.50`.
-    public static func plain(minor: Int64, scale: Int) -> String {
+    package static func plain(minor: Int64, scale: Int) -> String {
         guard scale > 0 else { return String(minor) }
         var unit: UInt64 = 1
         for _ in 0..<scale { unit *= 10 }
@@ -195,7 +195,7 @@ public enum Decimals {
         return (minor < 0 ? "-" : "") + String(minor.magnitude / unit) + "." + String(repeating: "0", count: scale - fraction.count) + fraction
     }
 
-    public static func plain(_ value: Decimal, scale: Int) -> String {
+    package static func plain(_ value: Decimal, scale: Int) -> String {
         if let minor = exactMinor(value, scale: scale) { return plain(minor: minor, scale: scale) }
         var input = value
         var rounded = Decimal()
@@ -215,7 +215,7 @@ public enum Decimals {
     }
 
     /// `1,234,567.89` (comma thousands, point decimals) for display.
-    public static func grouped(_ value: Decimal, scale: Int) -> String {
+    package static func grouped(_ value: Decimal, scale: Int) -> String {
         let text = plain(value, scale: scale)
         let negative = text.hasPrefix("-")
         let body = negative ? text.dropFirst() : text[...]
@@ -226,7 +226,7 @@ public enum Decimals {
     }
 
     /// The same as `grouped` for an amount in minor units (exact, and far faster than `Decimal`).
-    public static func grouped(minor: Int64, scale: Int) -> String {
+    package static func grouped(minor: Int64, scale: Int) -> String {
         var unit: UInt64 = 1
         for _ in 0..<scale { unit *= 10 }
         var grouped = thousands(String(minor.magnitude / unit))

@@ -3,12 +3,12 @@ import Foundation
 /// Safe file names from invoice numbers and customer names. A slug is lower-case ASCII
 /// letters, digits and single hyphens, never empty, never `.`/`..`, so nothing built from
 /// imported text can point outside the ledger's folders. The real name stays in the file.
-public enum Slug {
-    public static let maxLength = 64
+package enum Slug {
+    package static let maxLength = 64
 
     /// `2026/118` → `2026-118`, `INV 7` → `inv-7`, `Ü-12` → `u-12`, `../../x` → `x`.
     /// Returns nil when nothing usable is left (e.g. `///`).
-    public static func make(_ text: String) -> String? {
+    package static func make(_ text: String) -> String? {
         // Folding (Ü → u) only matters beyond ASCII, and Foundation's is slow: skip it for ASCII.
         let folded = text.utf8.allSatisfy({ $0 < 0x80 })
             ? text : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
@@ -37,7 +37,7 @@ public enum Slug {
 
     /// A slug for `text` that is unique among `taken`: the plain slug when free, otherwise the
     /// slug plus a short hash of the original text, so the choice does not depend on order.
-    public static func unique(for text: String, fallbackPrefix: String, isTaken: (String) -> Bool) -> String {
+    package static func unique(for text: String, fallbackPrefix: String, isTaken: (String) -> Bool) -> String {
         let base = make(text) ?? "\(fallbackPrefix)-\(StableHash.hex(text, length: 8))"
         if !isTaken(base) { return base }
         let hashed = "\(base)-\(StableHash.hex(text, length: 8))"
@@ -48,7 +48,7 @@ public enum Slug {
     }
 
     /// True for strings `make` could have produced (used to validate paths read from disk).
-    public static func isValid(_ text: some StringProtocol) -> Bool {
+    package static func isValid(_ text: some StringProtocol) -> Bool {
         guard !text.isEmpty, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
         return text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || $0 == 45 }
     }

@@ -1,7 +1,7 @@
 /// A stable 64-bit FNV-1a hash: the same text gives the same value on every machine and run
 /// (Swift's `hashValue` is seeded per process). Used for identities, not for security.
-public enum StableHash {
-    public static func value(_ text: String) -> UInt64 {
+package enum StableHash {
+    package static func value(_ text: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             h ^= UInt64(byte)
@@ -10,7 +10,7 @@ public enum StableHash {
         return h
     }
 
-    public static func hex(_ text: String, length: Int) -> String {
+    package static func hex(_ text: String, length: Int) -> String {
         let full = String(value(text), radix: 16)
         let padded = String(repeating: "0", count: max(0, 16 - full.count)) + full
         return String(padded.prefix(length))

@@ -3,16 +3,16 @@ import Foundation
 /// How a ledger's people write numbers (`number_format:` in `duetrail.yaml`): which mark is
 /// the decimal one and which separates thousands. Only an amount that could be read either
 /// way needs it; `1.500,00` and `12,50` mean one thing under any format.
-public struct NumberFormat: Sendable, Equatable, CustomStringConvertible {
+package struct NumberFormat: Sendable, Equatable, CustomStringConvertible {
     /// `.` or `,`.
-    public let decimalMark: Character
+    package let decimalMark: Character
     /// `,` `.` ` ` or `'`; nil when thousands are not grouped.
-    public let groupMark: Character?
+    package let groupMark: Character?
 
     /// The forms `number_format:` accepts, written as the number 1234.56 would be.
-    public static let patterns = ["1,234.56", "1.234,56", "1 234,56", "1'234.56", "1234.56", "1234,56"]
+    package static let patterns = ["1,234.56", "1.234,56", "1 234,56", "1'234.56", "1234.56", "1234,56"]
 
-    public init?(pattern: String) {
+    package init?(pattern: String) {
         let trimmed = pattern.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
         switch trimmed {
         case "1,234.56": self.init(decimal: ".", group: ",")
@@ -26,7 +26,7 @@ public struct NumberFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `1,234.56`.
-    public static let commaThousandsPointDecimal = NumberFormat(decimal: ".", group: ",")
+    package static let commaThousandsPointDecimal = NumberFormat(decimal: ".", group: ",")
 
     init(decimal: Character, group: Character?) {
         decimalMark = decimal
@@ -34,13 +34,13 @@ public struct NumberFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `1,234.56`: how this format writes 1234.56.
-    public var description: String {
+    package var description: String {
         "1" + (groupMark.map(String.init) ?? "") + "234" + String(decimalMark) + "56"
     }
 
     /// How a currency's amounts are usually written where it is used, the default when
     /// `number_format:` is not set.
-    public static func usual(for currency: Currency) -> NumberFormat {
+    package static func usual(for currency: Currency) -> NumberFormat {
         switch currency.code {
         case "EUR", "DKK", "ISK", "IDR", "BRL", "ARS", "CLP", "COP", "TRY", "VND", "RON", "HRK", "RSD", "BAM", "MKD":
             return NumberFormat(decimal: ",", group: ".")
@@ -64,7 +64,7 @@ public struct NumberFormat: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why an amount a person typed was not taken. Every message names the text as typed.
-public enum AmountInputError: Error, Sendable, Equatable {
+package enum AmountInputError: Error, Sendable, Equatable {
     case empty
     case notANumber(String)
     /// Two readings, in the case's currency, e.g. `1,500` → EUR 1,500.00 or EUR 1.50.
@@ -75,7 +75,7 @@ public enum AmountInputError: Error, Sendable, Equatable {
     /// `1,234` where `,` is the decimal mark but the currency has two decimals.
     case misplacedMark(text: String, mark: Character, asGroup: Money, format: NumberFormat)
 
-    public var message: String {
+    package var message: String {
         switch self {
         case .empty:
             return "an amount is needed, like 120.50"
@@ -103,8 +103,8 @@ public enum AmountInputError: Error, Sendable, Equatable {
 /// Reads an amount a person typed (`pay --amount`, `promise --amount`, `resolve --credit`, the
 /// portal's form) by the ledger's number format, and refuses rather than guesses: `1,500`
 /// where a comma may be the decimal mark reads two ways, so it is refused naming both.
-public enum TypedAmount {
-    public static func parse(_ raw: String, currency: Currency, format: NumberFormat) throws(AmountInputError) -> Money {
+package enum TypedAmount {
+    package static func parse(_ raw: String, currency: Currency, format: NumberFormat) throws(AmountInputError) -> Money {
         let original = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !original.isEmpty else { throw .empty }
         guard original.contains(where: { $0.isASCII && $0.isNumber }) else { throw .notANumber(original) }

@@ -5,13 +5,13 @@ import GitStore
 /// Someone acting other than the person at this keyboard: a customer through the portal. Their
 /// commits carry their name and `trailers` (`Via: portal`), and they may touch only their
 /// own cases; the check is here, where every action passes, not only in the portal.
-public struct ActionActor: Sendable {
-    public var identity: Identity
-    public var trailers: [Trailer]
+package struct ActionActor: Sendable {
+    package var identity: Identity
+    package var trailers: [Trailer]
     /// The customer (slug) whose cases this actor may change; any other case is refused.
-    public var customer: String
+    package var customer: String
 
-    public init(identity: Identity, trailers: [Trailer], customer: String) {
+    package init(identity: Identity, trailers: [Trailer], customer: String) {
         self.identity = identity
         self.trailers = trailers
         self.customer = customer
@@ -26,7 +26,7 @@ extension Ledger {
     ///   - validate: checks each case before anything is written (an amount against its
     ///     balance, a state the action needs); one failure stops the whole action.
     ///   - alsoChange: further changes to the same commit for a case (a draft withdrawn).
-    public func record(
+    package func record(
         on keys: [String], action: LedgerAction, subject: (_ cases: [CaseSummary]) -> String,
         validate: (_ summary: CaseSummary) throws(LedgerError) -> Void = { _ throws(LedgerError) in },
         event: (_ summary: CaseSummary, _ who: Identity) -> TimelineEvent,
@@ -87,7 +87,7 @@ extension Ledger {
     }
 
     /// Finds exactly one case per key, or explains which key matched none or several.
-    public static func resolve(_ keys: [String], in snapshot: LedgerSnapshot) throws(LedgerError) -> [CaseSummary] {
+    package static func resolve(_ keys: [String], in snapshot: LedgerSnapshot) throws(LedgerError) -> [CaseSummary] {
         var out: [CaseSummary] = []
         var problems: [String] = []
         for key in keys {
@@ -108,13 +108,13 @@ extension Ledger {
 /// event a person could type into the case file by hand.
 extension Ledger {
     /// One recorded action: the cases it touched and its commit.
-    public struct ActionResult: Sendable {
-        public let cases: [CaseSummary]
-        public let commit: ObjectID?
+    package struct ActionResult: Sendable {
+        package let cases: [CaseSummary]
+        package let commit: ObjectID?
         /// Drafts removed because the case no longer needs chasing (a payment in full).
-        public let withdrawnDrafts: [String]
+        package let withdrawnDrafts: [String]
         /// The amount recorded on each case (by invoice number), as read from what was typed.
-        public var amounts: [String: Money] = [:]
+        package var amounts: [String: Money] = [:]
     }
 
     private func event(_ kind: EventKind, _ attributes: [(key: EventAttribute, value: String)] = [], text: String? = nil, who: Identity) -> TimelineEvent {
@@ -194,7 +194,7 @@ extension Ledger {
     /// `promise`: the customer promised to pay by `date` (all of the balance, or `amount`).
     /// The cadence pauses until the date plus the grace period. `actor`: the customer, when
     /// they promise through the portal.
-    public func promise(
+    package func promise(
         _ keys: [String], date: CalendarDate, amount: String?, via: String?, note: String?, actor: ActionActor? = nil
     ) throws(LedgerError) -> ActionResult {
         let today = clock.today
@@ -228,7 +228,7 @@ extension Ledger {
 
     /// `pay`: a payment of `amount` (partial or full). Paid in full closes the case and
     /// withdraws any draft for it, approved or not: a paid invoice is never chased.
-    public func pay(
+    package func pay(
         _ key: String, amount: String, date: CalendarDate?, reference: String?, allowOverpayment: Bool
     ) throws(LedgerError) -> ActionResult {
         var paid: Money?
@@ -270,7 +270,7 @@ extension Ledger {
     }
 
     /// `dispute`: the customer disputes the invoice; the cadence pauses until `resolve`.
-    public func dispute(_ keys: [String], reason: String, via: String? = nil, actor: ActionActor? = nil) throws(LedgerError) -> ActionResult {
+    package func dispute(_ keys: [String], reason: String, via: String? = nil, actor: ActionActor? = nil) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: .dispute, subject: { "dispute: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
@@ -281,7 +281,7 @@ extension Ledger {
     }
 
     /// `resolve`: the dispute is settled, with an optional credit that reduces the balance.
-    public func resolve(_ keys: [String], credit: String?, note: String) throws(LedgerError) -> ActionResult {
+    package func resolve(_ keys: [String], credit: String?, note: String) throws(LedgerError) -> ActionResult {
         var credits: [String: Money] = [:]
         var result = try run(
             keys, action: .resolve,
@@ -302,7 +302,7 @@ extension Ledger {
     }
 
     /// `escalate`: a person hands the case to legal, an agency or someone else; the cadence stops.
-    public func escalate(_ keys: [String], to: String, note: String) throws(LedgerError) -> ActionResult {
+    package func escalate(_ keys: [String], to: String, note: String) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: .escalate, subject: { "escalate: \($0.map(\.facts.number).joined(separator: ", ")) to \(to)" },
             validate: { (c: CaseSummary) throws(LedgerError) in
@@ -313,7 +313,7 @@ extension Ledger {
     }
 
     /// `deescalate`: back to the cadence.
-    public func deescalate(_ keys: [String], note: String) throws(LedgerError) -> ActionResult {
+    package func deescalate(_ keys: [String], note: String) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: .deescalate, subject: { "deescalate: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
@@ -323,7 +323,7 @@ extension Ledger {
     }
 
     /// `contact`: a call, a meeting or an email from the customer, logged.
-    public func contact(_ keys: [String], via: String, with person: String?, summary: String) throws(LedgerError) -> ActionResult {
+    package func contact(_ keys: [String], via: String, with person: String?, summary: String) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: .contact, subject: { "contact: \(via) about \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { _ throws(LedgerError) in },
@@ -335,7 +335,7 @@ extension Ledger {
     }
 
     /// `snooze`: no reminders until `until`.
-    public func snooze(_ keys: [String], until: CalendarDate, reason: String) throws(LedgerError) -> ActionResult {
+    package func snooze(_ keys: [String], until: CalendarDate, reason: String) throws(LedgerError) -> ActionResult {
         guard until > clock.today else { throw LedgerError.badRequest("--until \(until.iso) is not after today (\(clock.today.iso))") }
         return try run(
             keys, action: .snooze, subject: { "snooze: \($0.map(\.facts.number).joined(separator: ", ")) until \(until.iso)" },
@@ -344,14 +344,14 @@ extension Ledger {
     }
 
     /// `note`: free text on a case, for the team.
-    public func note(_ keys: [String], text: String) throws(LedgerError) -> ActionResult {
+    package func note(_ keys: [String], text: String) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: .note, subject: { "note: \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { _ throws(LedgerError) in }, event: { _, who in self.event(.note, text: text, who: who) })
     }
 
     /// `ack`: a person has read the customer's reply (or seen a bounce); the cadence goes on.
-    public func ack(_ keys: [String], note: String?) throws(LedgerError) -> ActionResult {
+    package func ack(_ keys: [String], note: String?) throws(LedgerError) -> ActionResult {
         try run(
             keys, action: .ack, subject: { "ack: reply on \($0.map(\.facts.number).joined(separator: ", ")) read" },
             validate: { (c: CaseSummary) throws(LedgerError) in

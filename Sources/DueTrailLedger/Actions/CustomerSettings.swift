@@ -3,27 +3,27 @@ import Foundation
 import GitStore
 
 /// Changes to a customer's settings, as one commit (a hand edit of the file is equally valid).
-public struct CustomerChange: Sendable {
-    public var policy: CustomerFile.Policy?
-    public var sensitive: Bool?
+package struct CustomerChange: Sendable {
+    package var policy: CustomerFile.Policy?
+    package var sensitive: Bool?
     /// Replaces the contacts' addresses, in order (the first gets reminders in To, the others
     /// in Cc); a contact's name is kept when its address stays.
-    public var emails: [String]?
-    public var cadence: String?
+    package var emails: [String]?
+    package var cadence: String?
 
-    public init(policy: CustomerFile.Policy? = nil, sensitive: Bool? = nil, emails: [String]? = nil, cadence: String? = nil) {
+    package init(policy: CustomerFile.Policy? = nil, sensitive: Bool? = nil, emails: [String]? = nil, cadence: String? = nil) {
         self.policy = policy
         self.sensitive = sensitive
         self.emails = emails
         self.cadence = cadence
     }
 
-    public var isEmpty: Bool { policy == nil && sensitive == nil && emails == nil && cadence == nil }
+    package var isEmpty: Bool { policy == nil && sensitive == nil && emails == nil && cadence == nil }
 }
 
 extension Ledger {
     /// Applies `change` to `customers/<slug>.yaml` and commits it; returns the file as written.
-    public func changeCustomer(_ slug: String, _ change: CustomerChange) throws(LedgerError) -> (file: CustomerFile, outcome: CommitOutcome?) {
+    package func changeCustomer(_ slug: String, _ change: CustomerChange) throws(LedgerError) -> (file: CustomerFile, outcome: CommitOutcome?) {
         guard !change.isEmpty else { throw LedgerError.badRequest("nothing to change: give --policy, --sensitive/--no-sensitive, --email or --cadence") }
         for email in change.emails ?? [] {
             if let why = EmailAddress.problem(email) { throw LedgerError.badRequest("--email `\(email)` is not an email address: \(why)") }

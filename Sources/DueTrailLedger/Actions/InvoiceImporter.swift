@@ -3,18 +3,18 @@ import Foundation
 import GitStore
 
 /// What an import did (or, with `--dry-run`, would do).
-public struct ImportResult {
-    public let export: InvoiceExport
-    public let plan: ImportPlan
+package struct ImportResult {
+    package let export: InvoiceExport
+    package let plan: ImportPlan
     /// nil when nothing changed or on a dry run.
-    public let outcome: CommitOutcome?
+    package let outcome: CommitOutcome?
 }
 
 extension Ledger {
     /// Imports an invoice export as one commit: all of it, or nothing.
     /// `account`, `closeMissing` and `acceptExportBalance` are `ImportSettings`' (the file name
     /// and `default_terms:` come from here).
-    public func importInvoices(
+    package func importInvoices(
         bytes: [UInt8], source: String, options: ExportOptions, account: String? = nil, closeMissing: Bool, acceptExportBalance: Set<String> = [],
         dryRun: Bool, progress: (String) -> Void = { _ in }
     ) throws(LedgerError) -> ImportResult {

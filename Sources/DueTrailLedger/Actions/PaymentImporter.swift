@@ -3,25 +3,25 @@ import Foundation
 import GitStore
 
 /// What `import payments` did, or would do with `--dry-run`.
-public struct PaymentImportResult: Sendable {
-    public struct Applied: Sendable {
-        public let number: String
-        public let path: String
-        public let amount: Money
-        public let line: Int
+package struct PaymentImportResult: Sendable {
+    package struct Applied: Sendable {
+        package let number: String
+        package let path: String
+        package let amount: Money
+        package let line: Int
         /// The balance after it.
-        public let balance: Money
+        package let balance: Money
     }
-    public var format: PaymentFormat
-    public var applied: [Applied] = []
+    package var format: PaymentFormat
+    package var applied: [Applied] = []
     /// Payments for invoices the ledger does not have: reported, never dropped, never guessed.
-    public var unapplied: [ImportedPayment] = []
+    package var unapplied: [ImportedPayment] = []
     /// Already recorded on the case (same reference, or same date and amount): re-importing
     /// the same file changes nothing.
-    public var alreadyRecorded: [ImportedPayment] = []
-    public var skipped: [(line: Int, why: String)] = []
-    public var withdrawnDrafts: [String] = []
-    public var commit: ObjectID?
+    package var alreadyRecorded: [ImportedPayment] = []
+    package var skipped: [(line: Int, why: String)] = []
+    package var withdrawnDrafts: [String] = []
+    package var commit: ObjectID?
 }
 
 extension Ledger {
@@ -29,7 +29,7 @@ extension Ledger {
     /// currency, and that it does not pay more than the balance) before one commit records
     /// them. Payments for unknown invoices are listed as unapplied, in the result and the
     /// commit message.
-    public func importPayments(
+    package func importPayments(
         bytes: [UInt8], source: String, format: PaymentFormat?, dateOrder: DateOrder?, allowOverpayment: Bool, dryRun: Bool
     ) throws(LedgerError) -> PaymentImportResult {
         let export: PaymentExport

@@ -4,49 +4,49 @@ import Foundation
 import GitStore
 
 /// What `inbox import` did with each message.
-public struct ReplyImportResult: Sendable {
-    public struct Recorded: Sendable {
-        public let source: String
+package struct ReplyImportResult: Sendable {
+    package struct Recorded: Sendable {
+        package let source: String
         /// `reply`, `auto-reply` or `bounce`.
-        public let kind: String
-        public let from: String
-        public let subject: String
-        public let cases: [String]
-        public let method: String
-        public let path: String
+        package let kind: String
+        package let from: String
+        package let subject: String
+        package let cases: [String]
+        package let method: String
+        package let path: String
     }
 
-    public struct Unmatched: Sendable {
-        public let source: String
-        public let from: String
-        public let subject: String
-        public let path: String
+    package struct Unmatched: Sendable {
+        package let source: String
+        package let from: String
+        package let subject: String
+        package let path: String
     }
 
-    public struct Failed: Sendable {
-        public let source: String
-        public let reason: String
+    package struct Failed: Sendable {
+        package let source: String
+        package let reason: String
     }
 
-    public var recorded: [Recorded] = []
-    public var unmatched: [Unmatched] = []
-    public var failed: [Failed] = []
+    package var recorded: [Recorded] = []
+    package var unmatched: [Unmatched] = []
+    package var failed: [Failed] = []
     /// Messages already in the ledger (the same Message-ID, or the same bytes).
-    public var duplicates = 0
+    package var duplicates = 0
     /// Copies of messages we sent (Bcc, the Sent folder), left alone.
-    public var own = 0
-    public var commit: ObjectID?
+    package var own = 0
+    package var commit: ObjectID?
 }
 
 extension Ledger {
-    public static let repliesFolder = "replies"
-    public static let unmatchedFolder = "inbox/unmatched"
+    package static let repliesFolder = "replies"
+    package static let unmatchedFolder = "inbox/unmatched"
 
     /// Puts received messages on their cases, in one commit: each matched message is kept
     /// under `replies/<customer>/`, with a `reply` (or `auto-reply`, `bounce`) event on each of
     /// its cases; unmatched ones under `inbox/unmatched/`. A message already in the ledger is
     /// recorded once. A message that cannot be read is listed and the rest go on.
-    public func importReplies(_ messages: [(source: String, bytes: [UInt8])]) throws(LedgerError) -> ReplyImportResult {
+    package func importReplies(_ messages: [(source: String, bytes: [UInt8])]) throws(LedgerError) -> ReplyImportResult {
         let identity = try identity()
         var result = ReplyImportResult()
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
@@ -150,7 +150,7 @@ extension Ledger {
     }
 
     /// The messages no case was found for, oldest import first.
-    public func unmatchedMessages() throws(LedgerError) -> [(path: String, message: MailMessage?)] {
+    package func unmatchedMessages() throws(LedgerError) -> [(path: String, message: MailMessage?)] {
         let tree = try headTree()
         do throws(GitError) {
             guard let folder = try repository.entry(at: Self.unmatchedFolder, inTree: tree), folder.kind == .tree else { return [] }

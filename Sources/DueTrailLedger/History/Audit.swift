@@ -3,8 +3,8 @@ import Foundation
 import GitStore
 
 /// One thing `audit` found wrong, tied to the commit and the case it is about.
-public struct AuditViolation: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
+package struct AuditViolation: Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable {
         case sentWithoutApproval = "sent-without-approval"
         case sentBytesDiffer = "sent-bytes-differ"
         case approvedByAutomation = "approved-by-automation"
@@ -14,40 +14,40 @@ public struct AuditViolation: Sendable, Equatable, CustomStringConvertible {
         case historyRewritten = "history-rewritten"
     }
 
-    public let kind: Kind
-    public let commit: ObjectID
+    package let kind: Kind
+    package let commit: ObjectID
     /// The case file or sent message concerned (empty for the whole history).
-    public let path: String
-    public let message: String
+    package let path: String
+    package let message: String
 
-    public var description: String { "\(commit.short) \(path.isEmpty ? "" : path + ": ")\(message)" }
+    package var description: String { "\(commit.short) \(path.isEmpty ? "" : path + ": ")\(message)" }
 }
 
 /// What an audit checked and found.
-public struct AuditReport: Sendable {
-    public var commitsChecked = 0
-    public var sentChecked = 0
+package struct AuditReport: Sendable {
+    package var commitsChecked = 0
+    package var sentChecked = 0
     /// The commit the walk started after (`--since`, or the last audit), nil for all history.
-    public var since: ObjectID?
-    public var head: ObjectID?
-    public var violations: [AuditViolation] = []
+    package var since: ObjectID?
+    package var head: ObjectID?
+    package var violations: [AuditViolation] = []
     /// Whether `refs/duetrail/audited` now marks `head`.
-    public var recorded = false
+    package var recorded = false
     /// Each sent message and who approved it, for the record.
-    public var approvals: [(sent: String, approver: String, commit: ObjectID)] = []
+    package var approvals: [(sent: String, approver: String, commit: ObjectID)] = []
 }
 
 extension Ledger {
     /// The ref marking the last commit an audit passed: the next audit starts there, and
     /// finds it rewritten if it is no longer in the history.
-    public static let auditedRef = "refs/duetrail/audited"
+    package static let auditedRef = "refs/duetrail/audited"
 
     /// Walks the history of the current branch and checks what the ledger promises: every
     /// sent message's bytes were approved before they were sent (by a person, not the
     /// automation identity, or by an `auto` policy committed before the draft), no recorded
     /// event was later removed or altered, and the history since the last audit was not
     /// rewritten. A clean audit moves `refs/duetrail/audited` to HEAD (unless `record` is false).
-    public func audit(since: String? = nil, record: Bool = true) throws(LedgerError) -> AuditReport {
+    package func audit(since: String? = nil, record: Bool = true) throws(LedgerError) -> AuditReport {
         var report = AuditReport()
         let repo = repository
         // The mark belongs to the main branch: auditing a review branch neither reads nor moves it.

@@ -4,24 +4,24 @@ import GitStore
 
 /// One commit that changed a case file, read from git history: who, when, and what it did to
 /// the case in terms of events — whether the tool made it or a person with plain git.
-public struct CaseHistoryEntry: Sendable {
-    public let commit: ObjectID
-    public let author: Signature
-    public let subject: String
+package struct CaseHistoryEntry: Sendable {
+    package let commit: ObjectID
+    package let author: Signature
+    package let subject: String
     /// The `DueTrail-Action` trailer, when the tool made the commit.
-    public let action: String?
+    package let action: String?
     /// Timeline lines added, by this commit.
-    public let added: [String]
+    package let added: [String]
     /// Timeline lines that were there before and are gone (something an audit looks at).
-    public let removed: [String]
+    package let removed: [String]
     /// Front-matter facts that changed (`amount: 100.00 EUR → 120.00 EUR`), the file created or deleted.
-    public let facts: [String]
+    package let facts: [String]
 }
 
 extension Ledger {
     /// The trail of the case `key` names, newest first: every commit on the current branch
     /// that changed its file.
-    public func history(of key: String, limit: Int? = nil) throws(LedgerError) -> (summary: CaseSummary, entries: [CaseHistoryEntry]) {
+    package func history(of key: String, limit: Int? = nil) throws(LedgerError) -> (summary: CaseSummary, entries: [CaseHistoryEntry]) {
         let snapshot = try snapshot()
         guard let summary = try Self.resolve([key], in: snapshot).first else { throw LedgerError.notFound("no case for `\(key)`") }
         let path = summary.path

@@ -6,13 +6,13 @@ import GitStore
 /// the history) and hands it to the pure report in the core. What several reports share (the
 /// ledger at HEAD, the cadence, the case files holding promises or reminders) is read once, so
 /// `report --html` costs one snapshot, not one per report.
-public final class Reports {
+package final class Reports {
     let ledger: Ledger
     private var head: LedgerSnapshot?
     private var book: CadenceBook?
     private var files: [CaseFile]?
 
-    public init(_ ledger: Ledger) { self.ledger = ledger }
+    package init(_ ledger: Ledger) { self.ledger = ledger }
 
     /// The ledger as committed at the end of `day` (today or later: HEAD).
     func snapshot(endOf day: CalendarDate) throws(LedgerError) -> LedgerSnapshot {
@@ -46,23 +46,23 @@ public final class Reports {
         return read
     }
 
-    public func aging(asOf: CalendarDate, byCustomer: Bool) throws(LedgerError) -> AgingReport {
+    package func aging(asOf: CalendarDate, byCustomer: Bool) throws(LedgerError) -> AgingReport {
         let snapshot = try snapshot(endOf: asOf)
         return AgingReport(cases: snapshot.cases, asOf: asOf, byCustomer: byCustomer, customerNames: snapshot.customerNames)
     }
 
-    public func dso(end: CalendarDate, days: Int) throws(LedgerError) -> DSOReport {
+    package func dso(end: CalendarDate, days: Int) throws(LedgerError) -> DSOReport {
         DSOReport(cases: try snapshot(endOf: end).cases, end: end, days: days)
     }
 
-    public func promises() throws(LedgerError) -> PromiseReport {
+    package func promises() throws(LedgerError) -> PromiseReport {
         let book = try cadenceBook()
         let today = ledger.clock.today
         let records = try timelines().flatMap { PromiseRecord.judge(CaseReplay($0), today: today, deadline: book.promiseDeadline) }
         return PromiseReport(records: records, customerNames: try headSnapshot().customerNames)
     }
 
-    public func cadence() throws(LedgerError) -> CadenceReport {
+    package func cadence() throws(LedgerError) -> CadenceReport {
         let book = try cadenceBook()
         var steps: [(id: String, name: String)] = []
         for cadence in book.cadences { for step in cadence.steps where step.isEmail && !steps.contains(where: { $0.id == step.id }) { steps.append((step.id, step.name)) } }
@@ -70,11 +70,11 @@ public final class Reports {
         return CadenceReport(replays: try timelines().map(CaseReplay.init), steps: steps)
     }
 
-    public func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool) throws(LedgerError) -> TrendReport {
+    package func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool) throws(LedgerError) -> TrendReport {
         try ledger.trend(from: from, to: to, perCommit: perCommit, head: try headSnapshot())
     }
 
-    public func activity(from: CalendarDate?, to: CalendarDate?) throws(LedgerError) -> ActivityReport {
+    package func activity(from: CalendarDate?, to: CalendarDate?) throws(LedgerError) -> ActivityReport {
         ActivityReport(commits: try ledger.activityCommits(from: from, to: to))
     }
 }
@@ -87,7 +87,7 @@ extension Ledger {
 
     /// The main line (first parents from HEAD), oldest first, with each commit's day in the
     /// ledger's timezone.
-    public func mainLine() throws(LedgerError) -> [(commit: CommitInfo, day: CalendarDate)] {
+    package func mainLine() throws(LedgerError) -> [(commit: CommitInfo, day: CalendarDate)] {
         var out: [(CommitInfo, CalendarDate)] = []
         do throws(GitError) {
             var next = try repository.headCommit()
@@ -103,14 +103,14 @@ extension Ledger {
     }
 
     /// The last commit on the main line made on or before `day`; nil when the ledger is younger.
-    public func commit(endOf day: CalendarDate) throws(LedgerError) -> ObjectID? {
+    package func commit(endOf day: CalendarDate) throws(LedgerError) -> ObjectID? {
         try mainLine().last { $0.day <= day }?.commit.id
     }
 
     /// Every case file at `commit` (default HEAD), parsed; files that do not read are skipped
     /// (`check` reports them). `containing`: only files whose text has one of these (a
     /// timeline kind, ` · promised · `), checked on the bytes before the costly parse.
-    public func caseFiles(at commit: ObjectID? = nil, containing markers: [String] = []) throws(LedgerError) -> [CaseFile] {
+    package func caseFiles(at commit: ObjectID? = nil, containing markers: [String] = []) throws(LedgerError) -> [CaseFile] {
         let needles = markers.map { Array($0.utf8) }
         do throws(GitError) {
             let start: ObjectID? = if let commit { commit } else { try repository.headCommit() }
@@ -146,7 +146,7 @@ extension Ledger {
     }
 
     /// Commits reachable from HEAD made from `from` to `to` (days in the ledger's timezone).
-    public func activityCommits(from: CalendarDate?, to: CalendarDate?) throws(LedgerError) -> [ActivityReport.Commit] {
+    package func activityCommits(from: CalendarDate?, to: CalendarDate?) throws(LedgerError) -> [ActivityReport.Commit] {
         do throws(GitError) {
             guard let head = try repository.headCommit() else { return [] }
             var out: [ActivityReport.Commit] = []
@@ -168,7 +168,7 @@ extension Ledger {
     /// customer folder whose tree id was seen before is not read again, and a changed folder
     /// parses only the files whose blob is new: 1,000 commits cost about what they changed.
     /// `head`: the ledger at HEAD, when the caller has read it.
-    public func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool, head: LedgerSnapshot? = nil) throws(LedgerError) -> TrendReport {
+    package func trend(from: CalendarDate?, to: CalendarDate?, perCommit: Bool, head: LedgerSnapshot? = nil) throws(LedgerError) -> TrendReport {
         let line = try mainLine()
         guard let first = line.first, let last = line.last else { return TrendReport(points: []) }
         let end = to ?? max(last.day, clock.today)

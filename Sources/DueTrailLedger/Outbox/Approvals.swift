@@ -4,7 +4,7 @@ import GitStore
 
 extension Ledger {
     /// The `git diff` of each of `paths` against `tree`, by path.
-    public func draftPatches(_ paths: [String], tree: ObjectID?) throws(LedgerError) -> [String: FilePatch] {
+    package func draftPatches(_ paths: [String], tree: ObjectID?) throws(LedgerError) -> [String: FilePatch] {
         guard !paths.isEmpty else { return [:] }
         do {
             var out: [String: FilePatch] = [:]
@@ -20,7 +20,7 @@ extension Ledger {
 
     /// Drafts matching `keys` (invoice numbers, customer slugs or names, draft paths), or all
     /// of `drafts` when `keys` is empty. A key that matches nothing is an error.
-    public static func selectDrafts(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
+    package static func selectDrafts(_ drafts: [OutboxDraft], keys: [String], names: [String: String]) throws(LedgerError) -> [OutboxDraft] {
         guard !keys.isEmpty else { return drafts }
         var out: [OutboxDraft] = []
         var unknown: [String] = []
@@ -45,7 +45,7 @@ extension Ledger {
     /// them when `keys` is empty): the commit is the approval, authored by the approver. A draft
     /// a person edited keeps the edit. Every chosen draft is checked first; one bad draft
     /// stops them all.
-    public func approve(keys: [String]) throws(LedgerError) -> (drafts: [OutboxDraft], outcome: CommitOutcome?) {
+    package func approve(keys: [String]) throws(LedgerError) -> (drafts: [OutboxDraft], outcome: CommitOutcome?) {
         let identity = try identity()
         var chosen: [OutboxDraft] = []
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
@@ -138,7 +138,7 @@ extension Ledger {
     /// on each case, so tomorrow's `draft` does not recreate them; with `snoozeDays`, the
     /// cadence waits that long and then drafts what is due then. A case without a draft but
     /// with a step due has that step rejected.
-    public func reject(keys: [String], reason: String, snoozeDays: Int?) throws(LedgerError) -> (cases: [CaseSummary], drafts: [OutboxDraft], outcome: CommitOutcome?) {
+    package func reject(keys: [String], reason: String, snoozeDays: Int?) throws(LedgerError) -> (cases: [CaseSummary], drafts: [OutboxDraft], outcome: CommitOutcome?) {
         guard !reason.trimmedSpaces.isEmpty else { throw LedgerError.badRequest("say why with --reason (it goes on the case's timeline)") }
         let identity = try identity()
         var removedDrafts: [OutboxDraft] = []

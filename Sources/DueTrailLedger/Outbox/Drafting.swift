@@ -4,28 +4,28 @@ import Foundation
 import GitStore
 
 /// A reminder `draft` wrote: to the working tree for review, or committed on a policy's authority.
-public struct DraftedReminder: Sendable {
-    public let path: String
-    public let draft: ReminderDraft
-    public let reminder: DueReminder
-    public var text: String { draft.text }
+package struct DraftedReminder: Sendable {
+    package let path: String
+    package let draft: ReminderDraft
+    package let reminder: DueReminder
+    package var text: String { draft.text }
 }
 
 /// What one `draft` run did.
-public struct DraftRun: Sendable {
+package struct DraftRun: Sendable {
     /// Written to the working tree, waiting for review.
-    public var forReview: [DraftedReminder] = []
+    package var forReview: [DraftedReminder] = []
     /// Committed at once, approved by a committed policy.
-    public var approvedByPolicy: [DraftedReminder] = []
-    public var commit: CommitOutcome?
+    package var approvedByPolicy: [DraftedReminder] = []
+    package var commit: CommitOutcome?
     /// Customers with a reminder due that could not be drafted, and why.
-    public var skipped: [(customer: String, reason: String)] = []
+    package var skipped: [(customer: String, reason: String)] = []
     /// Cases of manual or sensitive customers with a step due: drafted only on request.
-    public var manualDue: [CaseSummary] = []
+    package var manualDue: [CaseSummary] = []
     /// Draft files in the outbox that do not read.
-    public var outboxProblems: [Diagnostic] = []
+    package var outboxProblems: [Diagnostic] = []
     /// Names of the customers above, by slug.
-    public var customerNames: [String: String] = [:]
+    package var customerNames: [String: String] = [:]
 }
 
 extension Ledger {
@@ -34,7 +34,7 @@ extension Ledger {
     /// - Parameters:
     ///   - only: invoice numbers and customer slugs to limit drafting to (nil: everyone).
     ///   - requested: the same, for manual and sensitive customers a person asks to draft for.
-    public func draftReminders(only: Set<String>? = nil, requested: Set<String> = []) throws(LedgerError) -> DraftRun {
+    package func draftReminders(only: Set<String>? = nil, requested: Set<String> = []) throws(LedgerError) -> DraftRun {
         var run = DraftRun()
         var review: [DraftedReminder] = []
         let today = clock.today

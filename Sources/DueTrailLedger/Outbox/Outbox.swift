@@ -4,38 +4,38 @@ import GitStore
 
 /// The cadence and templates as committed in HEAD: drafting follows what a person committed,
 /// never a half-edited working copy.
-public struct CadenceSetup: Sendable {
-    public let book: CadenceBook
+package struct CadenceSetup: Sendable {
+    package let book: CadenceBook
     /// Compiled templates by name (only when asked for; see `cadenceSetup`).
-    public let templates: [String: ReminderTemplate]
+    package let templates: [String: ReminderTemplate]
     /// Templates that do not read (each with file and line); only fatal when a draft needs one.
-    public let templateProblems: [Diagnostic]
+    package let templateProblems: [Diagnostic]
 }
 
 /// One draft in `outbox/`, in HEAD (approved), in the working tree (awaiting review), or both.
-public struct OutboxDraft: Sendable {
-    public let pending: PendingDraft
+package struct OutboxDraft: Sendable {
+    package let pending: PendingDraft
     /// The approved bytes (HEAD), when committed.
-    public let committed: String?
+    package let committed: String?
     /// The bytes on disk, when present.
-    public let working: String?
+    package let working: String?
     /// The file on disk differs from the approved bytes (compared byte for byte).
     let workingDiffers: Bool
     /// The file on disk is valid UTF-8 (a draft that is not cannot be approved as text).
     let workingIsUTF8: Bool
 
-    public var path: String { pending.path }
+    package var path: String { pending.path }
     /// Waiting for a person: new, or edited since it was approved.
-    public var awaitingReview: Bool { working != nil && workingDiffers }
+    package var awaitingReview: Bool { working != nil && workingDiffers }
 }
 
 extension Ledger {
-    public static let outboxFolder = "outbox"
+    package static let outboxFolder = "outbox"
 
     /// `cadence.yaml` and `templates/*.mustache` from `tree` (HEAD). A missing `cadence.yaml`
     /// means the shipped default. Only `draft` needs the templates compiled; every other
     /// command needs just their names, to check the cadence against them.
-    public func cadenceSetup(tree: ObjectID?, compilingTemplates: Bool = false) throws(LedgerError) -> CadenceSetup {
+    package func cadenceSetup(tree: ObjectID?, compilingTemplates: Bool = false) throws(LedgerError) -> CadenceSetup {
         var names: Set<String> = []
         var templates: [String: ReminderTemplate] = [:]
         var problems: [Diagnostic] = []
@@ -73,7 +73,7 @@ extension Ledger {
     /// drafts of the rows it shows).
     /// `reviewBranches`: also count drafts proposed on review branches not merged yet
     /// (`draft --branch`) as awaiting review: what the cadence and the queue should see.
-    public func outbox(tree: ObjectID?, customers: Set<String>? = nil, reviewBranches: Bool = false) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
+    package func outbox(tree: ObjectID?, customers: Set<String>? = nil, reviewBranches: Bool = false) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
         var committed: [String: [UInt8]] = [:]
         do throws(GitError) {
             if let tree, let folder = try repository.entry(at: Self.outboxFolder, inTree: tree), folder.kind == .tree {
@@ -121,7 +121,7 @@ extension Ledger {
     }
 
     /// The cadence engine over `snapshot` and the current outbox.
-    public func planner(_ snapshot: LedgerSnapshot, setup: CadenceSetup, outbox: [OutboxDraft]) -> CadencePlanner {
+    package func planner(_ snapshot: LedgerSnapshot, setup: CadenceSetup, outbox: [OutboxDraft]) -> CadencePlanner {
         CadencePlanner(
             book: setup.book, customers: snapshot.customers.mapValues(\.cadence), cases: snapshot.cases,
             pending: outbox.map(\.pending))

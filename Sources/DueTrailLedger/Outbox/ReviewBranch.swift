@@ -4,7 +4,7 @@ import GitStore
 
 extension Ledger {
     /// The branch drafts are sent from: `main`, or `master` in a ledger that has no `main`.
-    public func mainBranch() throws(LedgerError) -> String {
+    package func mainBranch() throws(LedgerError) -> String {
         do {
             if try repository.resolve(reference: "refs/heads/main") != nil { return "refs/heads/main" }
             if try repository.resolve(reference: "refs/heads/master") != nil { return "refs/heads/master" }
@@ -18,7 +18,7 @@ extension Ledger {
     /// instead of leaving them in the working tree: the team pushes the branch and reviews it
     /// as a pull request on any git host. Merging it into the main branch is the approval
     /// (the merger is the approver). The drafts leave the working tree; nothing else changes.
-    public func proposeOnBranch(_ run: DraftRun, name: String) throws(LedgerError) -> CommitOutcome? {
+    package func proposeOnBranch(_ run: DraftRun, name: String) throws(LedgerError) -> CommitOutcome? {
         guard !run.forReview.isEmpty else { return nil }
         try checkReviewBranch(name)
         let ref = "refs/heads/" + name
@@ -54,7 +54,7 @@ extension Ledger {
     }
 
     /// Refuses a review branch name that is malformed or taken, before anything is drafted.
-    public func checkReviewBranch(_ name: String) throws(LedgerError) {
+    package func checkReviewBranch(_ name: String) throws(LedgerError) {
         let ref = "refs/heads/" + name
         guard Repository.isValidReferenceName(ref), !name.hasPrefix("-") else {
             throw LedgerError.badRequest("`\(name)` is not a valid branch name (see git check-ref-format)")

@@ -3,80 +3,80 @@ import Foundation
 import GitStore
 
 /// A switch for tests (`DUETRAIL_FAULT`): where `send` stops dead, as if the machine crashed.
-public enum SendFault: String, Sendable, CaseIterable {
+package enum SendFault: String, Sendable, CaseIterable {
     /// After the intent is on disk, before the transport is called.
     case beforeDelivery = "before-delivery"
     /// After the server accepted the message, before anything else is recorded.
     case afterAccept = "after-accept"
 }
 
-public struct SendOptions: Sendable {
-    public var dryRun = false
-    public var limit: Int?
+package struct SendOptions: Sendable {
+    package var dryRun = false
+    package var limit: Int?
     /// Uncertain deliveries a person says went out (journal id, Message-ID or draft path).
-    public var markDelivered: [String] = []
+    package var markDelivered: [String] = []
     /// Uncertain deliveries a person says did not go: sent again by this run.
-    public var retry: [String] = []
-    public var fault: SendFault?
+    package var retry: [String] = []
+    package var fault: SendFault?
     /// Messages recorded per ledger commit.
-    public var batchSize = 100
+    package var batchSize = 100
 
-    public init() {}
+    package init() {}
 }
 
 /// One message that went out, as recorded in the ledger.
-public struct SentMessage: Sendable {
-    public let id: String
-    public let draftPath: String
-    public let sentPath: String
-    public let messageID: String
-    public let customer: String
-    public let caseNumbers: [String]
-    public let recipients: [String]
-    public let receipt: DeliveryReceipt
+package struct SentMessage: Sendable {
+    package let id: String
+    package let draftPath: String
+    package let sentPath: String
+    package let messageID: String
+    package let customer: String
+    package let caseNumbers: [String]
+    package let recipients: [String]
+    package let receipt: DeliveryReceipt
 }
 
 /// A message the tool may or may not have delivered: it waits for a person.
-public struct UncertainDelivery: Sendable {
-    public let id: String
-    public let draftPath: String
-    public let messageID: String
-    public let recipients: [String]
+package struct UncertainDelivery: Sendable {
+    package let id: String
+    package let draftPath: String
+    package let messageID: String
+    package let recipients: [String]
     /// When the attempt started (ISO 8601).
-    public let since: String
-    public let reason: String
+    package let since: String
+    package let reason: String
 }
 
 /// What one `send` run did.
-public struct SendRun: Sendable {
-    public var sent: [SentMessage] = []
+package struct SendRun: Sendable {
+    package var sent: [SentMessage] = []
     /// Delivered by an earlier run that stopped before recording it; recorded now.
-    public var recovered: [SentMessage] = []
-    public var withdrawn: [(path: String, reason: String)] = []
+    package var recovered: [SentMessage] = []
+    package var withdrawn: [(path: String, reason: String)] = []
     /// Certainly not delivered; the draft stays approved for the next run.
-    public var failed: [(path: String, reason: String)] = []
-    public var uncertain: [UncertainDelivery] = []
+    package var failed: [(path: String, reason: String)] = []
+    package var uncertain: [UncertainDelivery] = []
     /// Sent as approved although the working copy differs; the edit is kept at `keptAt`,
     /// `diff` shows it against what was approved (and sent).
-    public var editedAfterApproval: [(path: String, keptAt: String, diff: String)] = []
+    package var editedAfterApproval: [(path: String, keptAt: String, diff: String)] = []
     /// Approved drafts a dry run would send.
-    public var wouldSend: [String] = []
+    package var wouldSend: [String] = []
     /// Left for a later run by `--limit`.
-    public var leftForLater = 0
+    package var leftForLater = 0
     /// The transport could not be used at all.
-    public var unavailable: String?
-    public var released: [String] = []
-    public var commits: [ObjectID] = []
-    public var transport = ""
+    package var unavailable: String?
+    package var released: [String] = []
+    package var commits: [ObjectID] = []
+    package var transport = ""
 }
 
 extension Ledger {
-    public static let sentFolder = "sent"
+    package static let sentFolder = "sent"
 
     /// Sends the approved drafts (the bytes committed in HEAD) through `transport`, records
     /// each in the ledger and removes it from the outbox. See `SendJournal` for why no message
     /// is ever sent twice.
-    public func send(_ options: SendOptions, transport: MailTransport) throws(LedgerError) -> SendRun {
+    package func send(_ options: SendOptions, transport: MailTransport) throws(LedgerError) -> SendRun {
         try requireMainBranch()
         var run = SendRun()
         run.transport = transport.description

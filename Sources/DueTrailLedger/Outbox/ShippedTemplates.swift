@@ -2,9 +2,9 @@ import Foundation
 
 /// The email templates DueTrail ships (`templates/` at the top of the source tree), copied
 /// into every new ledger where the team then edits them.
-public enum ShippedTemplates {
+package enum ShippedTemplates {
     /// File name → contents, sorted by name.
-    public static func all() throws(LedgerError) -> [(name: String, text: String)] {
+    package static func all() throws(LedgerError) -> [(name: String, text: String)] {
         guard let folder = folder() else {
             throw LedgerError.io(path: "templates", message: "the shipped templates were not found next to the duetrail binary (set DUETRAIL_TEMPLATES to the templates folder)")
         }

@@ -5,15 +5,15 @@ import Foundation
 /// Where the portal's signing key lives: `DUETRAIL_PORTAL_KEY` (base64), or the file
 /// `$XDG_CONFIG_HOME/duetrail/portal.key` (default `~/.config/duetrail/portal.key`), readable by
 /// its owner only. Never in the ledger, never printed.
-public enum PortalKeyFile {
-    public static func path(environment: [String: String]) -> String {
+package enum PortalKeyFile {
+    package static func path(environment: [String: String]) -> String {
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
         return config + "/duetrail/portal.key"
     }
 
     /// The key, from the environment or the key file.
-    public static func load(environment: [String: String]) throws(LedgerError) -> PortalKey {
+    package static func load(environment: [String: String]) throws(LedgerError) -> PortalKey {
         if let text = environment["DUETRAIL_PORTAL_KEY"], !text.isEmpty {
             guard let key = PortalKey(text: text) else { throw LedgerError.badRequest("DUETRAIL_PORTAL_KEY is not a portal key (base64 of 32 bytes; make one with `duetrail portal key --new`)") }
             return key
@@ -30,7 +30,7 @@ public enum PortalKeyFile {
 
     /// Writes a new key (owner-only permissions, through a temporary file and a rename) and
     /// returns the file's path. Refuses to replace an existing key unless `replacing`.
-    public static func create(environment: [String: String], replacing: Bool) throws(LedgerError) -> String {
+    package static func create(environment: [String: String], replacing: Bool) throws(LedgerError) -> String {
         let file = path(environment: environment)
         let fm = FileManager.default
         if fm.fileExists(atPath: file) && !replacing {

@@ -3,21 +3,21 @@ import Foundation
 import GitStore
 
 /// What one customer's portal page shows, as committed at the branch tip.
-public struct PortalStatement: Sendable {
-    public let commit: ObjectID
-    public let config: LedgerConfig
-    public let customerSlug: String
-    public let customerName: String
+package struct PortalStatement: Sendable {
+    package let commit: ObjectID
+    package let config: LedgerConfig
+    package let customerSlug: String
+    package let customerName: String
     /// The customer's cases, open or not, sorted by due date then number.
-    public let cases: [CaseSummary]
+    package let cases: [CaseSummary]
     /// How far ahead a promised date may lie (`promise_horizon` in cadence.yaml).
-    public let promiseHorizon: Int
+    package let promiseHorizon: Int
 }
 
 /// What portal readers parsed, by git object id, shared by every reader of one server: an id
 /// names content, so an entry is never stale, and a repeat view of an unchanged customer
 /// parses nothing, whichever reader serves it.
-public final class PortalCache: @unchecked Sendable {
+package final class PortalCache: @unchecked Sendable {
     private let lock = NSLock()
     fileprivate var configs: [ObjectID: LedgerConfig] = [:]
     /// By customer and id: what a customer file or case folder says depends on whose it is
@@ -28,7 +28,7 @@ public final class PortalCache: @unchecked Sendable {
     /// Bounds the cache: past this many folders it starts again (a folder is a few KB).
     static let limit = 50_000
 
-    public init() {}
+    package init() {}
 
     struct Owned: Hashable {
         let customer: String
@@ -53,12 +53,12 @@ public final class PortalCache: @unchecked Sendable {
 /// and the `cases/<slug>/` folder at the branch tip by path, never the whole ledger; what it
 /// parses goes to the shared `PortalCache`.
 /// Not thread-safe (a libgit2 handle is not): one reader per thread, or behind a lock.
-public final class PortalReader {
+package final class PortalReader {
     let repository: Repository
     let cache: PortalCache
 
     /// Opens the ledger repository at `path` (a working clone or a bare repository).
-    public init(path: String, cache: PortalCache = PortalCache()) throws(LedgerError) {
+    package init(path: String, cache: PortalCache = PortalCache()) throws(LedgerError) {
         do {
             repository = try Repository.discover(from: path)
         } catch {
@@ -69,7 +69,7 @@ public final class PortalReader {
 
     /// The statement of `slug`, or nil when the ledger has no such customer (or, at the branch
     /// tip, no readable `duetrail.yaml`: the portal then shows nothing rather than guess).
-    public func statement(customer slug: String) throws(LedgerError) -> PortalStatement? {
+    package func statement(customer slug: String) throws(LedgerError) -> PortalStatement? {
         guard Slug.isValid(slug) else { return nil }
         do throws(GitError) {
             let branch = try repository.headBranch()

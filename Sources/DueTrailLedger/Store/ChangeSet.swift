@@ -4,27 +4,27 @@ import GitStore
 
 /// Files to write (or remove) in one commit, and the commit's message. Every action of the
 /// tool is one of these: one commit with a clear subject and machine-readable trailers.
-public struct ChangeSet: Sendable {
+package struct ChangeSet: Sendable {
     /// New contents by ledger path; nil removes the file.
-    public var files: [String: String?] = [:]
+    package var files: [String: String?] = [:]
     /// New files kept byte for byte (a received email in Latin-1 is not UTF-8).
-    public var bytes: [String: [UInt8]] = [:]
-    public var subject: String
-    public var body: String = ""
+    package var bytes: [String: [UInt8]] = [:]
+    package var subject: String
+    package var body: String = ""
     /// `Key: value` lines at the end of the message (`DueTrail-Action: import`).
-    public var trailers: [Trailer] = []
+    package var trailers: [Trailer] = []
     /// What the written case and customer files say, by path, when the caller knows it:
     /// the summary cache is then brought up to date without reading them back.
-    public var caseSummaries: [String: CaseSummary] = [:]
-    public var customers: [String: CustomerSummary] = [:]
+    package var caseSummaries: [String: CaseSummary] = [:]
+    package var customers: [String: CustomerSummary] = [:]
 
-    public init(subject: String, body: String = "", trailers: [Trailer] = []) {
+    package init(subject: String, body: String = "", trailers: [Trailer] = []) {
         self.subject = subject
         self.body = body
         self.trailers = trailers
     }
 
-    public var message: String {
+    package var message: String {
         var out = subject.replacingOccurrences(of: "\n", with: " ") + "\n"
         let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
         if !trimmed.isEmpty { out += "\n" + trimmed + "\n" }
@@ -37,10 +37,10 @@ public struct ChangeSet: Sendable {
 }
 
 /// The commit an action made.
-public struct CommitOutcome: Sendable {
-    public let commit: ObjectID
-    public let paths: [String]
-    public let attempts: Int
+package struct CommitOutcome: Sendable {
+    package let commit: ObjectID
+    package let paths: [String]
+    package let attempts: Int
 }
 
 extension Ledger {
@@ -53,7 +53,7 @@ extension Ledger {
     /// changed files and the index are brought up to date, and files with uncommitted edits
     /// are refused up front, so nothing a person typed is ever overwritten.
     /// Returns nil when there was nothing to change.
-    public func commit(
+    package func commit(
         author identity: Identity, maxAttempts: Int = 8, _ build: (_ base: ObjectID?) throws(LedgerError) -> ChangeSet?
     ) throws(LedgerError) -> CommitOutcome? {
         let repo = repository

@@ -44,7 +44,7 @@ struct CheckStamp {
 extension Ledger {
     /// `check`: every problem in the ledger's files as a person sees them. An unchanged
     /// working tree reuses the last clean report (see `CheckStamp`).
-    public func check() throws(LedgerError) -> LedgerCheck.Report {
+    package func check() throws(LedgerError) -> LedgerCheck.Report {
         let gitDirectory = repository.gitDirectory
         let stamp = repository.isBare ? nil : repository.cleanIndexChecksum(folders: Self.checkedFolders, files: Self.checkedFiles)
         if let stamp, let saved = CheckStamp.load(gitDirectory: gitDirectory), saved.indexChecksum == stamp { return saved.report }

@@ -3,11 +3,11 @@ import GitStore
 
 /// Who is acting: the author of every commit the tool makes. Honours `GIT_AUTHOR_NAME` /
 /// `GIT_AUTHOR_EMAIL` as git does (libgit2 does not), then `user.name` / `user.email`.
-public struct Identity: Sendable, Equatable {
-    public var name: String
-    public var email: String
+package struct Identity: Sendable, Equatable {
+    package var name: String
+    package var email: String
 
-    public init(name: String, email: String) {
+    package init(name: String, email: String) {
         self.name = name
         self.email = email
     }

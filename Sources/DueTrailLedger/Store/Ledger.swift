@@ -5,13 +5,13 @@ import GitStore
 /// A DueTrail ledger: a git repository (working clone or bare) holding `duetrail.yaml`,
 /// `customers/` and `cases/`. Reads come from the committed state (HEAD), so every reader
 /// sees what the team has agreed on, and the same on a bare repository.
-public final class Ledger {
-    public let repository: Repository
-    public let config: LedgerConfig
-    public let clock: LedgerClock
-    public let environment: [String: String]
+package final class Ledger {
+    package let repository: Repository
+    package let config: LedgerConfig
+    package let clock: LedgerClock
+    package let environment: [String: String]
     /// The folder a person works in (the working tree, or the bare repository).
-    public let root: String
+    package let root: String
     /// A summary cache read ahead on another core (see `preloadSummaries`).
     let preloadedCache = CacheBox()
 
@@ -24,7 +24,7 @@ public final class Ledger {
     }
 
     /// Opens the ledger containing `path` (`--ledger`, `DUETRAIL_LEDGER`, or the current folder).
-    public static func open(
+    package static func open(
         at path: String, today: CalendarDate? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LedgerError) -> Ledger {
         let repo: Repository
@@ -60,7 +60,7 @@ public final class Ledger {
     }
 
     /// The person acting (commit author).
-    public func identity() throws(LedgerError) -> Identity {
+    package func identity() throws(LedgerError) -> Identity {
         try Identity.resolve(repository, environment: environment)
     }
 
@@ -70,12 +70,12 @@ public final class Ledger {
             offsetMinutes: config.timezone.secondsFromGMT(for: clock.instant) / 60)
     }
 
-    public func branch() throws(LedgerError) -> String {
+    package func branch() throws(LedgerError) -> String {
         do { return try repository.headBranch() } catch { throw error.context("reading HEAD") }
     }
 
     /// The tree of the current branch's tip.
-    public func headTree() throws(LedgerError) -> ObjectID {
+    package func headTree() throws(LedgerError) -> ObjectID {
         let head: ObjectID?
         do { head = try repository.headCommit() } catch { throw error.context("reading HEAD") }
         guard let head else { throw LedgerError.notALedger(root) }
@@ -96,7 +96,7 @@ public final class Ledger {
     }
 
     /// The committed bytes of `path` at `tree`, or nil when absent.
-    public func read(_ path: String, inTree tree: ObjectID) throws(LedgerError) -> String? {
+    package func read(_ path: String, inTree tree: ObjectID) throws(LedgerError) -> String? {
         do {
             guard let entry = try repository.entry(at: path, inTree: tree) else { return nil }
             return String(decoding: try repository.readBlob(entry.id), as: UTF8.self)
@@ -155,7 +155,7 @@ final class CacheBox: @unchecked Sendable {
 extension Ledger {
     /// Starts summarising HEAD on another core while the caller does other work (an import
     /// reads its export meanwhile); `preloadedSnapshot(of:)` hands it over.
-    public func preloadSnapshot() {
+    package func preloadSnapshot() {
         preloadedCache.loadSnapshot(gitDirectory: repository.gitDirectory, config: config, clock: clock, environment: environment)
     }
 

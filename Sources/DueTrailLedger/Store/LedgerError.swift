@@ -6,7 +6,7 @@ import GitStore
 /// does not allow it), nobody's (a race lost to another writer: try again), or the
 /// repository's (a git or file failure someone must look at). The CLI maps them to exit codes
 /// and the portal to HTTP statuses, each in one place.
-public enum LedgerError: Error, CustomStringConvertible {
+package enum LedgerError: Error, CustomStringConvertible {
     /// The folder holds no ledger.
     case notALedger(String)
     /// What was asked makes no sense as given (a bad amount, a date in the past, a missing option).
@@ -29,11 +29,11 @@ public enum LedgerError: Error, CustomStringConvertible {
     case internalFailure(String)
 
     /// `attempts` commits in a row lost to another writer.
-    public static func raceLost(attempts: Int) -> LedgerError {
+    package static func raceLost(attempts: Int) -> LedgerError {
         .lostRace("the ledger kept changing underneath (\(attempts) attempts); nothing was written; try again")
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notALedger(let path):
             return "\(path) is not a DueTrail ledger (no \(LedgerConfig.fileName) committed); create one with `duetrail init`, or point at one with --ledger"
@@ -58,7 +58,7 @@ public enum LedgerError: Error, CustomStringConvertible {
     }
 
     /// Whose move it is, for the CLI's exit code and the portal's status.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// The person's: fix the request, the files or the state, then run again.
         case person
         /// Nobody's: another writer won; running again will do.
@@ -67,7 +67,7 @@ public enum LedgerError: Error, CustomStringConvertible {
         case failure
     }
 
-    public var kind: Kind {
+    package var kind: Kind {
         switch self {
         case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths: .person
         case .lostRace: .retry

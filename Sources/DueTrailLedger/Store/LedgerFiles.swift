@@ -3,13 +3,13 @@ import Foundation
 import GitStore
 
 extension Ledger {
-    public static let checkedFolders = ["customers", "cases", "templates", "outbox"]
+    package static let checkedFolders = ["customers", "cases", "templates", "outbox"]
     static let checkedFiles = [LedgerConfig.fileName, "cadence.yaml"]
 
     /// The ledger's files as a person sees them: the working tree of a clone (uncommitted
     /// edits included), or HEAD of a bare repository.
     /// `folders` limits the read (`cadence check` needs no case files).
-    public func currentFiles(folders: [String] = checkedFolders) throws(LedgerError) -> [String: String] {
+    package func currentFiles(folders: [String] = checkedFolders) throws(LedgerError) -> [String: String] {
         if let workdir = repository.workingDirectory {
             var files: [String: String] = [:]
             let fm = FileManager.default
@@ -59,7 +59,7 @@ extension Ledger {
     /// (and so read cleanly), is taken from the cache instead of being parsed again. An
     /// unchanged 100,000-case ledger is checked at about the cost of `git status`; a fresh
     /// clone fills the cache first, on every core, as its first `queue` would.
-    public func checkInput() throws(LedgerError) -> LedgerCheck.Input {
+    package func checkInput() throws(LedgerError) -> LedgerCheck.Input {
         guard let workdir = repository.workingDirectory else { return LedgerCheck.Input(files: try currentFiles()) }
         let states = repository.workingFiles(under: Self.checkedFolders)
         var cache = SummaryCache.load(gitDirectory: repository.gitDirectory)

@@ -10,12 +10,12 @@ extension Ledger {
     ]
 
     /// Case files merge by meaning (`duetrail merge-driver`), in `git merge` and `git pull` too.
-    public static let mergeAttributes = "# Case and customer files merge by meaning: events united, facts merged one by one (duetrail setup).\ncases/**/*.md merge=duetrail\ncustomers/*.yaml merge=duetrail\n"
+    package static let mergeAttributes = "# Case and customer files merge by meaning: events united, facts merged one by one (duetrail setup).\ncases/**/*.md merge=duetrail\ncustomers/*.yaml merge=duetrail\n"
 
     /// Registers `duetrail merge-driver` as the `duetrail` merge driver in this clone's git
     /// config (`merge.duetrail.driver`), so plain git uses it for the files `.gitattributes`
     /// names. `executable` is the path git runs.
-    public func installMergeDriver(executable: String) throws(LedgerError) {
+    package func installMergeDriver(executable: String) throws(LedgerError) {
         do {
             try repository.setConfig("merge.duetrail.name", "DueTrail: merge case files by meaning")
             try repository.setConfig("merge.duetrail.driver", "'\(executable)' merge-driver %O %A %B %P")
@@ -25,7 +25,7 @@ extension Ledger {
     }
 
     /// Commits the case-file line of `.gitattributes` when it is missing; nil when present.
-    public func ensureMergeAttributes() throws(LedgerError) -> CommitOutcome? {
+    package func ensureMergeAttributes() throws(LedgerError) -> CommitOutcome? {
         let identity = try identity()
         return try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             let tree = try self.tree(ofBase: base)
@@ -40,7 +40,7 @@ extension Ledger {
     }
 
     /// The files of a new ledger.
-    public static func initialFiles(config: LedgerConfig) throws(LedgerError) -> [String: String] {
+    package static func initialFiles(config: LedgerConfig) throws(LedgerError) -> [String: String] {
         var files: [String: String] = [
             LedgerConfig.fileName: config.render(),
             "cadence.yaml": CadenceBook.defaultText,
@@ -57,7 +57,7 @@ extension Ledger {
     /// Creates a new ledger repository at `path` with one first commit.
     /// `extraFiles` (e.g. customers from an example) are added to that commit.
     @discardableResult
-    public static func initialize(
+    package static func initialize(
         at path: String, bare: Bool, config: LedgerConfig, author: Identity? = nil, extraFiles: [String: String] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LedgerError) -> Ledger {

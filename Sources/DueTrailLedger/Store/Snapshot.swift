@@ -6,17 +6,17 @@ import GitStore
 /// customer's name. Built from a cache keyed by git object ids, so only folders that changed
 /// since the last run are parsed again (a 100,000-case queue reads no case file when nothing
 /// changed).
-public struct LedgerSnapshot: Sendable {
-    public let commit: ObjectID?
-    public let tree: ObjectID?
-    public let cases: [CaseSummary]
+package struct LedgerSnapshot: Sendable {
+    package let commit: ObjectID?
+    package let tree: ObjectID?
+    package let cases: [CaseSummary]
     /// Customers by slug.
-    public let customers: [String: CustomerSummary]
-    public var customerNames: [String: String] { customers.mapValues(\.name) }
+    package let customers: [String: CustomerSummary]
+    package var customerNames: [String: String] { customers.mapValues(\.name) }
     /// Files that could not be read (a bad hand edit): listed, never silently dropped.
-    public let unreadable: [Diagnostic]
+    package let unreadable: [Diagnostic]
 
-    public func casesByNumber() -> [String: CaseSummary] {
+    package func casesByNumber() -> [String: CaseSummary] {
         var out: [String: CaseSummary] = [:]
         out.reserveCapacity(cases.count)
         for c in cases { out[c.facts.number] = c }
@@ -24,7 +24,7 @@ public struct LedgerSnapshot: Sendable {
     }
 
     /// Finds a case by invoice number, path, or file name (`inv-1042`, `acme/inv-1042`).
-    public func find(_ key: String) -> [CaseSummary] {
+    package func find(_ key: String) -> [CaseSummary] {
         if let exact = cases.first(where: { $0.facts.number == key }) { return [exact] }
         let lowered = key.lowercased()
         if let byNumber = cases.first(where: { $0.facts.number.lowercased() == lowered }) { return [byNumber] }
@@ -37,15 +37,15 @@ public struct LedgerSnapshot: Sendable {
 
 /// Summaries the caller already knows (files it just wrote), by blob id, so a snapshot
 /// right after a commit parses nothing.
-public struct SummaryHints {
-    public var cases: [ObjectID: CaseSummary] = [:]
-    public var customers: [ObjectID: CustomerSummary] = [:]
-    public init() {}
+package struct SummaryHints {
+    package var cases: [ObjectID: CaseSummary] = [:]
+    package var customers: [ObjectID: CustomerSummary] = [:]
+    package init() {}
 }
 
 extension Ledger {
     /// Summarises HEAD (or `commit`).
-    public func snapshot(at commit: ObjectID? = nil, hints: SummaryHints = SummaryHints()) throws(LedgerError) -> LedgerSnapshot {
+    package func snapshot(at commit: ObjectID? = nil, hints: SummaryHints = SummaryHints()) throws(LedgerError) -> LedgerSnapshot {
         let repo = repository
         do throws(GitError) {
             let head = try repo.headCommit()

@@ -3,8 +3,8 @@ import Foundation
 import GitStore
 
 /// What `sync` did: the shared history it reached, and anything a person must settle.
-public struct SyncReport: Sendable {
-    public enum Outcome: String, Sendable {
+package struct SyncReport: Sendable {
+    package enum Outcome: String, Sendable {
         /// Both sides already held the same commit.
         case upToDate = "up-to-date"
         /// Only the remote had new commits: the branch moved forward to them.
@@ -17,34 +17,34 @@ public struct SyncReport: Sendable {
         case conflicts
     }
 
-    public var outcome: Outcome = .upToDate
-    public var remote: String
-    public var branch: String
-    public var before: ObjectID?
-    public var after: ObjectID?
+    package var outcome: Outcome = .upToDate
+    package var remote: String
+    package var branch: String
+    package var before: ObjectID?
+    package var after: ObjectID?
     /// Commits the remote had that this clone did not.
-    public var received = 0
+    package var received = 0
     /// Commits this clone had that the remote did not, now pushed.
-    public var sent = 0
+    package var sent = 0
     /// Files both sides changed, merged by meaning (or by lines).
-    public var mergedFiles: [String] = []
-    public var conflicts: [CaseMerge.Conflict] = []
-    public var settled: [CaseMerge.Conflict] = []
+    package var mergedFiles: [String] = []
+    package var conflicts: [CaseMerge.Conflict] = []
+    package var settled: [CaseMerge.Conflict] = []
     /// Untracked drafts an incoming change replaced, and where they were kept.
-    public var keptAside: [String] = []
+    package var keptAside: [String] = []
     /// How many times the push lost to someone else's and sync merged again.
-    public var retries = 0
+    package var retries = 0
     /// Commits of this clone the last merge joined with the remote's.
-    public var mine = 0
+    package var mine = 0
 }
 
 /// How `sync` should settle conflicts a person has looked at.
-public struct SyncSettlement: Sendable {
-    public var side: CaseMerge.Side
+package struct SyncSettlement: Sendable {
+    package var side: CaseMerge.Side
     /// Invoice numbers (or ledger paths) to settle; empty: every conflict.
-    public var cases: [String]
+    package var cases: [String]
 
-    public init(side: CaseMerge.Side, cases: [String]) {
+    package init(side: CaseMerge.Side, cases: [String]) {
         self.side = side
         self.cases = cases
     }
@@ -54,7 +54,7 @@ extension Ledger {
     /// Clones a ledger, then configures the clone as `init` would (compatibility settings,
     /// the merge driver for plain git). Refuses a repository that is not a ledger, leaving
     /// nothing behind.
-    public static func clone(
+    package static func clone(
         url: String, to path: String, access: RemoteAccess, driverExecutable: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LedgerError) -> Ledger {
@@ -100,7 +100,7 @@ extension Ledger {
     /// Case and customer files both sides changed merge by meaning. On a true conflict
     /// nothing is merged, committed or pushed: the report names each conflict, and a person
     /// settles it (`settlement`, or an edit) and syncs again.
-    public func sync(
+    package func sync(
         remote: String = "origin", access: RemoteAccess, settlement: SyncSettlement? = nil, maxAttempts: Int = 5
     ) throws(LedgerError) -> SyncReport {
         let repo = repository
