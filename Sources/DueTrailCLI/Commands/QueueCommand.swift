@@ -65,18 +65,11 @@ struct QueueCommand: ParsableCommand {
         } catch {
             Terminal.note("warning: the cadence is not used (fix it with `duetrail cadence check`):\n\(error)")
         }
-        let items = queue.items
         for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
         if json {
             Terminal.print(JSON.render(QueueJSON(queue)))
         } else if csv {
-            var out = csvLine(["rank", "invoice", "customer", "customer_name", "due", "days_overdue", "bucket", "balance", "currency", "next_action", "path"]) + "\n"
-            for (i, item) in items.enumerated() {
-                let s = item.summary
-                out += csvLine([String(i + 1), s.facts.number, s.facts.customer, item.customerName, s.facts.due.iso, String(item.daysOverdue),
-                    item.bucket.rawValue, s.state.balance.plain, s.state.balance.currency.code, item.nextAction, s.path]) + "\n"
-            }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            FileHandle.standardOutput.write(Data(ReportRendering.csv(queue.table).utf8))
         } else {
             FileHandle.standardOutput.write(Data(Self.table(queue).utf8))
         }
@@ -88,16 +81,9 @@ struct QueueCommand: ParsableCommand {
     static func table(_ queue: Queue) -> String {
         let today = queue.today
         if queue.count == 0 { return "No open cases as of \(today.iso).\n" }
-        var table = TextTable(
-            headers: ["#", "INVOICE", "CUSTOMER", "DUE", "DAYS", "BUCKET", "BALANCE", "NEXT ACTION"],
-            align: [.right, .left, .left, .left, .right, .left, .right, .left])
-        for (i, item) in queue.items.enumerated() {
-            let s = item.summary
-            table.rows.append([String(i + 1), s.facts.number, item.customerName, s.facts.due.iso, String(item.daysOverdue),
-                item.bucket.rawValue, s.state.balance.display, item.nextAction])
-        }
-        var out = "Open cases as of \(today.iso), most urgent first\n\n" + table.render()
-        if queue.items.count < queue.count { out += "… \(queue.count - queue.items.count) more (--all shows every row)\n" }
+        let table = queue.table
+        var out = table.title + "\n\n" + ReportRendering.rows(table)
+        for note in table.notes { out += note + "\n" }
         out += "\n"
         for t in queue.totals {
             out += "Total \(t.total.display) in \(t.count) open case\(t.count == 1 ? "" : "s")\n"

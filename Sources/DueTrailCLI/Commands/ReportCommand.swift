@@ -84,11 +84,17 @@ struct ReportFormatOptions: ParsableArguments {
 enum ReportRendering {
     static func text(_ table: ReportTable) -> String {
         var out = table.title + (table.facts.isEmpty ? "" : " (" + table.facts.map { "\($0.title.lowercased()) \($0.value)" }.joined(separator: ", ") + ")") + "\n\n"
-        var t = TextTable(headers: table.columns.map(\.title), align: table.columns.map { $0.numeric ? .right : .left })
-        t.rows = table.rows.map { $0.map { $0.display(grouped: true) } }
-        out += table.rows.isEmpty ? "(nothing to show)\n" : t.render()
+        out += table.rows.isEmpty ? "(nothing to show)\n" : rows(table)
         if !table.notes.isEmpty { out += "\n" + table.notes.joined(separator: "\n") + "\n" }
         return out
+    }
+
+    /// The table's terminal columns, aligned.
+    static func rows(_ table: ReportTable) -> String {
+        let shown = table.columns.indices.filter { table.columns[$0].inTerminal }
+        var t = TextTable(headers: shown.map { table.columns[$0].title }, align: shown.map { table.columns[$0].numeric ? .right : .left })
+        t.rows = table.rows.map { row in shown.map { row[$0].display(grouped: true) } }
+        return t.render()
     }
 
     static func csv(_ table: ReportTable) -> String {
@@ -106,7 +112,7 @@ enum ReportRendering {
                 switch cell {
                 case .text(let t): item[column.id] = t
                 case .int(let n): item[column.id] = n
-                case .amount: item[column.id] = cell.display(grouped: false)
+                case .amount, .money: item[column.id] = cell.display(grouped: false)
                 case .number(let v): item[column.id] = v.map { NSDecimalNumber(decimal: $0) } ?? NSNull()
                 }
             }

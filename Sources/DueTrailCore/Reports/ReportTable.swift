@@ -10,10 +10,13 @@ package struct ReportTable: Sendable {
         /// The header in the terminal and the HTML page.
         package let title: String
         package let numeric: Bool
-        package init(_ id: String, _ title: String, numeric: Bool = false) {
+        /// False for a column only the machine forms carry (a slug, a path).
+        package let inTerminal: Bool
+        package init(_ id: String, _ title: String, numeric: Bool = false, inTerminal: Bool = true) {
             self.id = id
             self.title = title
             self.numeric = numeric
+            self.inTerminal = inTerminal
         }
     }
 
@@ -24,6 +27,9 @@ package struct ReportTable: Sendable {
         case amount(Decimal, Currency)
         /// A figure (DSO, a median); nil shows as `—` and is null in JSON.
         case number(Decimal?)
+        /// An amount shown with its currency in a table (`EUR 1,200.00`), plain elsewhere;
+        /// `minor` (when known) prints it without `Decimal` arithmetic.
+        case money(Money, minor: Int64?)
 
         package func display(grouped: Bool) -> String {
             switch self {
@@ -31,6 +37,10 @@ package struct ReportTable: Sendable {
             case .int(let n): return String(n)
             case .amount(let v, let c): return grouped ? Decimals.grouped(v, scale: c.minorDigits) : Decimals.plain(v, scale: c.minorDigits)
             case .number(let v): return v.map { "\($0)" } ?? (grouped ? "—" : "")
+            case .money(let m, let minor):
+                if grouped { return m.display(minor: minor) }
+                if let minor, m.currency.minorDigits <= 4 { return Decimals.plain(minor: minor, scale: m.currency.minorDigits) }
+                return m.plain
             }
         }
     }
@@ -152,5 +162,32 @@ extension ActivityReport {
         return ReportTable(
             name: "activity", title: "Activity by person", facts: [("commits", "Commits", String(commits))], columns: columns, rows: rows,
             notes: ["Counted from each commit's author and DueTrail trailers: approvals per draft, other actions per case; \"by hand\" is commits made with plain git; merges are not counted."])
+    }
+}
+
+extension Queue {
+    /// The worklist as a table: the terminal shows rank, invoice, customer, due date, days,
+    /// bucket, balance and next action; CSV adds the slug, the currency and the path.
+    package var table: ReportTable {
+        let columns = [
+            ReportTable.Column("rank", "#", numeric: true), ReportTable.Column("invoice", "INVOICE"),
+            ReportTable.Column("customer", "CUSTOMER", inTerminal: false), ReportTable.Column("customer_name", "CUSTOMER"),
+            ReportTable.Column("due", "DUE"), ReportTable.Column("days_overdue", "DAYS", numeric: true), ReportTable.Column("bucket", "BUCKET"),
+            ReportTable.Column("balance", "BALANCE", numeric: true), ReportTable.Column("currency", "CUR", inTerminal: false),
+            ReportTable.Column("next_action", "NEXT ACTION"), ReportTable.Column("path", "PATH", inTerminal: false),
+        ]
+        let rows: [[ReportTable.Cell]] = items.enumerated().map { i, item in
+            let s = item.summary
+            return [
+                .int(i + 1), .text(s.facts.number), .text(s.facts.customer), .text(item.customerName), .text(s.facts.due.iso), .int(item.daysOverdue),
+                .text(item.bucket.rawValue), .money(s.state.balance, minor: s.state.balanceMinor), .text(s.state.balance.currency.code),
+                .text(item.nextAction), .text(s.path),
+            ]
+        }
+        var notes: [String] = []
+        if items.count < count { notes.append("… \(count - items.count) more (--all shows every row)") }
+        return ReportTable(
+            name: "queue", title: "Open cases as of \(today.iso), most urgent first", facts: [("as_of", "As of", today.iso)], columns: columns, rows: rows,
+            notes: notes)
     }
 }
