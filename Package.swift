@@ -30,12 +30,14 @@ let package = Package(
         .target(name: "AtomicFiles", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // Thin, typed Swift wrapper over libgit2. Knows nothing of invoices.
         .target(name: "GitStore", dependencies: ["CLibgit2", "AtomicFiles", .product(name: "Crypto", package: "swift-crypto")]),
-        // The domain: money, dates, case files, import planning, queue, cadence, reminder
-        // messages, portal link signatures. No git, no network.
+        // The domain, a folder per noun: values, text readers, the case and its timeline,
+        // customers, merge, import, cadence, outgoing and incoming mail, ledger settings and
+        // check, portal pages and forms, reports. No git, no network, no file writes.
         .target(
             name: "DueTrailCore",
             dependencies: ["Yams", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]),
-        // The ledger: the domain stored in a git repository through GitStore.
+        // The ledger: the domain stored in a git repository through GitStore (Store/, Actions/,
+        // Outbox/, History/, Sync/, Portal/).
         .target(
             name: "DueTrailLedger",
             dependencies: ["DueTrailCore", "GitStore", "AtomicFiles"],
@@ -65,7 +67,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The commands, one file each; testable in-process.
+        // The commands, one file each in Commands/, their printed forms in Output/. Tested
+        // through the built `duetrail` binary, as a person runs them (Tests/DueTrailCLITests).
         .target(
             name: "DueTrailCLI",
             dependencies: [
@@ -75,6 +78,8 @@ let package = Package(
         ),
         .executableTarget(name: "duetrail", dependencies: ["DueTrailCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", dependencies: ["GitStore"], path: "Tests/TestSupport"),
+        // Tests: the core's rules and GitStore in-process; the portal's routes through
+        // Hummingbird's test client and a real browser; every command through the binary.
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
