@@ -1,4 +1,5 @@
 import ArgumentParser
+import DueTrailLedger
 
 /// `duetrail`: accounts-receivable collections over a git ledger.
 package struct DueTrailCommand: AsyncParsableCommand {
@@ -22,4 +23,9 @@ package struct DueTrailCommand: AsyncParsableCommand {
     )
 
     package init() {}
+}
+
+extension DueTrailCommand {
+    /// Waits for writes a command left running in the background (see `BackgroundWrites`).
+    package static func finishBackgroundWork() { BackgroundWrites.wait() }
 }

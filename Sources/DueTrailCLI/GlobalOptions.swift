@@ -78,6 +78,7 @@ enum Terminal {
     /// Ends the process successfully right away, once output is flushed; for read-only commands
     /// over large ledgers, where freeing every object would cost more than the work itself.
     static func finish() -> Never {
+        BackgroundWrites.wait()
         fflush(nil)
         exit(0)
     }

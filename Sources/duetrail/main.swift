@@ -1,10 +1,22 @@
 import ArgumentParser
 import DueTrailCLI
 
-/// Runs `Root` through ArgumentParser's async entry point (where `Root.main()` written out
-/// would pick the synchronous one, which cannot run `portal serve`).
+/// Runs `Root` as ArgumentParser's async entry point does (`Root.main()` written out would
+/// pick the synchronous one, which cannot run `portal serve`), letting writes still running
+/// in the background (the summary cache) finish before the process exits, on success or error.
 func start<Root: AsyncParsableCommand>(_: Root.Type) async {
-    await Root.main()
+    do {
+        var command = try Root.parseAsRoot()
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+        DueTrailCommand.finishBackgroundWork()
+    } catch {
+        DueTrailCommand.finishBackgroundWork()
+        Root.exit(withError: error)
+    }
 }
 
 await start(DueTrailCommand.self)

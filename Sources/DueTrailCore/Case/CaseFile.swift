@@ -96,6 +96,10 @@ package struct CaseFile: Sendable, Equatable {
 
     // MARK: Parsing
 
+    static let timelineHeadingLowercased = timelineHeading.lowercased()
+    /// Attributes that hold an amount in the case's currency.
+    static let moneyKeys: [EventAttribute] = [.balance, .was, .amount, .credit, .total]
+
     /// Reads a case file; every problem is reported with `path:line`.
     package static func parse(_ text: String, path: String) -> Result<CaseFile, DiagnosticList> {
         var problems: [Diagnostic] = []
@@ -113,9 +117,14 @@ package struct CaseFile: Sendable, Equatable {
         do {
             let map = try YAMLMap(text: yamlText, path: path, lineOffset: 1)
             facts = try readFacts(map)
-            let blocks = YAMLBlocks(yamlText)
-            extra = blocks.foreign(excluding: ownedKeys)
-            leading = blocks.leading
+            if map.entries.count == close - 1, map.entries.allSatisfy({ ownedKeys.contains($0.key) }) {
+                // One owned `key: value` per line, as the tool writes it: nothing else to keep.
+                (extra, leading) = ("", "")
+            } else {
+                let blocks = YAMLBlocks(yamlText)
+                extra = blocks.foreign(excluding: ownedKeys)
+                leading = blocks.leading
+            }
         } catch {
             return .failure(DiagnosticList([error]))
         }
@@ -131,7 +140,7 @@ package struct CaseFile: Sendable, Equatable {
             let lineNumber = index + 1
             switch section {
             case 0:
-                if line.trimmedSpaces.lowercased() == timelineHeading.lowercased() { section = 1 } else { preamble.append(line) }
+                if line.utf8.contains(35), line.trimmedSpaces.lowercased() == Self.timelineHeadingLowercased { section = 1 } else { preamble.append(line) }
             case 1:
                 if line.trimmedSpaces.isEmpty { continue }
                 if line.hasPrefix("#") { section = 2; postamble.append(line); continue }
@@ -153,11 +162,11 @@ package struct CaseFile: Sendable, Equatable {
                         problems.append(Diagnostic(path: path, line: lineNumber, message: problem, excerpt: String(line)))
                         continue
                     }
-                    for key in ["balance", "was", "amount", "credit", "total"] {
+                    for key in Self.moneyKeys {
                         guard let text = event.attribute(key) else { continue }
                         guard let money = Money(ledgerText: text), money.currency == facts.amount.currency else {
                             problems.append(Diagnostic(path: path, line: lineNumber,
-                                message: "`\(key): \(text)` must be an amount in the case's currency, like `\(key): 120.00 \(facts.amount.currency.code)`",
+                                message: "`\(key.rawValue): \(text)` must be an amount in the case's currency, like `\(key.rawValue): 120.00 \(facts.amount.currency.code)`",
                                 excerpt: String(line)))
                             continue
                         }

@@ -117,7 +117,7 @@ package struct CaseSummary: Sendable, Equatable {
     }
 
     package static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" || $0 == "\r" }) else { return s }
+        guard s.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 92 || $0 == 13 }) else { return s }
         return s.replacingAll("\\", with: "\\\\").replacingAll("\t", with: "\\t")
             .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
     }

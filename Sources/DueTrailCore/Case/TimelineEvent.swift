@@ -100,7 +100,9 @@ package struct TimelineEvent: Sendable, Equatable {
         let stamp = parts.removeFirst()
         guard let (date, minutes) = parseTimestamp(stamp) else { return .failure(.badTimestamp(stamp)) }
         let kindName = parts.removeFirst()
-        guard !kindName.isEmpty, kindName.allSatisfy({ $0.isLetter || $0 == "-" }) else { return .failure(.missingKind) }
+        // Letters and hyphens; ASCII is decided by bytes, anything else by Unicode's letters.
+        let asciiKind = kindName.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || $0 == 45 }
+        guard !kindName.isEmpty, asciiKind || kindName.allSatisfy({ $0.isLetter || $0 == "-" }) else { return .failure(.missingKind) }
         let kind = EventKind(wireName: kindName)
         var id: String?
         if let last = parts.last, last.hasPrefix("#") {
@@ -128,12 +130,22 @@ package struct TimelineEvent: Sendable, Equatable {
     }
 
     static func attributePair(_ part: String) -> (String, String)? {
-        guard let colon = part.range(of: ": ") else { return nil }
-        let key = part[..<colon.lowerBound]
-        guard let first = key.first, first.isLowercase, first.isASCII,
-            key.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0 == "-" || $0.isNumber })
-        else { return nil }
-        return (String(key), String(part[colon.upperBound...]))
+        // `key: value`, the key lower-case ASCII letters, digits and hyphens, starting with a
+        // letter; found by bytes (every timeline line of 100,000 files passes here).
+        let utf8 = part.utf8
+        guard let first = utf8.first, first >= 97, first <= 122 else { return nil }
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let c = utf8[i]
+            if c == 58 {
+                let next = utf8.index(after: i)
+                guard next != utf8.endIndex, utf8[next] == 32 else { return nil }
+                return (String(part[..<i]), String(part[utf8.index(after: next)...]))
+            }
+            guard (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 45 else { return nil }
+            i = utf8.index(after: i)
+        }
+        return nil
     }
 
     static func parseTimestamp(_ text: String) -> (CalendarDate, Int?)? {

@@ -54,11 +54,13 @@ extension Ledger {
             }
             let tree = try repo.commit(commitID).tree
             let cache = preloadedCache.take() ?? SummaryCache.load(gitDirectory: repo.gitDirectory)
+            Timings.mark("load the summary cache")
             var fresh = SummaryCache()
             var changed = false
             var unreadable: [Diagnostic] = []
             var names: [String: CustomerSummary] = [:]
             if let customers = try repo.entry(at: "customers", inTree: tree), customers.kind == .tree {
+                var toRead: [(path: String, blob: ObjectID, slug: String)] = []
                 for entry in try repo.treeEntries(customers.id) where entry.kind == .blob && entry.name.hasSuffix(".yaml") {
                     let slug = String(entry.name.dropLast(5))
                     if let name = cache.customers[entry.id] ?? hints.customers[entry.id] {
@@ -67,11 +69,21 @@ extension Ledger {
                         continue
                     }
                     changed = true
-                    let text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
-                    switch CustomerFile.parse(text, path: "customers/\(entry.name)", slug: slug) {
+                    toRead.append(("customers/\(entry.name)", entry.id, slug))
+                }
+                let files = toRead
+                let parsed = Self.readBlobs(files.map { ($0.path, $0.blob) }, repository: repo, minimum: 500) { bytes, i in
+                    CustomerFile.parse(String(decoding: bytes, as: UTF8.self), path: files[i].path, slug: files[i].slug).map(CustomerSummary.init)
+                }
+                for (i, file) in toRead.enumerated() {
+                    var result = parsed[i]
+                    if result == nil {
+                        result = CustomerFile.parse(String(decoding: try repo.readBlob(file.blob), as: UTF8.self), path: file.path, slug: file.slug).map(CustomerSummary.init)
+                    }
+                    switch result ?? .failure(DiagnosticList([])) {
                     case .success(let c):
-                        names[slug] = CustomerSummary(c)
-                        fresh.customers[entry.id] = CustomerSummary(c)
+                        names[file.slug] = c
+                        fresh.customers[file.blob] = c
                     case .failure(let list):
                         unreadable += list.items
                     }
@@ -118,7 +130,10 @@ extension Ledger {
                     }
                     folders.append((folder, nil, slots))
                 }
+                Timings.mark("list \(folders.count) folders")
                 let parsed = Self.readCases(toRead, repository: repo)
+                Timings.mark("read and parse \(toRead.count) cases")
+                cases.reserveCapacity(folders.reduce(0) { $0 + ($1.items?.count ?? $1.slots.count) })
                 for (folder, cached, slots) in folders {
                     if let cached {
                         for item in cached { cases.append(item.summary) }
@@ -149,8 +164,13 @@ extension Ledger {
             // entries no longer belong to any current folder.
             let stale = cache.folders.count - fresh.folders.count + cache.customers.count - fresh.customers.count
             // Only HEAD's state is kept: a report on a past day must not push today's out.
+            Timings.mark("assemble")
             if commitID == head, changed || cache.journalSize > 1 << 20 || stale > 100 + (fresh.folders.count + fresh.customers.count) / 10 {
-                fresh.save(gitDirectory: repo.gitDirectory)
+                // Written on another thread while the command goes on; the process waits for
+                // it before exiting (`BackgroundWrites`).
+                let toSave = fresh
+                let gitDirectory = repo.gitDirectory
+                BackgroundWrites.run { toSave.save(gitDirectory: gitDirectory) }
             }
             return LedgerSnapshot(commit: commitID, tree: tree, cases: cases, customers: names, unreadable: unreadable)
         } catch {
@@ -172,15 +192,22 @@ extension Ledger {
     /// and parses what it read, so a fresh clone's first command costs about one pass over the
     /// pack. Results in input order.
     static func readCases(_ files: [(path: String, blob: ObjectID)], repository: Repository) -> [Result<CaseSummary, DiagnosticList>?] {
+        readBlobs(files, repository: repository, minimum: 2000) { bytes, i in parseCase(bytes, path: files[i].path) }
+    }
+
+    /// `parse` of each blob, read through one repository handle per worker. A blob a worker
+    /// could not read (its handle failed, the object is damaged) is nil: the caller reads it
+    /// again, so the error is git's own.
+    static func readBlobs<T: Sendable>(
+        _ files: [(path: String, blob: ObjectID)], repository: Repository, minimum: Int, parse: @escaping @Sendable ([UInt8], Int) -> T
+    ) -> [T?] {
         let gitDirectory = repository.gitDirectory
         return Parallel.map(
-            count: files.count, minimum: 2000,
+            count: files.count, minimum: minimum,
             context: { () -> Result<Repository, GitError> in Result { () throws(GitError) in try Repository.open(at: gitDirectory) } }
-        ) { handle, i -> Result<CaseSummary, DiagnosticList>? in
-            // A blob a worker could not read (its handle failed, the object is damaged) is read
-            // again by the caller, so the error is git's own.
+        ) { handle, i -> T? in
             guard case .success(let repo) = handle, let bytes = try? repo.readBlob(files[i].blob) else { return nil }
-            return parseCase(bytes, path: files[i].path)
+            return parse(bytes, i)
         }
     }
 

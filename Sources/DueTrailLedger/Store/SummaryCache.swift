@@ -7,12 +7,12 @@ import GitStore
 /// names by blob id. Git ids name content, so an entry can never be stale: a changed folder
 /// has a new id. Lives in `.git/duetrail/` (never committed); a missing or damaged cache only
 /// costs a re-read.
-struct SummaryCache {
+struct SummaryCache: Sendable {
     /// Bump `CaseState.derivation` (or this format number) whenever what a summary holds, or
     /// how state is derived from events, changes: an old cache is then simply re-read.
     static let header = "duetrail-summaries 9 derivation \(CaseState.derivation)"
     /// A case file's blob id and what it says.
-    struct Item {
+    struct Item: Sendable {
         let blob: ObjectID
         let summary: CaseSummary
     }
@@ -33,6 +33,7 @@ struct SummaryCache {
 
     /// The base file plus the journal of what commits added since it was written.
     static func load(gitDirectory: String) -> SummaryCache {
+        BackgroundWrites.wait()  // a save of this process still in flight
         var cache = SummaryCache()
         if let data = try? Data(contentsOf: url(gitDirectory: gitDirectory)) {
             cache = parse([UInt8](data)) ?? SummaryCache()
@@ -191,4 +192,21 @@ struct SummaryCache {
         guard (try? AtomicFile.write(out.utf8, to: target.path)) != nil else { return }
         try? FileManager.default.removeItem(at: Self.journalURL(gitDirectory: gitDirectory))
     }
+}
+
+/// Writes a command does not wait for (the summary cache after a cold read): they run on
+/// another thread while the command goes on, and the process waits for them before it exits.
+package enum BackgroundWrites {
+    private static let group = DispatchGroup()
+
+    static func run(_ work: @escaping @Sendable () -> Void) {
+        group.enter()
+        DispatchQueue.global(qos: .utility).async {
+            work()
+            group.leave()
+        }
+    }
+
+    /// Returns once every write started so far is done.
+    package static func wait() { group.wait() }
 }
