@@ -65,6 +65,23 @@ enum Terminal {
         Swift.print(text, terminator: terminator)
     }
 
+    /// `text` to standard output as it is. A reader that went away (`duetrail queue | head`)
+    /// is not an error: SIGPIPE is ignored (see `main.swift`), the write just stops.
+    static func write(_ text: String) {
+        fflush(nil)  // what `print` buffered goes first
+        var bytes = text
+        bytes.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(STDOUT_FILENO, base + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return }
+                offset += n
+            }
+        }
+    }
+
     static func error(_ text: String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if let first = lines.first, !first.hasPrefix("error") { lines[0] = "error: " + first }

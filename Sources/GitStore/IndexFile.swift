@@ -91,7 +91,8 @@ struct IndexFile {
             let o = e.offset
             out.append((path, Record(
                 id: ObjectID(bytes: Array(bytes[(o + 40)..<(o + 60)])), size: Self.uint32(bytes, o + 36),
-                mtimeSeconds: Self.uint32(bytes, o + 8), mtimeNanoseconds: Self.uint32(bytes, o + 12), inode: Self.uint32(bytes, o + 20)), stage(e) != 0))
+                mtimeSeconds: Self.uint32(bytes, o + 8), mtimeNanoseconds: Self.uint32(bytes, o + 12), inode: Self.uint32(bytes, o + 20),
+            ctimeSeconds: Self.uint32(bytes, o), ctimeNanoseconds: Self.uint32(bytes, o + 4)), stage(e) != 0))
         }
         return out
     }
@@ -126,6 +127,16 @@ struct IndexFile {
         let mtimeSeconds: UInt32
         let mtimeNanoseconds: UInt32
         let inode: UInt32
+        var ctimeSeconds: UInt32 = 0
+        var ctimeNanoseconds: UInt32 = 0
+
+        /// The file `st` describes is the one this entry recorded (git's stat test: size,
+        /// times of change and of modification, inode).
+        func matches(_ st: stat) -> Bool {
+            UInt32(truncatingIfNeeded: st.st_size) == size && UInt32(truncatingIfNeeded: st.st_mtim.tv_sec) == mtimeSeconds
+                && UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == mtimeNanoseconds && UInt32(truncatingIfNeeded: st.st_ino) == inode
+                && UInt32(truncatingIfNeeded: st.st_ctim.tv_sec) == ctimeSeconds && UInt32(truncatingIfNeeded: st.st_ctim.tv_nsec) == ctimeNanoseconds
+        }
     }
 
     func record(for path: String) -> Record? {
@@ -134,7 +145,8 @@ struct IndexFile {
         let o = entries[i].offset
         return Record(
             id: ObjectID(bytes: Array(bytes[(o + 40)..<(o + 60)])), size: Self.uint32(bytes, o + 36),
-            mtimeSeconds: Self.uint32(bytes, o + 8), mtimeNanoseconds: Self.uint32(bytes, o + 12), inode: Self.uint32(bytes, o + 20))
+            mtimeSeconds: Self.uint32(bytes, o + 8), mtimeNanoseconds: Self.uint32(bytes, o + 12), inode: Self.uint32(bytes, o + 20),
+            ctimeSeconds: Self.uint32(bytes, o), ctimeNanoseconds: Self.uint32(bytes, o + 4))
     }
 
     /// True when another stage (a merge conflict) exists for `path`.

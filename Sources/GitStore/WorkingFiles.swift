@@ -50,8 +50,7 @@ extension Repository {
             }
             var st = stat()
             guard lstat(workdir + path, &st) == 0 else { return WorkingFileState(path: path, cleanID: nil) }
-            let sameStat = UInt32(truncatingIfNeeded: st.st_size) == record.size && UInt32(truncatingIfNeeded: st.st_mtim.tv_sec) == record.mtimeSeconds
-                && UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == record.mtimeNanoseconds && UInt32(truncatingIfNeeded: st.st_ino) == record.inode
+            let sameStat = record.matches(st)
             let racy = (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)) >= indexTime
             return WorkingFileState(path: path, cleanID: sameStat && !racy ? record.id : nil)
         }
@@ -83,8 +82,7 @@ extension Repository {
                 buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { lstat($0, &st) == 0 }
             }
             guard found, (st.st_mode & S_IFMT) == S_IFREG else { return false }
-            let sameStat = UInt32(truncatingIfNeeded: st.st_size) == record.size && UInt32(truncatingIfNeeded: st.st_mtim.tv_sec) == record.mtimeSeconds
-                && UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == record.mtimeNanoseconds && UInt32(truncatingIfNeeded: st.st_ino) == record.inode
+            let sameStat = record.matches(st)
             return sameStat && (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)) < indexTime
         }
         guard !clean.contains(false) else { return nil }
@@ -111,7 +109,8 @@ extension Repository {
         return onDisk == trackedInFolders ? index.checksum : nil
     }
 
-    /// The names in one folder, and whether each is a folder (symbolic links are not).
+    /// The names in one folder, and whether each is a folder (a link to a file is a file; a
+    /// link to a folder is left out).
     static func list(_ path: String) -> [(String, Bool)] {
         guard let dir = opendir(path) else { return [] }
         defer { closedir(dir) }
@@ -123,6 +122,10 @@ extension Repository {
             if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
                 var st = stat()
                 isDirectory = lstat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            } else if entry.pointee.d_type == UInt8(DT_LNK) {
+                // A link to a folder is neither walked nor read (as a file enumerator does).
+                var st = stat()
+                if stat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { continue }
             }
             out.append((name, isDirectory))
         }

@@ -1,6 +1,12 @@
 import ArgumentParser
 import DueTrailCLI
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Runs `Root` as ArgumentParser's async entry point does (`Root.main()` written out would
 /// pick the synchronous one, which cannot run `portal serve`), letting writes still running
 /// in the background (the summary cache) finish before the process exits, on success or error.
@@ -19,4 +25,7 @@ func start<Root: AsyncParsableCommand>(_: Root.Type) async {
     }
 }
 
+// A reader that closes the pipe early (`duetrail queue | head`) must not kill the process
+// before a background write (the summary cache) is done: writes to it just fail.
+signal(SIGPIPE, SIG_IGN)
 await start(DueTrailCommand.self)

@@ -93,6 +93,13 @@ import TestSupport
         try FileManager.default.removeItem(atPath: clone + "/" + copy)
         #expect(try sandbox.duetrail(["check", "--json"], in: clone).stdout == cold.stdout)
         #expect(FileManager.default.fileExists(atPath: clone + "/.git/duetrail/check"), "the clean report is kept for the next check")
+        // A reader that stops early does not cost the next command a cold read: the summary
+        // cache written in the background is finished, and no temporary file is left.
+        try FileManager.default.removeItem(atPath: clone + "/.git/duetrail/summaries")
+        let head = try ProcessResult.run("/bin/sh", ["-c", "'\(Binary.duetrail)' queue --all | head -1"], cwd: clone, environment: sandbox.environment)
+        #expect(head.stdout.hasPrefix("Open cases as of"), "\(head)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: clone + "/.git/duetrail").sorted()
+        #expect(kept == ["check", "summaries"], "\(kept)")
         // A file removed since is noticed, though the index still lists it.
         try FileManager.default.removeItem(atPath: clone + "/" + paths[3])
         #expect(try sandbox.duetrail(["check"], in: clone).stdout.hasPrefix("ok: 2399 cases"))

@@ -11,7 +11,7 @@ import Testing
         "", " ", "   ", "\t", " leading", "trailing ", " · ", "a · b", "·", "a·b", "· by x", "by Ana", "#7f3a9c1e", "# heading",
         "key: value", "amount: 1.00 EUR", "due: 2026-09-09 → 2026-09-20", "\"", "\"quoted\"", "\"half", "back\\slash", "\\u00b7",
         "line\nbreak", "cr\rlf\r\n", "nul\u{0}byte", "bell\u{7}", "del\u{7F}", "next\u{85}line", "sep\u{2028}para\u{2029}",
-        "Ünïcödé — 日本語 🧾", "emoji 👩‍💼 and ZWJ", "\u{A0}nbsp\u{A0}", "tab\there", "- list", "—", ": colon first", "x:y",
+        "Ünïcödé — 日本語 🧾", "emoji 👩‍💼 and ZWJ", "\"\"", "\"  \"", "\"a \\u00b7 b\"", "\"amount: 1.00 EUR\"", "Col·lell", "a · · b", "· a", "a ·", "a  · b", "\u{A0}nbsp\u{A0}", "tab\there", "- list", "—", ": colon first", "x:y",
     ]
 
     static var samples: [String] {
@@ -61,6 +61,26 @@ import Testing
         let read = try TimelineEvent.parse(Substring(event.line)).get()
         #expect(read.attribute(.file) == "replies/acme/1.eml")
         #expect(read.text == "We paid on Friday")
+    }
+
+    @Test func linesAnEarlierVersionWroteAreWrittenAgainByteForByte() throws {
+        // Free text with the separator, a name with a Catalan middle dot, a customer's quoted
+        // words, a path with a backslash, a tab: all as the tool always wrote them.
+        let lines = [
+            "- 2026-11-30 09:00 · note · called · no answer · by Ana Ruiz · #1a2b3c4d",
+            "- 2026-11-30 09:01 · contact · via: phone · with: Jordi Col·lell · \"We will pay next week\" · by Ana Ruiz · #1a2b3c4e",
+            "- 2026-11-30 09:02 · reply · from: ap@acme.example · subject: \"Invoice 42\" · file: replies/acme/1.eml · C:\\new folder · by Acme AP · #1a2b3c4f",
+            "- 2026-11-30 09:03 · note · a\tb · by Ana · #1a2b3c50",
+            "- 2026-11-30 09:04 · disputed · — amount: abc · by Acme GmbH · #1a2b3c51",
+        ]
+        for line in lines {
+            let event = try TimelineEvent.parse(Substring(line)).get()
+            #expect(event.line == line)
+        }
+        let contact = try TimelineEvent.parse(Substring(lines[1])).get()
+        #expect(contact.attribute(.with) == "Jordi Col·lell")
+        #expect(contact.text == "\"We will pay next week\"", "quotes a person typed are kept")
+        #expect(try TimelineEvent.parse(Substring(lines[2])).get().attribute(.subject) == "\"Invoice 42\"")
     }
 
     @Test func everyKnownKindKeepsItsWireName() {

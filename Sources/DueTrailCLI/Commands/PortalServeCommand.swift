@@ -61,7 +61,7 @@ struct PortalServeCommand: AsyncParsableCommand {
             let shown = host.contains(":") ? "[\(host)]" : host
             // Written at once (not through stdout's buffer): scripts wait for this line.
             let line = "Portal for \(company) listening on http://\(shown):\(bound)" + (base.map { " (public address \($0))" } ?? "") + "; Ctrl-C stops it.\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            Terminal.write(line)
         }
         do {
             try await app.runService()

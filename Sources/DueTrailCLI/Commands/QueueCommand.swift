@@ -69,9 +69,9 @@ struct QueueCommand: ParsableCommand {
         if json {
             Terminal.print(JSON.render(QueueJSON(queue)))
         } else if csv {
-            FileHandle.standardOutput.write(Data(ReportRendering.csv(queue.table).utf8))
+            Terminal.write(ReportRendering.csv(queue.table))
         } else {
-            FileHandle.standardOutput.write(Data(Self.table(queue).utf8))
+            Terminal.write(Self.table(queue))
         }
         // Done: skip tearing down 100,000 summaries one by one.
         Terminal.finish()

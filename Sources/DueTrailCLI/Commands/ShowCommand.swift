@@ -62,7 +62,7 @@ struct ShowCommand: ParsableCommand {
             if let text = e.text { details.append(text) }
             out += "  \(e.timestamp)  \(e.kind.wireName)  \(details.joined(separator: "; "))  — \(e.who)\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        Terminal.write(out)
     }
 }
 

@@ -1,9 +1,11 @@
 /// How an attribute value or an event's free text is written on a timeline line so that it
-/// reads back exactly. Almost every value is written as it is; one that the line format would
-/// change (empty, spaces at either end, the ` · ` separator, a line break or other control
-/// character, text that would read as a `key: value` detail, a leading `"`) is written as a
-/// JSON string literal: `subject: ""`, `"amount: 1.00 EUR"`, `"a \u00b7 b"`. Hand-written by
-/// necessity: the escaping must also hide the separator, which no JSON encoder does.
+/// reads back exactly. Nearly every value is written as it is (and so every line an earlier
+/// version wrote is written again byte for byte); one the line format would change (empty,
+/// spaces at either end, a ` · ` that would split it, a line break or another control
+/// character, text that would read as a `key: value` detail, or text that is itself what this
+/// quoting writes) is written as a JSON string literal: `subject: ""`, `"amount: 1.00 EUR"`,
+/// `"a \u00b7 b"`. Hand-written by necessity: the escaping must also hide the separator, which
+/// no JSON encoder does.
 package enum TimelineText {
     /// `value` as it appears after `key: `.
     package static func encodeValue(_ value: String) -> String {
@@ -11,32 +13,50 @@ package enum TimelineText {
     }
 
     /// `text` as the free-text detail of an event (`textOnly`: a note, where `key: value`
-    /// reads as text anyway).
+    /// reads as text anyway). Text may hold the separator: the parser joins the pieces again.
     package static func encodeText(_ text: String, textOnly: Bool) -> String {
-        if needsQuotes(text) { return quoted(text) }
+        if needsQuotes(text, separatorAllowed: true) { return quoted(text) }
         if !textOnly, TimelineEvent.attributePair(text) != nil { return quoted(text) }
         return text
     }
 
-    /// What `encodeValue` or `encodeText` wrote, read back. Text that merely starts and ends
-    /// with a quote but is not a well-formed literal (typed by hand) stays as it is.
+    /// What `encodeValue` or `encodeText` wrote, read back. Only a literal this quoting would
+    /// have written is unquoted; other text in quotes (typed by hand, or by an earlier
+    /// version: `"We will pay next week"`, `"C:\new"`) stays exactly as it is.
     package static func decode(_ text: String) -> String {
-        guard text.utf8.first == 0x22, text.utf8.count >= 2, text.utf8.last == 0x22 else { return text }
-        return unquoted(text) ?? text
+        guard text.utf8.first == 0x22, text.utf8.count >= 2, text.utf8.last == 0x22, let inner = unquoted(text) else { return text }
+        return quoted(inner) == text && (needsQuotes(inner) || needsQuotes(inner, separatorAllowed: true) || TimelineEvent.attributePair(inner) != nil) ? inner : text
     }
 
-    static func needsQuotes(_ text: String) -> Bool {
+    /// Whether `text`, written as it is, would read back as something else.
+    static func needsQuotes(_ text: String, separatorAllowed: Bool = false) -> Bool {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
-        if first == "\"" || isSpace(first) || isSpace(last) { return true }
-        return text.unicodeScalars.contains { mustEscape($0) }
+        if isSpace(first) || isSpace(last) { return true }
+        if text.unicodeScalars.contains(where: mustEscape) { return true }
+        if text.utf8.contains(0xB7) {
+            // A middle dot is harmless unless it makes a separator with the spaces around it.
+            if separatorAllowed {
+                if !splitsBack(text) { return true }
+            } else if (" " + text + " ").contains(TimelineEvent.separator) {
+                return true
+            }
+        }
+        return first == "\"" && decode(text) != text
+    }
+
+    /// Free text holding ` · ` reads back as its pieces joined again: true when that gives the text.
+    static func splitsBack(_ text: String) -> Bool {
+        guard !(" " + text + " ").hasPrefix(" · "), !(" " + text + " ").hasSuffix(" · ") else { return false }
+        let pieces = text.splitOn(TimelineEvent.separator)
+        return pieces.allSatisfy { $0 == $0.trimmedSpaces && !$0.isEmpty } && pieces.joined(separator: TimelineEvent.separator) == text
     }
 
     static func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
 
-    /// Characters that cannot stand on a timeline line as themselves.
+    /// Characters that cannot stand on a timeline line as themselves (a tab inside a value
+    /// can, and stays as written).
     static func mustEscape(_ s: Unicode.Scalar) -> Bool {
-        s.value < 0x20 || s.value == 0x7F || s.value == 0x85 || s.value == 0xB7 || s.value == 0x2028 || s.value == 0x2029
-            || (s.value >= 0x80 && s.value < 0xA0)
+        (s.value < 0x20 && s.value != 0x09) || s.value == 0x7F || s.value == 0x85 || s.value == 0x2028 || s.value == 0x2029
     }
 
     static func quoted(_ text: String) -> String {
@@ -49,7 +69,7 @@ package enum TimelineText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if mustEscape(s) {
+                if mustEscape(s) || s.value == 0xB7 {
                     let hex = String(s.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 } else {

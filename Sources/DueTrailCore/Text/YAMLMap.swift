@@ -86,9 +86,11 @@ package struct YAMLMap {
     /// (nesting, lists, block scalars, anchors, single quotes) returns nil and goes to Yams.
     /// Yams resolves every scalar's tag with a regular expression, which made reading 100,000
     /// case files take many seconds; this keeps the same meaning for the simple form.
-    /// One tag for every plain scalar read here: `Tag.implicit` builds a new one (and its
-    /// resolver table) on each call. Tags are never changed after they are made.
-    nonisolated(unsafe) static let implicitTag = Tag.implicit
+    /// `Tag.implicit` builds a new constructor (and its tables of dictionaries) for every
+    /// scalar; one constructor serves them all. Each scalar still gets a tag of its own, since
+    /// Yams resolves a tag in place the first time it is compared.
+    nonisolated(unsafe) static let sharedConstructor = Constructor.default
+    static var implicitTag: Tag { Tag(.implicit, .default, sharedConstructor) }
 
     static func simpleEntries(_ lines: [Substring], lineOffset: Int) -> [Entry]? {
         var out: [Entry] = []

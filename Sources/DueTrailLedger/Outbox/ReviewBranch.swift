@@ -87,6 +87,8 @@ extension Ledger {
             }
         } catch let error as GitError {
             throw error.context("reading review branches")
+        } catch let error as LedgerError {
+            throw error
         } catch {
             throw LedgerError.internalFailure("reading review branches: \(error)")
         }

@@ -67,7 +67,7 @@ final class SendJournal {
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         lockDescriptor = Foundation.open(folder + "/send.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0, flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            throw LedgerError.conflict("another `duetrail send` is running in this clone; wait for it to finish")
+            throw LedgerError.lostRace("another `duetrail send` is running in this clone; wait for it to finish, then run send again")
         }
         if let data = FileManager.default.contents(atPath: path) {
             let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")

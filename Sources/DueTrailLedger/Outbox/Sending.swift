@@ -126,7 +126,7 @@ extension Ledger {
         var candidates: [OutboxDraft] = []
         var withdrawals: [(draft: OutboxDraft, reason: String)] = []
         let approved = drafts.filter { $0.committed != nil && !blockedPaths.contains($0.path) }
-        let checked = verdicts(approved, cases: snapshot.casesByNumber(), movedTo: nil, book: setup?.book)
+        let checked = try verdicts(approved, cases: snapshot.casesByNumber(), movedTo: nil, book: setup?.book)
         for draft in approved {
             switch checked[draft.path] {
             case nil: candidates.append(draft)
@@ -169,7 +169,7 @@ extension Ledger {
         for (index, draft) in queue.enumerated() {
             guard let approved = draft.committed else { continue }
             if let tip = try branchTip(), tip != checkedTip, !ownTips.contains(tip) {
-                latest = verdicts(Array(queue[index...]), cases: try self.snapshot(at: tip).casesByNumber(), movedTo: tip, book: setup?.book)
+                latest = try verdicts(Array(queue[index...]), cases: try self.snapshot(at: tip).casesByNumber(), movedTo: tip, book: setup?.book)
                 checkedTip = tip
             }
             if let why = latest[draft.path] {
@@ -192,7 +192,8 @@ extension Ledger {
                 run.failed.append((draft.path, "a message with this Message-ID may already have gone out (see the uncertain deliveries); settle that first"))
                 continue
             }
-            let blob = (try? repository.entry(at: draft.path, inTree: tree))??.id.hex ?? ""
+            let blob: String
+            do throws(GitError) { blob = try repository.entry(at: draft.path, inTree: tree)?.id.hex ?? "" } catch { throw error.context("reading \(draft.path)") }
             let id = StableHash.hex(message.messageID + "\n" + blob, length: 10)
             try journal.recordIntent(id: id, draftPath: draft.path, blob: blob, message: message, time: timestamp)
             if options.fault == .beforeDelivery { Self.crash() }
@@ -238,17 +239,18 @@ extension Ledger {
     /// are absent.
     private func verdicts(
         _ drafts: [OutboxDraft], cases byNumber: [String: CaseSummary], movedTo tip: ObjectID?, book: CadenceBook?
-    ) -> [String: (reason: String, withdraw: Bool)] {
+    ) throws(LedgerError) -> [String: (reason: String, withdraw: Bool)] {
         var out: [String: (reason: String, withdraw: Bool)] = [:]
-        let tree = tip.flatMap { try? repository.commit($0).tree }
-        let head = tip ?? (try? repository.resolve(reference: try branch())) ?? nil
+        let tree = try tip.map { (t: ObjectID) throws(LedgerError) in try self.tree(ofBase: t) }
+        var head = tip
+        if head == nil { head = try branchTip() }
         let proposals = head.map { unapprovedProposals(drafts.filter { $0.committed != nil }.map(\.path), head: $0) } ?? [:]
         for draft in drafts {
             if let why = proposals[draft.path] {
                 out[draft.path] = (why, false)
                 continue
             }
-            if let tip, let tree, ((try? read(draft.path, inTree: tree)) ?? nil) != draft.committed {
+            if let tip, let tree, try read(draft.path, inTree: tree) != draft.committed {
                 out[draft.path] = ("the draft was changed or removed in \(tip.short) while this run was sending; run `send` again", false)
                 continue
             }
@@ -336,12 +338,18 @@ extension Ledger {
                 let folder = "\(Self.sentFolder)/\(month.iso.prefix(4))/\(month.iso.dropFirst(5).prefix(2))/\(pending.customer)"
                 var sentPath = "\(folder)/\(fileName)"
                 var n = 2
-                while change.files[sentPath] != nil || ((try? repository.entry(at: sentPath, inTree: tree)) ?? nil) != nil {
+                func taken(_ path: String) throws(LedgerError) -> Bool {
+                    if change.files[path] != nil { return true }
+                    return try read(path, inTree: tree) != nil
+                }
+                while try taken(sentPath) {
                     sentPath = "\(folder)/\((fileName as NSString).deletingPathExtension)-\(n).eml"
                     n += 1
                 }
                 change.files[sentPath] = entry.text
-                if let current = (try? repository.entry(at: entry.draftPath, inTree: tree)) ?? nil, current.id.hex == entry.blob {
+                let current: TreeEntry?
+                do throws(GitError) { current = try repository.entry(at: entry.draftPath, inTree: tree) } catch { throw error.context("reading \(entry.draftPath)") }
+                if let current, current.id.hex == entry.blob {
                     change.files[entry.draftPath] = .some(nil)
                 }
                 let refused = entry.refused.isEmpty ? "" : " (refused: " + entry.refused.map { "\($0.recipient) \($0.answer)" }.joined(separator: "; ") + ")"

@@ -10,7 +10,8 @@ import GitStore
 /// in the time git takes to say it is unchanged. Only reports without problems are kept.
 struct CheckStamp {
     /// Bump when what `check` verifies changes; an older stamp is then simply not used.
-    static let header = "duetrail-check 1 derivation \(CaseState.derivation)"
+    /// The cache's own header is part of it: a new cache format or state rule is a new stamp.
+    static let header = "duetrail-check 1 \(SummaryCache.header)"
 
     let indexChecksum: String
     let report: LedgerCheck.Report

@@ -202,16 +202,27 @@ extension Ledger {
         _ files: [(path: String, blob: ObjectID)], repository: Repository, minimum: Int, parse: @escaping @Sendable ([UInt8], Int) -> T
     ) -> [T?] {
         let gitDirectory = repository.gitDirectory
-        return Parallel.map(
-            count: files.count, minimum: minimum,
-            context: { () -> Result<Repository, GitError> in Result { () throws(GitError) in try Repository.open(at: gitDirectory) } }
-        ) { handle, i -> T? in
-            guard case .success(let repo) = handle, let bytes = try? repo.readBlob(files[i].blob) else { return nil }
+        guard !files.isEmpty else { return [] }
+        return Parallel.map(count: files.count, minimum: minimum, context: { HandleBox(gitDirectory) }) { box, i -> T? in
+            guard let repo = box.repository, let bytes = try? repo.readBlob(files[i].blob) else { return nil }
             return parse(bytes, i)
         }
     }
 
     static func parseCase(_ bytes: [UInt8], path: String) -> Result<CaseSummary, DiagnosticList> {
         CaseFile.parse(String(decoding: bytes, as: UTF8.self), path: path).map { CaseSummary(path: path, file: $0) }
+    }
+}
+
+/// A worker's own repository handle, opened on its first read (nil when it cannot be).
+final class HandleBox {
+    let gitDirectory: String
+    private var opened: Repository??
+    init(_ gitDirectory: String) { self.gitDirectory = gitDirectory }
+    var repository: Repository? {
+        if let opened { return opened }
+        let handle = try? Repository.open(at: gitDirectory)
+        opened = .some(handle)
+        return handle
     }
 }

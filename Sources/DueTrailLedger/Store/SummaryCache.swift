@@ -50,6 +50,16 @@ struct SummaryCache: Sendable {
         return cache
     }
 
+    /// Temporary files of saves that a stopped process left behind (`summaries.tmp.<pid>`
+    /// whose process is gone, or is not this one and older than an hour).
+    static func removeAbandonedTemporaries(in folder: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("summaries.tmp.") {
+            guard let pid = Int32(name.dropFirst("summaries.tmp.".count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? fm.removeItem(atPath: folder + "/" + name) }
+        }
+    }
+
     /// Every case summary by the blob id of its file (a file in the cache read cleanly).
     func caseSummariesByBlob() -> [ObjectID: CaseSummary] {
         var out: [ObjectID: CaseSummary] = [:]
@@ -62,6 +72,7 @@ struct SummaryCache: Sendable {
     /// whole cache (20 MB for 100,000 cases) for a one-case action. One `write` per call.
     static func appendToJournal(_ records: SummaryCache, gitDirectory: String) {
         guard !records.folders.isEmpty || !records.customers.isEmpty else { return }
+        BackgroundWrites.wait()  // a save still in flight would delete what is appended now
         let target = journalURL(gitDirectory: gitDirectory)
         try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         var out = FileManager.default.fileExists(atPath: target.path) ? "" : header + "\n"
@@ -189,6 +200,7 @@ struct SummaryCache: Sendable {
         let target = Self.url(gitDirectory: gitDirectory)
         // A cache that cannot be written only costs time.
         try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        Self.removeAbandonedTemporaries(in: target.deletingLastPathComponent().path)
         guard (try? AtomicFile.write(out.utf8, to: target.path)) != nil else { return }
         try? FileManager.default.removeItem(at: Self.journalURL(gitDirectory: gitDirectory))
     }
