@@ -6,21 +6,7 @@ package enum Parallel {
     /// `[transform(0), …, transform(count - 1)]`, computed in contiguous chunks, one per core,
     /// when there are at least `minimum` items per chunk.
     package static func map<T: Sendable>(count: Int, minimum: Int = 1000, _ transform: @Sendable (Int) -> T) -> [T] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / max(minimum, 1)), 16)
-        guard workers > 1 else { return (0..<count).map(transform) }
-        // A few chunks per core, so a core that finishes early takes another.
-        let pieces = min(count, workers * 4)
-        let chunk = (count + pieces - 1) / pieces
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            let slots = Slots(base)
-            DispatchQueue.concurrentPerform(iterations: pieces) { w in
-                for i in min(w * chunk, count)..<min((w + 1) * chunk, count) {
-                    (slots.base + i).initialize(to: transform(i))
-                }
-            }
-            initialized = count
-        }
+        map(count: count, minimum: minimum, context: {}) { _, i in transform(i) }
     }
 
     /// The same, with a `context` each chunk makes for itself before its first item (a
@@ -34,6 +20,7 @@ package enum Parallel {
             var c = context()
             return (0..<count).map { transform(&c, $0) }
         }
+        // A few chunks per core, so a core that finishes early takes another.
         let pieces = min(count, workers * 4)
         let chunk = (count + pieces - 1) / pieces
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
