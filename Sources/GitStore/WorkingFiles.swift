@@ -25,26 +25,7 @@ extension Repository {
         let index = IndexFile.load(gitDirectory + "index").map(SharedIndex.init)
         var indexStat = stat()
         let indexTime = stat(gitDirectory + "index", &indexStat) == 0 ? (Int(indexStat.st_mtim.tv_sec), Int(indexStat.st_mtim.tv_nsec)) : (0, 0)
-        // The folders' first level, walked in parallel below (cases/ holds one folder per customer).
-        var roots: [String] = []
-        var files: [String] = []
-        for folder in folders {
-            for (name, isDirectory) in Self.list(workdir + folder) {
-                if isDirectory { roots.append(folder + "/" + name) } else { files.append(folder + "/" + name) }
-            }
-        }
-        let found = ParallelWalk.map(roots) { root in
-            var out: [String] = []
-            var pending = [root]
-            while let dir = pending.popLast() {
-                for (name, isDirectory) in Self.list(workdir + dir) {
-                    if isDirectory { pending.append(dir + "/" + name) } else { out.append(dir + "/" + name) }
-                }
-            }
-            return out
-        }
-        let all = files + found.flatMap { $0 }
-        return ParallelWalk.map(all) { path -> WorkingFileState in
+        return ParallelWalk.map(Self.files(under: folders, in: workdir)) { path -> WorkingFileState in
             guard let index, let record = index.file.record(for: path), !index.file.hasConflict(path) else {
                 return WorkingFileState(path: path, cleanID: nil)
             }
@@ -87,26 +68,32 @@ extension Repository {
         }
         guard !clean.contains(false) else { return nil }
         // No file the index does not know: as many files on disk as entries in these folders.
-        var roots: [String] = []
-        var onDisk = 0
-        for folder in folders {
-            for (name, isDirectory) in Self.list(workdir + folder) {
-                if isDirectory { roots.append(folder + "/" + name) } else { onDisk += 1 }
-            }
-        }
-        let counts = ParallelWalk.map(roots) { root -> Int in
-            var n = 0
-            var pending = [root]
-            while let dir = pending.popLast() {
-                for (name, isDirectory) in Self.list(workdir + dir) {
-                    if isDirectory { pending.append(dir + "/" + name) } else { n += 1 }
-                }
-            }
-            return n
-        }
-        onDisk += counts.reduce(0, +)
+        let onDisk = Self.files(under: folders, in: workdir).count
         let trackedInFolders = tracked.count - tracked.filter { t in files.contains { t.path.elementsEqual($0.utf8) } }.count
         return onDisk == trackedInFolders ? index.checksum : nil
+    }
+
+    /// Every file under `folders` (relative to `workdir`), each folder's first level walked in
+    /// parallel (cases/ holds one folder per customer).
+    static func files(under folders: [String], in workdir: String) -> [String] {
+        var roots: [String] = []
+        var files: [String] = []
+        for folder in folders {
+            for (name, isDirectory) in list(workdir + folder) {
+                if isDirectory { roots.append(folder + "/" + name) } else { files.append(folder + "/" + name) }
+            }
+        }
+        let found = ParallelWalk.map(roots) { root in
+            var out: [String] = []
+            var pending = [root]
+            while let dir = pending.popLast() {
+                for (name, isDirectory) in list(workdir + dir) {
+                    if isDirectory { pending.append(dir + "/" + name) } else { out.append(dir + "/" + name) }
+                }
+            }
+            return out
+        }
+        return files + found.flatMap { $0 }
     }
 
     /// The names in one folder, and whether each is a folder (a link to a file is a file; a

@@ -60,24 +60,8 @@ package enum TimelineText {
     }
 
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for s in text.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if mustEscape(s) || s.value == 0xB7 {
-                    let hex = String(s.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(s)
-                }
-            }
-        }
-        return out + "\""
+        // The middle dot too: the line is split on ` · ` before any value is unquoted.
+        YAMLText.doubleQuoted(text, uppercaseHex: false) { mustEscape($0) || $0.value == 0xB7 }
     }
 
     static func unquoted(_ text: String) -> String? {

@@ -7,6 +7,15 @@ package enum YAMLText {
     }
 
     package static func quoted(_ value: String) -> String {
+        doubleQuoted(value, uppercaseHex: true) { s in
+            s.value < 0x20 || s.value == 0x7F || (s.value >= 0x80 && s.value < 0xA0) || s.value == 0xFEFF || s.value == 0x2028 || s.value == 0x2029
+        }
+    }
+
+    /// `"…"` with `"`, `\\`, `\n`, `\r` and `\t` escaped and every scalar `escape` picks written
+    /// as `\uXXXX`: the double-quoted form YAML and the timeline lines share (each with its
+    /// own set of escaped scalars and case of hex digits, so files keep their bytes).
+    package static func doubleQuoted(_ value: String, uppercaseHex: Bool, escape: (Unicode.Scalar) -> Bool) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -16,10 +25,8 @@ package enum YAMLText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) || scalar.value == 0xFEFF
-                    || scalar.value == 0x2028 || scalar.value == 0x2029
-                {
-                    out += String(format: "\\u%04X", scalar.value)
+                if escape(scalar) {
+                    out += String(format: uppercaseHex ? "\\u%04X" : "\\u%04x", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

@@ -72,20 +72,18 @@ extension Ledger {
                     toRead.append(("customers/\(entry.name)", entry.id, slug))
                 }
                 let files = toRead
-                let parsed = Self.readBlobs(files.map { ($0.path, $0.blob) }, repository: repo, minimum: 500) { bytes, i in
+                let parsed = try Self.readBlobs(files.map { ($0.path, $0.blob) }, repository: repo, minimum: 500) { bytes, i in
                     CustomerFile.parse(String(decoding: bytes, as: UTF8.self), path: files[i].path, slug: files[i].slug).map(CustomerSummary.init)
                 }
                 for (i, file) in toRead.enumerated() {
-                    var result = parsed[i]
-                    if result == nil {
-                        result = CustomerFile.parse(String(decoding: try repo.readBlob(file.blob), as: UTF8.self), path: file.path, slug: file.slug).map(CustomerSummary.init)
-                    }
-                    switch result ?? .failure(DiagnosticList([])) {
-                    case .success(let c):
+                    switch parsed[i] {
+                    case .success(let c)?:
                         names[file.slug] = c
                         fresh.customers[file.blob] = c
-                    case .failure(let list):
+                    case .failure(let list)?:
                         unreadable += list.items
+                    case nil:
+                        break  // readBlobs fills every slot
                     }
                 }
             }
@@ -131,7 +129,7 @@ extension Ledger {
                     folders.append((folder, nil, slots))
                 }
                 Timings.mark("list \(folders.count) folders")
-                let parsed = Self.readCases(toRead, repository: repo)
+                let parsed = try Self.readCases(toRead, repository: repo)
                 Timings.mark("read and parse \(toRead.count) cases")
                 cases.reserveCapacity(folders.reduce(0) { $0 + ($1.items?.count ?? $1.slots.count) })
                 for (folder, cached, slots) in folders {
@@ -146,13 +144,12 @@ extension Ledger {
                         switch slot {
                         case .known(let item): items.append(item)
                         case .read(let index):
-                            var result = parsed[index]
-                            if result == nil { result = Self.parseCase(try repo.readBlob(toRead[index].blob), path: toRead[index].path) }
-                            switch result ?? .failure(DiagnosticList([])) {
-                            case .success(let summary): items.append(SummaryCache.Item(blob: toRead[index].blob, summary: summary))
-                            case .failure(let list):
+                            switch parsed[index] {
+                            case .success(let summary)?: items.append(SummaryCache.Item(blob: toRead[index].blob, summary: summary))
+                            case .failure(let list)?:
                                 unreadable += list.items
                                 clean = false
+                            case nil: break  // readBlobs fills every slot
                             }
                         }
                     }
@@ -191,22 +188,25 @@ extension Ledger {
     /// through a repository handle of its own (libgit2 handles are not shared between threads)
     /// and parses what it read, so a fresh clone's first command costs about one pass over the
     /// pack. Results in input order.
-    static func readCases(_ files: [(path: String, blob: ObjectID)], repository: Repository) -> [Result<CaseSummary, DiagnosticList>?] {
-        readBlobs(files, repository: repository, minimum: 2000) { bytes, i in parseCase(bytes, path: files[i].path) }
+    static func readCases(_ files: [(path: String, blob: ObjectID)], repository: Repository) throws(GitError) -> [Result<CaseSummary, DiagnosticList>?] {
+        try readBlobs(files, repository: repository, minimum: 2000) { bytes, i in parseCase(bytes, path: files[i].path) }
     }
 
-    /// `parse` of each blob, read through one repository handle per worker. A blob a worker
-    /// could not read (its handle failed, the object is damaged) is nil: the caller reads it
-    /// again, so the error is git's own.
+    /// `parse` of each blob, read through one repository handle per worker; every slot is
+    /// filled (optional only so results are written in place, never copied). A blob a worker
+    /// could not read (its handle failed, the object is damaged) is read again through
+    /// `repository`, so a failure is git's own error.
     static func readBlobs<T: Sendable>(
         _ files: [(path: String, blob: ObjectID)], repository: Repository, minimum: Int, parse: @escaping @Sendable ([UInt8], Int) -> T
-    ) -> [T?] {
+    ) throws(GitError) -> [T?] {
         let gitDirectory = repository.gitDirectory
         guard !files.isEmpty else { return [] }
-        return Parallel.map(count: files.count, minimum: minimum, context: { HandleBox(gitDirectory) }) { box, i -> T? in
+        var results = Parallel.map(count: files.count, minimum: minimum, context: { HandleBox(gitDirectory) }) { box, i -> T? in
             guard let repo = box.repository, let bytes = try? repo.readBlob(files[i].blob) else { return nil }
             return parse(bytes, i)
         }
+        for i in results.indices where results[i] == nil { results[i] = parse(try repository.readBlob(files[i].blob), i) }
+        return results
     }
 
     static func parseCase(_ bytes: [UInt8], path: String) -> Result<CaseSummary, DiagnosticList> {
