@@ -23,6 +23,7 @@ import TestSupport
         #expect(r.status == 0, "\(r)")
         #expect(try git(["status", "--porcelain"]) == """
             ?? outbox/acme-gmbh/
+            ?? outbox/blue-harbour-design/
             ?? outbox/delta-foods/
             ?? outbox/evergreen-legal/
             ?? outbox/fjord-software/
@@ -32,20 +33,21 @@ import TestSupport
         let log = try git(["log", "-1", "--format=%an|%s%n%(trailers:only,unfold)"])
         #expect(log.hasPrefix("Ana Ruiz|draft: 2 reminders approved by policy\nDueTrail-Action: draft\nDueTrail-Approved-By: policy\n"))
         #expect(log.contains("DueTrail-Policy: customers/corvid-analytics.yaml ") && log.contains("DueTrail-Case: INV-1079"))
-        #expect(try git(["ls-files", "outbox"]) == "outbox/corvid-analytics/2026-11-30-courtesy.eml\noutbox/union-square-media/2026-11-30-final.eml\n")
+        #expect(try git(["ls-files", "outbox"]) == "outbox/corvid-analytics/2026-11-30-statement.eml\noutbox/union-square-media/2026-11-30-final.eml\n")
         // The sensitive customer's courtesy note no longer applies (INV-1095 is overdue) and its nudge is due tomorrow.
         #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/st-brigids-hospice"))
-        // A complete message.
-        let nudge = try sandbox.read("ledger/outbox/acme-gmbh/2026-11-30-nudge.eml")
+        // A complete message: Acme's old invoices caught up (final notice) with the new one (nudge).
+        let nudge = try sandbox.read("ledger/outbox/acme-gmbh/2026-11-30-statement.eml")
         #expect(nudge.hasPrefix("From: Accounts at Northwind Studio <accounts@northwind-studio.example>\nTo: Jonas Bauer <ap@acme-gmbh.example>\n"))
-        #expect(nudge.contains("\nSubject: Friendly reminder: INV-1093 now overdue\nMessage-ID: <20261130.nudge.acme-gmbh."))
-        #expect(nudge.contains("\n\nHello Jonas Bauer,\n") && nudge.contains("Invoice INV-1093, due 26 November 2026 (4 days ago): EUR 920.00"))
+        #expect(nudge.contains("\nSubject: Invoices from Northwind Studio Ltd awaiting payment: EUR 9,410.00\nMessage-ID: <20261130.statement.acme-gmbh."))
+        #expect(nudge.contains("X-DueTrail-Case-Steps: INV-1030=final, INV-1042=final, INV-1093=nudge\n"))
+        #expect(nudge.contains("\n\nHello Jonas Bauer,\n") && nudge.contains("Invoice INV-1093, issued 27 October 2026, due 26 November 2026 (4 days overdue): EUR 920.00"))
         // Again: nothing changes.
         let head = try git(["rev-parse", "HEAD"])
         let again = try run(["draft"])
         #expect(again.stdout.contains("Nothing new to draft today (2026-11-30)."))
         #expect(try git(["rev-parse", "HEAD"]) == head)
-        #expect(try sandbox.read("ledger/outbox/acme-gmbh/2026-11-30-nudge.eml") == nudge)
+        #expect(try sandbox.read("ledger/outbox/acme-gmbh/2026-11-30-statement.eml") == nudge)
         #expect(try run(["check"]).status == 0)
     }
 
@@ -53,8 +55,9 @@ import TestSupport
         _ = try run(["draft"])
         let review = try run(["review", "acme-gmbh"])
         #expect(review.status == 0, "\(review)")
-        #expect(review.stdout.contains("== outbox/acme-gmbh/2026-11-30-nudge.eml: Acme GmbH, step nudge\n"))
-        #expect(review.stdout.contains("   INV-1093 · balance EUR 920.00 · due 2026-11-26, 4 days overdue · no reminder sent yet"))
+        #expect(review.stdout.contains("== outbox/acme-gmbh/2026-11-30-statement.eml: Acme GmbH, step statement\n"))
+        #expect(review.stdout.contains("   INV-1093 · balance EUR 920.00 · due 2026-11-26, 4 days overdue · no reminder sent yet · last activity 2026-11-30 · open · step nudge\n"))
+        #expect(review.stdout.contains("   INV-1030 · balance EUR 1,340.00 · due 2026-08-27, 95 days overdue · no reminder sent yet · last activity 2026-11-30 · open · step final\n"))
         #expect(!review.stdout.contains("\u{1B}["))  // not a terminal: no colour
         // Plain git shows the same added lines.
         try sandbox.git(["add", "-N", "outbox"], in: dir)
@@ -63,23 +66,25 @@ import TestSupport
         #expect(!added(gitDiff).isEmpty && added(review.stdout) == added(gitDiff))
         try sandbox.git(["reset", "-q"], in: dir)
         let stat = try run(["review", "--stat"])
-        #expect(stat.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml       | +25 -0 | new | Acme GmbH: INV-1093\n"))
-        #expect(stat.stdout.hasSuffix("4 drafts awaiting review\n"))
+        #expect(stat.stdout.contains("outbox/acme-gmbh/2026-11-30-statement.eml           | +30 -0 | new | Acme GmbH: INV-1030, INV-1042, INV-1093\n"))
+        #expect(stat.stdout.hasSuffix("5 drafts awaiting review\n"))
         #expect(try run(["review", "--color", "always", "acme-gmbh"]).stdout.contains("\u{1B}[32m+Subject:"))
     }
 
     @Test func approveCommitsExactlyTheReviewedBytesAsTheApprover() throws {
         _ = try run(["draft"])
-        let path = "outbox/acme-gmbh/2026-11-30-nudge.eml"
+        let path = "outbox/acme-gmbh/2026-11-30-statement.eml"
         var text = try sandbox.read("ledger/" + path)
-        text = text.replacingOccurrences(of: "Thank you,\n", with: "Thank you, and say hello to the team in Hamburg,\n")
+        text = text.replacingOccurrences(of: "Kind regards,\n", with: "Kind regards, and say hello to the team in Hamburg,\n")
         try sandbox.write("ledger/" + path, text)
         let approved = try run(["approve", "INV-1093"], extra: ["GIT_AUTHOR_NAME": "Bea Chen", "GIT_AUTHOR_EMAIL": "bea@northwind-studio.example"])
         #expect(approved.status == 0, "\(approved)")
         #expect(try git(["log", "-1", "--format=%an|%s%n%(trailers:only,unfold)"]) == """
-            Bea Chen|approve: friendly nudge to Acme GmbH (INV-1093)
+            Bea Chen|approve: statement to Acme GmbH (INV-1030, INV-1042, INV-1093)
             DueTrail-Action: approve
             DueTrail-Draft: \(path)
+            DueTrail-Case: INV-1030
+            DueTrail-Case: INV-1042
             DueTrail-Case: INV-1093
 
 
@@ -87,14 +92,14 @@ import TestSupport
         #expect(try git(["show", "--format=", "--name-only", "HEAD"]) == path + "\n")
         #expect(try git(["show", "HEAD:" + path]) == text)  // the edit is what was approved
         #expect(try git(["status", "--porcelain", "--", path]) == "")
-        #expect(try run(["queue", "--all"]).stdout.contains("INV-1093  Acme GmbH              2026-11-26     4  1-30        EUR 920.00  approved, not sent (nudge)"))
+        #expect(try run(["queue", "--all"]).stdout.contains("INV-1093  Acme GmbH              2026-11-26     4  1-30        EUR 920.00  approved, not sent (statement)"))
         // Nothing left for Acme; an unknown name says what there is.
         let none = try run(["approve", "acme-gmbh"])
-        #expect(none.status == 1 && none.stderr.contains("no draft for `acme-gmbh` (they are: outbox/delta-foods/2026-11-30-courtesy.eml (INV-1104)"))
+        #expect(none.status == 1 && none.stderr.contains("no draft for `acme-gmbh` (they are: outbox/blue-harbour-design/2026-11-30-statement.eml (INV-1021, INV-1066, INV-1087)"))
         // Plain `git commit` is an approval too.
         try sandbox.git(["add", "outbox/delta-foods"], in: dir)
         try sandbox.git(["commit", "-qm", "approve delta"], in: dir)
-        #expect(try run(["queue", "--all"]).stdout.contains("approved, not sent (courtesy)"))
+        #expect(try run(["queue", "--all"]).stdout.contains("INV-1104  Delta Foods Ltd        2026-11-30     0  current   EUR 2,150.00  approved, not sent (statement)"))
         #expect(try run(["approve", "--all"]).status == 0)
         #expect(try git(["status", "--porcelain"]) == "")
         #expect(try sandbox.git(["fsck", "--strict"], in: dir).status == 0)
@@ -104,10 +109,10 @@ import TestSupport
         _ = try run(["draft"])
         let r = try run(["reject", "fjord-software", "--reason", "They called: paying on Friday"])
         #expect(r.status == 0, "\(r)")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/fjord-software/2026-11-30-nudge.eml"))
-        #expect(FileManager.default.fileExists(atPath: dir + "/.git/duetrail/rejected/fjord-software_2026-11-30-nudge.eml"))
-        #expect(r.stdout.contains("removed outbox/fjord-software/2026-11-30-nudge.eml (a copy is in .git/duetrail/rejected/)"))
-        #expect(try git(["log", "-1", "--format=%s"]) == "reject: reminder to Fjord Software AS (INV-1090)\n")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/fjord-software/2026-11-30-statement.eml"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/.git/duetrail/rejected/fjord-software_2026-11-30-statement.eml"))
+        #expect(r.stdout.contains("removed outbox/fjord-software/2026-11-30-statement.eml (a copy is in .git/duetrail/rejected/)"))
+        #expect(try git(["log", "-1", "--format=%s"]) == "reject: reminder to Fjord Software AS (INV-1025, INV-1070, INV-1090)\n")
         #expect(try sandbox.read("ledger/cases/fjord-software/inv-1090.md").contains("· rejected · step: nudge · They called: paying on Friday · by Ana Ruiz · #"))
         let again = try run(["draft"])
         #expect(!again.stdout.contains("fjord-software"))
@@ -117,15 +122,15 @@ import TestSupport
         #expect(snoozed.status == 0, "\(snoozed)")
         #expect(try git(["show", "--format=%s", "--name-status", "HEAD"]).contains("D\toutbox/union-square-media/2026-11-30-final.eml"))
         #expect(try run(["queue", "--all"]).stdout.contains("snoozed until 2026-12-14"))
-        #expect(try run(["reject", "INV-1042", "--reason", "x"]).stderr.contains("nothing to reject for `INV-1042`"))
+        #expect(try run(["reject", "INV-1095", "--reason", "x"]).stderr.contains("nothing to reject for `INV-1095`"))
         #expect(try git(["status", "--porcelain"]).contains("outbox/acme-gmbh/"))
     }
 
     @Test func aSensitiveCustomerIsDraftedOnRequestAndNeedsAPersonalNote() throws {
-        let tomorrow = ["DUETRAIL_TODAY": "2026-12-01"]
+        let tomorrow = ["DUETRAIL_TODAY": "2026-12-01", "DUETRAIL_NOW": "2026-12-01T09:00:00Z"]
         // Listed, not drafted, by a plain `draft`.
         let plain = try run(["draft"], extra: tomorrow)
-        #expect(plain.stdout.contains("Manual or sensitive customers with a step due (draft with --case INVOICE):\n  St. Brigid's Hospice: INV-1095\n"), "\(plain)")
+        #expect(plain.stdout.contains("Manual or sensitive customers with a step due (draft with --case INVOICE):\n  St. Brigid's Hospice: INV-1049, INV-1095\n"), "\(plain)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/outbox/st-brigids-hospice"))
         try sandbox.git(["clean", "-fdq", "outbox"], in: dir)  // the other customers' review drafts
         let r = try run(["draft", "--case", "INV-1095"], extra: tomorrow)
@@ -187,35 +192,35 @@ import TestSupport
 
         let sim = try run(["simulate", "--to", "2026-12-31"])
         #expect(sim.status == 0, "\(sim)")
-        #expect(sim.stdout.hasPrefix("Simulating 2026-11-30 to 2026-12-31 (no payments or replies assumed; nothing is written)\n"))
+        #expect(sim.stdout.hasPrefix("Simulating 2026-11-30 to 2026-12-31 (no payments or replies assumed; nothing is written)\n"), "\(sim.stdout)")
         // Nothing is sent on the quiet 24th, the holidays or weekends.
         for day in ["2026-12-24", "2026-12-25", "2026-12-26", "2026-12-05", "2026-12-08"] { #expect(!sim.stdout.contains("\n\(day) ")) }
-        #expect(sim.stdout.contains("  send    final → Union Square Media (INV-1079), approved by policy\n"))
+        #expect(sim.stdout.contains("  send    final → Union Square Media (INV-1045, INV-1079), approved by policy\n"), "\(sim.stdout)")
         #expect(try git(["status", "--porcelain"]) == "")
         let json = try run(["simulate", "--to", "2026-12-31", "--json"])
         let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-        #expect(events.contains { $0["day"] as? String == "2026-11-30" && $0["customer"] as? String == "acme-gmbh" && $0["kind"] as? String == "review" })
+        #expect(events.contains { $0["day"] as? String == "2026-11-30" && $0["customer"] as? String == "acme-gmbh" && $0["kind"] as? String == "review" && $0["step"] as? String == "statement" })
         let words = try run(["cadence"])
         #expect(words.stdout.contains("  3 days after the due date: friendly nudge, template nudge, reviewed before sending\n"))
     }
 
     @Test func aDraftAPersonBrokeIsNeverOverwrittenAndCommasInNamesApprove() throws {
         _ = try run(["draft"])
-        let path = "ledger/outbox/acme-gmbh/2026-11-30-nudge.eml"
+        let path = "ledger/outbox/acme-gmbh/2026-11-30-statement.eml"
         let broken = try sandbox.read(path).replacingOccurrences(of: "Subject: ", with: "Subject ")
         try sandbox.write(path, broken)
         let again = try run(["draft"])
-        #expect(again.stderr.contains("warning: outbox/acme-gmbh/2026-11-30-nudge.eml:4: not a header line"), "\(again)")
-        #expect(again.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml already exists"))
+        #expect(again.stderr.contains("warning: outbox/acme-gmbh/2026-11-30-statement.eml:4: not a header line"), "\(again)")
+        #expect(again.stdout.contains("outbox/acme-gmbh/2026-11-30-statement.eml already exists"))
         #expect(try sandbox.read(path) == broken)
         // A contact whose name has a comma: quoted in the draft, and approved.
         var fjord = try sandbox.read("ledger/customers/fjord-software.yaml")
         fjord = fjord.replacingOccurrences(of: "name: Ingrid Solberg", with: "name: \"Solberg, Ingrid\"")
         try sandbox.write("ledger/customers/fjord-software.yaml", fjord)
         try sandbox.git(["commit", "-qam", "contact name"], in: dir)
-        try FileManager.default.removeItem(atPath: dir + "/outbox/fjord-software/2026-11-30-nudge.eml")
+        try FileManager.default.removeItem(atPath: dir + "/outbox/fjord-software/2026-11-30-statement.eml")
         #expect(try run(["draft", "--customer", "fjord-software"]).status == 0)
-        #expect(try sandbox.read("ledger/outbox/fjord-software/2026-11-30-nudge.eml").contains("To: \"Solberg, Ingrid\" <invoices@fjord-software.example>\n"))
+        #expect(try sandbox.read("ledger/outbox/fjord-software/2026-11-30-statement.eml").contains("To: \"Solberg, Ingrid\" <invoices@fjord-software.example>\n"))
         let approved = try run(["approve", "fjord-software"])
         #expect(approved.status == 0, "\(approved)")
         #expect(try run(["draft", "--case", "INV-9999"]).stderr.contains("no case or customer `INV-9999`"))
@@ -228,7 +233,7 @@ import TestSupport
         try sandbox.git(["commit", "-qam", "paid"], in: dir)
         let r = try run(["approve", "INV-1093"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("outbox/acme-gmbh/2026-11-30-nudge.eml: INV-1093 is paid since this draft was written; not approved"), "\(r)")
+        #expect(r.stderr.contains("outbox/acme-gmbh/2026-11-30-statement.eml: INV-1093 is paid since this draft was written; not approved"), "\(r)")
         #expect(try git(["ls-files", "outbox/acme-gmbh"]) == "")
     }
 

@@ -33,7 +33,7 @@ import TestSupport
         #expect(r.stdout.contains("Recorded 2 payments from ") && r.stdout.contains("(generic)"), "\(r.stdout)")
         #expect(r.stdout.contains("  INV-1093  EUR 920.00  → balance EUR 0.00 (paid)\n"))
         #expect(r.stdout.contains("  INV-1042  EUR 1,150.00  → balance EUR 6,000.00\n"))
-        #expect(r.stdout.contains("Withdrew outbox/acme-gmbh/2026-11-30-nudge.eml"))
+        #expect(r.stdout.contains("Withdrew outbox/acme-gmbh/2026-11-30-statement.eml"), "\(r.stdout)")
         #expect(r.stdout.contains("Unapplied — no such invoice in the ledger") && r.stdout.contains("  line 4: INV-9999  75"))
         let log = try git(["log", "-1", "--format=%an|%s%n%b"])
         #expect(log.hasPrefix("Ana Ruiz|import: 2 payments from payments.csv (1 unapplied)\n"), "\(log)")

@@ -53,10 +53,11 @@ import TestSupport
         #expect(try sandbox.duetrail(["portal", "key", "--new"], in: ledger).status == 0)
         let drafted = try sandbox.duetrail(["draft"], in: ledger)
         #expect(drafted.status == 0, "\(drafted)")
-        let draft = try sandbox.read("ledger/outbox/delta-foods/2026-11-30-courtesy.eml")
+        let draft = try sandbox.read("ledger/outbox/delta-foods/2026-11-30-statement.eml")
         // Europe/Dublin: 14 days from 30 November runs to midnight after 13 December.
         let prefix = "https://pay.northwind.example/p/delta-foods.1797206400."
-        let line = try #require(draft.split(separator: "\n").first { $0.hasPrefix(prefix) }, "\(draft)")
+        let found = try #require(draft.split(separator: "\n").first { $0.contains(prefix) }, "\(draft)")
+        let line = found[try #require(found.range(of: prefix)).lowerBound...]
         let keyText = try String(contentsOfFile: sandbox.path("home/.config/duetrail/portal.key"), encoding: .utf8)
         let key = try #require(PortalKey(text: keyText))
         let token = String(line.dropFirst("https://pay.northwind.example/p/".count))

@@ -44,32 +44,32 @@ import TestSupport
         try draftAndApprove()
         let head = try git(["rev-parse", "HEAD"])
         let dry = try run(["send", "--dry-run"])
-        #expect(dry.status == 0 && dry.stdout.contains("Would send 6 approved messages via maildir"), "\(dry)")
+        #expect(dry.status == 0 && dry.stdout.contains("Would send 7 approved messages via maildir"), "\(dry)")
         #expect(delivered().isEmpty)
         #expect(try git(["rev-parse", "HEAD"]) == head, "a dry run commits nothing")
         #expect(try git(["status", "--porcelain"]).isEmpty, "a dry run changes no file")
 
         let r = try run(["send"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("Sent 6 messages via maildir"))
-        #expect(delivered().count == 6)
+        #expect(r.stdout.contains("Sent 7 messages via maildir"))
+        #expect(delivered().count == 7)
         // The outbox is empty, in HEAD and on disk; each message is kept under sent/ byte for byte.
         #expect(try git(["ls-files", "outbox"]).isEmpty)
         #expect(try git(["status", "--porcelain"]).isEmpty)
         let sentFiles = try git(["ls-files", "sent"]).split(separator: "\n").map(String.init)
-        #expect(sentFiles.count == 6 && sentFiles.contains("sent/2026/11/acme-gmbh/2026-11-30-nudge.eml"))
+        #expect(sentFiles.count == 7 && sentFiles.contains("sent/2026/11/acme-gmbh/2026-11-30-statement.eml"))
         let inMaildir = Set(try delivered().map { try String(contentsOfFile: maildir + "/new/" + $0, encoding: .utf8) })
         let inLedger = Set(try sentFiles.map { try sandbox.read("ledger/" + $0) })
         #expect(inMaildir == inLedger)
         // One commit, by the person sending, with the cases and Message-IDs as trailers.
         let log = try git(["log", "-1", "--format=%an|%s%n%(trailers:only,unfold)"])
-        #expect(log.hasPrefix("Ana Ruiz|send: 6 reminders\nDueTrail-Action: send\nDueTrail-Transport: maildir "), "\(log)")
-        #expect(log.contains("DueTrail-Case: INV-1093") && log.contains("DueTrail-Message-ID: <20261130.nudge.acme-gmbh."))
+        #expect(log.hasPrefix("Ana Ruiz|send: 7 reminders\nDueTrail-Action: send\nDueTrail-Transport: maildir "), "\(log)")
+        #expect(log.contains("DueTrail-Case: INV-1093") && log.contains("DueTrail-Message-ID: <20261130.statement.acme-gmbh."))
         // The case's timeline has the sent event with the Message-ID and where the copy is.
         let acme = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
         let sentLine = try #require(acme.split(separator: "\n").first { $0.contains(" · sent · ") })
-        #expect(sentLine.contains("step: nudge · message-id: <20261130.nudge.acme-gmbh.") && sentLine.contains("to: ap@acme-gmbh.example"))
-        #expect(sentLine.contains("answer: delivered to Maildir new/") && sentLine.contains("file: sent/2026/11/acme-gmbh/2026-11-30-nudge.eml · by Ana Ruiz"))
+        #expect(sentLine.contains("step: nudge · message-id: <20261130.statement.acme-gmbh.") && sentLine.contains("to: ap@acme-gmbh.example"))
+        #expect(sentLine.contains("answer: delivered to Maildir new/") && sentLine.contains("file: sent/2026/11/acme-gmbh/2026-11-30-statement.eml · by Ana Ruiz"))
         // The queue now knows the reminder went out.
         let show = try run(["show", "INV-1093"])
         #expect(show.stdout.contains("sent"), "\(show)")
@@ -77,7 +77,7 @@ import TestSupport
         let head2 = try git(["rev-parse", "HEAD"])
         let again = try run(["send"])
         #expect(again.status == 0 && again.stdout.contains("Nothing approved to send."), "\(again)")
-        #expect(delivered().count == 6)
+        #expect(delivered().count == 7)
         #expect(try git(["rev-parse", "HEAD"]) == head2)
         #expect(try run(["draft"]).stdout.contains("Nothing new to draft today"))
         #expect(try sandbox.git(["fsck", "--strict"], in: dir).status == 0)
@@ -86,20 +86,20 @@ import TestSupport
 
     @Test func sendsTheApprovedBytesNotTheWorkingCopyAndSaysSo() throws {
         try draftAndApprove()
-        let path = dir + "/outbox/acme-gmbh/2026-11-30-nudge.eml"
+        let path = dir + "/outbox/acme-gmbh/2026-11-30-statement.eml"
         let approved = try String(contentsOfFile: path, encoding: .utf8)
-        try approved.replacingOccurrences(of: "Thank you,", with: "Pay now or else,").write(toFile: path, atomically: true, encoding: .utf8)
+        try approved.replacingOccurrences(of: "Kind regards,", with: "Pay now or else,").write(toFile: path, atomically: true, encoding: .utf8)
         // A new, unapproved draft in the working tree is not sent either.
         try sandbox.write("ledger/outbox/blue-harbour-design/2026-11-30-nudge.eml", approved.replacingOccurrences(of: "acme-gmbh", with: "blue-harbour-design"))
         let r = try run(["send"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("Note: outbox/acme-gmbh/2026-11-30-nudge.eml was edited after approval; the approved version was sent."))
-        #expect(r.stdout.contains("    -Thank you,\n    +Pay now or else,\n"), "\(r.stdout)")
-        let sent = try sandbox.read("ledger/sent/2026/11/acme-gmbh/2026-11-30-nudge.eml")
-        #expect(sent.contains("Thank you,") && !sent.contains("Pay now or else"))
-        #expect(delivered().count == 6)
+        #expect(r.stdout.contains("Note: outbox/acme-gmbh/2026-11-30-statement.eml was edited after approval; the approved version was sent."))
+        #expect(r.stdout.contains("    -Kind regards,\n    +Pay now or else,\n"), "\(r.stdout)")
+        let sent = try sandbox.read("ledger/sent/2026/11/acme-gmbh/2026-11-30-statement.eml")
+        #expect(sent.contains("Kind regards,") && !sent.contains("Pay now or else"))
+        #expect(delivered().count == 7)
         // The edit is kept, not lost; the unapproved draft is still waiting.
-        let kept = dir + "/.git/duetrail/edited-after-approval/acme-gmbh_2026-11-30-nudge.eml"
+        let kept = dir + "/.git/duetrail/edited-after-approval/acme-gmbh_2026-11-30-statement.eml"
         #expect(try String(contentsOfFile: kept, encoding: .utf8).contains("Pay now or else"))
         #expect(try git(["status", "--porcelain"]) == "?? outbox/\n")
     }
@@ -116,11 +116,11 @@ import TestSupport
         try git(["commit", "-qam", "payment and a reply"])
         let r = try run(["send"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("Withdrawn outbox/acme-gmbh/2026-11-30-nudge.eml: INV-1093 is paid (recorded on the case)"), "\(r.stdout)")
-        #expect(r.stdout.contains("Withdrawn outbox/fjord-software/2026-11-30-nudge.eml: INV-1090 is reply waiting since 2026-11-30"))
-        #expect(delivered().count == 4)
+        #expect(r.stdout.contains("Withdrawn outbox/acme-gmbh/2026-11-30-statement.eml: INV-1093 is paid (recorded on the case)"), "\(r.stdout)")
+        #expect(r.stdout.contains("Withdrawn outbox/fjord-software/2026-11-30-statement.eml: INV-1090 is reply waiting since 2026-11-30"))
+        #expect(delivered().count == 5)
         let acme = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
-        #expect(acme.contains(" · withdrawn · step: nudge · draft: outbox/acme-gmbh/2026-11-30-nudge.eml · not sent: INV-1093 is paid · by Ana Ruiz"))
+        #expect(acme.contains(" · withdrawn · step: nudge · draft: outbox/acme-gmbh/2026-11-30-statement.eml · not sent: INV-1093 is paid · by Ana Ruiz"))
         #expect(!acme.contains(" · sent · "))
         #expect(try git(["log", "--format=%s"]).contains("withdraw: 2 approved reminders no longer due"))
         #expect(try git(["ls-files", "outbox"]).isEmpty)
@@ -145,8 +145,8 @@ import TestSupport
         try draftAndApprove()
         let r = try run(["send"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("Sent 5 messages") && r.stdout.contains("Withdrawn outbox/union-square-media/2026-11-30-final.eml: INV-1079 is paid"), "\(r.stdout)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: captured).count == 5)
+        #expect(r.stdout.contains("Sent 6 messages") && r.stdout.contains("Withdrawn outbox/union-square-media/2026-11-30-final.eml: INV-1079 is paid"), "\(r.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: captured).count == 6)
         #expect(try sandbox.read("ledger/cases/union-square-media/inv-1079.md").contains(" · withdrawn · step: final"))
         #expect(try git(["status", "--porcelain"]).isEmpty)
     }
@@ -182,12 +182,12 @@ import TestSupport
         try draftAndApprove()
         let r = try run(["send", "--verbose"], extra: ["DUETRAIL_SMTP_PASSWORD": "s3cret-Pw"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("Sent 6 messages via smtp localhost:\(server.port) (starttls)"))
+        #expect(r.stdout.contains("Sent 7 messages via smtp localhost:\(server.port) (starttls)"))
         // The conversation is shown, the password never (nor its base64 form).
         #expect(r.stderr.contains("C: STARTTLS") && r.stderr.contains("C: AUTH PLAIN ****"), "\(r.stderr)")
         #expect(!r.stderr.contains("s3cret-Pw") && !r.stderr.contains(Data("\u{0}ar@northwind-studio.example\u{0}s3cret-Pw".utf8).base64EncodedString()))
         let received = try server.received()
-        #expect(received.count == 6)
+        #expect(received.count == 7)
         // One connection for the batch, over TLS, logged in.
         #expect(Set(received.compactMap { $0.envelope["peer_port"] as? Int }).count == 1)
         #expect(received.allSatisfy { ($0.envelope["tls"] as? Bool) == true && ($0.envelope["login"] as? String) == "ar@northwind-studio.example" })
@@ -196,13 +196,13 @@ import TestSupport
         let mail = try ParsedMail(file: server.folder + "/\(acmeIndex + 1).eml")
         #expect(mail.addresses("to") == [["Jörg Müller-Lüdenscheidt", "ap@acme-gmbh.example"]])
         #expect(mail.addresses("cc") == [["Bauer, Jonas", "jonas@acme-gmbh.example"]])
-        #expect(mail["subject"] == "Friendly reminder: INV-1093 now overdue")
+        #expect(mail["subject"] == "Invoices from Northwind Studio Ltd awaiting payment: EUR 9,410.00")
         #expect(mail["date_parsed"] == "2026-11-30T09:00:00+00:00")
         #expect(mail["reply_to"] == "Accounts at Northwind Studio <accounts@northwind-studio.example>")
-        #expect(mail["message_id"].hasPrefix("<20261130.nudge.acme-gmbh.") && mail["in_reply_to"].isEmpty)
+        #expect(mail["message_id"].hasPrefix("<20261130.statement.acme-gmbh.") && mail["in_reply_to"].isEmpty)
         #expect(mail["content_type"] == "text/plain" && mail["charset"] == "utf-8")
         #expect(mail["transfer_encoding"] == "8bit")  // the server offers 8BITMIME
-        #expect(mail.body.hasPrefix("Hello Jörg Müller-Lüdenscheidt,\n") && mail.body.contains("Invoice INV-1093, due 26 November 2026 (4 days ago): EUR 920.00"))
+        #expect(mail.body.hasPrefix("Hello Jörg Müller-Lüdenscheidt,\n") && mail.body.contains("Invoice INV-1093, issued 27 October 2026, due 26 November 2026 (4 days overdue): EUR 920.00"))
         #expect((mail.fields["headers_ascii"] as? Bool) == true)  // RFC 2047 words, not raw UTF-8
         #expect((mail.fields["defects"] as? [String]) == [])
         #expect(!(mail.fields["header_names"] as? [String] ?? []).contains { $0.lowercased().hasPrefix("x-duetrail") })
@@ -216,7 +216,7 @@ import TestSupport
         #expect(try run(["approve", "acme-gmbh"], extra: later).status == 0)
         let second = try run(["send"], extra: later)
         #expect(second.status == 0, "\(second)")
-        let followUp = try ParsedMail(file: server.folder + "/7.eml")
+        let followUp = try ParsedMail(file: server.folder + "/8.eml")
         #expect(followUp["in_reply_to"] == mail["message_id"] && followUp["references"] == mail["message_id"])
         #expect(followUp["message_id"] != mail["message_id"])
     }
@@ -236,7 +236,7 @@ import TestSupport
         // Only AUTH LOGIN offered: user and password each masked.
         #expect(r.stderr.contains("C: AUTH LOGIN\n") && r.stderr.contains("C: ****") && !r.stderr.contains("pw-from-git"), "\(r.stderr)")
         #expect(!r.stderr.contains(Data("pw-from-git".utf8).base64EncodedString()))
-        #expect(r.stdout.contains("Sent 2 messages") && r.stdout.contains("4 more approved messages left for the next run (--limit)."))
+        #expect(r.stdout.contains("Sent 2 messages") && r.stdout.contains("5 more approved messages left for the next run (--limit)."))
         let received = try server.received()
         let acme = try #require(received.firstIndex { $0.text.contains("ap@acme-gmbh.example") })
         #expect(received[acme].text.contains("Content-Transfer-Encoding: quoted-printable"))
@@ -244,8 +244,8 @@ import TestSupport
         let mail = try ParsedMail(file: server.folder + "/\(acme + 1).eml")
         #expect(mail.body.hasPrefix("Hello Jörg Müller,\n"))
         #expect((mail.fields["max_line_octets"] as? Int ?? 999) <= 78)
-        #expect(try run(["send"]).stdout.contains("Sent 4 messages"))
-        #expect(try server.received().count == 6)
+        #expect(try run(["send"]).stdout.contains("Sent 5 messages"))
+        #expect(try server.received().count == 7)
     }
 
     @Test func pipelinedEnvelopeAndAPerRecipientRefusalIsReported() throws {
@@ -256,9 +256,9 @@ import TestSupport
         try useTransport("transport:\n  kind: smtp\n  host: 127.0.0.1\n  port: \(server.port)\n  security: none\n")
         #expect(try run(["draft"]).status == 0)
         // A reviewer's edit with lines that start with a dot: SMTP must not end the message there.
-        let path = dir + "/outbox/acme-gmbh/2026-11-30-nudge.eml"
+        let path = dir + "/outbox/acme-gmbh/2026-11-30-statement.eml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try text.replacingOccurrences(of: "Thank you,\n", with: ".\n..two dots\n.one dot\nThank you,\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "Kind regards,\n", with: ".\n..two dots\n.one dot\nKind regards,\n").write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try run(["approve", "--all"]).status == 0)
         let r = try run(["send", "--verbose"])
         #expect(r.status == 0, "\(r)")
@@ -266,12 +266,12 @@ import TestSupport
         // PIPELINING: the envelope and DATA go out together, then the replies are read.
         #expect(r.stderr.contains("C: MAIL FROM:<accounts@northwind-studio.example> SIZE=") && r.stderr.contains("C: RCPT TO:<old@acme-gmbh.example>\n  C: DATA\n"), "\(r.stderr)")
         let received = try server.received()
-        #expect(received.count == 6)
+        #expect(received.count == 7)
         #expect(Set(received.compactMap { $0.envelope["peer_port"] as? Int }).count == 1)
         let acme = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
         #expect(acme.contains("(refused: old@acme-gmbh.example 550 5.1.1"))
         let acmeMail = try #require(received.first { $0.text.contains("ap@acme-gmbh.example") })
-        #expect(acmeMail.text.replacingOccurrences(of: "\r\n", with: "\n").contains("\n.\n..two dots\n.one dot\nThank you,\n"))
+        #expect(acmeMail.text.replacingOccurrences(of: "\r\n", with: "\n").contains("\n.\n..two dots\n.one dot\nKind regards,\n"))
     }
 
     @Test func aTemporaryRefusalKeepsTheDraftForTheNextRun() throws {
@@ -280,15 +280,15 @@ import TestSupport
         try draftAndApprove()
         let r = try run(["send"])
         #expect(r.status == 2, "\(r)")
-        #expect(r.stdout.contains("Not sent (still approved; sent on the next run once fixed):\n  outbox/acme-gmbh/2026-11-30-nudge.eml: the server refused the message: 451 4.3.0 try again later"), "\(r.stdout)")
-        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 6)
+        #expect(r.stdout.contains("Not sent (still approved; sent on the next run once fixed):\n  outbox/acme-gmbh/2026-11-30-statement.eml: the server refused the message: 451 4.3.0 try again later"), "\(r.stdout)")
+        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 7)
         busy.stop()
         let ok = try SMTPTestServer(folder: sandbox.path("ok"))
         defer { ok.stop() }
         try useTransport("transport:\n  kind: smtp\n  host: 127.0.0.1\n  port: \(ok.port)\n  security: none\n")
         let again = try run(["send"])
         #expect(again.status == 0, "\(again)")
-        #expect(try ok.received().count == 6)
+        #expect(try ok.received().count == 7)
     }
 
     @Test func aConnectionLostMidMessageIsUncertainAndNeverResentUntilSettled() throws {
@@ -297,7 +297,7 @@ import TestSupport
         try draftAndApprove()
         let r = try run(["send", "--limit", "1"])
         #expect(r.status == 2, "\(r)")
-        #expect(r.stdout.contains("Delivery uncertain (1)") && r.stdout.contains("outbox/acme-gmbh/2026-11-30-nudge.eml"), "\(r.stdout)")
+        #expect(r.stdout.contains("Delivery uncertain (1)") && r.stdout.contains("outbox/acme-gmbh/2026-11-30-statement.eml"), "\(r.stdout)")
         let id = try #require(r.stdout.split(separator: "\n").first { $0.contains("outbox/acme-gmbh/") && $0.hasPrefix("  ") }?.split(separator: " ").first.map(String.init))
         dropper.stop()
         let ok = try SMTPTestServer(folder: sandbox.path("ok"))
@@ -306,8 +306,8 @@ import TestSupport
         // The others go; the uncertain one does not, and is listed again.
         let next = try run(["send"])
         #expect(next.status == 2, "\(next)")
-        #expect(next.stdout.contains("Sent 5 messages") && next.stdout.contains("Delivery uncertain (1)"))
-        #expect(try ok.received().count == 5 && !(try ok.received().contains { $0.text.contains("ap@acme-gmbh.example") }))
+        #expect(next.stdout.contains("Sent 6 messages") && next.stdout.contains("Delivery uncertain (1)"))
+        #expect(try ok.received().count == 6 && !(try ok.received().contains { $0.text.contains("ap@acme-gmbh.example") }))
         // The person checked: it did not arrive. Retry sends it, once.
         let retried = try run(["send", "--retry", id])
         #expect(retried.status == 0, "\(retried)")
@@ -324,7 +324,7 @@ import TestSupport
         let r = try run(["send"])
         #expect(r.status == 1 && r.stdout.contains("cannot send via smtp 127.0.0.1:\(mute.port) (none): 127.0.0.1:\(mute.port): the server did not answer in time"), "\(r)")
         #expect(Date().timeIntervalSince(started) < 15)
-        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 6)
+        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 7)
         #expect(try git(["ls-files", "sent"]).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: dir + "/.git/duetrail/send.journal"))
     }
@@ -354,11 +354,11 @@ import TestSupport
         let id = try #require(listed.stdout.split(separator: "\n").first { $0.hasPrefix("  ") && $0.contains("outbox/acme-gmbh/") }?.split(separator: " ").first.map(String.init))
         // A plain `send` sends the others but not the uncertain one.
         let rest = try run(["send"])
-        #expect(rest.status == 2 && rest.stdout.contains("Sent 5 messages"), "\(rest)")
-        #expect(delivered().count == 5)
+        #expect(rest.status == 2 && rest.stdout.contains("Sent 6 messages"), "\(rest)")
+        #expect(delivered().count == 6)
         let retried = try run(["send", "--retry", id])
         #expect(retried.status == 0 && retried.stdout.contains("Sent 1 message"), "\(retried)")
-        #expect(delivered().count == 6)
+        #expect(delivered().count == 7)
         #expect(try run(["send"]).stdout.contains("Nothing approved to send."))
         #expect(!FileManager.default.fileExists(atPath: dir + "/.git/duetrail/send.journal"))
     }
@@ -371,18 +371,18 @@ import TestSupport
         #expect(try git(["ls-files", "sent"]).isEmpty)  // but the ledger does not know yet
         let rest = try run(["send"])
         #expect(rest.status == 2, "\(rest)")
-        #expect(rest.stdout.contains("Sent 5 messages") && rest.stdout.contains("Delivery uncertain (1)"))
-        #expect(delivered().count == 6)  // five more; the first not again
+        #expect(rest.stdout.contains("Sent 6 messages") && rest.stdout.contains("Delivery uncertain (1)"))
+        #expect(delivered().count == 7)  // six more; the first not again
         let id = try #require(rest.stdout.split(separator: "\n").first { $0.hasPrefix("  ") && $0.contains("outbox/acme-gmbh/") }?.split(separator: " ").first.map(String.init))
         let marked = try run(["send", "--mark-delivered", id])
         #expect(marked.status == 0, "\(marked)")
         #expect(marked.stdout.contains("Recorded 1 message delivered by an earlier run"))
-        #expect(delivered().count == 6)
+        #expect(delivered().count == 7)
         let acme = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
         #expect(acme.contains(" · sent · step: nudge") && acme.contains("answer: marked delivered by Ana Ruiz; no server answer was recorded"))
         // The sent copy is the exact bytes that reached the Maildir.
         let inMaildir = try delivered().map { try String(contentsOfFile: maildir + "/new/" + $0, encoding: .utf8) }
-        #expect(inMaildir.contains(try sandbox.read("ledger/sent/2026/11/acme-gmbh/2026-11-30-nudge.eml")))
+        #expect(inMaildir.contains(try sandbox.read("ledger/sent/2026/11/acme-gmbh/2026-11-30-statement.eml")))
         #expect(try git(["ls-files", "outbox"]).isEmpty)
         let wrong = try run(["send", "--retry", id])
         #expect(wrong.status == 1 && wrong.stderr.contains("is not an uncertain delivery"), "\(wrong)")
@@ -401,7 +401,7 @@ import TestSupport
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("accepted by capture.sh (exit 0)"))
         let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.path("captured")).filter { $0.hasSuffix(".eml") }
-        #expect(files.count == 6)
+        #expect(files.count == 7)
         #expect(try sandbox.read("captured/0.args") == "-t -i\n")
         let acme = try #require(files.first { (try? sandbox.read("captured/" + $0))?.contains("ap@acme-gmbh.example") == true })
         let mail = try ParsedMail(file: sandbox.path("captured/" + acme))
@@ -443,6 +443,6 @@ import TestSupport
         try useTransport("transport:\n  kind: smtp\n  host: 127.0.0.1\n  port: 1\n  security: none\n")
         let refused = try run(["send"])
         #expect(refused.status == 1 && refused.stdout.contains("error: cannot send via smtp 127.0.0.1:1 (none): cannot connect to 127.0.0.1:1"), "\(refused)")
-        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 6)
+        #expect(try git(["ls-files", "outbox"]).split(separator: "\n").count == 7)
     }
 }

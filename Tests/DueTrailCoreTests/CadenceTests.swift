@@ -123,7 +123,11 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         #expect(plain.schedule(due: date("2026-12-31"), offset: StepOffset("+1bd")!).iso == "2027-01-01")
         #expect(StepOffset("+10bd")?.phrase == "10 business days after the due date")
         #expect(StepOffset("0d")?.phrase == "on the due date")
-        #expect(StepOffset("soon") == nil && StepOffset("+3w") == nil)
+        #expect(StepOffset("soon") == nil && StepOffset("12h") == nil)
+        #expect(StepOffset("+3w")?.phrase == "3 weeks after the due date")
+        // A month after 31 January is the last day of February (2028 is a leap year).
+        #expect(plain.schedule(due: date("2027-01-31"), offset: StepOffset("+1m")!).iso == "2027-03-01")  // Sun 28 Feb → Mon 1 Mar
+        #expect(plain.schedule(due: date("2028-01-31"), offset: StepOffset("+1m")!).iso == "2028-02-29")
     }
 }
 
@@ -327,9 +331,10 @@ private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBoo
         let p = CadencePlanner(book: b, customers: [:], cases: [c], pending: [])
         #expect(p.status(of: c, today: date("2026-11-30")).phrase(manual: false) == "firm reminder on 2026-12-02 (minimum gap)")
         #expect(p.dueReminders([c], today: date("2026-12-02")).map(\.stepID) == ["firm"])
-        // A case first seen late still gets only the step due now (here a task).
+        // A case first seen late gets the most advanced email step its age passed, never a task
+        // that presumes a reminder it never had.
         let late = summary("T-2", due: "2026-10-01")
-        #expect(p.status(of: late, today: date("2026-11-30")).phrase(manual: false) == "decide on escalation")
+        #expect(p.status(of: late, today: date("2026-11-30")).phrase(manual: false) == "final notice on 2026-12-02 (minimum gap)")
     }
 
     @Test func aCourtesyNoteIsNotSentOnceTheInvoiceIsOverdue() throws {

@@ -29,13 +29,13 @@ struct CadenceShowCommand: ParsableCommand {
         for (_, c) in snapshot.customers { users[c.cadence.cadence ?? CadenceBook.defaultName, default: 0] += 1 }
         if json {
             struct Step: Encodable { var id: String; var name: String; var when: String; var email: String?; var task: String?; var approve: String?; var sentence: String }
-            struct Cadence: Encodable { var name: String; var customers: Int; var steps: [Step] }
+            struct Cadence: Encodable { var name: String; var customers: Int; var catchUp: String; var list: String; var steps: [Step] }
             struct Out: Encodable {
                 var cadences: [Cadence]; var weekend: [String]; var holidays: [String]; var quietDays: [String]; var minimumGapDays: Int
-                var statementTemplate: String; var promiseBrokenTemplate: String; var promiseGraceBusinessDays: Int
+                var statementTemplate: String; var promiseBrokenTemplate: String; var promiseGraceBusinessDays: Int; var escalationWait: String
             }
             let cadences = book.cadences.map { entry in
-                Cadence(name: entry.name, customers: users[entry.name] ?? 0, steps: entry.steps.map { s in
+                Cadence(name: entry.name, customers: users[entry.name] ?? 0, catchUp: entry.catchUp.rawValue, list: entry.listing.rawValue, steps: entry.steps.map { s in
                     var email: String?, task: String?
                     switch s.action {
                     case .email(let t): email = t
@@ -48,7 +48,7 @@ struct CadenceShowCommand: ParsableCommand {
                 cadences: cadences, weekend: book.calendar.weekend.sorted().map { BusinessCalendar.weekdayName($0) },
                 holidays: book.calendar.holidays.sorted().map(\.iso), quietDays: book.calendar.quietDays.sorted().map(\.iso),
                 minimumGapDays: book.minimumGap, statementTemplate: book.statementTemplate, promiseBrokenTemplate: book.promiseBrokenTemplate,
-                promiseGraceBusinessDays: book.promiseGrace)))
+                promiseGraceBusinessDays: book.promiseGrace, escalationWait: book.escalationWait.text)))
             return
         }
         var out = ""
@@ -58,6 +58,11 @@ struct CadenceShowCommand: ParsableCommand {
             let who = name == CadenceBook.defaultName ? "customers without a `cadence:` setting" : "customers with `cadence: \(name)`"
             out += "Cadence `\(name)` (\(who); \(n) customer\(n == 1 ? "" : "s") now)\n"
             for step in steps { out += "  \(step.sentence)\n" }
+            out += "  Catch-up (`catch_up: \(cadence.catchUp.rawValue)`): \(cadence.catchUp.sentence).\n"
+            out += "  Invoices listed (`list: \(cadence.listing.rawValue)`): \(cadence.listing.sentence).\n"
+            if let lastEmail = steps.lastIndex(where: \.isEmail), steps[(lastEmail + 1)...].contains(where: { !$0.isEmail }) {
+                out += "  A task after the last email (\(steps[lastEmail].name)) comes \(book.escalationWait.phrase) after that email was sent, not before (`escalation_wait`).\n"
+            }
             out += "\n"
         }
         let cal = book.calendar
@@ -65,6 +70,7 @@ struct CadenceShowCommand: ParsableCommand {
         out += "Holidays: " + (cal.holidays.isEmpty ? "none" : cal.holidays.sorted().map(\.iso).joined(separator: ", ")) + ".\n"
         out += "Quiet days (nothing is sent): " + (cal.quietDays.isEmpty ? "none" : cal.quietDays.sorted().map(\.iso).joined(separator: ", ")) + ".\n"
         out += "A step that lands on one of these moves to the next day reminders may be sent.\n"
+        out += "A task never comes before the email it follows was sent: a case that had no reminder gets an email first.\n"
         out += "At least \(book.minimumGap) day\(book.minimumGap == 1 ? "" : "s") between two reminders to the same customer.\n"
         out += "Several of one customer's invoices due on the same day go in one message (template \(book.statementTemplate) when they are at different steps).\n"
         out += "A promise to pay pauses the cadence until \(book.promiseGrace) business day\(book.promiseGrace == 1 ? "" : "s") after the promised date.\n"

@@ -4,7 +4,8 @@ import DueTrailLedger
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact",
-        abstract: "Log a call, a meeting or an email from the customer on cases.")
+        abstract: "Log a call, a meeting or an email from the customer on cases.",
+        discussion: "A call on a case whose cadence has a call step due (`duetrail tasks`) finishes that step.")
 
     enum Kind: String, EnumerableFlag {
         case call, meeting
@@ -28,6 +29,10 @@ struct ContactCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        CaseActionOutput.print(try guarded { try ledger.contact(cases, via: kind.rawValue, with: with, summary: summary) }, "a \(kind.rawValue)")
+        let result = try guarded { try ledger.contact(cases, via: kind.rawValue, with: with, summary: summary) }
+        CaseActionOutput.print(result, "a \(kind.rawValue)")
+        for (number, step) in result.finishedSteps.sorted(by: { $0.key < $1.key }) {
+            Terminal.print("The call finishes step `\(step)` of \(number)'s cadence; the cadence moves on.")
+        }
     }
 }

@@ -30,6 +30,9 @@ struct CustomerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The cadence from cadence.yaml this customer follows.", valueName: "name"))
     var cadence: String?
 
+    @Option(help: ArgumentHelp("The account owner who does this customer's tasks and reviews its drafts, `Name <email>` (\"\" removes it).", valueName: "person"))
+    var owner: String?
+
     func validate() throws {
         if let policy, CustomerFile.Policy(rawValue: policy) == nil { throw ValidationError("--policy is one of review, auto, manual") }
     }
@@ -37,10 +40,10 @@ struct CustomerCommand: ParsableCommand {
     func run() throws {
         let ledger = try options.open()
         let change = CustomerChange(
-            policy: policy.flatMap(CustomerFile.Policy.init(rawValue:)), sensitive: sensitive, emails: email.isEmpty ? nil : email, cadence: cadence)
+            policy: policy.flatMap(CustomerFile.Policy.init(rawValue:)), sensitive: sensitive, emails: email.isEmpty ? nil : email, cadence: cadence, owner: owner)
         let result = try guarded { try ledger.changeCustomer(slug.lowercased(), change) }
         let f = result.file
-        Terminal.print("\(f.name) (customers/\(f.slug).yaml): policy \(f.policy.rawValue)\(f.sensitive ? ", sensitive" : ""), cadence \(f.cadence ?? "default"), contacts \(f.contacts.map(\.email).joined(separator: ", "))")
+        Terminal.print("\(f.name) (customers/\(f.slug).yaml): policy \(f.policy.rawValue)\(f.sensitive ? ", sensitive" : ""), cadence \(f.cadence ?? "default"), contacts \(f.contacts.map(\.email).joined(separator: ", "))" + (f.owner.map { ", owner \($0)" } ?? ""))
         if let commit = result.outcome?.commit { Terminal.print("Commit \(commit.short)") } else { Terminal.print("Nothing changed.") }
     }
 }

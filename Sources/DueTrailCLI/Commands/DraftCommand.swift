@@ -24,17 +24,25 @@ struct DraftCommand: ParsableCommand {
     @Option(name: .customLong("customer"), help: ArgumentHelp("Only this customer (slug); repeatable. Drafts for a manual customer too.", valueName: "slug"))
     var customers: [String] = []
 
+    @Option(help: ArgumentHelp("Draft this template now for the --case invoices, outside the cadence (reviewed like any draft; moves no cadence step).", valueName: "name"))
+    var template: String?
+
     @Option(help: ArgumentHelp("Commit the review drafts to this new branch instead of the working tree, to review as a pull request; merging it into main approves them.", valueName: "name"))
     var branch: String?
 
     @Flag(help: "Print what was drafted as JSON.")
     var json = false
 
+    func validate() throws {
+        if template != nil && cases.isEmpty { throw ValidationError("--template needs the invoices to write about: --case INVOICE") }
+        if template != nil && !customers.isEmpty { throw ValidationError("--template drafts for --case invoices, not --customer") }
+    }
+
     func run() throws {
         let ledger = try options.open()
         let named = Set(cases + customers.map { $0.lowercased() })
         if let branch { try guarded { try ledger.checkReviewBranch(branch) } }
-        let run = try guarded { try ledger.draftReminders(only: named.isEmpty ? nil : named, requested: named) }
+        let run = try guarded { try ledger.draftReminders(only: named.isEmpty ? nil : named, requested: named, template: template) }
         let proposal = try branch.flatMap { name in try guarded { try ledger.proposeOnBranch(run, name: name) } }
         for problem in run.outboxProblems { Terminal.note("warning: " + problem.headline) }
         let names = run.customerNames

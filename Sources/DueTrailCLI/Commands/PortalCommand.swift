@@ -105,12 +105,10 @@ struct PortalLinkCommand: ParsableCommand {
     /// `30d`, `12h`, `2w`, or a date (the link works through that day, in the ledger's timezone).
     static func expiry(_ text: String, from now: Date, timezone: TimeZone) -> Date? {
         if let date = CalendarDate(iso: text) { return date.end(in: timezone) }
-        guard let unit = text.last, let count = Int(text.dropLast()), count > 0, count <= 3650 else { return nil }
-        switch unit {
-        case "h": return now.addingTimeInterval(Double(count) * 3_600)
-        case "d": return now.addingTimeInterval(Double(count) * 86_400)
-        case "w": return now.addingTimeInterval(Double(count) * 7 * 86_400)
-        default: return nil
-        }
+        guard let span = Span(text), span.count > 0, span.approximateDays <= 3650 else { return nil }
+        if span.unit == .hours { return now.addingTimeInterval(Double(span.count) * 3_600) }
+        guard let days = span.calendarDays else { return nil }
+        return now.addingTimeInterval(Double(days) * 86_400)
     }
+
 }

@@ -8,8 +8,11 @@ struct QueueCommand: ParsableCommand {
         commandName: "queue",
         abstract: "The aging worklist: open cases, most urgent first, each with its next action.",
         discussion: """
-            Reads the committed ledger (HEAD). Priority grows with days overdue and the size of \
-            the balance; totals are per currency, never summed across currencies.
+            Reads the committed ledger (HEAD). By default what a person can act on today comes \
+            first (broken promises, replies, drafts to review, tasks and steps due), then what \
+            waits (promised, snoozed, on hold, disputed); within each, priority grows with days \
+            overdue and the size of the balance. Totals are per currency, never summed across \
+            currencies.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -19,6 +22,12 @@ struct QueueCommand: ParsableCommand {
 
     @Option(help: "Only this customer (slug or name).")
     var customer: String?
+
+    @Option(help: ArgumentHelp("Only the customers this account owner looks after (a name or email, as in `owner:`).", valueName: "name"))
+    var owner: String?
+
+    @Option(help: ArgumentHelp("Order: priority (act-now first, the default), age, balance, customer.", valueName: "order"))
+    var sort: String = QueueSort.priority.rawValue
 
     @Option(help: "Show at most this many rows in the table (totals count every case).")
     var limit: Int = 50
@@ -38,6 +47,7 @@ struct QueueCommand: ParsableCommand {
         }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if QueueSort(rawValue: sort) == nil { throw ValidationError("--sort is one of \(QueueSort.allCases.map(\.rawValue).joined(separator: ", ")); not `\(sort)`") }
     }
 
     func run() throws {
@@ -47,24 +57,30 @@ struct QueueCommand: ParsableCommand {
         let wantedCustomer = customer?.lowercased()
         let names = snapshot.customerNames
         let setup = Result { try ledger.cadenceSetup(tree: snapshot.tree) }
+        let order = QueueSort(rawValue: sort) ?? .priority
+        let owned = owner.map { Self.customers(ownedBy: $0, in: snapshot) }
+        if let owner, owned?.isEmpty == true { Terminal.note("warning: no customer has an `owner:` matching `\(owner)`") }
+        // The cadence's view; a broken cadence must not hide the worklist.
+        var planner: CadencePlanner?
+        do {
+            let setup = try setup.get()
+            let outbox = try ledger.outbox(tree: snapshot.tree, reviewBranches: true)
+            for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
+            planner = ledger.planner(snapshot, setup: setup, outbox: outbox.drafts)
+        } catch {
+            Terminal.note("warning: the cadence is not used (fix it with `duetrail cadence check`):\n\(error)")
+        }
         var queue = Queue(
             cases: snapshot.cases, customerNames: names, today: ledger.clock.today,
             include: { c, b in
                 (wantedBucket == nil || b == wantedBucket)
                     && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
+                    && (owned == nil || owned?.contains(c.facts.customer) == true)
             },
             limit: json || csv || all ? nil : limit,
-            promiseDeadline: (try? setup.get())?.book.promiseDeadline ?? { $0 })
-        // The cadence's view of the rows shown; a broken cadence must not hide the worklist.
-        do {
-            let setup = try setup.get()
-            let shown = json || csv || all ? nil : queue.customersShown
-            let outbox = try ledger.outbox(tree: snapshot.tree, customers: shown, reviewBranches: true)
-            for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
-            queue = queue.describing(with: ledger.planner(snapshot, setup: setup, outbox: outbox.drafts))
-        } catch {
-            Terminal.note("warning: the cadence is not used (fix it with `duetrail cadence check`):\n\(error)")
-        }
+            promiseDeadline: (try? setup.get())?.book.promiseDeadline ?? { $0 }, sort: order,
+            actionability: order == .priority ? planner?.actionability(snapshot.cases, today: ledger.clock.today) : nil)
+        if let planner { queue = queue.describing(with: planner) }
         for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
         if json {
             Terminal.print(JSON.render(QueueJSON(queue)))
@@ -75,6 +91,16 @@ struct QueueCommand: ParsableCommand {
         }
         // Done: skip tearing down 100,000 summaries one by one.
         Terminal.finish()
+    }
+
+    /// The customers whose `owner:` names `who` (by name or address, case-insensitively).
+    static func customers(ownedBy who: String, in snapshot: LedgerSnapshot) -> Set<String> {
+        let wanted = who.lowercased().trimmingCharacters(in: .whitespaces)
+        return Set(snapshot.customers.compactMap { slug, c -> String? in
+            guard let text = c.owner, let o = Owner(text) else { return nil }
+            let matches = o.email.lowercased() == wanted || o.name?.lowercased() == wanted || o.text.lowercased() == wanted
+            return matches ? slug : nil
+        })
     }
 
     /// The worklist as a person reads it; shared with `demo`.

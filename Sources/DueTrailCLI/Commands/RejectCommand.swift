@@ -21,7 +21,7 @@ struct RejectCommand: ParsableCommand {
     @Option(help: "Why (goes on each case's timeline).")
     var reason: String
 
-    @Option(help: ArgumentHelp("Wait this long before the cadence drafts again, e.g. 7d.", valueName: "days"))
+    @Option(help: ArgumentHelp("Wait this long before the cadence drafts again, e.g. 7d or 2w.", valueName: "days"))
     var snooze: String?
 
     func validate() throws {
@@ -31,8 +31,8 @@ struct RejectCommand: ParsableCommand {
     }
 
     static func days(_ text: String) -> Int? {
-        guard let offset = StepOffset(text.hasSuffix("d") ? text : text + "d"), !offset.business, offset.days > 0, offset.days <= 366 else { return nil }
-        return offset.days
+        guard let days = (Span(text) ?? Span(text + "d"))?.calendarDays, days > 0, days <= 366 else { return nil }
+        return days
     }
 
     func run() throws {

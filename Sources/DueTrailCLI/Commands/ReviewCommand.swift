@@ -22,12 +22,21 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "Colour the diff: auto (when a terminal), always, never.")
     var color: ColorChoice = .auto
 
+    @Flag(help: "Only the drafts of customers whose `owner:` is your git identity.")
+    var mine = false
+
     func run() throws {
         let ledger = try options.open()
         let snapshot = try guarded { try ledger.snapshot() }
         let (drafts, problems) = try guarded { try ledger.outbox(tree: snapshot.tree) }
         for p in problems { Terminal.note("warning: " + p.headline) }
-        let waiting = try guarded { try Ledger.selectDrafts(drafts.filter(\.awaitingReview), keys: keys, names: snapshot.customerNames) }
+        var waiting = try guarded { try Ledger.selectDrafts(drafts.filter(\.awaitingReview), keys: keys, names: snapshot.customerNames) }
+        if mine {
+            let me = try guarded { try ledger.identity() }
+            waiting = waiting.filter { d in
+                snapshot.customers[d.pending.customer]?.owner.flatMap(Owner.init)?.isPerson(name: me.name, email: me.email) == true
+            }
+        }
         if waiting.isEmpty {
             let approved = drafts.filter { $0.committed != nil }.count
             Terminal.print("No drafts awaiting review." + (approved > 0 ? " \(approved) approved, not sent yet." : " Run `duetrail draft` to write today's reminders."))
@@ -56,7 +65,11 @@ struct ReviewCommand: ParsableCommand {
                 out += (paint ? "\u{1B}[1m\(header)\u{1B}[0m" : header) + "\n"
                 for number in d.pending.caseNumbers {
                     guard let c = byNumber[number] else { out += "   \(number): no such case in HEAD\n"; continue }
-                    out += "   " + Self.context(c, today: today) + "\n"
+                    out += "   " + Self.context(c, today: today) + " · step \(d.pending.step(for: number))\n"
+                }
+                for number in d.pending.alsoListed {
+                    guard let c = byNumber[number] else { continue }
+                    out += "   " + Self.context(c, today: today) + " · also listed (no step of its own)\n"
                 }
                 // Nothing in a draft may drive the terminal: escapes show as `^[`.
                 let text = (patches[d.path]?.text ?? "").replacingOccurrences(of: "\u{1B}", with: "^[")
@@ -76,7 +89,8 @@ struct ReviewCommand: ParsableCommand {
         let due = days > 0 ? "\(days) days overdue" : days == 0 ? "due today" : "due in \(-days) days"
         var parts = [c.facts.number, "balance \(c.state.balance.display)", "due \(c.facts.due.iso), \(due)"]
         if let sent = c.state.lastReminder {
-            parts.append("last reminder sent \(sent.iso)" + (c.state.lastStep.map { " (\($0))" } ?? ""))
+            let count = c.state.reminderDates.count
+            parts.append("\(count) reminder\(count == 1 ? "" : "s") sent, last \(sent.iso)" + (c.state.lastStep.map { " (\($0))" } ?? ""))
         } else {
             parts.append("no reminder sent yet")
         }

@@ -7,10 +7,53 @@ package struct CadenceBook: Sendable, Equatable {
     package static let fileName = "cadence.yaml"
     package static let defaultName = "default"
 
-    /// One named list of steps.
+    /// One named list of steps, and how it treats a case it reaches late.
     package struct Named: Sendable, Equatable {
         package var name: String
         package var steps: [CadenceStep]
+        package var catchUp: CatchUp = .latestEmail
+        package var listing: Listing = .all
+
+        package init(name: String, steps: [CadenceStep], catchUp: CatchUp = .latestEmail, listing: Listing = .all) {
+            self.name = name
+            self.steps = steps
+            self.catchUp = catchUp
+            self.listing = listing
+        }
+    }
+
+    /// Which email a case gets when several steps passed before the cadence reached it (a
+    /// backlog imported on day one, a case back from a dispute or a hold).
+    package enum CatchUp: String, Sendable, CaseIterable {
+        /// The most advanced email step whose date has passed (a 46-day-old invoice gets the
+        /// final notice), and the cadence goes on from there.
+        case latestEmail = "latest-email"
+        /// The first email step not yet sent, then the next ones at the minimum gap.
+        case firstEmail = "first-email"
+
+        package var sentence: String {
+            switch self {
+            case .latestEmail:
+                "a case the cadence reaches late (imported old, back from a dispute, hold or snooze) gets the most advanced email step whose date has passed, then the cadence goes on from there"
+            case .firstEmail:
+                "a case the cadence reaches late gets the first email step it has not had, then the next ones one minimum gap apart"
+            }
+        }
+    }
+
+    /// Which invoices a reminder lists.
+    package enum Listing: String, Sendable, CaseIterable {
+        /// Every overdue open invoice of the customer, the ones at a step today first.
+        case all
+        /// Only the invoices at a step today.
+        case dueOnly = "due-only"
+
+        package var sentence: String {
+            switch self {
+            case .all: "a reminder lists all of the customer's overdue open invoices, the ones at a step today first"
+            case .dueOnly: "a reminder lists only the invoices at a step today"
+            }
+        }
     }
 
     /// Cadences by name, in file order (`default` first when present).
@@ -28,14 +71,21 @@ package struct CadenceBook: Sendable, Equatable {
     package var promiseHorizon: Int = CadenceBook.defaultHorizon
     package static let defaultHorizon = 90
 
-    package func steps(of name: String?) -> [CadenceStep]? {
+    /// How long after the final email step was sent a task that follows it (escalation) comes
+    /// due (`escalation_wait`, default 7 business days).
+    package var escalationWait = Span(7, .businessDays)
+
+    package func steps(of name: String?) -> [CadenceStep]? { cadence(named: name)?.steps }
+
+    package func cadence(named name: String?) -> Named? {
         let wanted = name ?? Self.defaultName
-        return cadences.first { $0.name == wanted }?.steps
+        return cadences.first { $0.name == wanted }
     }
 
     /// What a person calls step `id` ("firm reminder"); a statement is a statement.
     package func stepName(_ id: String) -> String {
         if id == Self.promiseBrokenStepID { return "broken-promise follow-up" }
+        if CadenceStep.isOneOff(id) { return CadenceStep.oneOff(template: String(id.dropFirst(CadenceStep.oneOffPrefix.count))).name }
         return cadences.lazy.flatMap(\.steps).first { $0.id == id }?.name ?? id
     }
 
@@ -108,6 +158,14 @@ package struct CadenceStep: Sendable, Equatable {
         return false
     }
 
+    /// A task to phone the customer (its id or words say call or phone): a logged call
+    /// (`contact --call`) finishes it.
+    package var isCall: Bool {
+        guard case .task(let what) = action else { return false }
+        let words = (id + " " + what).lowercased()
+        return ["call", "phone", "ring"].contains { words.contains($0) }
+    }
+
     /// "3 days after the due date: friendly nudge, template nudge, reviewed before sending"
     package var sentence: String {
         switch action {
@@ -119,6 +177,19 @@ package struct CadenceStep: Sendable, Equatable {
         }
     }
 
+    /// Step ids of reminders a person chose outside the cadence start with this; sending one
+    /// counts as a reminder (the gap, the wording of the next one) but moves no step.
+    package static let oneOffPrefix = "one-off-"
+
+    /// A reminder from `template` a person chose now (`draft --case INV --template firm`).
+    package static func oneOff(template: String) -> CadenceStep {
+        CadenceStep(
+            id: oneOffPrefix + template, name: "\(names[template] ?? template) (chosen by hand)", offset: StepOffset(days: 0, business: false),
+            action: .email(template: template), approval: .review, line: 0)
+    }
+
+    package static func isOneOff(_ id: String) -> Bool { id.hasPrefix(oneOffPrefix) }
+
     /// Names a person would use for the shipped templates.
     static let names: [String: String] = [
         "courtesy": "pre-due courtesy note", "nudge": "friendly nudge", "firm": "firm reminder", "final": "final notice",
@@ -126,40 +197,31 @@ package struct CadenceStep: Sendable, Equatable {
     ]
 }
 
-/// `-3d`, `+10d`, `+5bd`: calendar or business days relative to the due date.
+/// `-3d`, `+10d`, `+5bd`, `+2w`, `+1m`: a span before or after the due date.
 package struct StepOffset: Sendable, Equatable {
-    package var days: Int
-    package var business: Bool
+    package var span: Span
 
-    package init(days: Int, business: Bool) {
-        self.days = days
-        self.business = business
-    }
+    package init(days: Int, business: Bool) { span = Span(days, business ? .businessDays : .days) }
 
-    /// Parses `+3d`, `-3d`, `0d`, `+10bd` (also `3 days`, `10 business days`).
+    /// Parses `+3d`, `-3d`, `0d`, `+10bd`, `+2w`, `+1m` (also `3 days`, `10 business days`);
+    /// hours are no offset from a date.
     package init?(_ text: String) {
-        var t = text.lowercased().trimmedSpaces.replacingAll(" ", with: "")
-        var sign = 1
-        if t.hasPrefix("+") { t.removeFirst() } else if t.hasPrefix("-") { sign = -1; t.removeFirst() }
-        let digits = t.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count <= 4, let n = Int(digits) else { return nil }
-        switch t.dropFirst(digits.count) {
-        case "d", "day", "days": business = false
-        case "bd", "businessday", "businessdays": business = true
-        default: return nil
-        }
-        days = sign * n
+        guard let span = Span(text), span.unit != .hours else { return nil }
+        self.span = span
     }
+
+    /// Signed, in the offset's own unit: negative before the due date.
+    package var days: Int { span.count }
+    package var business: Bool { span.unit == .businessDays }
 
     /// Roughly in calendar days, to check that steps are in order.
-    var approximateDays: Double { business ? Double(days) * 7 / 5 : Double(days) }
+    var approximateDays: Double { span.approximateDays }
 
-    package var text: String { (days < 0 ? "-" : "+") + "\(abs(days))" + (business ? "bd" : "d") }
+    package var text: String { span.signedText }
 
     /// "3 days after the due date", "on the due date", "2 business days before the due date"
     package var phrase: String {
-        if days == 0 { return "on the due date" }
-        let unit = business ? (abs(days) == 1 ? "business day" : "business days") : (abs(days) == 1 ? "day" : "days")
-        return "\(abs(days)) \(unit) \(days < 0 ? "before" : "after") the due date"
+        if span.count == 0 { return "on the due date" }
+        return "\(span.phrase) \(span.count < 0 ? "before" : "after") the due date"
     }
 }

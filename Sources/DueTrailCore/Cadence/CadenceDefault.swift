@@ -4,7 +4,8 @@ extension CadenceBook {
         # DueTrail cadence: which reminders go out when, relative to each invoice's due date.
         #
         #   when:     -3d = 3 calendar days before the due date, +10d = 10 days after,
-        #             +5bd = 5 business days after (weekends and holidays not counted).
+        #             +5bd = 5 business days after (weekends and holidays not counted),
+        #             +2w = two weeks after, +1m = a month after.
         #             A step that lands on a weekend, holiday or quiet day moves to the next
         #             day on which reminders may be sent.
         #   email:    a template in templates/ (without .mustache), drafted for review;
@@ -12,14 +13,22 @@ extension CadenceBook {
         #   approve:  review (the default: a person approves each draft) or auto (sent on
         #             this committed cadence's authority; use with care).
         #
-        # A case gets the one step due now, never every step it missed. Customers choose a
-        # cadence with `cadence: NAME` in customers/<slug>.yaml (default: `default`).
+        # A case gets the one step due now, never every step it missed. A case the cadence
+        # reaches late (an old invoice imported, a case back from a dispute or hold) gets the
+        # most advanced email step its age has passed (`catch_up: latest-email`), or the first
+        # one it has not had (`catch_up: first-email`); a task never comes before the email it
+        # follows was sent. A cadence may set its own `catch_up:` and `list:` by holding
+        # `steps:` instead of a plain list. Customers choose a cadence with `cadence: NAME` in
+        # customers/<slug>.yaml (default: `default`).
         # `duetrail cadence` prints this file in plain words; `duetrail cadence check` checks it.
 
         minimum_gap: 5d          # at least this long between two reminders to one customer
         promise_grace: 2bd       # wait this long after a promised date before it counts as broken
         statement: statement     # one message listing several invoices at different steps
         promise_broken: promise-broken
+        catch_up: latest-email   # or first-email
+        list: all                # a reminder lists every overdue invoice of the customer; or due-only
+        escalation_wait: 7bd     # a task after the final email comes this long after it was sent
 
         calendar:
           weekend: [saturday, sunday]

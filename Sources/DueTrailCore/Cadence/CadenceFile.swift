@@ -5,7 +5,7 @@ extension CadenceBook {
     /// `templates` (names without `.mustache`), when given, must hold every template a step names.
     package static func parse(_ text: String, path: String = fileName, templates: Set<String>? = nil) throws(Diagnostic) -> CadenceBook {
         let map = try YAMLMap(text: text, path: path)
-        let known: Set<String> = ["calendar", "cadences", "minimum_gap", "statement", "promise_broken", "promise_grace", "promise_horizon"]
+        let known: Set<String> = ["calendar", "cadences", "minimum_gap", "statement", "promise_broken", "promise_grace", "promise_horizon", "escalation_wait", "catch_up", "list"]
         for entry in map.entries where !known.contains(entry.key) {
             throw Diagnostic(path: path, line: entry.line, message: "unknown setting `\(entry.key)`", excerpt: map.excerpt(entry.line),
                 hint: "cadence.yaml knows: \(known.sorted().joined(separator: ", "))")
@@ -16,10 +16,17 @@ extension CadenceBook {
             return Diagnostic(path: path, line: l, message: message, excerpt: map.excerpt(l), hint: hint)
         }
         func days(_ entry: YAMLMap.Entry, _ text: String) throws(Diagnostic) -> Int {
-            guard let offset = StepOffset(text), !offset.business, offset.days >= 0 else {
-                throw map.problem(entry, "`\(entry.key)` is a number of days like `5d`, not `\(text)`")
+            guard let days = Span(text)?.calendarDays, days >= 0 else {
+                throw map.problem(entry, "`\(entry.key)` is a number of days like `5d` (or weeks, `1w`), not `\(text)`")
             }
-            return offset.days
+            return days
+        }
+        func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ fallback: Int, _ key: String) throws(Diagnostic) -> T where T.RawValue == String {
+            let text = node.scalar?.string ?? ""
+            guard let value = T(rawValue: text) else {
+                throw problem(node, fallback, "`\(key)` is \(T.allCases.map { "`\($0.rawValue)`" }.joined(separator: " or ")), not `\(text)`")
+            }
+            return value
         }
 
         var book = CadenceBook(
@@ -36,6 +43,16 @@ extension CadenceBook {
             book.promiseHorizon = try days(entry, text)
             if book.promiseHorizon < 1 { throw map.problem(entry, "`promise_horizon` is at least `1d`") }
         }
+        if let (text, entry) = try map.optionalEntry("escalation_wait") {
+            guard let span = Span(text), span.count >= 0, span.unit != .hours, span.approximateDays <= 366 else {
+                throw map.problem(entry, "`escalation_wait` is a time like `7bd` (business days), `10d`, `2w` or `1m`, not `\(text)`")
+            }
+            book.escalationWait = span
+        }
+        var catchUp = CatchUp.latestEmail
+        var listing = Listing.all
+        if let entry = map["catch_up"] { catchUp = try choice(entry.value, entry.line, "catch_up") }
+        if let entry = map["list"] { listing = try choice(entry.value, entry.line, "list") }
         if let (text, entry) = try map.optionalEntry("statement") {
             book.statementTemplate = text
             book.statementLine = entry.line
@@ -92,7 +109,24 @@ extension CadenceBook {
             guard Slug.make(name) == name else {
                 throw problem(k, entry.line, "cadence name `\(name)` must be lower-case letters, digits and dashes")
             }
-            guard let list = v.sequence, !list.isEmpty else {
+            // A list of steps, or `steps:` with this cadence's own `catch_up:` and `list:`.
+            var named = Named(name: name, steps: [], catchUp: catchUp, listing: listing)
+            var listNode = v
+            if let settings = v.mapping {
+                var found: Node?
+                for (sk, sv) in settings {
+                    switch sk.scalar?.string ?? "" {
+                    case "steps": found = sv
+                    case "catch_up": named.catchUp = try choice(sv, nameLine, "catch_up")
+                    case "list": named.listing = try choice(sv, nameLine, "list")
+                    default:
+                        throw problem(sk, nameLine, "unknown setting `\(sk.scalar?.string ?? "")` in cadence `\(name)`", hint: "a cadence is a list of steps, or `steps:` with `catch_up:` and `list:`")
+                    }
+                }
+                guard let found else { throw problem(k, entry.line, "cadence `\(name)` needs `steps:` (a list of `- id: …`)") }
+                listNode = found
+            }
+            guard let list = listNode.sequence, !list.isEmpty else {
                 throw problem(k, entry.line, "cadence `\(name)` needs a list of steps (`- id: …`)")
             }
             var steps: [CadenceStep] = []
@@ -107,7 +141,8 @@ extension CadenceBook {
                 }
                 steps.append(step)
             }
-            book.cadences.append(Named(name: name, steps: steps))
+            named.steps = steps
+            book.cadences.append(named)
         }
         if let i = book.cadences.firstIndex(where: { $0.name == defaultName }), i > 0 {
             book.cadences.insert(book.cadences.remove(at: i), at: 0)
@@ -175,7 +210,10 @@ extension CadenceBook {
         }
         var name = values["name"]?.0 ?? ""
         if name.isEmpty {
-            if case .email(let t) = action { name = CadenceStep.names[t] ?? t } else { name = id }
+            switch action {
+            case .email(let t): name = CadenceStep.names[t] ?? t
+            case .task(let what): name = what
+            }
         }
         return CadenceStep(id: id, name: name, offset: offset, action: action, approval: approval, line: map.line(of: idNode) ?? stepLine)
     }

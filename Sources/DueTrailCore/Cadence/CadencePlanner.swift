@@ -11,6 +11,8 @@ package struct PendingDraft: Sendable, Equatable {
     package var approved: Bool
     /// For a statement: each case's own step, by invoice number.
     package var caseSteps: [String: String] = [:]
+    /// Invoices the message lists without a step of their own (`X-DueTrail-Also-Listed`).
+    package var alsoListed: [String] = []
 
     /// The cadence step this draft is for case `number`.
     package func step(for number: String) -> String { caseSteps[number] ?? step }
@@ -31,6 +33,8 @@ package struct CustomerCadence: Sendable, Equatable {
     package var sensitive: Bool
     /// The cadence name; nil follows `default`.
     package var cadence: String?
+    /// `duetrail hold`: nothing is drafted for this customer while it holds.
+    package var hold: CustomerHold?
 
     package init(policy: CustomerFile.Policy = .review, sensitive: Bool = false, cadence: String? = nil) {
         self.policy = policy
@@ -87,6 +91,9 @@ package enum CadenceStatus: Sendable, Equatable {
 package struct DueReminder: Sendable {
     package var customer: String
     package var cases: [(summary: CaseSummary, step: CadenceStep)]
+    /// The customer's other overdue open invoices the message lists too (`list: all`), oldest
+    /// due first: not paused, not in another draft, at no step today.
+    package var others: [CaseSummary] = []
     /// The step id in the file name (`statement` when the cases are at different steps).
     package var stepID: String
     package var template: String
@@ -119,6 +126,8 @@ package struct CadencePlanner: Sendable {
     package let book: CadenceBook
     package let customers: [String: CustomerCadence]
     let pendingByCase: [String: PendingDraft]
+    /// Drafts that list a case without a step of its own, by invoice number.
+    let listedIn: [String: PendingDraft]
     /// The last day a reminder went out to (or is drafted for) each customer.
     let lastReminder: [String: CalendarDate]
 
@@ -126,19 +135,25 @@ package struct CadencePlanner: Sendable {
         self.book = book
         self.customers = customers
         var byCase: [String: PendingDraft] = [:]
+        var listed: [String: PendingDraft] = [:]
         var last: [String: CalendarDate] = [:]
         for draft in pending.sorted(by: { ($0.date, $0.path) < ($1.date, $1.path) }) {
             for number in draft.caseNumbers { byCase[number] = draft }
+            for number in draft.alsoListed { listed[number] = draft }
             last[draft.customer] = max(last[draft.customer] ?? draft.date, draft.date)
         }
         for c in cases {
             if let d = c.state.lastReminder { last[c.facts.customer] = max(last[c.facts.customer] ?? d, d) }
         }
         pendingByCase = byCase
+        listedIn = listed
         lastReminder = last
     }
 
     package func settings(of customer: String) -> CustomerCadence { customers[customer] ?? CustomerCadence() }
+
+    /// The pending draft that lists case `number` beside its own invoices, if any.
+    package func draftListing(_ number: String) -> PendingDraft? { listedIn[number] }
 
     /// Step dates by cadence and due date: 100,000 cases share a few hundred due dates.
     package struct ScheduleMemo {
@@ -154,23 +169,24 @@ package struct CadencePlanner: Sendable {
     package func status(of c: CaseSummary, today: CalendarDate, memo: inout ScheduleMemo) -> CadenceStatus {
         if let why = c.state.inactiveReason { return .inactive(why) }
         if let why = c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) { return .paused(why) }
+        if let hold = settings(of: c.facts.customer).hold, hold.holds(on: today) { return .paused("customer " + hold.phrase) }
         if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
         // A broken promise comes before the cadence: its follow-up is due at once.
         if let promised = c.state.holds.promisedUntil, c.state.holds.promiseBroken(today: today, deadline: book.promiseDeadline) {
             return gate(book.promiseBrokenStep, since: book.promiseDeadline(promised).adding(days: 1), customer: c.facts.customer, today: today)
         }
         let settings = settings(of: c.facts.customer)
-        guard let steps = book.steps(of: settings.cadence) else { return .unknownCadence(settings.cadence ?? CadenceBook.defaultName) }
-        let name = settings.cadence ?? CadenceBook.defaultName
+        guard let cadence = book.cadence(named: settings.cadence) else { return .unknownCadence(settings.cadence ?? CadenceBook.defaultName) }
+        let steps = cadence.steps
         let dates: [CalendarDate]
-        if let known = memo.dates[name]?[c.facts.due.daysSinceEpoch] {
+        if let known = memo.dates[cadence.name]?[c.facts.due.daysSinceEpoch] {
             dates = known
         } else {
             dates = book.schedule(steps, due: c.facts.due)
-            memo.dates[name, default: [:]][c.facts.due.daysSinceEpoch] = dates
+            memo.dates[cadence.name, default: [:]][c.facts.due.daysSinceEpoch] = dates
         }
-        // Steps already done: up to the last one sent or rejected (by id, or by date when the
-        // cadence was edited since and the id is gone).
+        // Steps already done: up to the last one sent, rejected, finished or skipped (by id, or
+        // by date when the cadence was edited since and the id is gone).
         var firstOpen = 0
         if let last = c.state.lastStep {
             if let i = steps.firstIndex(where: { $0.id == last }) {
@@ -180,26 +196,55 @@ package struct CadencePlanner: Sendable {
             }
         }
         guard firstOpen < steps.count else { return .finished }
-        // The one step due now: the latest whose date has come; earlier missed ones are skipped.
         // A step before the due date (a courtesy note) no longer applies once the invoice is overdue.
         let overdue = today > c.facts.due
         let open = (firstOpen..<steps.count).filter { !(overdue && steps[$0].offset.days < 0) }
-        guard let due = open.last(where: { dates[$0] <= today }) else {
+        let passed = open.filter { dates[$0] <= today }
+        guard let latest = passed.last else {
             guard let next = open.first else { return .finished }
             return .waiting(steps[next], on: dates[next])
         }
-        var chosen = due
-        // A case under way never loses an email step to a task that came due later (say the
-        // step was held by the minimum gap until the task's day); a case first seen late
-        // still gets only the step due now.
-        if !steps[due].isEmail, c.state.lastStepDate != nil,
-            let email = open.last(where: { $0 < due && steps[$0].isEmail && dates[$0] <= today })
-        {
-            chosen = email
+        // Several steps passed before the cadence reached the case: the email `catch_up:`
+        // chooses; a task never comes before the email it follows was sent.
+        let emails = passed.filter { steps[$0].isEmail }
+        let email = cadence.catchUp == .firstEmail ? emails.first : emails.last
+        if !steps[latest].isEmail, let since = taskDate(latest, steps: steps, dates: dates, firstOpen: firstOpen, state: c.state) {
+            if since <= today { return .task(steps[latest], since: since) }
+            if email == nil { return .waiting(steps[latest], on: since) }
         }
-        let step = steps[chosen]
-        guard step.isEmail else { return .task(step, since: dates[chosen]) }
-        return gate(step, since: dates[chosen], customer: c.facts.customer, today: today)
+        guard let chosen = email else {
+            // Only tasks passed, none of them ready: the first one waits for its email.
+            return .task(steps[latest], since: dates[latest])
+        }
+        return gate(steps[chosen], since: dates[chosen], customer: c.facts.customer, today: today)
+    }
+
+    /// The day task step `i` comes due, or nil while it waits for the email before it.
+    ///
+    /// A task that follows an email step presumes that email was sent (a call "about our
+    /// reminders", an escalation after the final notice): it waits until that step is behind
+    /// the case, and moves as late as that email went out. A task after the last email step
+    /// (escalation) comes `escalation_wait` after it was sent. A task no email precedes is
+    /// due on its own date.
+    func taskDate(_ i: Int, steps: [CadenceStep], dates: [CalendarDate], firstOpen: Int, state: CaseState) -> CalendarDate? {
+        guard let previous = steps[..<i].lastIndex(where: \.isEmail) else { return dates[i] }
+        guard firstOpen > previous else { return nil }
+        let sent = state.lastReminder ?? state.lastStepDate ?? dates[previous]
+        if steps[(i + 1)...].contains(where: \.isEmail) {
+            return dates[i].adding(days: max(0, dates[previous].days(to: sent)))
+        }
+        return max(dates[i], book.escalationWait.date(after: sent, in: book.calendar))
+    }
+
+    /// What a person can act on today, for every case of `cases` (in order), on every core.
+    package func actionability(_ cases: [CaseSummary], today: CalendarDate) -> [Actionability] {
+        let chunks = Parallel.chunks(count: cases.count, minimum: 5000)
+        return Parallel.map(count: chunks.count, minimum: 1) { k -> [Actionability] in
+            var memo = ScheduleMemo()
+            return chunks[k].map { i in
+                cases[i].state.status == .open ? Actionability(status(of: cases[i], today: today, memo: &memo)) : .later
+            }
+        }.flatMap { $0 }
     }
 
     /// An email step due since `since`: due today, or held by the minimum gap since the
@@ -250,6 +295,19 @@ package struct CadencePlanner: Sendable {
             }
             byCustomer[c.facts.customer, default: []].append((c, step))
         }
+        // `list: all`: the customer's other overdue invoices go in the same message.
+        var others: [String: [CaseSummary]] = [:]
+        let listing = Set(byCustomer.keys.filter { book.cadence(named: settings(of: $0).cadence)?.listing == .all })
+        if !listing.isEmpty {
+            var atStep: Set<String> = []
+            for items in byCustomer.values { for (c, _) in items { atStep.insert(c.facts.number) } }
+            for c in cases where listing.contains(c.facts.customer) && c.state.status == .open && c.facts.due < today
+                && !atStep.contains(c.facts.number) && pendingByCase[c.facts.number] == nil
+                && c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) == nil
+            {
+                others[c.facts.customer, default: []].append(c)
+            }
+        }
         let reminders = byCustomer.keys.sorted().map { customer in
             let items = byCustomer[customer, default: []].sorted { ($0.0.facts.due, $0.0.facts.number) < ($1.0.facts.due, $1.0.facts.number) }
             let settings = settings(of: customer)
@@ -258,10 +316,12 @@ package struct CadencePlanner: Sendable {
             let template: String
             if let single, case .email(let t) = single.action { template = t } else { template = book.statementTemplate }
             let byPolicy = !settings.isManual && (settings.policy == .auto || items.allSatisfy { $0.1.approval == .auto })
-            return DueReminder(
+            var reminder = DueReminder(
                 customer: customer, cases: items.map { (summary: $0.0, step: $0.1) }, stepID: single?.id ?? "statement",
                 template: template, approvedByPolicy: byPolicy,
                 requested: settings.isManual)
+            reminder.others = (others[customer] ?? []).sorted { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }
+            return reminder
         }
         return (reminders, manualDue)
     }

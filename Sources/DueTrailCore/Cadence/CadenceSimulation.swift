@@ -1,6 +1,11 @@
-/// What the cadence would do day by day over a date range, assuming no payment and no reply:
-/// each reminder drafted counts as sent that day, so the next steps and the minimum gap play
-/// out as they would live. Writes nothing; "watch one full cycle" before going live.
+import Foundation
+
+/// What the cadence would do day by day over a date range: the same planner as `draft`, run
+/// over a copy of the ledger in memory that records what it would draft and send each day,
+/// and the events sending causes (a `sent` on each case, a broken promise's outcome), through
+/// the same state rules as a case file (`CaseState.apply`). Every reminder is approved and
+/// sent the day it is drafted; events a person expects (a payment, a promise, a dispute) can be
+/// scripted on their days. Writes nothing; "watch one full cycle" before going live.
 package struct CadenceSimulation: Sendable {
     package struct Event: Sendable, Equatable {
         package enum Kind: String, Sendable {
@@ -22,52 +27,91 @@ package struct CadenceSimulation: Sendable {
         package var cases: [String]
     }
 
-    package let events: [Event]
+    /// An event a person expects on a day (`simulate --events`): a payment, a promise, a dispute.
+    package struct Scripted: Sendable {
+        package var invoice: String
+        package var event: TimelineEvent
 
-    /// - Parameter pending: drafts already in the outbox; they count as sent on the day drafted.
-    package init(
-        book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft] = [],
-        from: CalendarDate, to: CalendarDate
-    ) {
-        var current = cases.filter { $0.state.status == .open }
-        var index: [String: Int] = [:]
-        for (i, c) in current.enumerated() { index[c.facts.number] = i }
-        for draft in pending {
-            for number in draft.caseNumbers {
-                guard let i = index[number] else { continue }
-                current[i].state.lastStep = draft.step(for: number)
-                current[i].state.lastStepDate = draft.date
-                current[i].state.lastReminder = draft.date
+        package init(invoice: String, event: TimelineEvent) {
+            self.invoice = invoice
+            self.event = event
+        }
+
+        /// `INV-1042 - 2026-12-05 · payment · amount: 500.00 EUR · by Ana`: an invoice number,
+        /// then a timeline line as a case file holds it. Nil with the reason when it does not read.
+        package static func parse(_ line: Substring) -> Result<Scripted, ScriptError> {
+            let trimmed = line.trimmedSpaces
+            guard let space = trimmed.firstIndex(of: " ") else { return .failure(ScriptError("write the invoice number, then the event: `INV-1042 - 2026-12-05 · payment · amount: 500.00 EUR · by Ana`")) }
+            let invoice = String(trimmed[..<space])
+            switch TimelineEvent.parse(trimmed[trimmed.index(after: space)...].trimmedSpaces[...]) {
+            case .success(let event): return .success(Scripted(invoice: invoice, event: event))
+            case .failure(let error): return .failure(ScriptError("not a timeline event (\(error))"))
             }
         }
+    }
+
+    /// Why a scripted line does not read.
+    package struct ScriptError: Error, Sendable {
+        package let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    package let events: [Event]
+
+    /// - Parameters:
+    ///   - pending: drafts already in the outbox; they count as sent on the day drafted.
+    ///   - scripted: events that happen on their days, before that day's drafting.
+    package init(
+        book: CadenceBook, customers: [String: CustomerCadence], cases: [CaseSummary], pending: [PendingDraft] = [],
+        scripted: [Scripted] = [], from: CalendarDate, to: CalendarDate, timezone: TimeZone = .gmt
+    ) {
+        let scriptedCases = Set(scripted.map(\.invoice))
+        var current = cases.filter { $0.state.status == .open || scriptedCases.contains($0.facts.number) }
+        var index: [String: Int] = [:]
+        for (i, c) in current.enumerated() { index[c.facts.number] = i }
+        func clock(_ day: CalendarDate) -> LedgerClock {
+            LedgerClock(timezone: timezone, today: day, now: day.end(in: timezone).addingTimeInterval(-15 * 3_600))
+        }
+        func send(_ number: String, step: String, on day: CalendarDate) {
+            guard let i = index[number] else { return }
+            let at = clock(day)
+            if step == CadenceBook.promiseBrokenStepID, let outcome = current[i].state.promiseOutcome(at: at, who: "simulate") {
+                current[i].state.apply(outcome)
+            }
+            current[i].state.apply(at.event(.sent, [(.step, step)], who: "simulate"))
+        }
+        for draft in pending {
+            for number in draft.caseNumbers where index[number] != nil { send(number, step: draft.step(for: number), on: draft.date) }
+        }
+        let byDay = Dictionary(grouping: scripted, by: { (s: Scripted) in s.event.date })
         var out: [Event] = []
-        var tasksShown: Set<String> = []
+        var shown: Set<String> = []
         var day = from
         while day <= to {
-            let planner = CadencePlanner(book: book, customers: customers, cases: current, pending: [])
-            for reminder in planner.dueReminders(current, today: day, requested: Set(customers.keys)) {
-                let settings = planner.settings(of: reminder.customer)
-                let kind: Event.Kind = settings.isManual ? .manual : reminder.approvedByPolicy ? .auto : .review
-                if kind == .manual {
-                    // Shown once: it stays due until a person drafts it.
-                    let fresh = reminder.cases.filter { tasksShown.insert($0.summary.facts.number + "\u{1}" + $0.step.id).inserted }
-                    if fresh.isEmpty { continue }
-                }
-                out.append(Event(day: day, kind: kind, customer: reminder.customer, step: reminder.stepID, template: reminder.template,
-                    cases: reminder.cases.map(\.summary.facts.number)))
-                // Manual steps wait for a person; in the simulation they stay due.
-                guard kind != .manual else { continue }
-                for (summary, step) in reminder.cases {
-                    guard let i = index[summary.facts.number] else { continue }
-                    current[i].state.lastStep = step.id
-                    current[i].state.lastStepDate = day
-                    current[i].state.lastReminder = day
-                }
+            for s in byDay[day] ?? [] {
+                if let i = index[s.invoice] { current[i].state.apply(s.event) }
             }
+            let planner = CadencePlanner(book: book, customers: customers, cases: current, pending: [])
+            let plan = planner.plan(current, today: day)
+            for reminder in plan.reminders {
+                out.append(Event(
+                    day: day, kind: reminder.approvedByPolicy ? .auto : .review, customer: reminder.customer, step: reminder.stepID,
+                    template: reminder.template, cases: reminder.cases.map(\.summary.facts.number)))
+                for (summary, step) in reminder.cases { send(summary.facts.number, step: step.id, on: day) }
+            }
+            // A manual customer's step and a task stay due until a person acts: shown once.
             var memo = CadencePlanner.ScheduleMemo()
-            for c in current {
+            for c in plan.manualDue {
+                guard case .due(let step, _) = planner.status(of: c, today: day, memo: &memo),
+                    shown.insert(c.facts.number + "\u{1}" + step.id).inserted
+                else { continue }
+                var template: String?
+                if case .email(let t) = step.action { template = t }
+                out.append(Event(day: day, kind: .manual, customer: c.facts.customer, step: step.id, template: template, cases: [c.facts.number]))
+            }
+            for c in current where c.state.status == .open {
                 guard case .task(let step, _) = planner.status(of: c, today: day, memo: &memo),
-                    tasksShown.insert(c.facts.number + "\u{1}" + step.id).inserted, case .task(let what) = step.action
+                    shown.insert(c.facts.number + "\u{1}" + step.id).inserted, case .task(let what) = step.action
                 else { continue }
                 out.append(Event(day: day, kind: .task, customer: c.facts.customer, step: step.id, template: what, cases: [c.facts.number]))
             }

@@ -38,6 +38,35 @@ package struct QueueItem: Sendable, Equatable {
     package let cadence: CadenceStatus?
 }
 
+/// How the worklist is ordered (`queue --sort`).
+package enum QueueSort: String, Sendable, CaseIterable {
+    /// What a person can act on today first (broken promises, replies, drafts to review, tasks
+    /// and steps due), then what waits (promised, snoozed, held, disputed); each by urgency.
+    case priority
+    /// Most days overdue first.
+    case age
+    /// Largest balance first (compared as numbers across currencies).
+    case balance
+    /// By customer name, then due date.
+    case customer
+}
+
+/// Whether a person can do something about a case today: what `--sort priority` ranks first.
+package enum Actionability: Int, Sendable, Comparable {
+    case actNow = 0, later = 1
+
+    package static func < (a: Actionability, b: Actionability) -> Bool { a.rawValue < b.rawValue }
+
+    /// A step or task due, a draft to review or send: act now. Paused, waiting for a date or
+    /// the minimum gap, finished: later.
+    package init(_ status: CadenceStatus) {
+        switch status {
+        case .due, .task, .drafted, .unknownCadence, .finished: self = .actNow
+        case .inactive, .paused, .held, .waiting: self = .later
+        }
+    }
+}
+
 /// The aging worklist: open cases, most urgent first.
 ///
 /// Priority grows with days overdue and with the size of the balance (on a log scale, so one
@@ -57,27 +86,49 @@ package struct Queue: Sendable {
     /// - Parameters:
     ///   - include: which open cases to list (a bucket, a customer); all by default.
     ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
+    ///   - actionability: per case (in `cases` order), for `sort: .priority`: what a person can
+    ///     act on today comes first (see `CadencePlanner.actionability`).
     package init(
         cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
         include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil,
-        promiseDeadline: (CalendarDate) -> CalendarDate = { $0 }
+        promiseDeadline: (CalendarDate) -> CalendarDate = { $0 }, sort: QueueSort = .priority,
+        actionability: [Actionability]? = nil
     ) {
         self.today = today
         // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
-        struct Key { let priority: Double; let due: Int; let index: Int }
+        struct Key { let tier: Int; let priority: Double; let due: Int; let index: Int }
         var keys: [Key] = []
         keys.reserveCapacity(cases.count)
         for (i, c) in cases.enumerated() where c.state.status == .open && include(c, AgingBucket(daysOverdue: c.facts.due.days(to: today))) {
             var priority = Self.priority(c, today: today)
+            var tier = actionability?[i].rawValue ?? 0
             // A broken promise tops the worklist: someone said a date and it passed.
-            if c.state.holds.promiseBroken(today: today, deadline: promiseDeadline) { priority += Self.brokenPromiseBoost }
+            if c.state.holds.promiseBroken(today: today, deadline: promiseDeadline) {
+                priority += Self.brokenPromiseBoost
+                tier = 0
+            }
             // A customer's answer nobody has read comes next: they are waiting for us.
-            if c.state.holds.replySince != nil { priority += Self.replyBoost }
-            keys.append(Key(priority: priority, due: c.facts.due.daysSinceEpoch, index: i))
+            if c.state.holds.replySince != nil {
+                priority += Self.replyBoost
+                tier = 0
+            }
+            switch sort {
+            case .priority: break
+            case .age: (tier, priority) = (0, Double(c.facts.due.days(to: today)))
+            case .balance: (tier, priority) = (0, Self.balanceNumber(c))
+            case .customer: (tier, priority) = (0, 0)
+            }
+            keys.append(Key(tier: tier, priority: priority, due: c.facts.due.daysSinceEpoch, index: i))
         }
         count = keys.count
         totals = Self.totals(keys.lazy.map { cases[$0.index].state })
+        let names = sort == .customer ? customerNames : [:]
         keys.sort { a, b in
+            if a.tier != b.tier { return a.tier < b.tier }
+            if sort == .customer {
+                let (x, y) = (cases[a.index].facts.customer, cases[b.index].facts.customer)
+                if x != y { return (names[x] ?? x).lowercased() < (names[y] ?? y).lowercased() }
+            }
             if a.priority != b.priority { return a.priority > b.priority }
             if a.due != b.due { return a.due < b.due }
             return cases[a.index].path < cases[b.index].path
@@ -101,7 +152,9 @@ package struct Queue: Sendable {
             return QueueItem(
                 summary: item.summary, customerName: item.customerName, daysOverdue: item.daysOverdue, bucket: item.bucket, priority: item.priority,
                 nextAction: (item.summary.state.failingContact.map { "contact failing (\($0) bounced); " } ?? "")
-                    + status.phrase(manual: planner.settings(of: item.summary.facts.customer).isManual), cadence: status)
+                    + status.phrase(manual: planner.settings(of: item.summary.facts.customer).isManual)
+                    + (planner.draftListing(item.summary.facts.number).map { "; listed in \($0.approved ? "approved" : "draft") \($0.step)" } ?? ""),
+                cadence: status)
         }
         return copy
     }
@@ -117,13 +170,13 @@ package struct Queue: Sendable {
     static func priority(_ c: CaseSummary, today: CalendarDate) -> Double {
         let days = c.facts.due.days(to: today)
         guard days > 0 else { return Double(days) / 1000 }
-        let balance: Double
-        if let minor = c.state.balanceMinor {
-            balance = Double(minor) / pow(10, Double(c.state.balance.currency.minorDigits))
-        } else {
-            balance = NSDecimalNumber(decimal: c.state.balance.amount).doubleValue
-        }
-        return Double(days) * (1 + log10(1 + max(0, balance)))
+        return Double(days) * (1 + log10(1 + max(0, balanceNumber(c))))
+    }
+
+    /// The balance as a plain number, for ranking.
+    static func balanceNumber(_ c: CaseSummary) -> Double {
+        if let minor = c.state.balanceMinor { return Double(minor) / pow(10, Double(c.state.balance.currency.minorDigits)) }
+        return NSDecimalNumber(decimal: c.state.balance.amount).doubleValue
     }
 
     /// Without a cadence (no planner given), the next action follows the age of the debt.

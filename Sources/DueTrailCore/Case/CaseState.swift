@@ -3,7 +3,7 @@
 /// a merge of two timelines recomputes it.
 package struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    package static let derivation = 5
+    package static let derivation = 6
 
     package enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
@@ -22,6 +22,9 @@ package struct CaseState: Sendable, Equatable {
     package var lastStepDate: CalendarDate?
     /// The day the last reminder went out.
     package var lastReminder: CalendarDate?
+    /// The days reminders went out for this case, oldest first, each once: what a template
+    /// says ("Despite our reminders of 3 and 10 November"), and whether it may say it at all.
+    package var reminderDates: [CalendarDate] = []
     /// What pauses the cadence, if anything.
     package var holds = CaseHolds()
     /// Message-IDs of the reminders sent for this case, oldest first (for threading).
@@ -45,86 +48,116 @@ package struct CaseState: Sendable, Equatable {
     var importStorage: ImportBaseStorage = .none
 
     package init(facts: InvoiceFacts, events: [TimelineEvent]) {
-        var balance = facts.amount
-        var closed = false
-        var reason: String?
+        balance = facts.amount
+        balanceMinor = facts.amount.minorUnits
+        status = .open
         var base = ImportBase.Builder()
         for event in events {
             base.add(event, currency: facts.amount.currency)
-            let currency = balance.currency
-            switch event.kind {
-            case .opened, .balance, .payment:
-                balance = Self.balance(after: event, from: balance)
-            case .closed:
-                closed = true
-                reason = event.attribute(.reason) ?? event.text
-            case .reopened:
-                closed = false
-                reason = nil
-            case .sent:
-                if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
-                if let step = event.step {
-                    lastStep = step
-                    lastStepDate = event.date
-                }
-                lastReminder = max(lastReminder ?? event.date, event.date)
-                if let id = event.messageID, !messageIDs.contains(id) { messageIDs.append(id) }
-            case .rejected:
-                if let until = event.until {
-                    holds.snoozedUntil = max(holds.snoozedUntil ?? until, until)
-                } else if let step = event.step {
-                    lastStep = step
-                    lastStepDate = event.date
-                }
-                if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
-            case .snoozed:
-                if let until = event.until { holds.snoozedUntil = until }
-            case .disputed: holds.disputedSince = event.date
-            case .resolved:
-                holds.disputedSince = nil
-                balance = Self.balance(after: event, from: balance)
-            case .escalated:
-                holds.escalatedSince = event.date
-                holds.escalatedTo = event.attribute(.to)
-            case .deescalated:
-                holds.escalatedSince = nil
-                holds.escalatedTo = nil
-            case .promised:
-                if let promise = event.promise(in: currency) {
-                    holds.promisedUntil = promise.date
-                    // Kept once the balance is down by the promised amount (all of it when none was named).
-                    holds.promiseTerms = PromiseTerms(
-                        made: event.date, balanceBefore: balance,
-                        target: promise.amount.map { Money(max(0, balance.amount - $0.amount), currency) } ?? Money.zero(currency))
-                }
-            case .promiseBroken:
-                holds.clearPromise()
-            case .reply:
-                holds.replySince = event.date
-            case .bounce:
-                failingContact = event.attribute(.address) ?? failingContact
-            case .ack, .contact:
-                failingContact = nil
-            case .updated, .withdrawn, .autoReply, .note, .other:
-                break
-            }
-            // A promise is kept the moment the balance reaches its target.
-            if let target = holds.promiseTarget, holds.promisedUntil != nil, balance.amount <= target.amount { holds.clearPromise() }
-            // A person looking at the case answers a waiting reply.
-            if holds.replySince != nil, event.kind.answersReply { holds.replySince = nil }
+            apply(event)
         }
-        self.balance = balance
-        self.balanceMinor = balance.minorUnits
-        self.lastEvent = events.map(\.date).max()
+        if status != .closed { status = balance.amount <= 0 ? .paid : .open }
         self.importStorage = base.result.map(ImportBaseStorage.decoded) ?? .none
-        if closed {
+    }
+
+    /// `promise-broken · date · promised · paid · outcome: broken|part-kept`: how the open
+    /// promise ended, recorded (at `clock`'s time, by `who`) when its follow-up is sent or
+    /// rejected. Nil without an open promise.
+    package func promiseOutcome(at clock: LedgerClock, who: String) -> TimelineEvent? {
+        guard let promised = holds.promisedUntil, let before = holds.balanceAtPromise, let target = holds.promiseTarget else { return nil }
+        let paid = Money(max(0, before.amount - balance.amount), before.currency)
+        return clock.event(
+            .promiseBroken,
+            [
+                (.date, promised.iso), (.promised, Money(before.amount - target.amount, before.currency).description),
+                (.paid, paid.description), (.outcome, paid.amount > 0 ? "part-kept" : "broken"),
+            ],
+            who: who)
+    }
+
+    /// The state once `event` has happened too: the one rule for reading a timeline and for
+    /// `simulate`, which plays out the events a cadence would cause.
+    package mutating func apply(_ event: TimelineEvent) {
+        let currency = balance.currency
+        switch event.kind {
+        case .opened, .balance, .payment:
+            balance = Self.balance(after: event, from: balance)
+        case .closed:
             status = .closed
-            closedReason = reason
-        } else if balance.amount <= 0 {
-            status = .paid
-        } else {
+            closedReason = event.attribute(.reason) ?? event.text
+        case .reopened:
             status = .open
+            closedReason = nil
+        case .sent:
+            if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
+            // A reminder chosen by hand outside the cadence moves no step.
+            if let step = event.step, !CadenceStep.isOneOff(step) {
+                lastStep = step
+                lastStepDate = event.date
+            }
+            lastReminder = max(lastReminder ?? event.date, event.date)
+            if !reminderDates.contains(event.date) {
+                reminderDates.append(event.date)
+                reminderDates.sort()
+            }
+            if let id = event.messageID, !messageIDs.contains(id) { messageIDs.append(id) }
+        case .rejected:
+            if let until = event.until {
+                holds.snoozedUntil = max(holds.snoozedUntil ?? until, until)
+            } else if let step = event.step, !CadenceStep.isOneOff(step) {
+                lastStep = step
+                lastStepDate = event.date
+            }
+            if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
+        case .snoozed:
+            if let until = event.until { holds.snoozedUntil = until }
+        case .disputed: holds.disputedSince = event.date
+        case .resolved:
+            holds.disputedSince = nil
+            balance = Self.balance(after: event, from: balance)
+        case .escalated:
+            holds.escalatedSince = event.date
+            holds.escalatedTo = event.attribute(.to)
+        case .deescalated:
+            holds.escalatedSince = nil
+            holds.escalatedTo = nil
+        case .promised:
+            if let promise = event.promise(in: currency) {
+                holds.promisedUntil = promise.date
+                // Kept once the balance is down by the promised amount (all of it when none was named).
+                holds.promiseTerms = PromiseTerms(
+                    made: event.date, balanceBefore: balance,
+                    target: promise.amount.map { Money(max(0, balance.amount - $0.amount), currency) } ?? Money.zero(currency))
+            }
+        case .promiseBroken:
+            holds.clearPromise()
+        case .reply:
+            holds.replySince = event.date
+        case .bounce:
+            failingContact = event.attribute(.address) ?? failingContact
+        case .ack:
+            failingContact = nil
+        case .contact:
+            failingContact = nil
+            // A logged call that finished the cadence's call step.
+            if let step = event.step {
+                lastStep = step
+                lastStepDate = event.date
+            }
+        case .done, .skipped:
+            if let step = event.step {
+                lastStep = step
+                lastStepDate = event.date
+            }
+        case .updated, .withdrawn, .autoReply, .note, .other:
+            break
         }
+        // A promise is kept the moment the balance reaches its target.
+        if let target = holds.promiseTarget, holds.promisedUntil != nil, balance.amount <= target.amount { holds.clearPromise() }
+        // A person looking at the case answers a waiting reply.
+        if holds.replySince != nil, event.kind.answersReply { holds.replySince = nil }
+        lastEvent = max(lastEvent ?? event.date, event.date)
+        if status != .closed { status = balance.amount <= 0 ? .paid : .open }
     }
 
     /// The balance once `event` has happened: an opening or changed balance sets it, a payment
@@ -140,7 +173,7 @@ package struct CaseState: Sendable, Equatable {
         case .resolved:
             return event.credit(in: currency).map { Money(balance.amount - $0.amount, currency) } ?? balance
         case .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed, .escalated,
-            .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+            .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
             return balance
         }
     }
@@ -303,7 +336,7 @@ package final class ImportBase: Sendable, Equatable {
                 case .reopened:
                     break
                 case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
-                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
                     break
                 }
                 return
@@ -317,7 +350,7 @@ package final class ImportBase: Sendable, Equatable {
             case .closed:
                 since.append("closed on \(event.date.iso) (#\(event.id))")
             case .opened, .balance, .updated, .reopened, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed,
-                .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+                .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
                 break
             }
         }

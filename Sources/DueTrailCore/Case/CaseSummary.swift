@@ -67,7 +67,7 @@ package struct CaseSummary: Sendable, Equatable {
     }
 
     /// Where the case stands in its cadence, in one field (empty for most cases, so the cache
-    /// of 100,000 cases stays quick to read): fourteen parts joined by U+001F.
+    /// of 100,000 cases stays quick to read): fifteen parts joined by U+001F.
     static func cadenceField(_ state: CaseState) -> String {
         let h = state.holds
         let parts = [
@@ -76,6 +76,7 @@ package struct CaseSummary: Sendable, Equatable {
             state.messageIDs.map { $0.filter { $0 != "\u{1F}" } }.joined(separator: " "),
             h.promiseMade?.iso ?? "", h.balanceAtPromise?.plain ?? "", h.promiseTarget?.plain ?? "", h.escalatedTo ?? "",
             (state.failingContact ?? "").filter { $0 != "\u{1F}" },
+            state.reminderDates.map(\.iso).joined(separator: " "),
         ]
         return parts.allSatisfy(\.isEmpty) ? "" : parts.joined(separator: "\u{1F}")
     }
@@ -99,7 +100,7 @@ package struct CaseSummary: Sendable, Equatable {
         }
         guard !f[13].isEmpty else { return }
         let c = f[13].split(separator: "\u{1F}", omittingEmptySubsequences: false)
-        guard c.count == 14 else { return nil }
+        guard c.count == 15 else { return nil }
         state.lastStep = c[0].isEmpty ? nil : String(c[0])
         state.lastStepDate = CalendarDate(iso: c[1])
         state.lastReminder = CalendarDate(iso: c[2])
@@ -114,6 +115,7 @@ package struct CaseSummary: Sendable, Equatable {
         }
         state.holds.escalatedTo = c[12].isEmpty ? nil : String(c[12])
         state.failingContact = c[13].isEmpty ? nil : String(c[13])
+        state.reminderDates = c[14].split(separator: " ").compactMap { CalendarDate(iso: $0) }
     }
 
     package static func escape(_ s: String) -> String {

@@ -41,8 +41,12 @@ package enum EventKind: Hashable, Sendable {
     case bounce
     /// A person has seen a reply or a bounce.
     case ack
-    /// A call, meeting or email, logged (`via:`, `with:`).
+    /// A call, meeting or email, logged (`via:`, `with:`; `step:` when it finished a call step).
     case contact
+    /// A person finished a task step of the cadence (`step:`).
+    case done
+    /// A person skipped a step of the cadence (`step:`, with the reason as text).
+    case skipped
     /// Free text only.
     case note
     /// A word this version does not know (typed by hand, or written by a later version): kept
@@ -52,7 +56,7 @@ package enum EventKind: Hashable, Sendable {
     /// Every kind this version knows, in the order the README lists them.
     package static let known: [EventKind] = [
         .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
-        .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note,
+        .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note,
     ]
 
     private static let byWireName: [String: EventKind] = Dictionary(uniqueKeysWithValues: known.map { ($0.wireName, $0) })
@@ -86,6 +90,8 @@ package enum EventKind: Hashable, Sendable {
         case .bounce: "bounce"
         case .ack: "ack"
         case .contact: "contact"
+        case .done: "done"
+        case .skipped: "skipped"
         case .note: "note"
         case .other(let name): name
         }
@@ -113,8 +119,12 @@ package enum EventKind: Hashable, Sendable {
             [Requirement(key: .amount, shape: .present, missing: "a `payment` event needs `amount:`, like `- 2026-11-30 · payment · amount: 500.00 EUR · by Ana Ruiz`")]
         case .escalated:
             [Requirement(key: .to, shape: .present, missing: "an `escalated` event needs `to:` (legal, agency or other)")]
+        case .done:
+            [Requirement(key: .step, shape: .present, missing: "a `done` event needs `step:` (the cadence step finished), like `- 2026-11-30 · done · step: call · spoke to Jan · by Ana Ruiz`")]
+        case .skipped:
+            [Requirement(key: .step, shape: .present, missing: "a `skipped` event needs `step:` (the cadence step skipped), like `- 2026-11-30 · skipped · step: call · no phone number · by Ana Ruiz`")]
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promiseBroken, .disputed, .resolved,
-            .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+            .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
             []
         }
     }
@@ -124,7 +134,7 @@ package enum EventKind: Hashable, Sendable {
         switch self {
         case .note: true
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
-            .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .other:
+            .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .other:
             false
         }
     }
@@ -132,7 +142,7 @@ package enum EventKind: Hashable, Sendable {
     /// A person dealt with a customer's waiting reply by recording this.
     package var answersReply: Bool {
         switch self {
-        case .ack, .note, .contact, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .payment, .rejected: true
+        case .ack, .note, .contact, .done, .skipped, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .payment, .rejected: true
         case .opened, .balance, .updated, .reopened, .closed, .sent, .withdrawn, .promiseBroken, .reply, .autoReply, .bounce, .other:
             false
         }
@@ -143,7 +153,7 @@ package enum EventKind: Hashable, Sendable {
         switch self {
         case .opened, .balance, .updated, .reopened, .closed: true
         case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
-            .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+            .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
             false
         }
     }

@@ -16,7 +16,7 @@ package struct CustomerFile: Sendable, Equatable {
         case review, auto, manual
     }
 
-    package static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive", "cadence"]
+    package static let ownedKeys: Set<String> = ["name", "contacts", "policy", "sensitive", "cadence", "owner", "hold", "hold_since", "hold_until"]
 
     package var slug: String
     package var name: String
@@ -27,6 +27,10 @@ package struct CustomerFile: Sendable, Equatable {
     package var cadence: String?
     /// Line of the `cadence:` key, for pointing at an unknown name.
     package var cadenceLine: Int?
+    /// The account owner (`Name <email>`): does this customer's tasks and reviews its drafts.
+    package var owner: String?
+    /// Nothing is drafted for any of this customer's cases while it holds.
+    package var hold: CustomerHold?
     /// `terms:` (`Net 30`, `14 days`): due dates for invoices imported without one. A person's
     /// key, read but kept verbatim in `extra`.
     package var terms: PaymentTerms?
@@ -59,6 +63,12 @@ package struct CustomerFile: Sendable, Equatable {
         out += "policy: \(policy.rawValue)\n"
         out += "sensitive: \(sensitive)\n"
         if let cadence { out += "cadence: \(YAMLText.scalar(cadence))\n" }
+        if let owner { out += "owner: \(YAMLText.scalar(owner))\n" }
+        if let hold {
+            out += "hold: \(YAMLText.scalar(hold.reason))\n"
+            out += "hold_since: \(hold.since.iso)\n"
+            if let until = hold.until { out += "hold_until: \(until.iso)\n" }
+        }
         out += extra
         return out
     }
@@ -99,6 +109,27 @@ package struct CustomerFile: Sendable, Equatable {
             if let (cadence, entry) = try map.optionalEntry("cadence") {
                 file.cadence = cadence
                 file.cadenceLine = entry.line
+            }
+            if let (text, entry) = try map.optionalEntry("owner") {
+                guard let owner = Owner(text) else {
+                    throw map.problem(entry, "`owner: \(text)` is not a person; write `owner: Name <name@example.com>`")
+                }
+                file.owner = owner.text
+            }
+            if let (reason, entry) = try map.optionalEntry("hold") {
+                let since = try map.optionalEntry("hold_since")
+                let until = try map.optionalEntry("hold_until")
+                guard let sinceText = since?.0, let sinceDate = CalendarDate(iso: sinceText) else {
+                    throw map.problem(since?.1 ?? entry, "a hold needs `hold_since: YYYY-MM-DD` (the day it began)")
+                }
+                var untilDate: CalendarDate?
+                if let (text, untilEntry) = until {
+                    guard let d = CalendarDate(iso: text) else { throw map.problem(untilEntry, "`hold_until` is a date (YYYY-MM-DD), not `\(text)`") }
+                    untilDate = d
+                }
+                file.hold = CustomerHold(reason: reason, since: sinceDate, until: untilDate)
+            } else if let stray = map["hold_since"] ?? map["hold_until"] {
+                throw map.problem(stray, "`\(stray.key)` without `hold:` (the reason); write `hold: REASON` or remove it")
             }
             if let (text, entry) = try map.optionalEntry("terms") {
                 guard let terms = PaymentTerms(text) else {
@@ -164,6 +195,8 @@ extension CustomerFile {
         var cadence: String?
         var cadenceLine: Int?
         var terms: PaymentTerms?
+        var owner: String?
+        var holdReason: String?, holdSince: CalendarDate?, holdUntil: CalendarDate?
         var seen: Set<String> = []
         for e in entries {
             guard seen.insert(e.key).inserted, let value = e.value.scalar?.string else { return nil }
@@ -184,6 +217,16 @@ extension CustomerFile {
             case "terms":
                 guard let t = PaymentTerms(value) else { return nil }
                 terms = t
+            case "owner":
+                guard let o = Owner(value) else { return nil }
+                owner = o.text
+            case "hold": holdReason = value
+            case "hold_since":
+                guard let d = CalendarDate(iso: value) else { return nil }
+                holdSince = d
+            case "hold_until":
+                guard let d = CalendarDate(iso: value) else { return nil }
+                holdUntil = d
             default: continue  // a person's own key: kept verbatim below
             }
         }
@@ -193,7 +236,63 @@ extension CustomerFile {
         file.cadence = cadence
         file.cadenceLine = cadenceLine
         file.terms = terms
+        file.owner = owner
+        if let holdReason {
+            guard let holdSince else { return nil }
+            file.hold = CustomerHold(reason: holdReason, since: holdSince, until: holdUntil)
+        } else if holdSince != nil || holdUntil != nil {
+            return nil
+        }
         return file
+    }
+}
+
+/// A customer on hold (`duetrail hold`): a negotiation, a debt handed to an agency. Nothing is
+/// drafted for any of its cases from `since` until `until` (or until released).
+package struct CustomerHold: Sendable, Equatable {
+    package var reason: String
+    package var since: CalendarDate
+    package var until: CalendarDate?
+
+    package init(reason: String, since: CalendarDate, until: CalendarDate?) {
+        self.reason = reason
+        self.since = since
+        self.until = until
+    }
+
+    /// Still holding on `today` (a hold until a date ends that day).
+    package func holds(on today: CalendarDate) -> Bool { until.map { today < $0 } ?? true }
+
+    /// "on hold since 2026-11-30 (until 2026-12-15): negotiating a settlement"
+    package var phrase: String {
+        "on hold since \(since.iso)" + (until.map { " until \($0.iso)" } ?? "") + ": \(reason)"
+    }
+}
+
+/// A person as `owner:` names them: `Ana Ruiz <ana@example.com>`, or just the address.
+package struct Owner: Sendable, Equatable {
+    package var name: String?
+    package var email: String
+
+    package init?(_ text: String) {
+        let t = text.trimmedSpaces
+        if let open = t.lastIndex(of: "<"), t.hasSuffix(">") {
+            let email = String(t[t.index(after: open)..<t.index(before: t.endIndex)]).trimmedSpaces
+            let name = String(t[..<open]).trimmedSpaces
+            guard EmailAddress.isPlausible(email), !name.contains("<"), !name.contains(">") else { return nil }
+            self.name = name.isEmpty ? nil : name
+            self.email = email
+        } else {
+            guard EmailAddress.isPlausible(t) else { return nil }
+            self.email = t
+        }
+    }
+
+    package var text: String { name.map { "\($0) <\(email)>" } ?? email }
+
+    /// This owner is the person with git identity `name <email>` (by address, else by name).
+    package func isPerson(name other: String, email otherEmail: String) -> Bool {
+        email.lowercased() == otherEmail.lowercased() || (name != nil && name == other)
     }
 }
 
@@ -258,50 +357,70 @@ package struct CustomerSummary: Sendable, Equatable {
     package var contacts: [CustomerFile.Contact]
     /// `terms:`, for invoices imported without a due date.
     package var terms: PaymentTerms?
+    /// `owner:` as written (`Name <email>`).
+    package var owner: String?
 
-    package init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil) {
+    package init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil, owner: String? = nil) {
         self.name = name
         self.cadence = cadence
         self.contacts = contacts
         self.terms = terms
+        self.owner = owner
     }
 
     package init(_ file: CustomerFile) {
-        self.init(name: file.name, cadence: file.cadenceSettings, contacts: file.contacts, terms: file.terms)
+        self.init(name: file.name, cadence: file.cadenceSettings, contacts: file.contacts, terms: file.terms, owner: file.owner)
     }
 
     /// The customer file's facts again (without a person's own keys), for composing reminders.
     package func file(slug: String) -> CustomerFile {
         var f = CustomerFile(slug: slug, name: name, contacts: contacts, policy: cadence.policy, sensitive: cadence.sensitive)
         f.cadence = cadence.cadence
+        f.owner = owner
+        f.hold = cadence.hold
         return f
     }
 
     static let unitSeparator: Character = "\u{1F}", recordSeparator: Character = "\u{1E}"
 
-    /// `name<TAB>policy<TAB>sensitive<TAB>cadence<TAB>contacts<TAB>terms`, each escaped like a
+    /// `name<TAB>policy<TAB>sensitive<TAB>cadence<TAB>contacts<TAB>terms<TAB>owner<TAB>hold`, each escaped like a
     /// case cache line; contacts as `name<US>email` joined by `<RS>` (control characters no name holds).
     package var cacheText: String {
         let people = contacts.map { c in
             (c.name ?? "").filter { $0 != Self.unitSeparator && $0 != Self.recordSeparator } + String(Self.unitSeparator) + c.email
         }.joined(separator: String(Self.recordSeparator))
-        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people, terms?.text ?? ""].map(CaseSummary.escape).joined(separator: "\t")
+        let hold = cadence.hold.map { h in
+            [h.reason.filter { $0 != Self.unitSeparator }, h.since.iso, h.until?.iso ?? ""].joined(separator: String(Self.unitSeparator))
+        }
+        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people, terms?.text ?? "", owner ?? "", hold ?? ""]
+            .map(CaseSummary.escape).joined(separator: "\t")
     }
 
     package init?(cacheText text: Substring) {
         let f = text.split(separator: "\t", omittingEmptySubsequences: false).map { CaseSummary.unescape($0) }
-        guard f.count == 6, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
+        guard f.count == 8, let policy = CustomerFile.Policy(rawValue: f[1]) else { return nil }
         var contacts: [CustomerFile.Contact] = []
         for record in f[4].split(separator: Self.recordSeparator) {
             let parts = record.split(separator: Self.unitSeparator, maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }
             contacts.append(CustomerFile.Contact(name: parts[0].isEmpty ? nil : String(parts[0]), email: String(parts[1])))
         }
-        self.init(name: f[0], cadence: CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3]), contacts: contacts,
-            terms: f[5].isEmpty ? nil : PaymentTerms(f[5]))
+        var hold: CustomerHold?
+        if !f[7].isEmpty {
+            let h = f[7].split(separator: Self.unitSeparator, omittingEmptySubsequences: false)
+            guard h.count == 3, let since = CalendarDate(iso: h[1]) else { return nil }
+            hold = CustomerHold(reason: String(h[0]), since: since, until: CalendarDate(iso: h[2]))
+        }
+        var settings = CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3])
+        settings.hold = hold
+        self.init(name: f[0], cadence: settings, contacts: contacts, terms: f[5].isEmpty ? nil : PaymentTerms(f[5]), owner: f[6].isEmpty ? nil : f[6])
     }
 }
 
 extension CustomerFile {
-    package var cadenceSettings: CustomerCadence { CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence) }
+    package var cadenceSettings: CustomerCadence {
+        var settings = CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence)
+        settings.hold = hold
+        return settings
+    }
 }

@@ -58,6 +58,10 @@ package enum LedgerAction: String, Sendable, CaseIterable {
     case importPayments = "import-payments"
     case withdraw
     case promise, pay, dispute, resolve, escalate, deescalate, contact, snooze, note, ack
+    /// A task step finished, or a step skipped.
+    case done, skip
+    /// A customer put on hold, or released.
+    case hold, release
 }
 
 /// The trailers of a commit message: the `Key: value` lines of its last paragraph.

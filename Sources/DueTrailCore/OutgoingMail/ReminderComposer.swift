@@ -49,6 +49,7 @@ package struct ReminderComposer: Sendable {
         if Set(reminder.cases.map(\.step.id)).count > 1 {
             for c in reminder.cases { draft.caseSteps[c.summary.facts.number] = c.step.id }
         }
+        draft.alsoListed = reminder.others.map(\.facts.number)
         return draft
     }
 
@@ -56,30 +57,42 @@ package struct ReminderComposer: Sendable {
     /// `using`: the names the template uses; per-invoice values it does not use are skipped.
     package func context(_ reminder: DueReminder, customer: CustomerFile, today: CalendarDate, using: Set<String>? = nil) -> [String: Any] {
         func wants(_ name: String) -> Bool { using?.contains(name) ?? true }
-        var invoices: [RenderNode] = []
-        invoices.reserveCapacity(reminder.cases.count)
         var totals = Totals()
         var maxOverdue = 0
-        for (summary, step) in reminder.cases {
+        func node(_ summary: CaseSummary, step: CadenceStep?) -> RenderNode {
             let f = summary.facts
             let overdue = f.due.days(to: today)
-            maxOverdue = max(maxOverdue, overdue)
-            let balance = summary.state.balance
-            totals.add(balance, minor: summary.state.balanceMinor)
             // Built as render nodes at once: this runs for every invoice of every reminder.
-            var invoice: [String: Any] = ["number": RenderText(Self.clean(f.number)), "overdue": overdue > 0]
+            var invoice: [String: Any] = ["number": RenderText(Self.clean(f.number)), "overdue": overdue > 0, "at_step": step != nil]
             func set(_ name: String, _ value: @autoclosure () -> String) { if wants(name) { invoice[name] = RenderText(value()) } }
             set("due", Self.friendly(f.due))
             set("due_iso", f.due.iso)
             set("amount", f.amount.display)
-            set("balance", Self.display(balance, minor: summary.state.balanceMinor))
+            set("balance", Self.display(summary.state.balance, minor: summary.state.balanceMinor))
             set("days_overdue", String(max(overdue, 0)))
             set("days_until_due", String(max(-overdue, 0)))
-            set("step", step.id)
-            set("step_name", step.name)
+            if let step {
+                set("step", step.id)
+                set("step_name", step.name)
+            }
             if let issued = f.issued { set("issued", Self.friendly(issued)) }
-            invoices.append(RenderNode(wrapped: invoice))
+            return RenderNode(wrapped: invoice)
         }
+        var invoices: [RenderNode] = []
+        invoices.reserveCapacity(reminder.cases.count)
+        for (summary, step) in reminder.cases {
+            maxOverdue = max(maxOverdue, summary.facts.due.days(to: today))
+            totals.add(summary.state.balance, minor: summary.state.balanceMinor)
+            invoices.append(node(summary, step: step))
+        }
+        var allTotals = totals
+        let others = reminder.others.map { summary -> RenderNode in
+            allTotals.add(summary.state.balance, minor: summary.state.balanceMinor)
+            return node(summary, step: nil)
+        }
+        // What this customer was told before about these invoices: a first contact never
+        // says "despite our reminders".
+        let history = ReminderHistory(reminder.cases.map(\.summary.state))
         let contactName = customer.contacts.first?.name
         let promised = reminder.cases.compactMap(\.summary.state.holds.promisedUntil).max()
         var context: [String: Any] = [
@@ -93,11 +106,15 @@ package struct ReminderComposer: Sendable {
             "personal_note": customer.sensitive, "invoices": invoices,
             "promised_date": promised.map(Self.friendly) ?? "",
             "step_name": reminder.stepName,
+            "others": others, "has_others": !others.isEmpty, "others_count": String(others.count),
+            "others_total": reminder.others.isEmpty ? "" : Totals.sum(reminder.others).display, "total_all": allTotals.display,
+            "first_reminder": history.dates.isEmpty, "reminders_sent": String(history.dates.count), "several_reminders": history.dates.count > 1,
+            "reminder_dates": Self.friendly(history.dates), "last_reminder_date": history.dates.last.map(Self.friendly) ?? "",
         ]
         if wants("portal_url"), let link = portalLink?(reminder.customer) { context["portal_url"] = link }
         // Mustache treats "" as true: an empty optional value is left out, so `{{#portal_url}}…`
         // sections disappear when there is nothing to show.
-        for key in ["promised_date", "contact_name"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
+        for key in ["promised_date", "contact_name", "reminder_dates", "last_reminder_date", "others_total"] where (context[key] as? String)?.isEmpty == true { context[key] = nil }
         return context
     }
 
@@ -107,6 +124,12 @@ package struct ReminderComposer: Sendable {
         private var balances: [Currency: [(money: Money, minor: Int64?)]] = [:]
 
         mutating func add(_ balance: Money, minor: Int64?) { balances[balance.currency, default: []].append((balance, minor)) }
+
+        static func sum(_ cases: [CaseSummary]) -> Totals {
+            var t = Totals()
+            for c in cases { t.add(c.state.balance, minor: c.state.balanceMinor) }
+            return t
+        }
 
         var display: String { parts.joined(separator: " and ") }
 
@@ -135,9 +158,43 @@ package struct ReminderComposer: Sendable {
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
+    /// `3 and 10 November 2026`, `28 October and 3 November 2026`, `30 December 2026 and
+    /// 5 January 2027`: days sharing a month and year are named once.
+    package static func friendly(_ dates: [CalendarDate]) -> String {
+        var years: [(year: Int, months: [(month: Int, days: [Int])])] = []
+        for d in dates.sorted() {
+            let (y, m, day) = d.parts
+            if years.last?.year != y { years.append((y, [])) }
+            if years[years.count - 1].months.last?.month != m { years[years.count - 1].months.append((m, [])) }
+            let last = years[years.count - 1].months.count - 1
+            years[years.count - 1].months[last].days.append(day)
+        }
+        var parts: [String] = []
+        for (y, months) in years {
+            let named = months.map { m in list(m.days.map(String.init)) + " " + Self.months[m.month - 1] }
+            parts.append(list(named) + " \(y)")
+        }
+        return list(parts)
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
+    }
+
     /// `30 November 2026`: no day/month order to misread in any country.
     package static func friendly(_ d: CalendarDate) -> String {
         let (y, m, day) = d.parts
         return "\(day) \(months[m - 1]) \(y)"
+    }
+}
+
+/// The reminders sent for the invoices of one message: the distinct days, oldest first.
+struct ReminderHistory {
+    let dates: [CalendarDate]
+
+    init(_ states: [CaseState]) {
+        dates = Array(Set(states.flatMap(\.reminderDates))).sorted()
     }
 }

@@ -38,6 +38,9 @@ package struct ReminderDraft: Sendable, Equatable {
     package var step: String
     /// For a statement (cases at different steps): each case's step, by invoice number.
     package var caseSteps: [String: String] = [:]
+    /// Other overdue invoices of the customer the message lists without a step of their own
+    /// (`list: all`): shown to the customer, and nothing is recorded on them when it is sent.
+    package var alsoListed: [String] = []
     package var drafted: CalendarDate
     package var body: String
 
@@ -78,6 +81,7 @@ package struct ReminderDraft: Sendable, Equatable {
         if !caseSteps.isEmpty {
             h.append(("X-DueTrail-Case-Steps", caseNumbers.compactMap { n in caseSteps[n].map { "\(Self.oneLine(n))=\($0)" } }.joined(separator: ", ")))
         }
+        if !alsoListed.isEmpty { h.append(("X-DueTrail-Also-Listed", alsoListed.map(Self.oneLine).joined(separator: ", "))) }
         h += [("X-DueTrail-Drafted", drafted.iso)]
         var out = ""
         for (k, v) in h { out += Self.fold("\(k): \(v)") + "\n" }
@@ -242,6 +246,7 @@ package struct DraftHeaders: Sendable {
             let kv = pair.split(separator: "=", maxSplits: 1)
             if kv.count == 2 { draft.caseSteps[kv[0].trimmedSpaces] = kv[1].trimmedSpaces }
         }
+        draft.alsoListed = (value("X-DueTrail-Also-Listed") ?? "").split(separator: ",").map { $0.trimmedSpaces }.filter { !$0.isEmpty && !cases.contains($0) }
         return draft
     }
 }

@@ -16,10 +16,11 @@ package struct ReminderTemplate: Sendable {
     package static let variables: Set<String> = [
         "company", "sender_name", "sender_email", "customer_name", "contact_name", "greeting_name", "invoice_numbers",
         "count", "plural", "total", "max_days_overdue", "earliest_due", "today", "portal_url", "personal_note", "invoices",
-        "promised_date", "step_name",
+        "promised_date", "step_name", "first_reminder", "reminders_sent", "several_reminders", "reminder_dates", "last_reminder_date",
+        "others", "has_others", "others_count", "others_total", "total_all",
     ]
     package static let invoiceVariables: Set<String> = [
-        "number", "issued", "due", "due_iso", "amount", "balance", "days_overdue", "days_until_due", "overdue", "step", "step_name",
+        "number", "issued", "due", "due_iso", "amount", "balance", "days_overdue", "days_until_due", "overdue", "step", "step_name", "at_step",
     ]
 
     /// The line a sensitive customer's draft carries until a person writes a personal note;
@@ -92,7 +93,7 @@ package struct ReminderTemplate: Sendable {
                 used.insert(tag)
                 guard allowed.contains(tag) else {
                     throw Diagnostic(path: path, line: i + 1, message: "unknown template variable `\(tag)`", excerpt: String(line),
-                        hint: "templates can use: \(variables.sorted().joined(separator: ", ")); inside {{#invoices}}: \(invoiceVariables.sorted().joined(separator: ", "))")
+                        hint: "templates can use: \(variables.sorted().joined(separator: ", ")); inside {{#invoices}} and {{#others}}: \(invoiceVariables.sorted().joined(separator: ", "))")
                 }
             }
         }

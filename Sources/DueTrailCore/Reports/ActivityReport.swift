@@ -48,14 +48,14 @@ package struct ActivityReport: Sendable {
                 case .approve: (column, count) = (.approvals, max(trailers.values(.draft).count, 1))
                 case .draft where trailers.approvedByPolicy:
                     (column, count) = (.policyApprovals, max(commit.message.split(separator: "\n").filter { $0.hasPrefix("outbox/") }.count, 1))
-                case .contact: (column, count) = (.contacts, cases)
+                case .contact, .done: (column, count) = (.contacts, cases)
                 case .promise: (column, count) = (.promises, cases)
                 case .pay, .importPayments: (column, count) = (.payments, cases)
                 case .dispute: (column, count) = (.disputes, cases)
                 case .note: (column, count) = (.notes, cases)
                 case .send: (column, count) = (.sent, max(trailers.values(.messageID).count, 1))
                 case .initialize, .setup, .sync, .customer, .inbox, .draft, .reject, .withdraw, .importInvoices, .resolve, .escalate, .deescalate,
-                    .snooze, .ack:
+                    .snooze, .ack, .skip, .hold, .release:
                     (column, count) = (.other, 1)
                 }
             } else {

@@ -42,8 +42,7 @@ package struct BusinessCalendar: Sendable, Equatable {
     }
 
     package func schedule(due: CalendarDate, offset: StepOffset) -> CalendarDate {
-        let raw = offset.business ? adding(businessDays: offset.days, to: due) : due.adding(days: offset.days)
-        return nextSendDay(onOrAfter: raw)
+        nextSendDay(onOrAfter: offset.span.date(after: due, in: self))
     }
 
     static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

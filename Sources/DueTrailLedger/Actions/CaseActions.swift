@@ -115,6 +115,8 @@ extension Ledger {
         package let withdrawnDrafts: [String]
         /// The amount recorded on each case (by invoice number), as read from what was typed.
         package var amounts: [String: Money] = [:]
+        /// The cadence step the action finished on each case (a logged call finishing a call step).
+        package var finishedSteps: [String: String] = [:]
     }
 
     private func event(_ kind: EventKind, _ attributes: [(key: EventAttribute, value: String)] = [], text: String? = nil, who: Identity) -> TimelineEvent {
@@ -229,8 +231,10 @@ extension Ledger {
     /// `pay`: a payment of `amount` (partial or full). Paid in full closes the case and
     /// withdraws any draft for it, approved or not: a paid invoice is never chased.
     package func pay(
-        _ key: String, amount: String, date: CalendarDate?, reference: String?, allowOverpayment: Bool
+        _ key: String, amount: String, date typed: CalendarDate?, reference: String?, allowOverpayment: Bool
     ) throws(LedgerError) -> ActionResult {
+        // Without --date the payment is on "today": the real date, or the one --today set.
+        let date = typed ?? (clock.today != clock.eventDate ? clock.today : nil)
         var paid: Money?
         var withdrawn: [String] = []
         var uncommittedDrafts: [String] = []
@@ -322,16 +326,23 @@ extension Ledger {
             event: { _, who in self.event(.deescalated, text: note, who: who) })
     }
 
-    /// `contact`: a call, a meeting or an email from the customer, logged.
+    /// `contact`: a call, a meeting or an email from the customer, logged. A call on a case
+    /// whose cadence has a call step due finishes that step (`step:` on the event).
     package func contact(_ keys: [String], via: String, with person: String?, summary: String) throws(LedgerError) -> ActionResult {
-        try run(
+        var callSteps: [String: String] = [:]
+        var result = try run(
             keys, action: .contact, subject: { "contact: \(via) about \($0.map(\.facts.number).joined(separator: ", "))" },
-            validate: { _ throws(LedgerError) in },
-            event: { _, who in
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                if via == "call", let step = try self.callStepDue(for: c) { callSteps[c.facts.number] = step.id }
+            },
+            event: { c, who in
                 var attributes: [(key: EventAttribute, value: String)] = [(.via, via)]
                 if let person { attributes.append((.with, person)) }
+                if let step = callSteps[c.facts.number] { attributes.append((.step, step)) }
                 return self.event(.contact, attributes, text: summary, who: who)
             })
+        result.finishedSteps = callSteps
+        return result
     }
 
     /// `snooze`: no reminders until `until`.

@@ -34,7 +34,10 @@ extension Ledger {
     /// - Parameters:
     ///   - only: invoice numbers and customer slugs to limit drafting to (nil: everyone).
     ///   - requested: the same, for manual and sensitive customers a person asks to draft for.
-    package func draftReminders(only: Set<String>? = nil, requested: Set<String> = []) throws(LedgerError) -> DraftRun {
+    ///   - template: a reminder a person chose now, outside the cadence (`draft --case INV
+    ///     --template firm`): drafted for `only`'s cases whatever their step, for review.
+    package func draftReminders(only: Set<String>? = nil, requested: Set<String> = [], template chosen: String? = nil) throws(LedgerError) -> DraftRun {
+        try refuseFutureToday()
         var run = DraftRun()
         var review: [DraftedReminder] = []
         let today = clock.today
@@ -58,9 +61,14 @@ extension Ledger {
             let (drafts, problems) = try outbox(tree: tree, reviewBranches: true)
             run.outboxProblems = problems
             let planner = planner(snapshot, setup: setup, outbox: drafts)
-            let planned = planner.plan(snapshot.cases, today: today, requested: requested, only: only)
-            let reminders = planned.reminders
-            run.manualDue = planned.manualDue
+            let reminders: [DueReminder]
+            if let chosen {
+                reminders = try self.oneOffReminders(template: chosen, cases: only ?? [], snapshot: snapshot, setup: setup, planner: planner, today: today)
+            } else {
+                let planned = planner.plan(snapshot.cases, today: today, requested: requested, only: only)
+                reminders = planned.reminders
+                run.manualDue = planned.manualDue
+            }
             Timings.mark("plan")
             // Customers as the summary cache knows them; a file that does not read is reported.
             var customers: [String: CustomerFile] = [:]
@@ -159,6 +167,39 @@ extension Ledger {
         Timings.mark("commit")
         run.forReview = review
         return run
+    }
+
+    /// One reminder per customer from `template` for the cases `keys` name (invoice numbers),
+    /// outside the cadence: step `one-off-<template>`, always for review. A case that is paid,
+    /// closed or paused, or already has a draft, is refused with the reason.
+    func oneOffReminders(
+        template: String, cases keys: Set<String>, snapshot: LedgerSnapshot, setup: CadenceSetup, planner: CadencePlanner, today: CalendarDate
+    ) throws(LedgerError) -> [DueReminder] {
+        guard setup.templates[template] != nil else {
+            if let problem = setup.templateProblems.first(where: { $0.path == "templates/\(template).mustache" }) { throw LedgerError.invalid(DiagnosticList([problem])) }
+            throw LedgerError.notFound("no template `\(template)` (templates/\(template).mustache); templates here: \(setup.templates.keys.sorted().joined(separator: ", "))")
+        }
+        let byNumber = snapshot.casesByNumber()
+        let chosen = keys.compactMap { byNumber[$0] }.sorted { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }
+        guard !chosen.isEmpty, chosen.count == keys.count else {
+            throw LedgerError.badRequest("--template drafts for the cases named with --case (invoice numbers), not for a whole customer")
+        }
+        let step = CadenceStep.oneOff(template: template)
+        var byCustomer: [String: [CaseSummary]] = [:]
+        for c in chosen {
+            if let why = c.state.reasonNotToChase(today: today, promiseDeadline: setup.book.promiseDeadline) {
+                throw LedgerError.conflict("\(c.facts.number) is \(why); no reminder is drafted for it")
+            }
+            if case .drafted(let d) = planner.status(of: c, today: today) {
+                throw LedgerError.conflict("\(c.facts.number) already has a draft (\(d.path)); approve or reject it first")
+            }
+            byCustomer[c.facts.customer, default: []].append(c)
+        }
+        return byCustomer.keys.sorted().map { customer in
+            DueReminder(
+                customer: customer, cases: (byCustomer[customer] ?? []).map { (summary: $0, step: step) }, stepID: step.id, template: template,
+                approvedByPolicy: false, requested: true)
+        }
     }
 
     /// `firm reminder to Acme GmbH (INV-1042, INV-1043)`: how commit subjects name a reminder.

@@ -126,7 +126,7 @@ extension Ledger {
         var candidates: [OutboxDraft] = []
         var withdrawals: [(draft: OutboxDraft, reason: String)] = []
         let approved = drafts.filter { $0.committed != nil && !blockedPaths.contains($0.path) }
-        let checked = try verdicts(approved, cases: snapshot.casesByNumber(), movedTo: nil, book: setup?.book)
+        let checked = try verdicts(approved, cases: snapshot.casesByNumber(), holds: snapshot.customerHolds, movedTo: nil, book: setup?.book)
         for draft in approved {
             switch checked[draft.path] {
             case nil: candidates.append(draft)
@@ -169,7 +169,8 @@ extension Ledger {
         for (index, draft) in queue.enumerated() {
             guard let approved = draft.committed else { continue }
             if let tip = try branchTip(), tip != checkedTip, !ownTips.contains(tip) {
-                latest = try verdicts(Array(queue[index...]), cases: try self.snapshot(at: tip).casesByNumber(), movedTo: tip, book: setup?.book)
+                let now = try self.snapshot(at: tip)
+                latest = try verdicts(Array(queue[index...]), cases: now.casesByNumber(), holds: now.customerHolds, movedTo: tip, book: setup?.book)
                 checkedTip = tip
             }
             if let why = latest[draft.path] {
@@ -238,7 +239,7 @@ extension Ledger {
     /// `movedTo`, the draft itself was changed or removed since this run began). Drafts that may go
     /// are absent.
     private func verdicts(
-        _ drafts: [OutboxDraft], cases byNumber: [String: CaseSummary], movedTo tip: ObjectID?, book: CadenceBook?
+        _ drafts: [OutboxDraft], cases byNumber: [String: CaseSummary], holds: [String: CustomerHold], movedTo tip: ObjectID?, book: CadenceBook?
     ) throws(LedgerError) -> [String: (reason: String, withdraw: Bool)] {
         var out: [String: (reason: String, withdraw: Bool)] = [:]
         let tree = try tip.map { (t: ObjectID) throws(LedgerError) in try self.tree(ofBase: t) }
@@ -264,23 +265,25 @@ extension Ledger {
                     break
                 }
             }
+            if out[draft.path] != nil { continue }
+            if let hold = holds[draft.pending.customer], hold.holds(on: clock.today) {
+                out[draft.path] = ("the customer is \(hold.phrase)", true)
+                continue
+            }
+            // An invoice the message lists beside its own must still be owed.
+            for number in draft.pending.alsoListed {
+                if let c = byNumber[number], let reason = c.state.inactiveReason ?? c.state.holds.disputedSince.map({ "disputed since \($0.iso)" }) {
+                    out[draft.path] = ("\(number), listed in it, is \(reason)", true)
+                    break
+                }
+            }
         }
         return out
     }
 
-    /// `promise-broken · date · promised · paid · outcome: broken|part-kept`: how the case's open
-    /// promise ended, recorded when its follow-up is sent or rejected. Nil without an open promise.
+    /// How the case's open promise ended (see `CaseState.promiseOutcome`).
     func promiseOutcome(_ summary: CaseSummary, who: Identity) -> TimelineEvent? {
-        let h = summary.state.holds
-        guard let promised = h.promisedUntil, let before = h.balanceAtPromise, let target = h.promiseTarget else { return nil }
-        let paid = Money(max(0, before.amount - summary.state.balance.amount), before.currency)
-        return clock.event(
-            .promiseBroken,
-            [
-                (.date, promised.iso), (.promised, Money(before.amount - target.amount, before.currency).description),
-                (.paid, paid.description), (.outcome, paid.amount > 0 ? "part-kept" : "broken"),
-            ],
-            who: who.name)
+        summary.state.promiseOutcome(at: clock, who: who.name)
     }
 
     /// Not sent and not withdrawn: nothing can be recorded on a case that does not read.

@@ -47,6 +47,14 @@ extension Ledger {
     /// Above this many files a change is written through one pack instead of loose objects.
     static let bulkThreshold = 2000
 
+    /// Nothing is recorded for a day that has not come: `--today` (or `DUETRAIL_TODAY`) later
+    /// than the real date (or `DUETRAIL_NOW`'s) may look ahead, never commit or draft ahead.
+    package func refuseFutureToday() throws(LedgerError) {
+        guard clock.today > clock.eventDate else { return }
+        throw LedgerError.badRequest(
+            "today is set to \(clock.today.iso) (--today or DUETRAIL_TODAY), after the real date \(clock.eventDate.iso); nothing is recorded for a day that has not come. Look ahead with `duetrail simulate` or `duetrail queue --today \(clock.today.iso)`")
+    }
+
     /// Makes one commit on the current branch from what `build` returns for the current tip,
     /// advancing the branch with compare-and-swap; when another writer moved it first,
     /// `build` runs again on the new tip (up to `maxAttempts`). In a working clone the
@@ -56,6 +64,7 @@ extension Ledger {
     package func commit(
         author identity: Identity, maxAttempts: Int = 8, _ build: (_ base: ObjectID?) throws(LedgerError) -> ChangeSet?
     ) throws(LedgerError) -> CommitOutcome? {
+        try refuseFutureToday()
         let repo = repository
         let branch = try branch()
         for attempt in 1...maxAttempts {

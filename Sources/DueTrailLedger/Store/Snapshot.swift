@@ -13,6 +13,8 @@ package struct LedgerSnapshot: Sendable {
     /// Customers by slug.
     package let customers: [String: CustomerSummary]
     package var customerNames: [String: String] { customers.mapValues(\.name) }
+    /// Customers on hold (`duetrail hold`), by slug.
+    package var customerHolds: [String: CustomerHold] { customers.compactMapValues(\.cadence.hold) }
     /// Files that could not be read (a bad hand edit): listed, never silently dropped.
     package let unreadable: [Diagnostic]
 

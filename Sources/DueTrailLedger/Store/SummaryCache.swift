@@ -10,7 +10,7 @@ import GitStore
 struct SummaryCache: Sendable {
     /// Bump `CaseState.derivation` (or this format number) whenever what a summary holds, or
     /// how state is derived from events, changes: an old cache is then simply re-read.
-    static let header = "duetrail-summaries 9 derivation \(CaseState.derivation)"
+    static let header = "duetrail-summaries 10 derivation \(CaseState.derivation)"
     /// A case file's blob id and what it says.
     struct Item: Sendable {
         let blob: ObjectID
