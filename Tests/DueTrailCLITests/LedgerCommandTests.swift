@@ -221,21 +221,27 @@ import TestSupport
         #expect(r.stdout.contains("25 new, 0 updated, 0 unchanged, 2 paid/void not opened, 1 draft (never sent) not opened"))
         #expect(r.stdout.contains("Total EUR 42,895.50 in 16 open cases"))
         #expect(try sandbox.git(["log", "--format=%an|%s"], in: sandbox.path("demo")).stdout
-            == "Dana Demo|pay: INV-1012 EUR 3,900.00 (paid in full)\nDana Demo|promise: INV-1008 by 2026-12-07\nDana Demo|send: 6 reminders\nDana Demo|approve: 4 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
+            == "Dana Demo|done: decide on escalation on INV-1018\nDana Demo|hold: blue-harbour-design: negotiating a settlement\nDana Demo|pay: INV-1012 EUR 3,900.00 (paid in full)\nDana Demo|promise: INV-1008 by 2026-12-07\nDana Demo|send: 7 reminders\nDana Demo|approve: 5 reminders\nDana Demo|draft: 2 reminders approved by policy\nDana Demo|note: INV-1008\nDana Demo|import: 28 invoices from open-invoices.csv (25 new, 0 updated)\nDana Demo|init: new DueTrail ledger for Northwind Studio Ltd\n")
         #expect(try sandbox.git(["fsck", "--strict"], in: sandbox.path("demo")).status == 0)
         // Draft, review as a diff, approve: the approved drafts are committed, nothing is left over.
         #expect(r.stdout.contains("[5] duetrail draft") && r.stdout.contains("[6] duetrail review acme-gmbh") && r.stdout.contains("[7] duetrail approve --all"))
-        #expect(r.stdout.contains("    +Subject: Friendly reminder: INV-1093 now overdue\n"))
+        #expect(r.stdout.contains("    +Subject: Invoices from Northwind Studio Ltd awaiting payment: EUR 9,410.00\n"))
+        // The old backlog catches up with an email worded as a first contact, never a task first.
+        #expect(r.stdout.contains("    Catch-up: INV-1045, INV-1079 never had a reminder") && r.stdout.contains("      We have not yet received payment for the following invoices, which are now 74 days past due:\n"), "\(r.stdout)")
         #expect(try sandbox.git(["status", "--porcelain"], in: sandbox.path("demo")).stdout == "")
         // Sent into the demo's Maildir, recorded under sent/ and on each case.
-        #expect(r.stdout.contains("[8] duetrail send: the approved drafts from HEAD, via maildir ") && r.stdout.contains("Sent 6 messages via maildir"))
+        #expect(r.stdout.contains("[8] duetrail send: the approved drafts from HEAD, via maildir ") && r.stdout.contains("Sent 7 messages via maildir"))
         #expect(try sandbox.git(["ls-files", "outbox"], in: sandbox.path("demo")).stdout.isEmpty)
-        #expect(try sandbox.git(["ls-files", "sent"], in: sandbox.path("demo")).stdout.split(separator: "\n").count == 6)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("demo/.git/duetrail/maildir/new")).count == 6)
-        #expect(r.stdout.contains("    On the case (cases/acme-gmbh/inv-1093.md):\n      - 2026-11-30 09:00 · sent · step: nudge · message-id: <20261130.nudge.acme-gmbh."))
+        #expect(try sandbox.git(["ls-files", "sent"], in: sandbox.path("demo")).stdout.split(separator: "\n").count == 7)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("demo/.git/duetrail/maildir/new")).count == 7)
+        #expect(r.stdout.contains("    On the case (cases/acme-gmbh/inv-1030.md):\n      - 2026-11-30 09:00 · sent · step: final · message-id: <20261130.statement.acme-gmbh."))
         // A promise and a payment change the worklist.
         #expect(r.stdout.contains("    1  INV-1008  Delta Foods Ltd        2026-06-28   155  90+     EUR 2,480.00  promised for 2026-12-07\n"), "\(r.stdout)")
         #expect(r.stdout.contains("INV-1012 is paid and gone from the worklist; INV-1008 waits for its promise."))
+        // A hold, and two weeks on the tasks the emails led to, one finished with `done`.
+        #expect(r.stdout.contains("    Blue Harbour Design is on hold since 2026-11-30: negotiating a settlement; commit "))
+        #expect(r.stdout.contains("[13] duetrail tasks --today 2026-12-14: 11 tasks due, each after its email went out"))
+        #expect(r.stdout.contains("    duetrail done INV-1018 --note …: decide on escalation finished in commit "))
         // Same date, same identity: the same bytes every run.
         let again = try sandbox.duetrail(["demo", sandbox.path("demo"), "--example", Binary.exampleLedger, "--force"])
         #expect(again.stdout == r.stdout)

@@ -17,6 +17,8 @@ struct DemoCommand: ParsableCommand {
     static let demoDate = "2026-11-30"
     static let marker = "duetrail-demo"
     static let demoNow = "2026-11-30T09:00:00Z"
+    /// Two weeks on, for the tasks the first emails lead to.
+    static let laterNow = "2026-12-14T09:00:00Z"
 
     @Argument(help: "Folder for the demo ledger.")
     var directory: String = "duetrail-demo"
@@ -89,6 +91,14 @@ struct DemoCommand: ParsableCommand {
             step(5, "draft: today's due reminders, written to outbox/ for review")
             let drafted = try ledger.draftReminders()
             Terminal.print(indent(DraftCommand.report(drafted, names: drafted.customerNames, today: ledger.clock.today)))
+            // Most of this backlog is old: the cadence catches up with an email, never a task first.
+            if let final = (drafted.approvedByPolicy + drafted.forReview).first(where: { $0.reminder.stepID == "final" }) {
+                let numbers = final.draft.caseNumbers.joined(separator: ", ")
+                Terminal.print("    Catch-up: \(numbers) never had a reminder, so the cadence starts at the final notice their age has passed,")
+                Terminal.print("    worded as a first contact (\(final.path)):")
+                let body = final.draft.body.split(separator: "\n", omittingEmptySubsequences: false)
+                for line in body.dropFirst(2).prefix(1) { Terminal.print("      " + line) }
+            }
 
             // 6. What a reviewer sees (the same as `git diff`).
             if let first = drafted.forReview.first {
@@ -140,6 +150,24 @@ struct DemoCommand: ParsableCommand {
                 Terminal.print(indent(QueueCommand.table(queue)))
                 Terminal.print("    \(paid.facts.number) is paid and gone from the worklist; \(promised.facts.number) waits for its promise.")
             }
+
+            // 12. A hold: nothing is drafted for a customer in negotiation.
+            let held = "blue-harbour-design"
+            step(12, "hold \(held) --reason \"negotiating a settlement\": no reminders for any of its cases")
+            let hold = try ledger.hold(held, reason: "negotiating a settlement", until: nil)
+            Terminal.print("    \(hold.file.name) is \(hold.file.hold?.phrase ?? "on hold"); commit \(hold.outcome?.commit.short ?? "-")")
+
+            // 13. Two weeks on: the tasks the emails led to, and one finished with `done`.
+            var later = environment
+            later["DUETRAIL_NOW"] = Self.laterNow
+            let then = try Ledger.open(at: target, today: CalendarDate(iso: String(Self.laterNow.prefix(10))), environment: later)
+            let tasks = try then.dueTasks()
+            step(13, "tasks --today \(then.clock.today.iso): \(tasks.count) tasks due, each after its email went out")
+            Terminal.print(indent(ReportRendering.rows(TasksCommand.table(Array(tasks.prefix(5)), today: then.clock.today))))
+            if let first = tasks.first {
+                let done = try then.done(first.summary.facts.number, step: nil, note: "Decided: one more week, then the agency")
+                Terminal.print("    duetrail done \(first.summary.facts.number) --note …: \(done.step.name) finished in commit \(done.result.commit?.short ?? "-"); the cadence moves on.")
+            }
         }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         Terminal.print("""
@@ -151,6 +179,7 @@ struct DemoCommand: ParsableCommand {
               ls .git/duetrail/maildir/new         # the demo's "sent" mail (a local Maildir)
               duetrail cadence                     # the cadence in plain words
               duetrail simulate --today \(Self.demoDate) --to 2026-12-31
+              duetrail tasks --today \(String(Self.laterNow.prefix(10)))
               duetrail queue --today \(Self.demoDate) --bucket 90+
               duetrail show INV-1042 --today \(Self.demoDate)
               duetrail check

@@ -231,7 +231,7 @@ package struct CadencePlanner: Sendable {
         guard firstOpen > previous else { return nil }
         let sent = state.lastReminder ?? state.lastStepDate ?? dates[previous]
         if steps[(i + 1)...].contains(where: \.isEmail) {
-            return dates[i].adding(days: max(0, dates[previous].days(to: sent)))
+            return book.calendar.nextBusinessDay(onOrAfter: dates[i].adding(days: max(0, dates[previous].days(to: sent))))
         }
         return max(dates[i], book.escalationWait.date(after: sent, in: book.calendar))
     }

@@ -172,7 +172,9 @@ package struct ReminderComposer: Sendable {
         var parts: [String] = []
         for (y, months) in years {
             let named = months.map { m in list(m.days.map(String.init)) + " " + Self.months[m.month - 1] }
-            parts.append(list(named) + " \(y)")
+            // "28 October, 3 and 10 November": one "and" per phrase.
+            let joined = named.count > 1 && (months.last?.days.count ?? 0) > 1 ? named.joined(separator: ", ") : list(named)
+            parts.append(joined + " \(y)")
         }
         return list(parts)
     }

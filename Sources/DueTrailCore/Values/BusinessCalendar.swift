@@ -28,6 +28,17 @@ package struct BusinessCalendar: Sendable, Equatable {
         return day
     }
 
+    /// `d`, or the first later business day (a quiet day counts: a person works, nothing is sent).
+    package func nextBusinessDay(onOrAfter d: CalendarDate) -> CalendarDate {
+        var day = d
+        var tries = 0
+        while !isBusinessDay(day) && tries < 800 {
+            day = day.adding(days: 1)
+            tries += 1
+        }
+        return day
+    }
+
     package func adding(businessDays n: Int, to d: CalendarDate) -> CalendarDate {
         var day = d
         var left = abs(n)
