@@ -95,12 +95,7 @@ struct QueueCommand: ParsableCommand {
 
     /// The customers whose `owner:` names `who` (by name or address, case-insensitively).
     static func customers(ownedBy who: String, in snapshot: LedgerSnapshot) -> Set<String> {
-        let wanted = who.lowercased().trimmingCharacters(in: .whitespaces)
-        return Set(snapshot.customers.compactMap { slug, c -> String? in
-            guard let text = c.owner, let o = Owner(text) else { return nil }
-            let matches = o.email.lowercased() == wanted || o.name?.lowercased() == wanted || o.text.lowercased() == wanted
-            return matches ? slug : nil
-        })
+        Set(snapshot.customers.compactMap { slug, c in c.owner.flatMap(Owner.init)?.matches(who) == true ? slug : nil })
     }
 
     /// The worklist as a person reads it; shared with `demo`.

@@ -40,11 +40,7 @@ struct TasksCommand: ParsableCommand {
             let me = try guarded { try ledger.identity() }
             tasks = tasks.filter { $0.owner.flatMap(Owner.init)?.isPerson(name: me.name, email: me.email) == true }
         } else if let owner {
-            let wanted = owner.lowercased()
-            tasks = tasks.filter { t in
-                guard let o = t.owner.flatMap(Owner.init) else { return false }
-                return o.email.lowercased() == wanted || o.name?.lowercased() == wanted || o.text.lowercased() == wanted
-            }
+            tasks = tasks.filter { $0.owner.flatMap(Owner.init)?.matches(owner) == true }
         }
         let table = Self.table(tasks, today: ledger.clock.today)
         if json {

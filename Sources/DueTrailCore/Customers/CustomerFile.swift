@@ -290,6 +290,13 @@ package struct Owner: Sendable, Equatable {
 
     package var text: String { name.map { "\($0) <\(email)>" } ?? email }
 
+    /// This owner is who `query` names (`--owner`): the address, the name, or both as written,
+    /// case-insensitively.
+    package func matches(_ query: String) -> Bool {
+        let q = query.trimmedSpaces.lowercased()
+        return email.lowercased() == q || name?.lowercased() == q || text.lowercased() == q
+    }
+
     /// This owner is the person with git identity `name <email>` (by address, else by name).
     package func isPerson(name other: String, email otherEmail: String) -> Bool {
         email.lowercased() == otherEmail.lowercased() || (name != nil && name == other)
