@@ -34,10 +34,10 @@ import TestSupport
         #expect(try run(["send"]).status == 0)
         // The reminder to Fjord Software as the server received it; the customer answers it.
         let sent = try #require(try server.received().first { $0.text.contains("invoices@fjord-software.example") }).text
-        // Headers unfolded: a long Message-ID may continue on the next line.
-        let unfolded = sent.replacingOccurrences(of: "\r\n ", with: " ")
+        // Headers unfolded: a long Message-ID or Subject may continue on the next line.
+        let unfolded = sent.replacingOccurrences(of: "\r\n ", with: " ").replacingOccurrences(of: "\r\n\t", with: " ")
         let id = try #require(unfolded.split(separator: "\r\n").first { $0.lowercased().hasPrefix("message-id:") }).dropFirst("message-id:".count).trimmingCharacters(in: .whitespaces)
-        let subject = try #require(sent.split(separator: "\r\n").first { $0.hasPrefix("Subject:") }).dropFirst(9)
+        let subject = try #require(unfolded.split(separator: "\r\n").first { $0.hasPrefix("Subject:") }).dropFirst(9)
         let reply = """
             From: Ingrid Dahl <invoices@fjord-software.example>
             To: accounts@northwind-studio.example

@@ -7,31 +7,16 @@ private let eur = Currency(code: "EUR")!
 
 /// A case summary as the ledger would hold it, from hand-typed timeline lines.
 private func summary(_ number: String, customer: String = "acme", due: String, balance: String = "100.00", events: [String] = []) -> CaseSummary {
-    let text = """
-        ---
-        invoice: \(number)
-        customer: \(customer)
-        due: \(due)
-        amount: \(balance)
-        currency: EUR
-        ---
-
-        # Invoice \(number)
-
-        ## Timeline
-
-        - 2026-01-01 09:00 · opened · balance: \(balance) EUR · by Import
-        \(events.joined(separator: "\n"))
-
-        """
-    guard case .success(let file) = CaseFile.parse(text, path: "cases/\(customer)/\(number.lowercased()).md") else {
+    do {
+        return try CoreFixtures.caseSummary(number, customer: customer, due: due, balance: balance, events: events)
+    } catch {
         Issue.record("case \(number) does not parse")
-        return CaseSummary(path: "", facts: InvoiceFacts(number: number, customer: customer, issued: nil, due: date(due), amount: Money(1, eur)), state: CaseState(facts: InvoiceFacts(number: number, customer: customer, issued: nil, due: date(due), amount: Money(1, eur)), events: []))
+        let facts = InvoiceFacts(number: number, customer: customer, issued: nil, due: date(due), amount: Money(1, eur))
+        return CaseSummary(path: "", facts: facts, state: CaseState(facts: facts, events: []))
     }
-    return CaseSummary(path: "cases/\(customer)/\(number.lowercased()).md", file: file)
 }
 
-private let templates: Set<String> = ["courtesy", "nudge", "firm", "final", "statement", "promise-broken"]
+private let templates = CoreFixtures.shippedTemplates
 
 private func book(_ text: String = CadenceBook.defaultText) throws -> CadenceBook {
     try CadenceBook.parse(text, templates: templates)

@@ -119,7 +119,7 @@ import Yams
                 let expected = Decimals.parsePlain(Decimals.plain(rounded, scale: scale))
                 #expect(expected == rounded, "\(text) at \(scale): \(Decimals.plain(value, scale: scale))")
                 let printed = Decimals.plain(value, scale: scale)
-                #expect(printed.split(separator: ".").last?.count == (scale == 0 ? printed.split(separator: ".").last?.count : scale), "\(printed)")
+                #expect(scale == 0 ? !printed.contains(".") : printed.split(separator: ".").last?.count == scale, "\(printed)")
                 #expect(Decimals.parsePlain(printed) == rounded, "\(text) at \(scale) printed \(printed)")
             }
         }

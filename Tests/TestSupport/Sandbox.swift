@@ -35,6 +35,11 @@ public final class Sandbox {
     /// The moment every sandbox starts at: events, commits by the tool and by the git CLI.
     public static let fixedNow = "2026-11-30T09:00:00Z"
 
+    /// The clock of a later (or earlier) day, 09:00 UTC: both `DUETRAIL_TODAY` and
+    /// `DUETRAIL_NOW`, so a committing command may run on it (a `--today` after the clock's
+    /// date is refused).
+    public static func clock(on day: String) -> [String: String] { ["DUETRAIL_TODAY": day, "DUETRAIL_NOW": day + "T09:00:00Z"] }
+
     deinit {
         try? FileManager.default.removeItem(at: root)
     }

@@ -43,7 +43,7 @@ struct CustomerCommand: ParsableCommand {
             policy: policy.flatMap(CustomerFile.Policy.init(rawValue:)), sensitive: sensitive, emails: email.isEmpty ? nil : email, cadence: cadence, owner: owner)
         let result = try guarded { try ledger.changeCustomer(slug.lowercased(), change) }
         let f = result.file
-        Terminal.print("\(f.name) (customers/\(f.slug).yaml): policy \(f.policy.rawValue)\(f.sensitive ? ", sensitive" : ""), cadence \(f.cadence ?? "default"), contacts \(f.contacts.map(\.email).joined(separator: ", "))" + (f.owner.map { ", owner \($0)" } ?? ""))
+        Terminal.print("\(f.name) (customers/\(f.slug).yaml): policy \(f.policy.rawValue)\(f.sensitive ? ", sensitive" : ""), cadence \(f.cadence ?? "default"), contacts \(f.contacts.map(\.email).joined(separator: ", "))" + (f.owner.map { ", owner \($0.text)" } ?? ""))
         if let commit = result.outcome?.commit { Terminal.print("Commit \(commit.short)") } else { Terminal.print("Nothing changed.") }
     }
 }

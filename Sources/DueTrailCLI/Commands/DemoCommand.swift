@@ -160,7 +160,8 @@ struct DemoCommand: ParsableCommand {
             // 13. Two weeks on: the tasks the emails led to, and one finished with `done`.
             var later = environment
             later["DUETRAIL_NOW"] = Self.laterNow
-            let then = try Ledger.open(at: target, today: CalendarDate(iso: String(Self.laterNow.prefix(10))), environment: later)
+            let laterDay = CalendarDate(iso: String(Self.laterNow.prefix(10)))
+            let then = try Ledger.open(at: target, today: laterDay, environment: later)
             let tasks = try then.dueTasks()
             step(13, "tasks --today \(then.clock.today.iso): \(tasks.count) tasks due, each after its email went out")
             Terminal.print(indent(ReportRendering.rows(TasksCommand.table(Array(tasks.prefix(5)), today: then.clock.today))))
@@ -179,7 +180,7 @@ struct DemoCommand: ParsableCommand {
               ls .git/duetrail/maildir/new         # the demo's "sent" mail (a local Maildir)
               duetrail cadence                     # the cadence in plain words
               duetrail simulate --today \(Self.demoDate) --to 2026-12-31
-              duetrail tasks --today \(String(Self.laterNow.prefix(10)))
+              duetrail tasks --today \(Self.laterNow.prefix(10))
               duetrail queue --today \(Self.demoDate) --bucket 90+
               duetrail show INV-1042 --today \(Self.demoDate)
               duetrail check

@@ -60,27 +60,45 @@ struct QueueCommand: ParsableCommand {
         let order = QueueSort(rawValue: sort) ?? .priority
         let owned = owner.map { Self.customers(ownedBy: $0, in: snapshot) }
         if let owner, owned?.isEmpty == true { Terminal.note("warning: no customer has an `owner:` matching `\(owner)`") }
-        // The cadence's view; a broken cadence must not hide the worklist.
-        var planner: CadencePlanner?
-        do {
-            let setup = try setup.get()
-            let outbox = try ledger.outbox(tree: snapshot.tree, reviewBranches: true)
-            for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
-            planner = ledger.planner(snapshot, setup: setup, outbox: outbox.drafts)
-        } catch {
-            Terminal.note("warning: the cadence is not used (fix it with `duetrail cadence check`):\n\(error)")
+        let include = { (c: CaseSummary, b: AgingBucket) -> Bool in
+            (wantedBucket == nil || b == wantedBucket)
+                && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
+                && (owned == nil || owned?.contains(c.facts.customer) == true)
         }
-        var queue = Queue(
-            cases: snapshot.cases, customerNames: names, today: ledger.clock.today,
-            include: { c, b in
-                (wantedBucket == nil || b == wantedBucket)
-                    && (wantedCustomer == nil || c.facts.customer == wantedCustomer || names[c.facts.customer]?.lowercased() == wantedCustomer)
-                    && (owned == nil || owned?.contains(c.facts.customer) == true)
-            },
-            limit: json || csv || all ? nil : limit,
-            promiseDeadline: (try? setup.get())?.book.promiseDeadline ?? { $0 }, sort: order,
-            actionability: order == .priority ? planner?.actionability(snapshot.cases, today: ledger.clock.today) : nil)
-        if let planner { queue = queue.describing(with: planner) }
+        let everyRow = json || csv || all
+        let today = ledger.clock.today
+        /// The cadence's view, knowing the drafts of `customers` (nil: all); a broken cadence
+        /// must not hide the worklist.
+        func planner(knowing customers: Set<String>?) -> CadencePlanner? {
+            do {
+                let setup = try setup.get()
+                let outbox = try ledger.outbox(tree: snapshot.tree, customers: customers, reviewBranches: true)
+                for problem in outbox.problems { Terminal.note("warning: " + problem.headline) }
+                return ledger.planner(snapshot, setup: setup, outbox: outbox.drafts)
+            } catch {
+                Terminal.note("warning: the cadence is not used (fix it with `duetrail cadence check`):\n\(error)")
+                return nil
+            }
+        }
+        let deadline = (try? setup.get())?.book.promiseDeadline ?? { $0 }
+        var queue: Queue
+        var cadence: CadencePlanner?
+        if order == .priority {
+            // Ranking by what can be done today needs every listed case's status, so the
+            // drafts of every listed customer (all of them when nothing is filtered).
+            let filtered = wantedBucket != nil || wantedCustomer != nil || owned != nil
+            let listed = filtered
+                ? Set(snapshot.cases.lazy.filter { include($0, AgingBucket(daysOverdue: $0.facts.due.days(to: today))) }.map(\.facts.customer)) : nil
+            cadence = planner(knowing: listed)
+            queue = Queue(
+                cases: snapshot.cases, customerNames: names, today: today, include: include, limit: everyRow ? nil : limit,
+                promiseDeadline: deadline, sort: order,
+                cadence: cadence.map { p in { indices in p.statuses(snapshot.cases, at: indices, today: today) } })
+        } else {
+            queue = Queue(cases: snapshot.cases, customerNames: names, today: today, include: include, limit: everyRow ? nil : limit, promiseDeadline: deadline, sort: order)
+            cadence = planner(knowing: everyRow ? nil : queue.customersShown)
+        }
+        if let cadence { queue = queue.describing(with: cadence) }
         for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
         if json {
             Terminal.print(JSON.render(QueueJSON(queue)))
@@ -95,7 +113,7 @@ struct QueueCommand: ParsableCommand {
 
     /// The customers whose `owner:` names `who` (by name or address, case-insensitively).
     static func customers(ownedBy who: String, in snapshot: LedgerSnapshot) -> Set<String> {
-        Set(snapshot.customers.compactMap { slug, c in c.owner.flatMap(Owner.init)?.matches(who) == true ? slug : nil })
+        Set(snapshot.customers.compactMap { slug, c in c.owner?.matches(who) == true ? slug : nil })
     }
 
     /// The worklist as a person reads it; shared with `demo`.

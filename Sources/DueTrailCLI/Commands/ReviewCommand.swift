@@ -34,7 +34,7 @@ struct ReviewCommand: ParsableCommand {
         if mine {
             let me = try guarded { try ledger.identity() }
             waiting = waiting.filter { d in
-                snapshot.customers[d.pending.customer]?.owner.flatMap(Owner.init)?.isPerson(name: me.name, email: me.email) == true
+                snapshot.customers[d.pending.customer]?.owner?.isPerson(name: me.name, email: me.email) == true
             }
         }
         if waiting.isEmpty {

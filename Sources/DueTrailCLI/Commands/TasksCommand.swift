@@ -38,9 +38,9 @@ struct TasksCommand: ParsableCommand {
         var tasks = try guarded { try ledger.dueTasks() }
         if mine {
             let me = try guarded { try ledger.identity() }
-            tasks = tasks.filter { $0.owner.flatMap(Owner.init)?.isPerson(name: me.name, email: me.email) == true }
+            tasks = tasks.filter { $0.owner?.isPerson(name: me.name, email: me.email) == true }
         } else if let owner {
-            tasks = tasks.filter { $0.owner.flatMap(Owner.init)?.matches(owner) == true }
+            tasks = tasks.filter { $0.owner?.matches(owner) == true }
         }
         let table = Self.table(tasks, today: ledger.clock.today)
         if json {
@@ -67,7 +67,7 @@ struct TasksCommand: ParsableCommand {
             let s = t.summary
             return [
                 .text(s.facts.number), .text(t.customerName), .text(s.facts.customer), .text(t.step.id), .text(what), .text(t.since.iso),
-                .int(max(0, s.facts.due.days(to: today))), .money(s.state.balance, minor: s.state.balanceMinor), .text(t.owner ?? ""), .text(s.path),
+                .int(max(0, s.facts.due.days(to: today))), .money(s.state.balance, minor: s.state.balanceMinor), .text(t.owner?.text ?? ""), .text(s.path),
             ]
         }
         return ReportTable(

@@ -84,7 +84,7 @@ package struct CadenceBook: Sendable, Equatable {
 
     /// What a person calls step `id` ("firm reminder"); a statement is a statement.
     package func stepName(_ id: String) -> String {
-        if id == Self.promiseBrokenStepID { return "broken-promise follow-up" }
+        if id == Self.promiseBrokenStepID { return promiseBrokenStep.name }
         if CadenceStep.isOneOff(id) { return CadenceStep.oneOff(template: String(id.dropFirst(CadenceStep.oneOffPrefix.count))).name }
         return cadences.lazy.flatMap(\.steps).first { $0.id == id }?.name ?? id
     }
@@ -122,7 +122,7 @@ package struct CadenceBook: Sendable, Equatable {
     /// The follow-up to a broken promise: drafted from the `promise_broken:` template as soon
     /// as a promise is past its date plus the grace period, reviewed like any reminder.
     package var promiseBrokenStep: CadenceStep {
-        CadenceStep(id: Self.promiseBrokenStepID, name: "broken-promise follow-up", offset: StepOffset(days: 0, business: false),
+        CadenceStep(id: Self.promiseBrokenStepID, name: CadenceStep.names[Self.promiseBrokenStepID] ?? "", offset: StepOffset(days: 0, business: false),
             action: .email(template: promiseBrokenTemplate), approval: .review, line: promiseBrokenLine ?? 0)
     }
 }
@@ -210,8 +210,9 @@ package struct StepOffset: Sendable, Equatable {
         self.span = span
     }
 
-    /// Signed, in the offset's own unit: negative before the due date.
-    package var days: Int { span.count }
+    /// Signed, in the offset's own unit (days, business days, weeks or months): negative
+    /// before the due date.
+    package var count: Int { span.count }
     package var business: Bool { span.unit == .businessDays }
 
     /// Roughly in calendar days, to check that steps are in order.

@@ -34,10 +34,12 @@ extension CadenceBook {
             promiseBrokenTemplate: "promise-broken", promiseGrace: 2)
         if let (text, entry) = try map.optionalEntry("minimum_gap") { book.minimumGap = try days(entry, text) }
         if let (text, entry) = try map.optionalEntry("promise_grace") {
-            guard let offset = StepOffset(text), offset.days >= 0 else {
+            // Counted in business days (`2d` reads as `2bd`, as it always has); weeks or months
+            // have no business-day length.
+            guard let span = Span(text), span.unit == .days || span.unit == .businessDays, span.count >= 0 else {
                 throw map.problem(entry, "`promise_grace` is a number of business days like `2bd`, not `\(text)`")
             }
-            book.promiseGrace = offset.days
+            book.promiseGrace = span.count
         }
         if let (text, entry) = try map.optionalEntry("promise_horizon") {
             book.promiseHorizon = try days(entry, text)
@@ -179,7 +181,7 @@ extension CadenceBook {
         guard let (id, idNode) = values["id"] else { throw problem(item, fallbackLine, "this step has no `id:`", nil) }
         guard Slug.make(id) == id else { throw problem(idNode, stepLine, "step id `\(id)` must be lower-case letters, digits and dashes", nil) }
         guard let (whenText, whenNode) = values["when"] else { throw problem(item, stepLine, "step `\(id)` has no `when:` (e.g. `+3d`)", nil) }
-        guard let offset = StepOffset(whenText), abs(offset.days) <= 3650 else {
+        guard let offset = StepOffset(whenText), abs(offset.span.approximateDays) <= 3650 else {
             throw problem(whenNode, stepLine, "`\(whenText)` is not an offset from the due date",
                 "write days before (-) or after (+) the due date: `-3d`, `+10d`, or business days: `+5bd`")
         }

@@ -36,10 +36,11 @@ package struct CustomerCadence: Sendable, Equatable {
     /// `duetrail hold`: nothing is drafted for this customer while it holds.
     package var hold: CustomerHold?
 
-    package init(policy: CustomerFile.Policy = .review, sensitive: Bool = false, cadence: String? = nil) {
+    package init(policy: CustomerFile.Policy = .review, sensitive: Bool = false, cadence: String? = nil, hold: CustomerHold? = nil) {
         self.policy = policy
         self.sensitive = sensitive
         self.cadence = cadence
+        self.hold = hold
     }
 
     /// Manual and sensitive customers are never drafted for unless a person asks.
@@ -169,13 +170,14 @@ package struct CadencePlanner: Sendable {
     package func status(of c: CaseSummary, today: CalendarDate, memo: inout ScheduleMemo) -> CadenceStatus {
         if let why = c.state.inactiveReason { return .inactive(why) }
         if let why = c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) { return .paused(why) }
-        if let hold = settings(of: c.facts.customer).hold, hold.holds(on: today) { return .paused("customer " + hold.phrase) }
+        let settings = settings(of: c.facts.customer)
+        if let hold = settings.hold, hold.holds(on: today) { return .paused("customer " + hold.phrase) }
         if let draft = pendingByCase[c.facts.number] { return .drafted(draft) }
-        // A broken promise comes before the cadence: its follow-up is due at once.
-        if let promised = c.state.holds.promisedUntil, c.state.holds.promiseBroken(today: today, deadline: book.promiseDeadline) {
+        // A promise still open here is past its date plus the grace (else it would pause the
+        // case above): broken, and its follow-up comes before the cadence.
+        if let promised = c.state.holds.promisedUntil {
             return gate(book.promiseBrokenStep, since: book.promiseDeadline(promised).adding(days: 1), customer: c.facts.customer, today: today)
         }
-        let settings = settings(of: c.facts.customer)
         guard let cadence = book.cadence(named: settings.cadence) else { return .unknownCadence(settings.cadence ?? CadenceBook.defaultName) }
         let steps = cadence.steps
         let dates: [CalendarDate]
@@ -185,29 +187,29 @@ package struct CadencePlanner: Sendable {
             dates = book.schedule(steps, due: c.facts.due)
             memo.dates[cadence.name, default: [:]][c.facts.due.daysSinceEpoch] = dates
         }
-        // Steps already done: up to the last one sent, rejected, finished or skipped (by id, or
-        // by date when the cadence was edited since and the id is gone).
-        var firstOpen = 0
-        if let last = c.state.lastStep {
-            if let i = steps.firstIndex(where: { $0.id == last }) {
-                firstOpen = i + 1
-            } else if let when = c.state.lastStepDate {
-                firstOpen = dates.lastIndex(where: { $0 <= when }).map { $0 + 1 } ?? 0
+        let firstOpen = Self.firstOpenStep(c.state, steps: steps, dates: dates)
+        guard firstOpen < steps.count else { return .finished }
+        // One pass over the open steps: the first, the latest passed, the first and last passed
+        // emails. A step before the due date (a courtesy note) no longer applies once the
+        // invoice is overdue.
+        let overdue = today > c.facts.due
+        var first: Int?, latest: Int?, firstEmail: Int?, lastEmail: Int?
+        for i in firstOpen..<steps.count where !(overdue && steps[i].offset.count < 0) {
+            if first == nil { first = i }
+            guard dates[i] <= today else { continue }
+            latest = i
+            if steps[i].isEmail {
+                if firstEmail == nil { firstEmail = i }
+                lastEmail = i
             }
         }
-        guard firstOpen < steps.count else { return .finished }
-        // A step before the due date (a courtesy note) no longer applies once the invoice is overdue.
-        let overdue = today > c.facts.due
-        let open = (firstOpen..<steps.count).filter { !(overdue && steps[$0].offset.days < 0) }
-        let passed = open.filter { dates[$0] <= today }
-        guard let latest = passed.last else {
-            guard let next = open.first else { return .finished }
-            return .waiting(steps[next], on: dates[next])
+        guard let latest else {
+            guard let first else { return .finished }
+            return .waiting(steps[first], on: dates[first])
         }
         // Several steps passed before the cadence reached the case: the email `catch_up:`
         // chooses; a task never comes before the email it follows was sent.
-        let emails = passed.filter { steps[$0].isEmail }
-        let email = cadence.catchUp == .firstEmail ? emails.first : emails.last
+        let email = cadence.catchUp == .firstEmail ? firstEmail : lastEmail
         if !steps[latest].isEmail, let since = taskDate(latest, steps: steps, dates: dates, firstOpen: firstOpen, state: c.state) {
             if since <= today { return .task(steps[latest], since: since) }
             if email == nil { return .waiting(steps[latest], on: since) }
@@ -217,6 +219,16 @@ package struct CadencePlanner: Sendable {
             return .task(steps[latest], since: dates[latest])
         }
         return gate(steps[chosen], since: dates[chosen], customer: c.facts.customer, today: today)
+    }
+
+    /// The index of the first step of `steps` not yet behind the case: after the last one
+    /// sent, rejected, finished or skipped (by id, or by date when the cadence was edited since
+    /// and the id is gone). `steps.count` when every step is behind it.
+    package static func firstOpenStep(_ state: CaseState, steps: [CadenceStep], dates: [CalendarDate]) -> Int {
+        guard let last = state.lastStep else { return 0 }
+        if let i = steps.firstIndex(where: { $0.id == last }) { return i + 1 }
+        guard let when = state.lastStepDate else { return 0 }
+        return dates.lastIndex(where: { $0 <= when }).map { $0 + 1 } ?? 0
     }
 
     /// The day task step `i` comes due, or nil while it waits for the email before it.
@@ -236,14 +248,12 @@ package struct CadencePlanner: Sendable {
         return max(dates[i], book.escalationWait.date(after: sent, in: book.calendar))
     }
 
-    /// What a person can act on today, for every case of `cases` (in order), on every core.
-    package func actionability(_ cases: [CaseSummary], today: CalendarDate) -> [Actionability] {
-        let chunks = Parallel.chunks(count: cases.count, minimum: 5000)
-        return Parallel.map(count: chunks.count, minimum: 1) { k -> [Actionability] in
+    /// Where each of `cases[indices]` stands today, in `indices` order, on every core.
+    package func statuses(_ cases: [CaseSummary], at indices: [Int], today: CalendarDate) -> [CadenceStatus] {
+        let chunks = Parallel.chunks(count: indices.count, minimum: 5000)
+        return Parallel.map(count: chunks.count, minimum: 1) { k -> [CadenceStatus] in
             var memo = ScheduleMemo()
-            return chunks[k].map { i in
-                cases[i].state.status == .open ? Actionability(status(of: cases[i], today: today, memo: &memo)) : .later
-            }
+            return chunks[k].map { status(of: cases[indices[$0]], today: today, memo: &memo) }
         }.flatMap { $0 }
     }
 
@@ -267,33 +277,47 @@ package struct CadencePlanner: Sendable {
         plan(cases, today: today, requested: requested, only: only).reminders
     }
 
-    /// Today's reminders, and the manual customers' cases with a step due that nobody asked for
-    /// (listed, not drafted), in one pass over the cases.
-    package func plan(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil)
-        -> (reminders: [DueReminder], manualDue: [CaseSummary])
-    {
+    /// What one day asks of the team, from one pass over the cases.
+    package struct DayPlan: Sendable {
+        /// Today's reminders, one per customer.
+        package var reminders: [DueReminder] = []
+        /// Manual customers' cases with a step due that nobody asked for (listed, not drafted).
+        package var manualDue: [(summary: CaseSummary, step: CadenceStep)] = []
+        /// Task steps due, in `cases` order.
+        package var tasks: [(summary: CaseSummary, step: CadenceStep, since: CalendarDate)] = []
+    }
+
+    /// Today's reminders, the manual customers' steps nobody asked for, and the tasks due, in
+    /// one pass over the cases.
+    package func plan(_ cases: [CaseSummary], today: CalendarDate, requested: Set<String> = [], only: Set<String>? = nil) -> DayPlan {
         var byCustomer: [String: [(CaseSummary, CadenceStep)]] = [:]
-        var manualDue: [CaseSummary] = []
-        // The cases with a step due, found on every core (each chunk with its own memo).
+        var day = DayPlan()
+        // The cases with a step or a task due, found on every core (each chunk with its own memo).
         let chunks = Parallel.chunks(count: cases.count, minimum: 5000)
-        let found = Parallel.map(count: chunks.count, minimum: 1) { k -> [(Int, CadenceStep)] in
+        let found = Parallel.map(count: chunks.count, minimum: 1) { k -> [(index: Int, step: CadenceStep, task: CalendarDate?)] in
             var memo = ScheduleMemo()
-            var out: [(Int, CadenceStep)] = []
+            var out: [(index: Int, step: CadenceStep, task: CalendarDate?)] = []
             for i in chunks[k] {
                 let c = cases[i]
                 guard c.state.status == .open else { continue }
                 if let only, !only.contains(c.facts.number), !only.contains(c.facts.customer) { continue }
-                if case .due(let step, _) = status(of: c, today: today, memo: &memo) { out.append((i, step)) }
+                switch status(of: c, today: today, memo: &memo) {
+                case .due(let step, _): out.append((i, step, nil))
+                case .task(let step, let since): out.append((i, step, since))
+                default: continue
+                }
             }
             return out
         }
-        for (i, step) in found.joined() {
+        for (i, step, task) in found.joined() {
             let c = cases[i]
-            if settings(of: c.facts.customer).isManual, !requested.contains(c.facts.number), !requested.contains(c.facts.customer) {
-                manualDue.append(c)
-                continue
+            if let since = task {
+                day.tasks.append((c, step, since))
+            } else if settings(of: c.facts.customer).isManual, !requested.contains(c.facts.number), !requested.contains(c.facts.customer) {
+                day.manualDue.append((c, step))
+            } else {
+                byCustomer[c.facts.customer, default: []].append((c, step))
             }
-            byCustomer[c.facts.customer, default: []].append((c, step))
         }
         // `list: all`: the customer's other overdue invoices go in the same message.
         var others: [String: [CaseSummary]] = [:]
@@ -303,12 +327,12 @@ package struct CadencePlanner: Sendable {
             for items in byCustomer.values { for (c, _) in items { atStep.insert(c.facts.number) } }
             for c in cases where listing.contains(c.facts.customer) && c.state.status == .open && c.facts.due < today
                 && !atStep.contains(c.facts.number) && pendingByCase[c.facts.number] == nil
-                && c.state.holds.reason(today: today, promiseGrace: book.promiseDeadline) == nil
+                && !c.state.holds.pauses(today: today, promiseGrace: book.promiseDeadline)
             {
                 others[c.facts.customer, default: []].append(c)
             }
         }
-        let reminders = byCustomer.keys.sorted().map { customer in
+        day.reminders = byCustomer.keys.sorted().map { customer in
             let items = byCustomer[customer, default: []].sorted { ($0.0.facts.due, $0.0.facts.number) < ($1.0.facts.due, $1.0.facts.number) }
             let settings = settings(of: customer)
             let stepIDs = Set(items.map(\.1.id))
@@ -323,6 +347,6 @@ package struct CadencePlanner: Sendable {
             reminder.others = (others[customer] ?? []).sorted { ($0.facts.due, $0.facts.number) < ($1.facts.due, $1.facts.number) }
             return reminder
         }
-        return (reminders, manualDue)
+        return day
     }
 }

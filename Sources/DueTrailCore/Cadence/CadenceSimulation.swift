@@ -72,16 +72,15 @@ package struct CadenceSimulation: Sendable {
         func clock(_ day: CalendarDate) -> LedgerClock {
             LedgerClock(timezone: timezone, today: day, now: day.end(in: timezone).addingTimeInterval(-15 * 3_600))
         }
-        func send(_ number: String, step: String, on day: CalendarDate) {
+        /// What `send` records on a case: a broken promise's outcome before its follow-up, then `sent`.
+        func send(_ number: String, step: String, at clock: LedgerClock) {
             guard let i = index[number] else { return }
-            let at = clock(day)
-            if step == CadenceBook.promiseBrokenStepID, let outcome = current[i].state.promiseOutcome(at: at, who: "simulate") {
-                current[i].state.apply(outcome)
-            }
-            current[i].state.apply(at.event(.sent, [(.step, step)], who: "simulate"))
+            if let outcome = current[i].state.promiseOutcome(endedBy: step, at: clock, who: "simulate") { current[i].state.apply(outcome) }
+            current[i].state.apply(clock.event(.sent, [(.step, step)], who: "simulate"))
         }
         for draft in pending {
-            for number in draft.caseNumbers where index[number] != nil { send(number, step: draft.step(for: number), on: draft.date) }
+            let at = clock(draft.date)
+            for number in draft.caseNumbers where index[number] != nil { send(number, step: draft.step(for: number), at: at) }
         }
         let byDay = Dictionary(grouping: scripted, by: { (s: Scripted) in s.event.date })
         var out: [Event] = []
@@ -93,26 +92,21 @@ package struct CadenceSimulation: Sendable {
             }
             let planner = CadencePlanner(book: book, customers: customers, cases: current, pending: [])
             let plan = planner.plan(current, today: day)
+            let at = clock(day)
             for reminder in plan.reminders {
                 out.append(Event(
                     day: day, kind: reminder.approvedByPolicy ? .auto : .review, customer: reminder.customer, step: reminder.stepID,
                     template: reminder.template, cases: reminder.cases.map(\.summary.facts.number)))
-                for (summary, step) in reminder.cases { send(summary.facts.number, step: step.id, on: day) }
+                for (summary, step) in reminder.cases { send(summary.facts.number, step: step.id, at: at) }
             }
             // A manual customer's step and a task stay due until a person acts: shown once.
-            var memo = CadencePlanner.ScheduleMemo()
-            for c in plan.manualDue {
-                guard case .due(let step, _) = planner.status(of: c, today: day, memo: &memo),
-                    shown.insert(c.facts.number + "\u{1}" + step.id).inserted
-                else { continue }
+            for (c, step) in plan.manualDue where shown.insert(c.facts.number + "\u{1}" + step.id).inserted {
                 var template: String?
                 if case .email(let t) = step.action { template = t }
                 out.append(Event(day: day, kind: .manual, customer: c.facts.customer, step: step.id, template: template, cases: [c.facts.number]))
             }
-            for c in current where c.state.status == .open {
-                guard case .task(let step, _) = planner.status(of: c, today: day, memo: &memo),
-                    shown.insert(c.facts.number + "\u{1}" + step.id).inserted, case .task(let what) = step.action
-                else { continue }
+            for (c, step, _) in plan.tasks where shown.insert(c.facts.number + "\u{1}" + step.id).inserted {
+                guard case .task(let what) = step.action else { continue }
                 out.append(Event(day: day, kind: .task, customer: c.facts.customer, step: step.id, template: what, cases: [c.facts.number]))
             }
             day = day.adding(days: 1)

@@ -57,9 +57,14 @@ package enum Actionability: Int, Sendable, Comparable {
 
     package static func < (a: Actionability, b: Actionability) -> Bool { a.rawValue < b.rawValue }
 
-    /// A step or task due, a draft to review or send: act now. Paused, waiting for a date or
-    /// the minimum gap, finished: later.
-    package init(_ status: CadenceStatus) {
+    /// A broken promise or a reply nobody has read (someone is waiting for us), a step or task
+    /// due, a draft to review or send: act now. Paused, waiting for a date or the minimum gap:
+    /// later.
+    package init(_ status: CadenceStatus, brokenPromise: Bool, reply: Bool) {
+        if brokenPromise || reply {
+            self = .actNow
+            return
+        }
         switch status {
         case .due, .task, .drafted, .unknownCadence, .finished: self = .actNow
         case .inactive, .paused, .held, .waiting: self = .later
@@ -86,49 +91,60 @@ package struct Queue: Sendable {
     /// - Parameters:
     ///   - include: which open cases to list (a bucket, a customer); all by default.
     ///   - limit: build only the first `limit` rows (totals and `count` still cover all).
-    ///   - actionability: per case (in `cases` order), for `sort: .priority`: what a person can
-    ///     act on today comes first (see `CadencePlanner.actionability`).
+    ///   - cadence: for `sort: .priority`, where each listed case stands in its cadence, given
+    ///     their indices in `cases` (see `CadencePlanner.statuses`): what a person can act on
+    ///     today comes first, and the rows keep their status for `describing`.
     package init(
         cases: [CaseSummary], customerNames: [String: String], today: CalendarDate,
         include: (CaseSummary, AgingBucket) -> Bool = { _, _ in true }, limit: Int? = nil,
         promiseDeadline: (CalendarDate) -> CalendarDate = { $0 }, sort: QueueSort = .priority,
-        actionability: [Actionability]? = nil
+        cadence: ((_ indices: [Int]) -> [CadenceStatus])? = nil
     ) {
         self.today = today
-        // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
-        struct Key { let tier: Int; let priority: Double; let due: Int; let index: Int }
-        var keys: [Key] = []
-        keys.reserveCapacity(cases.count)
+        var listed: [Int] = []
+        listed.reserveCapacity(cases.count)
         for (i, c) in cases.enumerated() where c.state.status == .open && include(c, AgingBucket(daysOverdue: c.facts.due.days(to: today))) {
-            var priority = Self.priority(c, today: today)
-            var tier = actionability?[i].rawValue ?? 0
-            // A broken promise tops the worklist: someone said a date and it passed.
-            if c.state.holds.promiseBroken(today: today, deadline: promiseDeadline) {
-                priority += Self.brokenPromiseBoost
-                tier = 0
-            }
-            // A customer's answer nobody has read comes next: they are waiting for us.
-            if c.state.holds.replySince != nil {
-                priority += Self.replyBoost
-                tier = 0
-            }
-            switch sort {
-            case .priority: break
-            case .age: (tier, priority) = (0, Double(c.facts.due.days(to: today)))
-            case .balance: (tier, priority) = (0, Self.balanceNumber(c))
-            case .customer: (tier, priority) = (0, 0)
-            }
-            keys.append(Key(tier: tier, priority: priority, due: c.facts.due.daysSinceEpoch, index: i))
+            listed.append(i)
         }
-        count = keys.count
-        totals = Self.totals(keys.lazy.map { cases[$0.index].state })
-        let names = sort == .customer ? customerNames : [:]
+        count = listed.count
+        totals = Self.totals(listed.lazy.map { cases[$0].state })
+        let statuses = sort == .priority ? cadence?(listed) : nil
+        // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
+        struct Key { let tier: Int; let group: Int; let priority: Double; let due: Int; let index: Int; let slot: Int }
+        var groups: [String: Int] = [:]
+        if sort == .customer {
+            let slugs = Set(listed.map { cases[$0].facts.customer })
+            let ranked = slugs.map { ($0, (customerNames[$0] ?? $0).lowercased()) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            for (rank, entry) in ranked.enumerated() { groups[entry.0] = rank }
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(listed.count)
+        for (slot, i) in listed.enumerated() {
+            let c = cases[i]
+            var tier = 0, group = 0
+            let priority: Double
+            switch sort {
+            case .priority:
+                var score = Self.priority(c, today: today)
+                let broken = c.state.holds.promiseBroken(today: today, deadline: promiseDeadline)
+                let reply = c.state.holds.replySince != nil
+                // A broken promise tops the worklist: someone said a date and it passed.
+                if broken { score += Self.brokenPromiseBoost }
+                // A customer's answer nobody has read comes next: they are waiting for us.
+                if reply { score += Self.replyBoost }
+                if let statuses { tier = Actionability(statuses[slot], brokenPromise: broken, reply: reply).rawValue }
+                priority = score
+            case .age: priority = Double(c.facts.due.days(to: today))
+            case .balance: priority = Self.balanceNumber(c)
+            case .customer:
+                group = groups[c.facts.customer] ?? 0
+                priority = 0
+            }
+            keys.append(Key(tier: tier, group: group, priority: priority, due: c.facts.due.daysSinceEpoch, index: i, slot: slot))
+        }
         keys.sort { a, b in
             if a.tier != b.tier { return a.tier < b.tier }
-            if sort == .customer {
-                let (x, y) = (cases[a.index].facts.customer, cases[b.index].facts.customer)
-                if x != y { return (names[x] ?? x).lowercased() < (names[y] ?? y).lowercased() }
-            }
+            if a.group != b.group { return a.group < b.group }
             if a.priority != b.priority { return a.priority > b.priority }
             if a.due != b.due { return a.due < b.due }
             return cases[a.index].path < cases[b.index].path
@@ -138,17 +154,19 @@ package struct Queue: Sendable {
             let days = c.facts.due.days(to: today)
             return QueueItem(
                 summary: c, customerName: customerNames[c.facts.customer] ?? c.facts.customer, daysOverdue: max(0, days),
-                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: Self.nextAction(daysOverdue: days), cadence: nil)
+                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: Self.nextAction(daysOverdue: days),
+                cadence: statuses?[key.slot])
         }
     }
 
-    /// The same rows with their next action from the cadence. `planner` needs to know only the
-    /// drafts of the customers in `items` (see `customersShown`).
+    /// The same rows with their next action from the cadence (the status the queue was ranked
+    /// by, or worked out now). `planner` needs to know only the drafts of the customers in
+    /// `items` (see `customersShown`).
     package func describing(with planner: CadencePlanner) -> Queue {
         var copy = self
         var memo = CadencePlanner.ScheduleMemo()
         copy.items = items.map { item in
-            let status = planner.status(of: item.summary, today: today, memo: &memo)
+            let status = item.cadence ?? planner.status(of: item.summary, today: today, memo: &memo)
             return QueueItem(
                 summary: item.summary, customerName: item.customerName, daysOverdue: item.daysOverdue, bucket: item.bucket, priority: item.priority,
                 nextAction: (item.summary.state.failingContact.map { "contact failing (\($0) bounced); " } ?? "")

@@ -20,11 +20,11 @@ package struct CaseState: Sendable, Equatable {
     /// The cadence step last sent or rejected (without a snooze), and when.
     package var lastStep: String?
     package var lastStepDate: CalendarDate?
-    /// The day the last reminder went out.
-    package var lastReminder: CalendarDate?
     /// The days reminders went out for this case, oldest first, each once: what a template
     /// says ("Despite our reminders of 3 and 10 November"), and whether it may say it at all.
     package var reminderDates: [CalendarDate] = []
+    /// The day the last reminder went out.
+    package var lastReminder: CalendarDate? { reminderDates.last }
     /// What pauses the cadence, if anything.
     package var holds = CaseHolds()
     /// Message-IDs of the reminders sent for this case, oldest first (for threading).
@@ -60,11 +60,20 @@ package struct CaseState: Sendable, Equatable {
         self.importStorage = base.result.map(ImportBaseStorage.decoded) ?? .none
     }
 
+    /// The cadence is past the step `event` names (`step:`), as of its day. A reminder chosen
+    /// by hand outside the cadence moves no step.
+    private mutating func reach(_ event: TimelineEvent) {
+        guard let step = event.step, !CadenceStep.isOneOff(step) else { return }
+        lastStep = step
+        lastStepDate = event.date
+    }
+
     /// `promise-broken · date · promised · paid · outcome: broken|part-kept`: how the open
-    /// promise ended, recorded (at `clock`'s time, by `who`) when its follow-up is sent or
-    /// rejected. Nil without an open promise.
-    package func promiseOutcome(at clock: LedgerClock, who: String) -> TimelineEvent? {
-        guard let promised = holds.promisedUntil, let before = holds.balanceAtPromise, let target = holds.promiseTarget else { return nil }
+    /// promise ended, recorded (at `clock`'s time, by `who`) just before a reminder for `step`
+    /// is sent or rejected, when that is the broken promise's follow-up. Nil for any other
+    /// step, or without an open promise.
+    package func promiseOutcome(endedBy step: String, at clock: LedgerClock, who: String) -> TimelineEvent? {
+        guard step == CadenceBook.promiseBrokenStepID, let promised = holds.promisedUntil, let before = holds.balanceAtPromise, let target = holds.promiseTarget else { return nil }
         let paid = Money(max(0, before.amount - balance.amount), before.currency)
         return clock.event(
             .promiseBroken,
@@ -90,12 +99,7 @@ package struct CaseState: Sendable, Equatable {
             closedReason = nil
         case .sent:
             if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
-            // A reminder chosen by hand outside the cadence moves no step.
-            if let step = event.step, !CadenceStep.isOneOff(step) {
-                lastStep = step
-                lastStepDate = event.date
-            }
-            lastReminder = max(lastReminder ?? event.date, event.date)
+            reach(event)
             if !reminderDates.contains(event.date) {
                 reminderDates.append(event.date)
                 reminderDates.sort()
@@ -104,9 +108,8 @@ package struct CaseState: Sendable, Equatable {
         case .rejected:
             if let until = event.until {
                 holds.snoozedUntil = max(holds.snoozedUntil ?? until, until)
-            } else if let step = event.step, !CadenceStep.isOneOff(step) {
-                lastStep = step
-                lastStepDate = event.date
+            } else {
+                reach(event)
             }
             if event.step == CadenceBook.promiseBrokenStepID { holds.clearPromise() }
         case .snoozed:
@@ -139,16 +142,9 @@ package struct CaseState: Sendable, Equatable {
             failingContact = nil
         case .contact:
             failingContact = nil
-            // A logged call that finished the cadence's call step.
-            if let step = event.step {
-                lastStep = step
-                lastStepDate = event.date
-            }
+            reach(event)  // a logged call that finished the cadence's call step
         case .done, .skipped:
-            if let step = event.step {
-                lastStep = step
-                lastStepDate = event.date
-            }
+            reach(event)
         case .updated, .withdrawn, .autoReply, .note, .other:
             break
         }
@@ -226,6 +222,12 @@ package struct CaseHolds: Sendable, Equatable {
     package func promiseBroken(today: CalendarDate, deadline: (CalendarDate) -> CalendarDate) -> Bool {
         guard let d = promisedUntil else { return false }
         return today > deadline(d)
+    }
+
+    /// Something pauses the cadence on `today` (what `reason` would name, without the words).
+    package func pauses(today: CalendarDate, promiseGrace: (CalendarDate) -> CalendarDate = { $0 }) -> Bool {
+        escalatedSince != nil || disputedSince != nil || replySince != nil
+            || promisedUntil.map { today <= promiseGrace($0) } == true || snoozedUntil.map { today < $0 } == true
     }
 
     /// Why the cadence does not draft for this case on `today`, in a few words, or nil.

@@ -103,7 +103,7 @@ package struct CaseSummary: Sendable, Equatable {
         guard c.count == 15 else { return nil }
         state.lastStep = c[0].isEmpty ? nil : String(c[0])
         state.lastStepDate = CalendarDate(iso: c[1])
-        state.lastReminder = CalendarDate(iso: c[2])
+        // c[2], the last reminder's day, is `reminderDates.last` (c[14]); kept in the line for its layout.
         state.holds.disputedSince = CalendarDate(iso: c[3])
         state.holds.escalatedSince = CalendarDate(iso: c[4])
         state.holds.snoozedUntil = CalendarDate(iso: c[5])

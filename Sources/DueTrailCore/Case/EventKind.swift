@@ -124,7 +124,7 @@ package enum EventKind: Hashable, Sendable {
         case .skipped:
             [Requirement(key: .step, shape: .present, missing: "a `skipped` event needs `step:` (the cadence step skipped), like `- 2026-11-30 · skipped · step: call · no phone number · by Ana Ruiz`")]
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promiseBroken, .disputed, .resolved,
-            .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
+            .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
             []
         }
     }

@@ -28,7 +28,7 @@ package struct CustomerFile: Sendable, Equatable {
     /// Line of the `cadence:` key, for pointing at an unknown name.
     package var cadenceLine: Int?
     /// The account owner (`Name <email>`): does this customer's tasks and reviews its drafts.
-    package var owner: String?
+    package var owner: Owner?
     /// Nothing is drafted for any of this customer's cases while it holds.
     package var hold: CustomerHold?
     /// `terms:` (`Net 30`, `14 days`): due dates for invoices imported without one. A person's
@@ -63,7 +63,7 @@ package struct CustomerFile: Sendable, Equatable {
         out += "policy: \(policy.rawValue)\n"
         out += "sensitive: \(sensitive)\n"
         if let cadence { out += "cadence: \(YAMLText.scalar(cadence))\n" }
-        if let owner { out += "owner: \(YAMLText.scalar(owner))\n" }
+        if let owner { out += "owner: \(YAMLText.scalar(owner.text))\n" }
         if let hold {
             out += "hold: \(YAMLText.scalar(hold.reason))\n"
             out += "hold_since: \(hold.since.iso)\n"
@@ -114,7 +114,7 @@ package struct CustomerFile: Sendable, Equatable {
                 guard let owner = Owner(text) else {
                     throw map.problem(entry, "`owner: \(text)` is not a person; write `owner: Name <name@example.com>`")
                 }
-                file.owner = owner.text
+                file.owner = owner
             }
             if let (reason, entry) = try map.optionalEntry("hold") {
                 let since = try map.optionalEntry("hold_since")
@@ -195,7 +195,7 @@ extension CustomerFile {
         var cadence: String?
         var cadenceLine: Int?
         var terms: PaymentTerms?
-        var owner: String?
+        var owner: Owner?
         var holdReason: String?, holdSince: CalendarDate?, holdUntil: CalendarDate?
         var seen: Set<String> = []
         for e in entries {
@@ -219,7 +219,7 @@ extension CustomerFile {
                 terms = t
             case "owner":
                 guard let o = Owner(value) else { return nil }
-                owner = o.text
+                owner = o
             case "hold": holdReason = value
             case "hold_since":
                 guard let d = CalendarDate(iso: value) else { return nil }
@@ -364,10 +364,10 @@ package struct CustomerSummary: Sendable, Equatable {
     package var contacts: [CustomerFile.Contact]
     /// `terms:`, for invoices imported without a due date.
     package var terms: PaymentTerms?
-    /// `owner:` as written (`Name <email>`).
-    package var owner: String?
+    /// `owner:` (`Name <email>`).
+    package var owner: Owner?
 
-    package init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil, owner: String? = nil) {
+    package init(name: String, cadence: CustomerCadence, contacts: [CustomerFile.Contact] = [], terms: PaymentTerms? = nil, owner: Owner? = nil) {
         self.name = name
         self.cadence = cadence
         self.contacts = contacts
@@ -399,7 +399,7 @@ package struct CustomerSummary: Sendable, Equatable {
         let hold = cadence.hold.map { h in
             [h.reason.filter { $0 != Self.unitSeparator }, h.since.iso, h.until?.iso ?? ""].joined(separator: String(Self.unitSeparator))
         }
-        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people, terms?.text ?? "", owner ?? "", hold ?? ""]
+        return [name, cadence.policy.rawValue, cadence.sensitive ? "1" : "0", cadence.cadence ?? "", people, terms?.text ?? "", owner?.text ?? "", hold ?? ""]
             .map(CaseSummary.escape).joined(separator: "\t")
     }
 
@@ -418,16 +418,13 @@ package struct CustomerSummary: Sendable, Equatable {
             guard h.count == 3, let since = CalendarDate(iso: h[1]) else { return nil }
             hold = CustomerHold(reason: String(h[0]), since: since, until: CalendarDate(iso: h[2]))
         }
-        var settings = CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3])
-        settings.hold = hold
-        self.init(name: f[0], cadence: settings, contacts: contacts, terms: f[5].isEmpty ? nil : PaymentTerms(f[5]), owner: f[6].isEmpty ? nil : f[6])
+        let settings = CustomerCadence(policy: policy, sensitive: f[2] == "1", cadence: f[3].isEmpty ? nil : f[3], hold: hold)
+        self.init(name: f[0], cadence: settings, contacts: contacts, terms: f[5].isEmpty ? nil : PaymentTerms(f[5]), owner: Owner(f[6]))
     }
 }
 
 extension CustomerFile {
     package var cadenceSettings: CustomerCadence {
-        var settings = CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence)
-        settings.hold = hold
-        return settings
+        CustomerCadence(policy: policy, sensitive: sensitive, cadence: cadence, hold: hold)
     }
 }

@@ -85,14 +85,15 @@ package struct ReminderComposer: Sendable {
             totals.add(summary.state.balance, minor: summary.state.balanceMinor)
             invoices.append(node(summary, step: step))
         }
-        var allTotals = totals
+        var allTotals = totals, othersTotals = Totals()
         let others = reminder.others.map { summary -> RenderNode in
             allTotals.add(summary.state.balance, minor: summary.state.balanceMinor)
+            othersTotals.add(summary.state.balance, minor: summary.state.balanceMinor)
             return node(summary, step: nil)
         }
-        // What this customer was told before about these invoices: a first contact never
-        // says "despite our reminders".
-        let history = ReminderHistory(reminder.cases.map(\.summary.state))
+        // What this customer was told before about these invoices (each day once): a first
+        // contact never says "despite our reminders".
+        let sent = Array(Set(reminder.cases.flatMap(\.summary.state.reminderDates))).sorted()
         let contactName = customer.contacts.first?.name
         let promised = reminder.cases.compactMap(\.summary.state.holds.promisedUntil).max()
         var context: [String: Any] = [
@@ -107,9 +108,9 @@ package struct ReminderComposer: Sendable {
             "promised_date": promised.map(Self.friendly) ?? "",
             "step_name": reminder.stepName,
             "others": others, "has_others": !others.isEmpty, "others_count": String(others.count),
-            "others_total": reminder.others.isEmpty ? "" : Totals.sum(reminder.others).display, "total_all": allTotals.display,
-            "first_reminder": history.dates.isEmpty, "reminders_sent": String(history.dates.count), "several_reminders": history.dates.count > 1,
-            "reminder_dates": Self.friendly(history.dates), "last_reminder_date": history.dates.last.map(Self.friendly) ?? "",
+            "others_total": othersTotals.display, "total_all": allTotals.display,
+            "first_reminder": sent.isEmpty, "reminders_sent": String(sent.count), "several_reminders": sent.count > 1,
+            "reminder_dates": Self.friendly(sent), "last_reminder_date": sent.last.map(Self.friendly) ?? "",
         ]
         if wants("portal_url"), let link = portalLink?(reminder.customer) { context["portal_url"] = link }
         // Mustache treats "" as true: an empty optional value is left out, so `{{#portal_url}}…`
@@ -124,12 +125,6 @@ package struct ReminderComposer: Sendable {
         private var balances: [Currency: [(money: Money, minor: Int64?)]] = [:]
 
         mutating func add(_ balance: Money, minor: Int64?) { balances[balance.currency, default: []].append((balance, minor)) }
-
-        static func sum(_ cases: [CaseSummary]) -> Totals {
-            var t = Totals()
-            for c in cases { t.add(c.state.balance, minor: c.state.balanceMinor) }
-            return t
-        }
 
         var display: String { parts.joined(separator: " and ") }
 
@@ -189,14 +184,5 @@ package struct ReminderComposer: Sendable {
     package static func friendly(_ d: CalendarDate) -> String {
         let (y, m, day) = d.parts
         return "\(day) \(months[m - 1]) \(y)"
-    }
-}
-
-/// The reminders sent for the invoices of one message: the distinct days, oldest first.
-struct ReminderHistory {
-    let dates: [CalendarDate]
-
-    init(_ states: [CaseState]) {
-        dates = Array(Set(states.flatMap(\.reminderDates))).sorted()
     }
 }

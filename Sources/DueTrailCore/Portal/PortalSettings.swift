@@ -66,7 +66,7 @@ package struct PortalSettings: Sendable, Equatable {
                 }
                 settings.payURL = value
             case "link_days":
-                guard let days = Int(value.hasSuffix("d") ? String(value.dropLast()) : value), (1...3650).contains(days) else {
+                guard let days = Int(value) ?? Span(value)?.calendarDays, (1...3650).contains(days) else {
                     throw fail(line, "`link_days` is a number of days from 1 to 3650, not `\(value)`")
                 }
                 settings.linkDays = days

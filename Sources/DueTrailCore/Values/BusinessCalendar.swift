@@ -17,22 +17,17 @@ package struct BusinessCalendar: Sendable, Equatable {
     package func maySend(on d: CalendarDate) -> Bool { isBusinessDay(d) && !quietDays.contains(d) }
 
     /// `d`, or the first later day on which reminders may be sent.
-    package func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate {
-        var day = d
-        // A calendar with every day closed is refused when read; the bound is belt and braces.
-        var tries = 0
-        while !maySend(on: day) && tries < 800 {
-            day = day.adding(days: 1)
-            tries += 1
-        }
-        return day
-    }
+    package func nextSendDay(onOrAfter d: CalendarDate) -> CalendarDate { first(onOrAfter: d, where: maySend(on:)) }
 
     /// `d`, or the first later business day (a quiet day counts: a person works, nothing is sent).
-    package func nextBusinessDay(onOrAfter d: CalendarDate) -> CalendarDate {
+    package func nextBusinessDay(onOrAfter d: CalendarDate) -> CalendarDate { first(onOrAfter: d, where: isBusinessDay) }
+
+    /// `d`, or the first later day `ok` accepts. A calendar with every day closed is refused
+    /// when read; the bound is belt and braces.
+    private func first(onOrAfter d: CalendarDate, where ok: (CalendarDate) -> Bool) -> CalendarDate {
         var day = d
         var tries = 0
-        while !isBusinessDay(day) && tries < 800 {
+        while !ok(day) && tries < 800 {
             day = day.adding(days: 1)
             tries += 1
         }

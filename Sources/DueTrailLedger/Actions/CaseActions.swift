@@ -183,7 +183,7 @@ extension Ledger {
         if let why = c.state.inactiveReason { throw LedgerError.conflict("\(c.facts.number) is \(why); nothing to record") }
     }
 
-    private func run(
+    func run(
         _ keys: [String], action: LedgerAction, subject: @escaping ([CaseSummary]) -> String,
         validate: (CaseSummary) throws(LedgerError) -> Void, event make: @escaping (CaseSummary, Identity) -> TimelineEvent,
         alsoChange: ((CaseSummary, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil, actor: ActionActor? = nil
@@ -330,10 +330,14 @@ extension Ledger {
     /// whose cadence has a call step due finishes that step (`step:` on the event).
     package func contact(_ keys: [String], via: String, with person: String?, summary: String) throws(LedgerError) -> ActionResult {
         var callSteps: [String: String] = [:]
+        var view: CadenceView?
         var result = try run(
             keys, action: .contact, subject: { "contact: \(via) about \($0.map(\.facts.number).joined(separator: ", "))" },
             validate: { (c: CaseSummary) throws(LedgerError) in
-                if via == "call", let step = try self.callStepDue(for: c) { callSteps[c.facts.number] = step.id }
+                guard via == "call" else { return }
+                let current = try self.cadenceView(reusing: view)
+                view = current
+                if case .task(let step, _) = current.planner.status(of: c, today: self.clock.today), step.isCall { callSteps[c.facts.number] = step.id }
             },
             event: { c, who in
                 var attributes: [(key: EventAttribute, value: String)] = [(.via, via)]

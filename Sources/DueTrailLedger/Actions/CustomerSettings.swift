@@ -48,7 +48,7 @@ extension Ledger {
                 let before = file.contacts
                 file.contacts = emails.map { email in CustomerFile.Contact(name: before.first { $0.email == email }?.name, email: email) }
             }
-            if let owner = change.owner { file.owner = owner.isEmpty ? nil : Owner(owner)?.text }
+            if let owner = change.owner { file.owner = Owner(owner) }
             var what: [String] = []
             if let p = change.policy { what.append("policy \(p.rawValue)") }
             if let s = change.sensitive { what.append(s ? "sensitive" : "not sensitive") }
@@ -61,10 +61,11 @@ extension Ledger {
 
     /// Reads `customers/<slug>.yaml` at the branch tip, lets `edit` change it (returning the
     /// commit subject), and commits it; returns the file as written.
-    /// `alsoChange` adds to the same commit (drafts withdrawn by a hold).
+    /// `alsoChange` adds to the same commit (drafts withdrawn by a hold), given the base commit,
+    /// its tree and the person acting.
     func editCustomer(
         _ slug: String, action: LedgerAction, edit: (inout CustomerFile, ObjectID) throws(LedgerError) -> String,
-        alsoChange: ((CustomerFile, ObjectID, inout ChangeSet) throws(LedgerError) -> Void)? = nil
+        alsoChange: ((ObjectID?, ObjectID, Identity, inout ChangeSet) throws(LedgerError) -> Void)? = nil
     ) throws(LedgerError) -> (file: CustomerFile, outcome: CommitOutcome?) {
         let identity = try identity()
         let path = ImportPlan.customerPath(slug)
@@ -84,7 +85,7 @@ extension Ledger {
             var set = ChangeSet(subject: subject, trailers: [.action(action), Trailer(.customer, slug)])
             set.files[path] = file.render()
             set.customers[path] = CustomerSummary(file)
-            try alsoChange?(file, tree, &set)
+            try alsoChange?(base, tree, identity, &set)
             return set
         }
         guard let written else { throw LedgerError.internalFailure("customer not written") }
@@ -106,27 +107,19 @@ extension Ledger {
             }
             file.hold = CustomerHold(reason: reason.trimmedSpaces, since: today, until: until)
             return "hold: \(slug)" + (until.map { " until \($0.iso)" } ?? "") + ": \(reason.trimmedSpaces)"
-        } alsoChange: { (file: CustomerFile, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
+        } alsoChange: { (base: ObjectID?, tree: ObjectID, identity: Identity, change: inout ChangeSet) throws(LedgerError) in
             withdrawn = []
             uncommitted = []
             let (drafts, _) = try self.outbox(tree: tree, customers: [slug])
-            let identity = try self.identity()
-            let snapshot = try self.snapshot()
-            let byNumber = snapshot.casesByNumber()
+            guard !drafts.isEmpty else { return }
+            let byNumber = try self.snapshot(at: base).casesByNumber()
             for d in drafts {
                 withdrawn.append(d.path)
-                guard d.committed != nil else {
+                if d.committed == nil {
                     uncommitted.append(d.path)
-                    continue
-                }
-                change.files[d.path] = .some(nil)
-                change.trailers.append(.draft(d.path))
-                for number in d.pending.caseNumbers {
-                    guard let c = byNumber[number] else { continue }
-                    let event = self.clock.event(
-                        .withdrawn, [(.step, d.pending.step(for: number)), (.draft, d.path)], text: "not sent: the customer is on hold: \(reason)", who: identity.name)
-                    try self.append(event, to: c, tree: tree, into: &change)
-                    change.trailers.append(.caseNumber(number))
+                } else {
+                    try self.appendWithdrawal(
+                        of: d.pending, reason: "the customer is on hold: \(reason.trimmedSpaces)", cases: byNumber, tree: tree, who: identity, into: &change)
                 }
             }
         }

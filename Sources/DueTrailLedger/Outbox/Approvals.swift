@@ -184,7 +184,7 @@ extension Ledger {
             var change = ChangeSet(subject: "", trailers: [.action(.reject)])
             var seen: Set<String> = []
             for (c, step) in steps where seen.insert(c.facts.number).inserted {
-                if step == CadenceBook.promiseBrokenStepID, let outcome = promiseOutcome(c, who: identity) {
+                if let outcome = c.state.promiseOutcome(endedBy: step, at: clock, who: identity.name) {
                     try append(outcome, to: c, tree: tree, into: &change)
                 }
                 var attributes: [(key: EventAttribute, value: String)] = [(.step, step)]

@@ -67,7 +67,7 @@ extension Ledger {
             } else {
                 let planned = planner.plan(snapshot.cases, today: today, requested: requested, only: only)
                 reminders = planned.reminders
-                run.manualDue = planned.manualDue
+                run.manualDue = planned.manualDue.map(\.summary)
             }
             Timings.mark("plan")
             // Customers as the summary cache knows them; a file that does not read is reported.
@@ -171,7 +171,8 @@ extension Ledger {
 
     /// One reminder per customer from `template` for the cases `keys` name (invoice numbers),
     /// outside the cadence: step `one-off-<template>`, always for review. A case that is paid,
-    /// closed or paused, or already has a draft, is refused with the reason.
+    /// closed or paused (its customer on hold too), or already has a draft, is refused with
+    /// the reason.
     func oneOffReminders(
         template: String, cases keys: Set<String>, snapshot: LedgerSnapshot, setup: CadenceSetup, planner: CadencePlanner, today: CalendarDate
     ) throws(LedgerError) -> [DueReminder] {
@@ -187,13 +188,14 @@ extension Ledger {
         let step = CadenceStep.oneOff(template: template)
         var byCustomer: [String: [CaseSummary]] = [:]
         for c in chosen {
-            if let why = c.state.reasonNotToChase(today: today, promiseDeadline: setup.book.promiseDeadline) {
+            switch planner.status(of: c, today: today) {
+            case .inactive(let why), .paused(let why):
                 throw LedgerError.conflict("\(c.facts.number) is \(why); no reminder is drafted for it")
-            }
-            if case .drafted(let d) = planner.status(of: c, today: today) {
+            case .drafted(let d):
                 throw LedgerError.conflict("\(c.facts.number) already has a draft (\(d.path)); approve or reject it first")
+            case .due, .held, .task, .waiting, .finished, .unknownCadence:
+                byCustomer[c.facts.customer, default: []].append(c)
             }
-            byCustomer[c.facts.customer, default: []].append(c)
         }
         return byCustomer.keys.sorted().map { customer in
             DueReminder(

@@ -281,11 +281,6 @@ extension Ledger {
         return out
     }
 
-    /// How the case's open promise ended (see `CaseState.promiseOutcome`).
-    func promiseOutcome(_ summary: CaseSummary, who: Identity) -> TimelineEvent? {
-        summary.state.promiseOutcome(at: clock, who: who.name)
-    }
-
     /// Not sent and not withdrawn: nothing can be recorded on a case that does not read.
     static func missingCase(_ number: String) -> String {
         "\(number) is not in the ledger as committed (removed, or its case file does not read: see `duetrail check`)"
@@ -359,7 +354,7 @@ extension Ledger {
                 for number in pending.caseNumbers {
                     guard let summary = byNumber[number] else { continue }
                     // The follow-up to a broken promise records the promise's outcome first.
-                    if pending.step(for: number) == CadenceBook.promiseBrokenStepID, let outcome = promiseOutcome(summary, who: identity) {
+                    if let outcome = summary.state.promiseOutcome(endedBy: pending.step(for: number), at: clock, who: identity.name) {
                         try append(outcome, to: summary, tree: tree, into: &change)
                     }
                     let event = clock.event(
@@ -404,6 +399,21 @@ extension Ledger {
         return PendingDraft(path: path, customer: customer, caseNumbers: [], step: step, date: CalendarDate(iso: String(name.prefix(10))) ?? CalendarDate(Date(timeIntervalSince1970: 0), in: .gmt), approved: true)
     }
 
+    /// Removes the approved `draft` in `change` and records `withdrawn · not sent: <reason>` on
+    /// each of its cases (as `cases` has them, in `tree`): how every withdrawal is written.
+    func appendWithdrawal(
+        of draft: PendingDraft, reason: String, cases byNumber: [String: CaseSummary], tree: ObjectID, who identity: Identity, into change: inout ChangeSet
+    ) throws(LedgerError) {
+        change.files[draft.path] = .some(nil)
+        change.trailers.append(.draft(draft.path))
+        for number in draft.caseNumbers {
+            guard let summary = byNumber[number] else { continue }
+            let event = clock.event(.withdrawn, [(.step, draft.step(for: number)), (.draft, draft.path)], text: "not sent: \(reason)", who: identity.name)
+            try append(event, to: summary, tree: tree, into: &change)
+            change.trailers.append(.caseNumber(number))
+        }
+    }
+
     /// Removes approved drafts whose cases must no longer be chased, with the reason on each case.
     private func withdraw(
         _ withdrawals: [(draft: OutboxDraft, reason: String)], identity: Identity, names: [String: String], book: CadenceBook?, run: inout SendRun
@@ -414,15 +424,7 @@ extension Ledger {
             var change = ChangeSet(subject: "", trailers: [.action(.withdraw)])
             var lines: [String] = []
             for (draft, reason) in withdrawals {
-                change.files[draft.path] = .some(nil)
-                change.trailers.append(.draft(draft.path))
-                for number in draft.pending.caseNumbers {
-                    guard let summary = byNumber[number] else { continue }
-                    let event = clock.event(
-                        .withdrawn, [(.step, draft.pending.step(for: number)), (.draft, draft.path)], text: "not sent: \(reason)", who: identity.name)
-                    try append(event, to: summary, tree: tree, into: &change)
-                    change.trailers.append(.caseNumber(number))
-                }
+                try appendWithdrawal(of: draft.pending, reason: reason, cases: byNumber, tree: tree, who: identity, into: &change)
                 lines.append("\(draft.path): \(reason)")
             }
             if withdrawals.count == 1, let only = withdrawals.first {
