@@ -215,3 +215,39 @@ private func status(_ c: CaseSummary, on today: String, book b: CadenceBook, cus
         #expect(ReminderComposer.friendly([day("2026-12-30"), day("2027-01-05")]) == "30 December 2026 and 5 January 2027")
     }
 }
+
+/// Day one on exports in the layouts real accounting packages write (`Tests/Fixtures/exports`):
+/// whatever the vendor, an invoice never reminded gets an email step or waits for one, never a
+/// task that presumes a contact.
+@Suite struct CatchUpOnVendorExportsTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/exports")
+
+    @Test func noVendorsBacklogStartsWithATask() throws {
+        let b = try book()
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".csv") }.sorted()
+        var read = 0, emails = 0
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: Self.folder.appendingPathComponent(name)))
+            // A layout that needs options of its own (a status word, a date order) is covered by its own test.
+            guard let export = try? InvoiceExport(bytes: bytes, path: name, options: ExportOptions(defaultCurrency: Currency(code: "EUR")!)) else { continue }
+            read += 1
+            let cases = export.invoices.compactMap { inv -> CaseSummary? in
+                guard inv.disposition == .open, let due = inv.due else { return nil }
+                let facts = InvoiceFacts(number: inv.number, customer: Slug.make(inv.customerName) ?? "customer", issued: nil, due: due, amount: inv.balance)
+                return CaseSummary(path: "cases/\(inv.number).md", facts: facts, state: CaseState(facts: facts, events: []))
+            }
+            let planner = CadencePlanner(book: b, customers: [:], cases: cases, pending: [])
+            for c in cases {
+                let status = planner.status(of: c, today: day("2026-11-30"))
+                switch status {
+                case .task(let step, _): Issue.record("\(name): \(c.facts.number) (due \(c.facts.due.iso)) starts with a task: \(step.id)")
+                case .due(let step, _), .held(let step, _, _):
+                    #expect(step.isEmail, "\(name): \(c.facts.number)")
+                    emails += 1
+                case .waiting, .finished, .inactive, .paused, .drafted, .unknownCadence: break
+                }
+            }
+        }
+        #expect(read >= 10 && emails >= 10, "\(read) exports read, \(emails) cases at an email step")
+    }
+}
