@@ -74,43 +74,65 @@ extension Ledger {
     /// `reviewBranches`: also count drafts proposed on review branches not merged yet
     /// (`draft --branch`) as awaiting review: what the cadence and the queue should see.
     package func outbox(tree: ObjectID?, customers: Set<String>? = nil, reviewBranches: Bool = false) throws(LedgerError) -> (drafts: [OutboxDraft], problems: [Diagnostic]) {
-        var committed: [String: [UInt8]] = [:]
+        var committed: [String: (id: ObjectID, bytes: [UInt8])] = [:]
         do throws(GitError) {
             if let tree, let folder = try repository.entry(at: Self.outboxFolder, inTree: tree), folder.kind == .tree {
                 for customer in try repository.treeEntries(folder.id) where customer.kind == .tree && customers?.contains(customer.name) != false {
                     for file in try repository.treeEntries(customer.id) where file.kind == .blob && file.name.hasSuffix(".eml") {
-                        committed["\(Self.outboxFolder)/\(customer.name)/\(file.name)"] = try repository.readBlob(file.id)
+                        committed["\(Self.outboxFolder)/\(customer.name)/\(file.name)"] = (file.id, try repository.readBlob(file.id))
                     }
                 }
             }
         } catch {
             throw error.context("reading the outbox")
         }
-        var working: [String: [UInt8]] = [:]
+        // The drafts on disk (`outbox/<customer>/<name>.eml`), walked on every core; one the
+        // index knows to be the committed blob unchanged is not read again.
+        struct OnDisk: Sendable { let path: String; let clean: Bool }
+        var onDisk: [OnDisk] = []
         if !repository.isBare {
-            let fm = FileManager.default
-            let base = root + "/" + Self.outboxFolder
-            for customer in (try? fm.contentsOfDirectory(atPath: base)) ?? [] where customers?.contains(customer) != false {
-                for file in (try? fm.contentsOfDirectory(atPath: base + "/" + customer)) ?? [] where file.hasSuffix(".eml") {
-                    let path = "\(Self.outboxFolder)/\(customer)/\(file)"
-                    if let data = fm.contents(atPath: root + "/" + path) { working[path] = [UInt8](data) }
-                }
+            for file in repository.workingFiles(under: [Self.outboxFolder]) {
+                let parts = file.path.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count == 3, parts[2].hasSuffix(".eml"), customers?.contains(String(parts[1])) != false else { continue }
+                onDisk.append(OnDisk(path: file.path, clean: file.cleanID != nil && file.cleanID == committed[file.path]?.id))
+            }
+        }
+        let diskPaths = Set(onDisk.map(\.path))
+        let paths = Set(committed.keys).union(diskPaths).sorted()
+        let clean = Set(onDisk.filter(\.clean).map(\.path))
+        let heads = committed.mapValues(\.bytes)
+        let root = self.root
+        // Reading the files and their headers: on every core (a morning's outbox may hold 5,000).
+        let read = Parallel.map(count: paths.count, minimum: 200) { i -> Result<OutboxDraft, Diagnostic>? in
+            let path = paths[i]
+            let head = heads[path]
+            var disk: [UInt8]?
+            if clean.contains(path) {
+                disk = head
+            } else if diskPaths.contains(path) {
+                disk = FileManager.default.contents(atPath: root + "/" + path).map { [UInt8]($0) }
+            }
+            guard head != nil || disk != nil else { return nil }  // removed between the walk and the read
+            let headText = head.map { String(decoding: $0, as: UTF8.self) }
+            let diskText = disk.map { String(decoding: $0, as: UTF8.self) }
+            do throws(Diagnostic) {
+                // The facts come from the approved version when there is one.
+                let headers = try DraftHeaders.parse(headText ?? diskText ?? "", path: path)
+                let pending = try headers.pending(path: path, approved: head != nil)
+                return .success(OutboxDraft(
+                    pending: pending, committed: headText, working: diskText, workingDiffers: disk != head,
+                    workingIsUTF8: disk.map { String(validating: $0, as: UTF8.self) != nil } ?? true))
+            } catch {
+                return .failure(error)
             }
         }
         var drafts: [OutboxDraft] = []
         var problems: [Diagnostic] = []
-        for path in Set(committed.keys).union(working.keys).sorted() {
-            let head = committed[path].map { String(decoding: $0, as: UTF8.self) }
-            let disk = working[path].map { String(decoding: $0, as: UTF8.self) }
-            do throws(Diagnostic) {
-                // The facts come from the approved version when there is one.
-                let headers = try DraftHeaders.parse(head ?? disk ?? "", path: path)
-                let pending = try headers.pending(path: path, approved: committed[path] != nil)
-                drafts.append(OutboxDraft(
-                    pending: pending, committed: head, working: disk, workingDiffers: working[path] != committed[path],
-                    workingIsUTF8: working[path].map { String(validating: $0, as: UTF8.self) != nil } ?? true))
-            } catch {
-                problems.append(error)
+        for result in read {
+            switch result {
+            case .success(let draft)?: drafts.append(draft)
+            case .failure(let problem)?: problems.append(problem)
+            case nil: continue
             }
         }
         if reviewBranches, !repository.isBare, let head = try branchTip() {
