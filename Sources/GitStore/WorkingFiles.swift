@@ -37,6 +37,13 @@ extension Repository {
         }
     }
 
+    /// Every file under `folders` in the working tree, walked on every core, without reading
+    /// the index (for a caller with nothing committed there to compare against).
+    package func workingFilePaths(under folders: [String]) -> [String] {
+        guard let workdir = workingDirectory else { return [] }
+        return Self.files(under: folders, in: workdir)
+    }
+
     /// The index's checksum when the working tree under `folders`, and the top-level `files`,
     /// is exactly what the index records: every entry's file there with the same stat data
     /// (and not racily clean), no other file beside them, no merge in progress. Nil otherwise,

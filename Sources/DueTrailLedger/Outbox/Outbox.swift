@@ -91,7 +91,11 @@ extension Ledger {
         struct OnDisk: Sendable { let path: String; let clean: Bool }
         var onDisk: [OnDisk] = []
         if !repository.isBare {
-            for file in repository.workingFiles(under: [Self.outboxFolder]) {
+            // The index (100,000 entries) is read only when there are committed drafts to match.
+            let files: [(path: String, cleanID: ObjectID?)] = committed.isEmpty
+                ? repository.workingFilePaths(under: [Self.outboxFolder]).map { ($0, nil) }
+                : repository.workingFiles(under: [Self.outboxFolder]).map { ($0.path, $0.cleanID) }
+            for file in files {
                 let parts = file.path.split(separator: "/", omittingEmptySubsequences: false)
                 guard parts.count == 3, parts[2].hasSuffix(".eml"), customers?.contains(String(parts[1])) != false else { continue }
                 onDisk.append(OnDisk(path: file.path, clean: file.cleanID != nil && file.cleanID == committed[file.path]?.id))
