@@ -79,6 +79,26 @@ extension Repository {
         try check(git_index_write(index), "git_index_write")
     }
 
+    /// Paths the index holds as unmerged (a `git merge` or `git pull` that stopped on a
+    /// conflict and was not resolved), sorted; empty for a bare repository.
+    package func unmergedPaths() throws(GitError) -> [String] {
+        guard workingDirectory != nil else { return [] }
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        guard git_index_has_conflicts(index) != 0 else { return [] }
+        var iterator: OpaquePointer?
+        try check(git_index_conflict_iterator_new(&iterator, index), "git_index_conflict_iterator_new")
+        defer { git_index_conflict_iterator_free(iterator) }
+        var paths: Set<String> = []
+        var ancestor: UnsafePointer<git_index_entry>?, ours: UnsafePointer<git_index_entry>?, theirs: UnsafePointer<git_index_entry>?
+        while git_index_conflict_next(&ancestor, &ours, &theirs, iterator) == 0 {
+            for entry in [ancestor, ours, theirs] {
+                if let path = entry?.pointee.path { paths.insert(String(cString: path)) }
+            }
+        }
+        return paths.sorted()
+    }
+
     /// Writes the index as a tree (what `git commit` would commit) and returns its id.
     package func writeIndexTree() throws(GitError) -> ObjectID {
         let index = try openIndex()

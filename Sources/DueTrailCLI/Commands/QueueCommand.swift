@@ -99,7 +99,8 @@ struct QueueCommand: ParsableCommand {
             cadence = planner(knowing: everyRow ? nil : queue.customersShown)
         }
         if let cadence { queue = queue.describing(with: cadence) }
-        for problem in snapshot.unreadable { Terminal.note("warning: " + problem.headline) }
+        // Files shown as UNREADABLE rows say so there; the others (never readable, a customer file) here.
+        for problem in snapshot.unreadableWithoutRow { Terminal.note("warning: " + problem.headline) }
         if json {
             Terminal.print(JSON.render(QueueJSON(queue)))
         } else if csv {
@@ -147,6 +148,8 @@ struct QueueJSON: Encodable {
         var step: String?
         var stepDate: String?
         var path: String
+        /// When the file does not read: its first problem (the row is its last readable state).
+        var unreadable: String?
     }
     struct Total: Encodable {
         var currency: String
@@ -156,6 +159,8 @@ struct QueueJSON: Encodable {
     var today: String
     var cases: [Row]
     var totals: [Total]
+    /// How many listed cases are counted at their last readable balance.
+    var unreadableCases: Int
 
     init(_ queue: Queue) {
         today = queue.today.iso
@@ -163,8 +168,10 @@ struct QueueJSON: Encodable {
             let s = item.summary
             return Row(rank: i + 1, invoice: s.facts.number, customer: s.facts.customer, customerName: item.customerName, due: s.facts.due.iso,
                 daysOverdue: item.daysOverdue, bucket: item.bucket.rawValue, balance: s.state.balance.plain, currency: s.state.balance.currency.code,
-                nextAction: item.nextAction, step: Self.step(item.cadence)?.id, stepDate: Self.step(item.cadence)?.date, path: s.path)
+                nextAction: item.nextAction, step: Self.step(item.cadence)?.id, stepDate: Self.step(item.cadence)?.date, path: s.path,
+                unreadable: s.unreadable?.headline)
         }
+        unreadableCases = queue.unreadableCount
         totals = queue.totals.map { Total(currency: $0.currency.code, balance: $0.total.plain, cases: $0.count) }
     }
 

@@ -35,7 +35,7 @@ struct ReportCommand: ParsableCommand {
             let tables = [
                 aging.table, try reports.dso(end: today, days: 90).table, promises.table, try reports.cadence().table, trend.table,
                 try reports.activity(from: nil, to: nil).table,
-            ]
+            ].map(reports.annotated)
             let page = ReportPage.html(company: ledger.config.company, today: today, tables: tables, aging: aging, trend: trend, promises: promises)
             guard !page.isEmpty else { throw CLIError("internal: the report page could not be made; nothing was written") }
             return page
@@ -66,7 +66,8 @@ struct ReportFormatOptions: ParsableArguments {
     func print(_ options: LedgerOptions, _ make: (Reports, Ledger) throws(LedgerError) -> ReportTable) throws {
         let ledger = try options.open()
         let reports = Reports(ledger)
-        print(try guarded { try make(reports, ledger) })
+        let table = try guarded { try make(reports, ledger) }
+        print(reports.annotated(table))
     }
 
     func print(_ table: ReportTable) {
@@ -119,6 +120,7 @@ enum ReportRendering {
             return item
         }
         object["notes"] = table.notes
+        object["unreadable"] = table.unreadable
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

@@ -21,7 +21,7 @@ struct ShowCommand: ParsableCommand {
         let (summary, file, customerName, next) = try guarded { () throws -> (CaseSummary, CaseFile, String, String?) in
             let snapshot = try ledger.snapshot()
             guard let summary = try Ledger.resolve([invoice], in: snapshot).first, let tree = snapshot.tree,
-                let text = try ledger.read(summary.path, inTree: tree)
+                let text = try ledger.caseText(summary, tree: tree)
             else { throw CLIError("no case for `\(invoice)`") }
             // Where it stands in the cadence: paused (and why), a broken promise, the next step.
             let setup = try? ledger.cadenceSetup(tree: tree)
@@ -41,6 +41,12 @@ struct ShowCommand: ParsableCommand {
         let f = file.facts
         var out = "Invoice \(f.number) — \(customerName)\n"
         out += "  file      \(summary.path)\n"
+        if let u = summary.unreadable {
+            out += "  UNREADABLE  the committed file does not read; shown as last read"
+                + (u.lastReadCommit.map { " in commit \($0.prefix(8))" } ?? "") + (u.lastReadDay.map { " (\($0.iso))" } ?? "") + ":\n"
+            for p in u.problems { out += p.description.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n" }
+            out += "    fix the file and commit it (`duetrail check` lists every problem)\n"
+        }
         if let issued = f.issued { out += "  issued    \(issued.iso)\n" }
         out += "  due       \(f.due.iso)" + (days > 0 ? " (\(days) days overdue)" : days == 0 ? " (today)" : " (in \(-days) days)") + "\n"
         out += "  amount    \(f.amount.display)\n"
@@ -88,6 +94,13 @@ struct CaseJSON: Encodable {
     var status: String
     var daysOverdue: Int
     var events: [Event]
+    /// Set when the committed file does not read: its problems and the commit the rest was read from.
+    var unreadable: Unreadable?
+    struct Unreadable: Encodable {
+        var problems: [String]
+        var lastReadCommit: String?
+        var lastReadDay: String?
+    }
 
     init(summary: CaseSummary, file: CaseFile, customerName: String, daysOverdue: Int) {
         let f = file.facts
@@ -102,6 +115,7 @@ struct CaseJSON: Encodable {
         balance = summary.state.balance.plain
         status = summary.state.status.rawValue
         self.daysOverdue = daysOverdue
+        unreadable = summary.unreadable.map { Unreadable(problems: $0.problems.map(\.headline), lastReadCommit: $0.lastReadCommit, lastReadDay: $0.lastReadDay?.iso) }
         events = file.events.map { e in
             Event(id: e.id, date: e.date.iso, time: e.minutes.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }, kind: e.kind.wireName,
                 attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }), text: e.text, who: e.who)

@@ -299,7 +299,8 @@ package struct CadencePlanner: Sendable {
             var out: [(index: Int, step: CadenceStep, task: CalendarDate?)] = []
             for i in chunks[k] {
                 let c = cases[i]
-                guard c.state.status == .open else { continue }
+                // A file that does not read is shown as such, never planned from its old state.
+                guard c.state.status == .open, c.unreadable == nil else { continue }
                 if let only, !only.contains(c.facts.number), !only.contains(c.facts.customer) { continue }
                 switch status(of: c, today: today, memo: &memo) {
                 case .due(let step, _): out.append((i, step, nil))

@@ -87,6 +87,9 @@ package struct Queue: Sendable {
     /// Open balance per currency over every case that passed the filter.
     package let totals: [(currency: Currency, total: Money, count: Int)]
     package let today: CalendarDate
+    /// How many of the `count` cases are files that do not read (in the totals at their last
+    /// readable balance).
+    let unreadableListed: Int
 
     /// - Parameters:
     ///   - include: which open cases to list (a bucket, a customer); all by default.
@@ -108,6 +111,7 @@ package struct Queue: Sendable {
         }
         count = listed.count
         totals = Self.totals(listed.lazy.map { cases[$0].state })
+        unreadableListed = listed.lazy.filter { cases[$0].unreadable != nil }.count
         let statuses = sort == .priority ? cadence?(listed) : nil
         // Rank small keys, not whole cases: copying 100,000 summaries is most of the cost.
         struct Key { let tier: Int; let group: Int; let priority: Double; let due: Int; let index: Int; let slot: Int }
@@ -133,6 +137,8 @@ package struct Queue: Sendable {
                 // A customer's answer nobody has read comes next: they are waiting for us.
                 if reply { score += Self.replyBoost }
                 if let statuses { tier = Actionability(statuses[slot], brokenPromise: broken, reply: reply).rawValue }
+                // A file that does not read needs a person today, whatever its last state said.
+                if c.unreadable != nil { tier = Actionability.actNow.rawValue }
                 priority = score
             case .age: priority = Double(c.facts.due.days(to: today))
             case .balance: priority = Self.balanceNumber(c)
@@ -154,7 +160,8 @@ package struct Queue: Sendable {
             let days = c.facts.due.days(to: today)
             return QueueItem(
                 summary: c, customerName: customerNames[c.facts.customer] ?? c.facts.customer, daysOverdue: max(0, days),
-                bucket: AgingBucket(daysOverdue: days), priority: key.priority, nextAction: Self.nextAction(daysOverdue: days),
+                bucket: AgingBucket(daysOverdue: days), priority: key.priority,
+                nextAction: c.unreadable.map(Self.unreadableAction) ?? Self.nextAction(daysOverdue: days),
                 cadence: statuses?[key.slot])
         }
     }
@@ -166,6 +173,7 @@ package struct Queue: Sendable {
         var copy = self
         var memo = CadencePlanner.ScheduleMemo()
         copy.items = items.map { item in
+            if item.summary.unreadable != nil { return item }
             let status = item.cadence ?? planner.status(of: item.summary, today: today, memo: &memo)
             return QueueItem(
                 summary: item.summary, customerName: item.customerName, daysOverdue: item.daysOverdue, bucket: item.bucket, priority: item.priority,
@@ -176,6 +184,15 @@ package struct Queue: Sendable {
         }
         return copy
     }
+
+    /// What the worklist says of a case whose file does not read.
+    static func unreadableAction(_ u: UnreadableCase) -> String {
+        "UNREADABLE, fix the file (duetrail check): \(u.headline)"
+            + (u.lastReadDay.map { "; balance as last read on \($0.iso)" } ?? "")
+    }
+
+    /// How many listed cases are unreadable and counted at their last readable balance.
+    package var unreadableCount: Int { unreadableListed }
 
     /// The customers of the rows shown.
     package var customersShown: Set<String> { Set(items.map(\.summary.facts.customer)) }

@@ -111,22 +111,25 @@ package struct CaseFile: Sendable, Equatable {
             return .failure(DiagnosticList([Diagnostic(path: path, line: 1, message: "front matter is not closed by a `---` line")]))
         }
         let yamlText = lines[1..<close].joined(separator: "\n") + "\n"
-        let facts: InvoiceFacts
-        let extra: String
-        let leading: String
+        // Facts that do not read still let the timeline be read, so one pass reports every problem.
+        var facts: InvoiceFacts?
+        var extra = ""
+        var leading = ""
         do {
             let map = try YAMLMap(text: yamlText, path: path, lineOffset: 1)
-            facts = try readFacts(map)
+            switch readFacts(map) {
+            case .success(let f): facts = f
+            case .failure(let list): problems += list.items
+            }
             if map.entries.count == close - 1, map.entries.allSatisfy({ ownedKeys.contains($0.key) }) {
                 // One owned `key: value` per line, as the tool writes it: nothing else to keep.
-                (extra, leading) = ("", "")
             } else {
                 let blocks = YAMLBlocks(yamlText)
                 extra = blocks.foreign(excluding: ownedKeys)
                 leading = blocks.leading
             }
         } catch {
-            return .failure(DiagnosticList([error]))
+            problems.append(error)
         }
 
         // Body: preamble, `## Timeline`, events, postamble.
@@ -163,7 +166,7 @@ package struct CaseFile: Sendable, Equatable {
                         continue
                     }
                     for key in Self.moneyKeys {
-                        guard let text = event.attribute(key) else { continue }
+                        guard let text = event.attribute(key), let facts else { continue }
                         guard let money = Money(ledgerText: text), money.currency == facts.amount.currency else {
                             problems.append(Diagnostic(path: path, line: lineNumber,
                                 message: "`\(key.rawValue): \(text)` must be an amount in the case's currency, like `\(key.rawValue): 120.00 \(facts.amount.currency.code)`",
@@ -183,7 +186,7 @@ package struct CaseFile: Sendable, Equatable {
         if section == 0 {
             problems.append(Diagnostic(path: path, line: lines.count, message: "no `## Timeline` section"))
         }
-        if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
+        guard problems.isEmpty, let facts else { return .failure(DiagnosticList(problems)) }
         var file = CaseFile(facts: facts, customerName: "", events: events)
         file.extraFrontMatter = extra
         file.leadingFrontMatter = leading
@@ -202,23 +205,50 @@ package struct CaseFile: Sendable, Equatable {
         }
     }
 
-    static func readFacts(_ map: YAMLMap) throws(Diagnostic) -> InvoiceFacts {
-        let (number, _) = try map.requiredString("invoice", wholeLine: 2)
-        let (customer, customerEntry) = try map.requiredString("customer", wholeLine: 2)
-        guard Slug.isValid(customer) else { throw map.problem(customerEntry, "`customer` must be a customer file's slug (like `acme-gmbh`), not `\(customer)`") }
-        let (dueText, dueEntry) = try map.requiredString("due", wholeLine: 2)
-        guard let due = CalendarDate(iso: dueText) else { throw map.problem(dueEntry, "`due` must be a date YYYY-MM-DD, not `\(dueText)`") }
-        var issued: CalendarDate?
-        if let (text, entry) = try map.optionalEntry("issued") {
-            guard let d = CalendarDate(iso: text) else { throw map.problem(entry, "`issued` must be a date YYYY-MM-DD, not `\(text)`") }
-            issued = d
+    /// The invoice facts, or every problem with them (a person fixing a file wants the whole
+    /// list at once, not one complaint per `check`).
+    static func readFacts(_ map: YAMLMap) -> Result<InvoiceFacts, DiagnosticList> {
+        var problems: [Diagnostic] = []
+        func read<T>(_ body: () throws(Diagnostic) -> T?) -> T? {
+            do { return try body() } catch {
+                problems.append(error)
+                return nil
+            }
         }
-        let (currencyText, currencyEntry) = try map.requiredString("currency", wholeLine: 2)
-        guard let currency = Currency(code: currencyText) else { throw map.problem(currencyEntry, "`currency` must be a three-letter code like EUR, not `\(currencyText)`") }
-        let (amountText, amountEntry) = try map.requiredString("amount", wholeLine: 2)
-        guard let amount = Decimals.parsePlain(amountText) else { throw map.problem(amountEntry, "`amount` must be a number like 1200.50, not `\(amountText)`") }
-        return InvoiceFacts(
+        let number = read { () throws(Diagnostic) in try map.requiredString("invoice", wholeLine: 2).0 }
+        let customer = read { () throws(Diagnostic) -> String? in
+            let (customer, entry) = try map.requiredString("customer", wholeLine: 2)
+            guard Slug.isValid(customer) else { throw map.problem(entry, "`customer` must be a customer file's slug (like `acme-gmbh`), not `\(customer)`") }
+            return customer
+        }
+        let due = read { () throws(Diagnostic) -> CalendarDate? in
+            let (text, entry) = try map.requiredString("due", wholeLine: 2)
+            guard let due = CalendarDate(iso: text) else { throw map.problem(entry, "`due` must be a date YYYY-MM-DD, not `\(text)`") }
+            return due
+        }
+        let issued = read { () throws(Diagnostic) -> CalendarDate?? in
+            guard let (text, entry) = try map.optionalEntry("issued") else { return .some(nil) }
+            guard let d = CalendarDate(iso: text) else { throw map.problem(entry, "`issued` must be a date YYYY-MM-DD, not `\(text)`") }
+            return d
+        }
+        let currency = read { () throws(Diagnostic) -> Currency? in
+            let (text, entry) = try map.requiredString("currency", wholeLine: 2)
+            guard let currency = Currency(code: text) else { throw map.problem(entry, "`currency` must be a three-letter code like EUR, not `\(text)`") }
+            return currency
+        }
+        let amount = read { () throws(Diagnostic) -> Decimal? in
+            let (text, entry) = try map.requiredString("amount", wholeLine: 2)
+            guard let amount = Decimals.parsePlain(text) else { throw map.problem(entry, "`amount` must be a number like 1200.50, not `\(text)`") }
+            return amount
+        }
+        let source = read { () throws(Diagnostic) -> String?? in try map.optionalString("source") }
+        let account = read { () throws(Diagnostic) -> String?? in try map.optionalString("source_account") }
+        let reference = read { () throws(Diagnostic) -> String?? in try map.optionalString("reference") }
+        guard problems.isEmpty, let number, let customer, let due, let issued, let currency, let amount, let source, let account, let reference else {
+            return .failure(DiagnosticList(problems))
+        }
+        return .success(InvoiceFacts(
             number: number, customer: customer, issued: issued, due: due, amount: Money(amount, currency),
-            source: try map.optionalString("source"), account: try map.optionalString("source_account"), reference: try map.optionalString("reference"))
+            source: source, account: account, reference: reference))
     }
 }

@@ -9,6 +9,9 @@ package struct CaseSummary: Sendable, Equatable {
     package var state: CaseState
     /// How many events the timeline holds (what `check` counts without reading the file).
     package var eventCount: Int
+    /// Set when the committed file does not read (a bad hand edit): the facts and state above
+    /// are then the file's as it last read, so the case never drops out of sight. Never cached.
+    package var unreadable: UnreadableCase?
 
     package init(path: String, facts: InvoiceFacts, state: CaseState, eventCount: Int = 0) {
         self.path = path
@@ -154,5 +157,26 @@ extension CaseState {
         self.status = status
         self.closedReason = closedReason
         self.lastEvent = lastEvent
+    }
+}
+
+/// A committed case file that does not read: its problems, and where its facts and state were
+/// last read from (nil when no committed version ever read).
+package struct UnreadableCase: Sendable, Equatable {
+    package var problems: [Diagnostic]
+    /// The commit (full hex id) whose version of the file was the last to read, and its day.
+    package var lastReadCommit: String?
+    package var lastReadDay: CalendarDate?
+
+    package init(problems: [Diagnostic], lastReadCommit: String? = nil, lastReadDay: CalendarDate? = nil) {
+        self.problems = problems
+        self.lastReadCommit = lastReadCommit
+        self.lastReadDay = lastReadDay
+    }
+
+    /// The first problem as `path:line: message`, and how many more.
+    package var headline: String {
+        guard let first = problems.first else { return "does not read" }
+        return first.headline + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")
     }
 }

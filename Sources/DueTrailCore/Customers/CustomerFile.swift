@@ -75,13 +75,20 @@ package struct CustomerFile: Sendable, Equatable {
 
     package static func parse(_ text: String, path: String, slug: String) -> Result<CustomerFile, DiagnosticList> {
         if let simple = parseSimple(text, slug: slug) { return .success(simple) }
-        do throws(Diagnostic) {
-            let map = try YAMLMap(text: text, path: path)
-            let (name, _) = try map.requiredString("name")
-            var contacts: [Contact] = []
-            if let entry = map["contacts"] {
-                if let seq = entry.value.sequence {
-                    for item in seq {
+        let map: YAMLMap
+        do throws(Diagnostic) { map = try YAMLMap(text: text, path: path) } catch { return .failure(DiagnosticList([error])) }
+        // Every key is read even after a problem, so `check` lists them all at once.
+        var problems: [Diagnostic] = []
+        func attempt(_ body: () throws(Diagnostic) -> Void) {
+            do throws(Diagnostic) { try body() } catch { problems.append(error) }
+        }
+        var name = ""
+        attempt { () throws(Diagnostic) in name = try map.requiredString("name").0 }
+        var contacts: [Contact] = []
+        if let entry = map["contacts"] {
+            if let seq = entry.value.sequence {
+                for item in seq {
+                    attempt { () throws(Diagnostic) in
                         guard let m = item.mapping, let emailNode = m["email"], let email = emailNode.string else {
                             let line = map.line(of: item) ?? entry.line
                             throw Diagnostic(path: path, line: line, message: "each contact needs an `email:`", excerpt: map.excerpt(line))
@@ -92,30 +99,39 @@ package struct CustomerFile: Sendable, Equatable {
                         }
                         contacts.append(Contact(name: m["name"]?.string, email: email))
                     }
-                } else if entry.value.scalar?.string.isEmpty == false {
-                    throw map.problem(entry, "`contacts` is a list of `- name: …` / `email: …` entries")
                 }
+            } else if entry.value.scalar?.string.isEmpty == false {
+                problems.append(map.problem(entry, "`contacts` is a list of `- name: …` / `email: …` entries"))
             }
-            var policy = Policy.review
+        }
+        var policy = Policy.review
+        attempt { () throws(Diagnostic) in
             if let (text, policyEntry) = try map.optionalEntry("policy") {
                 guard let p = Policy(rawValue: text) else {
                     throw map.problem(policyEntry, "`policy` is one of review, auto, manual — not `\(text)`")
                 }
                 policy = p
             }
-            let sensitive = try map.optionalBool("sensitive") ?? false
-            var file = CustomerFile(slug: slug, name: name, contacts: contacts, policy: policy, sensitive: sensitive,
-                extra: YAMLBlocks(text).foreign(excluding: ownedKeys))
+        }
+        var sensitive = false
+        attempt { () throws(Diagnostic) in sensitive = try map.optionalBool("sensitive") ?? false }
+        var file = CustomerFile(slug: slug, name: name, contacts: contacts, policy: policy, sensitive: sensitive,
+            extra: YAMLBlocks(text).foreign(excluding: ownedKeys))
+        attempt { () throws(Diagnostic) in
             if let (cadence, entry) = try map.optionalEntry("cadence") {
                 file.cadence = cadence
                 file.cadenceLine = entry.line
             }
+        }
+        attempt { () throws(Diagnostic) in
             if let (text, entry) = try map.optionalEntry("owner") {
                 guard let owner = Owner(text) else {
                     throw map.problem(entry, "`owner: \(text)` is not a person; write `owner: Name <name@example.com>`")
                 }
                 file.owner = owner
             }
+        }
+        attempt { () throws(Diagnostic) in
             if let (reason, entry) = try map.optionalEntry("hold") {
                 let since = try map.optionalEntry("hold_since")
                 let until = try map.optionalEntry("hold_until")
@@ -131,16 +147,17 @@ package struct CustomerFile: Sendable, Equatable {
             } else if let stray = map["hold_since"] ?? map["hold_until"] {
                 throw map.problem(stray, "`\(stray.key)` without `hold:` (the reason); write `hold: REASON` or remove it")
             }
+        }
+        attempt { () throws(Diagnostic) in
             if let (text, entry) = try map.optionalEntry("terms") {
                 guard let terms = PaymentTerms(text) else {
                     throw map.problem(entry, "`terms: \(text)` does not say how many days; write e.g. `terms: Net 30`, `terms: 14 days` or `terms: due on receipt`")
                 }
                 file.terms = terms
             }
-            return .success(file)
-        } catch {
-            return .failure(DiagnosticList([error]))
         }
+        if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
+        return .success(file)
     }
 }
 

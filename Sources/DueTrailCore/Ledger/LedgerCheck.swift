@@ -41,11 +41,18 @@ package struct LedgerCheck {
     package static func run(files: [String: String]) -> Report { run(Input(files: files)) }
 
     package static func run(_ input: Input) -> Report {
-        let files = input.files
+        var unmarked = input.files
         var report = Report()
+        // A merge left unresolved: said as such, not as the parse errors its markers cause.
+        for path in input.files.keys.sorted() {
+            guard let markers = conflictMarkers(input.files[path] ?? "", path: path) else { continue }
+            report.problems += markers
+            unmarked[path] = nil
+        }
+        let files = unmarked
         if let text = files[LedgerConfig.fileName] {
             do { _ = try LedgerConfig.parse(text) } catch { report.problems.append(error) }
-        } else {
+        } else if input.files[LedgerConfig.fileName] == nil {
             report.problems.append(Diagnostic(path: LedgerConfig.fileName, message: "missing: every ledger has a duetrail.yaml"))
         }
         // Templates, then the cadence that names them, then customers that name a cadence.
@@ -146,14 +153,24 @@ package struct LedgerCheck {
             }
         }
         for path in files.keys.sorted() where path.hasPrefix("outbox/") && path.hasSuffix(".eml") {
-            do throws(Diagnostic) {
-                _ = try DraftHeaders.parse(files[path] ?? "", path: path).pending(path: path, approved: false)
-                report.drafts += 1
-            } catch {
-                report.problems.append(error)
-            }
+            // The rules `approve` applies: a draft check passes is one approve accepts.
+            let problems = DraftHeaders.problems(approving: files[path] ?? "", path: path, personalNote: false)
+            if problems.isEmpty { report.drafts += 1 } else { report.problems += problems }
         }
         return report
+    }
+
+    /// The conflict markers a `git merge` left in `text` (`<<<<<<<`, `=======`, `>>>>>>>`
+    /// at the start of a line), one problem per conflicted block; nil when there are none.
+    static func conflictMarkers(_ text: String, path: String) -> [Diagnostic]? {
+        guard text.contains("<<<<<<<") else { return nil }
+        var out: [Diagnostic] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.hasPrefix("<<<<<<<") {
+            out.append(Diagnostic(path: path, line: i + 1, message: "a git merge conflict marker: this file was left half-merged", excerpt: String(line),
+                hint: "keep the right lines and delete the markers"
+                    + (path.hasPrefix("cases/") || path.hasPrefix("customers/") ? " (or settle it with `duetrail sync --take ours|theirs \(path)`)" : "") + ", then commit"))
+        }
+        return out.isEmpty ? nil : out
     }
 
     static func lineOf(_ prefix: String, in text: String) -> Int? {

@@ -259,3 +259,41 @@ package struct DraftHeaders: Sendable {
         return draft
     }
 }
+
+extension DraftHeaders {
+    /// What stops a draft from being approved: headers that do not read, no recipient, an
+    /// address that is not one, a personal note still to write. `check` applies the same rules.
+    /// `personalNote: false` leaves out the personal note still to write (for `check`, where
+    /// it is work in progress, not a broken file).
+    package static func problems(approving text: String, path: String, personalNote: Bool = true) -> [Diagnostic] {
+        let headers: DraftHeaders
+        do throws(Diagnostic) {
+            headers = try DraftHeaders.parse(text, path: path)
+            _ = try headers.pending(path: path, approved: false)
+        } catch {
+            return [error]
+        }
+        var out: [Diagnostic] = []
+        for name in ["From", "To", "Subject", "Message-ID"] where (headers.value(name) ?? "").isEmpty {
+            out.append(Diagnostic(path: path, line: 1, message: "the draft has no `\(name):` header"))
+        }
+        for (i, field) in headers.fields.enumerated() where ["to", "cc", "from", "reply-to"].contains(field.name.lowercased()) {
+            for (display, email) in ReminderDraft.addresses(in: field.value) {
+                if let why = EmailAddress.problem(email) {
+                    out.append(Diagnostic(path: path, line: headers.fieldLines[i], message: "`\(display)` in \(field.name) is not an email address: \(why)",
+                        excerpt: "\(field.name): \(field.value)"))
+                }
+            }
+        }
+        var lineNumber = headers.bodyLine
+        for line in headers.body.split(separator: "\n", omittingEmptySubsequences: false) {
+            if personalNote, line.contains(ReminderTemplate.personalNoteMarker) {
+                out.append(Diagnostic(path: path, line: lineNumber, message: "this sensitive customer's draft still asks for a personal note",
+                    excerpt: String(line), hint: "write the note in place of this line, then approve again"))
+            }
+            lineNumber += 1
+        }
+        return out
+    }
+
+}

@@ -54,6 +54,19 @@ package struct ReportTable: Sendable {
     package var rows: [[Cell]]
     /// Lines printed under the table: what the figures mean, what was left out.
     package var notes: [String]
+    /// Case files the report could not read (`path:line: message`): listed in every form, so
+    /// a figure that leaves a case out (or counts it as last read) says so.
+    package var unreadable: [String] = []
+
+    /// The same table, saying which case files did not read and how they were counted.
+    package func noting(unreadable problems: [String], counted: String) -> ReportTable {
+        guard !problems.isEmpty else { return self }
+        var copy = self
+        copy.unreadable = problems
+        copy.notes.append("\(problems.count) case file\(problems.count == 1 ? "" : "s") could not be read (\(counted)): " + problems.joined(separator: "; ")
+            + ". `duetrail check` shows what to fix.")
+        return copy
+    }
 
     package init(name: String, title: String, facts: [(id: String, title: String, value: String)] = [], columns: [Column], rows: [[Cell]], notes: [String] = []) {
         self.name = name
@@ -186,6 +199,9 @@ extension Queue {
         }
         var notes: [String] = []
         if items.count < count { notes.append("… \(count - items.count) more (--all shows every row)") }
+        if unreadableCount > 0 {
+            notes.append("\(unreadableCount) case file\(unreadableCount == 1 ? " does" : "s do") not read: counted at the balance last read (UNREADABLE above); `duetrail check` shows what to fix")
+        }
         return ReportTable(
             name: "queue", title: "Open cases as of \(today.iso), most urgent first", facts: [("as_of", "As of", today.iso)], columns: columns, rows: rows,
             notes: notes)

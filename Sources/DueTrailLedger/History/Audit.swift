@@ -136,7 +136,9 @@ private struct AuditChecker {
     private mutating func checkEvents(path: String, now: ObjectID?, commit: CommitInfo, parents: [CommitInfo], into report: inout AuditReport) throws {
         var current: CaseFile??  // read only when a parent had the file: an import adds 100,000
         for parent in parents {
-            guard let before = try repo.entry(at: path, inTree: parent.tree), let old = try cases.file(before.id, path: path) else { continue }
+            guard let before = try repo.entry(at: path, inTree: parent.tree) else { continue }
+            // A parent whose version did not read is compared through the last version that did.
+            guard let old = try cases.file(before.id, path: path) ?? cases.lastReadable(path, from: parent.id) else { continue }
             guard now != nil else {
                 if !old.events.isEmpty {
                     report.violations.append(AuditViolation(kind: .caseRemoved, commit: commit.id, path: path, message: "the case file was deleted with its \(old.events.count) recorded event\(old.events.count == 1 ? "" : "s") (by \(commit.author.name))"))

@@ -37,9 +37,31 @@ extension Ledger {
                 for parent in info.parents { before.append(try repository.entry(at: path, inTree: repository.commit(parent).tree)?.id) }
                 // Changed by this commit: different from every parent (a merge that took one side's version did not change it).
                 if before.isEmpty ? now == nil : before.contains(where: { $0 == now }) { continue }
-                let old = try cache.file(before.first ?? nil, path: path), new = try cache.file(now, path: path)
-                let oldIDs = Set(old?.events.map(\.id) ?? []), newIDs = Set(new?.events.map(\.id) ?? [])
+                var old = try cache.file(before.first ?? nil, path: path)
+                let new = try cache.file(now, path: path)
                 var facts: [String] = []
+                // A version that does not read is a bad edit, not events removed: said as such,
+                // and the fix after it is compared with the last version that read.
+                if try cache.isUnreadable(now, path: path) {
+                    let problem: String
+                    if let now, case .failure(let list) = CaseFile.parse(String(decoding: try repository.readBlob(now), as: UTF8.self), path: path) {
+                        problem = list.items.first?.headline ?? "does not read"
+                    } else {
+                        problem = "does not read"
+                    }
+                    let already = try cache.isUnreadable(before.first ?? nil, path: path)
+                    facts.append("the file \(already ? "still does not read" : "stopped reading"): \(problem)")
+                    entries.append(CaseHistoryEntry(
+                        commit: id, author: info.author, subject: info.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "",
+                        action: TrailerLines(info.message).values(.action).last, added: [], removed: [], facts: facts))
+                    if let limit, entries.count >= limit { break }
+                    continue
+                }
+                if old == nil, try cache.isUnreadable(before.first ?? nil, path: path), let parent = info.parents.first {
+                    old = try cache.lastReadable(path, from: parent)
+                    facts.append("the file reads again")
+                }
+                let oldIDs = Set(old?.events.map(\.id) ?? []), newIDs = Set(new?.events.map(\.id) ?? [])
                 if old == nil && new != nil && before.allSatisfy({ $0 == nil }) { facts.append("file created") }
                 if now == nil { facts.append("file deleted") }
                 if let a = old?.facts, let b = new?.facts {

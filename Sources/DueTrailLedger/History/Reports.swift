@@ -12,7 +12,28 @@ package final class Reports {
     private var book: CadenceBook?
     private var files: [CaseFile]?
 
+    /// Case files that did not read in the states the reports used, by path (first problem).
+    private var unreadable: [String: String] = [:]
+
     package init(_ ledger: Ledger) { self.ledger = ledger }
+
+    private func noteUnreadable(_ snapshot: LedgerSnapshot) {
+        for (path, problems, _) in snapshot.unreadableCases where unreadable[path] == nil {
+            unreadable[path] = problems.first?.headline ?? path
+        }
+    }
+
+    /// `table`, saying which case files did not read: balances count them as they last read,
+    /// timelines (promises, cadence) leave them out.
+    package func annotated(_ table: ReportTable) -> ReportTable {
+        let counted: String
+        switch table.name {
+        case "aging", "dso", "trend": counted = "counted at their balance as last read"
+        case "activity": counted = "commits are counted all the same"
+        default: counted = "their timelines are left out"
+        }
+        return table.noting(unreadable: unreadable.keys.sorted().compactMap { unreadable[$0] }, counted: counted)
+    }
 
     /// The ledger as committed at the end of `day` (today or later: HEAD).
     func snapshot(endOf day: CalendarDate) throws(LedgerError) -> LedgerSnapshot {
@@ -20,12 +41,15 @@ package final class Reports {
         guard let commit = try ledger.commit(endOf: day) else {
             throw LedgerError.notFound("the ledger has no commit on or before \(day.iso)")
         }
-        return try ledger.snapshot(at: commit)
+        let read = try ledger.snapshot(at: commit)
+        noteUnreadable(read)
+        return read
     }
 
     func headSnapshot() throws(LedgerError) -> LedgerSnapshot {
         if let head { return head }
         let read = try ledger.snapshot()
+        noteUnreadable(read)
         head = read
         return read
     }
@@ -42,6 +66,7 @@ package final class Reports {
     func timelines() throws(LedgerError) -> [CaseFile] {
         if let files { return files }
         let read = try ledger.caseFiles(containing: [" · promised · ", " · sent · "])
+        noteUnreadable(try headSnapshot())
         files = read
         return read
     }

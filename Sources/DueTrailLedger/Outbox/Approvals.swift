@@ -64,7 +64,7 @@ extension Ledger {
                     issues.append(Diagnostic(path: draft.path, message: "the draft is not valid UTF-8 text; save it as UTF-8 and approve again"))
                     continue
                 }
-                issues += Self.problems(approving: draft.working ?? "", path: draft.path)
+                issues += DraftHeaders.problems(approving: draft.working ?? "", path: draft.path)
             }
             // A case paid, closed or paused since the draft was written is not chased.
             let setup: CadenceSetup? = try cadenceSetup(tree: tree)
@@ -99,39 +99,6 @@ extension Ledger {
             return change
         }
         return (chosen, outcome)
-    }
-
-    /// What stops a draft from being approved: headers that do not read, no recipient, an
-    /// address that is not one, a personal note still to write.
-    static func problems(approving text: String, path: String) -> [Diagnostic] {
-        let headers: DraftHeaders
-        do throws(Diagnostic) {
-            headers = try DraftHeaders.parse(text, path: path)
-            _ = try headers.pending(path: path, approved: false)
-        } catch {
-            return [error]
-        }
-        var out: [Diagnostic] = []
-        for name in ["From", "To", "Subject", "Message-ID"] where (headers.value(name) ?? "").isEmpty {
-            out.append(Diagnostic(path: path, line: 1, message: "the draft has no `\(name):` header"))
-        }
-        for (i, field) in headers.fields.enumerated() where ["to", "cc", "from", "reply-to"].contains(field.name.lowercased()) {
-            for (display, email) in ReminderDraft.addresses(in: field.value) {
-                if let why = EmailAddress.problem(email) {
-                    out.append(Diagnostic(path: path, line: headers.fieldLines[i], message: "`\(display)` in \(field.name) is not an email address: \(why)",
-                        excerpt: "\(field.name): \(field.value)"))
-                }
-            }
-        }
-        var lineNumber = headers.bodyLine
-        for line in headers.body.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.contains(ReminderTemplate.personalNoteMarker) {
-                out.append(Diagnostic(path: path, line: lineNumber, message: "this sensitive customer's draft still asks for a personal note",
-                    excerpt: String(line), hint: "write the note in place of this line, then approve again"))
-            }
-            lineNumber += 1
-        }
-        return out
     }
 
     /// Removes the drafts for `keys` (cases, customers, draft paths) and records the rejection

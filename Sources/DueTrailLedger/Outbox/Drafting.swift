@@ -61,18 +61,34 @@ extension Ledger {
             let (drafts, problems) = try outbox(tree: tree, reviewBranches: true)
             run.outboxProblems = problems
             let planner = planner(snapshot, setup: setup, outbox: drafts)
-            let reminders: [DueReminder]
+            var planned: [DueReminder]
             if let chosen {
-                reminders = try self.oneOffReminders(template: chosen, cases: only ?? [], snapshot: snapshot, setup: setup, planner: planner, today: today)
+                planned = try self.oneOffReminders(template: chosen, cases: only ?? [], snapshot: snapshot, setup: setup, planner: planner, today: today)
             } else {
-                let planned = planner.plan(snapshot.cases, today: today, requested: requested, only: only)
-                reminders = planned.reminders
-                run.manualDue = planned.manualDue.map(\.summary)
+                let day = planner.plan(snapshot.cases, today: today, requested: requested, only: only)
+                planned = day.reminders
+                run.manualDue = day.manualDue.map(\.summary)
             }
             Timings.mark("plan")
+            var skipped: [(String, String)] = []
+            // A customer with a case file that does not read gets no reminder until it is fixed:
+            // its message would leave that invoice out, or chase one already paid.
+            var blocked: [String: [String]] = [:]
+            for c in snapshot.cases where c.unreadable != nil { blocked[c.facts.customer, default: []].append(c.unreadable?.headline ?? c.path) }
+            for (path, problems, lastRead) in snapshot.unreadableCases where lastRead == nil {
+                let parts = path.split(separator: "/")
+                if parts.count == 3 { blocked[String(parts[1]), default: []].append(problems.first?.headline ?? path) }
+            }
+            if let only { blocked = blocked.filter { slug, _ in only.contains(slug) || snapshot.cases.contains { $0.facts.customer == slug && only.contains($0.facts.number) } } }
+            if !blocked.isEmpty {
+                planned.removeAll { blocked[$0.customer] != nil }
+                for (slug, problems) in blocked.sorted(by: { $0.key < $1.key }) {
+                    skipped.append((slug, problems.joined(separator: "; ") + " — a case file that does not read: nothing is drafted for this customer until it is fixed (duetrail check)"))
+                }
+            }
+            let reminders = planned
             // Customers as the summary cache knows them; a file that does not read is reported.
             var customers: [String: CustomerFile] = [:]
-            var skipped: [(String, String)] = []
             for slug in Set(reminders.map(\.customer)).sorted() {
                 if let known = snapshot.customers[slug] {
                     customers[slug] = known.file(slug: slug)

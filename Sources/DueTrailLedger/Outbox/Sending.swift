@@ -260,6 +260,11 @@ extension Ledger {
                     out[draft.path] = (Self.missingCase(number), false)
                     break
                 }
+                // Its state cannot be known: held back (not withdrawn) until the file is fixed.
+                if let u = c.unreadable {
+                    out[draft.path] = ("\(number)'s case file does not read (\(u.headline)); fix it and run `send` again", false)
+                    break
+                }
                 if let reason = c.state.reasonNotToChase(today: clock.today, promiseDeadline: book?.promiseDeadline ?? { $0 }) {
                     out[draft.path] = ("\(number) is \(reason)", true)
                     break

@@ -17,6 +17,28 @@ struct CaseFileCache {
         parsed[blob] = file
         return file
     }
+
+    /// Whether the blob is there but does not read (a bad edit, not a deletion).
+    mutating func isUnreadable(_ blob: ObjectID?, path: String) throws(GitError) -> Bool {
+        guard let blob else { return false }
+        return try file(blob, path: path) == nil
+    }
+
+    /// The case file at `path` as it last read on the first-parent line from `commit` (that
+    /// commit included), looking back at most `depth` commits: what a version that does not
+    /// read is compared against, so a bad edit does not read as events removed, and a fix
+    /// that drops events is still caught.
+    mutating func lastReadable(_ path: String, from commit: ObjectID, depth: Int = 500) throws(GitError) -> CaseFile? {
+        var cursor: ObjectID? = commit
+        for _ in 0..<depth {
+            guard let id = cursor else { return nil }
+            let info = try repository.commit(id)
+            guard let blob = try repository.entry(at: path, inTree: info.tree)?.id else { return nil }
+            if let file = try file(blob, path: path) { return file }
+            cursor = info.parents.first
+        }
+        return nil
+    }
 }
 
 extension Repository {

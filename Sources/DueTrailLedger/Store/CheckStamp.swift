@@ -49,7 +49,13 @@ extension Ledger {
         let gitDirectory = repository.gitDirectory
         let stamp = repository.isBare ? nil : repository.cleanIndexChecksum(folders: Self.checkedFolders, files: Self.checkedFiles)
         if let stamp, let saved = CheckStamp.load(gitDirectory: gitDirectory), saved.indexChecksum == stamp { return saved.report }
-        let report = LedgerCheck.run(try checkInput())
+        var report = LedgerCheck.run(try checkInput())
+        let unmerged: [String]
+        do { unmerged = try repository.unmergedPaths() } catch { throw error.context("reading git's index") }
+        for path in unmerged {
+            report.problems.append(Diagnostic(path: path, message: "unmerged in git's index: a merge stopped on a conflict here and was not finished",
+                hint: "resolve the file, then `git add \(path)` and `git commit` (or `git merge --abort` to start again)"))
+        }
         // Kept only if nothing moved while it was made.
         if report.problems.isEmpty, let stamp, repository.cleanIndexChecksum(folders: Self.checkedFolders, files: Self.checkedFiles) == stamp {
             CheckStamp(indexChecksum: stamp, report: report).save(gitDirectory: gitDirectory)

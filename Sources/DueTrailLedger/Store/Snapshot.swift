@@ -18,6 +18,21 @@ package struct LedgerSnapshot: Sendable {
     /// Files that could not be read (a bad hand edit): listed, never silently dropped.
     package let unreadable: [Diagnostic]
 
+    /// Problems of files with no row among `cases` (never read, or not a case file): the
+    /// ones a listing must print itself.
+    package var unreadableWithoutRow: [Diagnostic] {
+        let shown = Set(cases.lazy.filter { $0.unreadable != nil }.map(\.path))
+        return unreadable.filter { !shown.contains($0.path) }
+    }
+
+    /// Every unreadable case file, with its state as last read when there is one.
+    package var unreadableCases: [(path: String, problems: [Diagnostic], lastRead: CaseSummary?)] {
+        var byPath: [String: [Diagnostic]] = [:]
+        for d in unreadable where d.path.hasPrefix("cases/") { byPath[d.path, default: []].append(d) }
+        let rows = Dictionary(cases.lazy.filter { $0.unreadable != nil }.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        return byPath.keys.sorted().map { ($0, byPath[$0] ?? [], rows[$0]) }
+    }
+
     package func casesByNumber() -> [String: CaseSummary] {
         var out: [String: CaseSummary] = [:]
         out.reserveCapacity(cases.count)
@@ -151,6 +166,10 @@ extension Ledger {
                             case .failure(let list)?:
                                 unreadable += list.items
                                 clean = false
+                                // Kept in sight at its last readable state, marked.
+                                if let last = try lastReadable(toRead[index].path, from: commitID, problems: list.items) {
+                                    items.append(SummaryCache.Item(blob: toRead[index].blob, summary: last))
+                                }
                             case nil: break  // readBlobs fills every slot
                             }
                         }
@@ -175,6 +194,33 @@ extension Ledger {
         } catch {
             throw error.context("reading the ledger")
         }
+    }
+}
+
+extension Ledger {
+    /// The text of a case's file as the snapshot read it: HEAD's, or for a file that does not
+    /// read, the version its facts were last read from.
+    package func caseText(_ summary: CaseSummary, tree: ObjectID) throws(LedgerError) -> String? {
+        guard let commit = summary.unreadable?.lastReadCommit.flatMap(ObjectID.init(hex:)) else { return try read(summary.path, inTree: tree) }
+        let older: ObjectID
+        do { older = try repository.commit(commit).tree } catch { throw error.context("reading commit \(commit.short)") }
+        return try read(summary.path, inTree: older)
+    }
+
+    /// The case at `path` as it last read in the history of `start` (newest first), marked
+    /// with `problems`; nil when no committed version ever read. A bad edit is usually the
+    /// latest commit, so this reads one or two versions.
+    func lastReadable(_ path: String, from start: ObjectID, problems: [Diagnostic]) throws(GitError) -> CaseSummary? {
+        var tried: Set<ObjectID> = []
+        for id in try repository.log(from: start) {
+            let info = try repository.commit(id)
+            guard let blob = try repository.entry(at: path, inTree: info.tree)?.id, tried.insert(blob).inserted else { continue }
+            guard case .success(var summary) = Self.parseCase(try repository.readBlob(blob), path: path) else { continue }
+            summary.unreadable = UnreadableCase(
+                problems: problems, lastReadCommit: id.hex, lastReadDay: CalendarDate(info.committer.time, in: config.timezone))
+            return summary
+        }
+        return nil
     }
 }
 
