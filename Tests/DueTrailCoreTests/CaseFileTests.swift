@@ -115,8 +115,10 @@ import Testing
             Issue.record("expected a failure")
             return
         }
-        #expect(list.items.count == 1)  // the front matter stops reading; the first problem is the due date
+        // Every problem at once: the due date, the amount, and both timeline lines.
+        #expect(list.items.map(\.line) == [4, 5, 11, 12])
         #expect(list.items[0].headline == "cases/acme/x-1.md:4:6: `due` must be a date YYYY-MM-DD, not `2026-31-12`")
+        #expect(list.items[1].headline == "cases/acme/x-1.md:5:9: `amount` must be a number like 1200.50, not `12,50`")
         #expect(list.items[0].description.contains("4 | due: 2026-31-12\n  |      ^"))
 
         let fixedFront = text.replacingOccurrences(of: "2026-31-12", with: "2026-12-31").replacingOccurrences(of: "12,50", with: "12.50")
