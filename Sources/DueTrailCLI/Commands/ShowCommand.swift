@@ -63,10 +63,13 @@ struct ShowCommand: ParsableCommand {
             if let next { out += "  next      \(next)\n" }
         }
         out += "\nTimeline\n"
+        let reversals = Dictionary(file.events.compactMap { e in e.reverses.map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
         for e in file.events {
             var details = e.attributes.map { "\($0.key): \($0.value)" }
             if let text = e.text { details.append(text) }
-            out += "  \(e.timestamp)  \(e.kind.wireName)  \(details.joined(separator: "; "))  — \(e.who)\n"
+            var line = "  \(e.timestamp)  \(e.kind.wireName)  \(details.joined(separator: "; "))  — \(e.who)  #\(e.id)"
+            if let by = reversals[e.id] { line += "  [REVERSED by #\(by.id) on \(by.date.iso)]" }
+            out += line + "\n"
         }
         Terminal.write(out)
     }
@@ -81,6 +84,8 @@ struct CaseJSON: Encodable {
         var attributes: [String: String]
         var text: String?
         var who: String
+        /// The `reversed` event that cancelled this one, when one did.
+        var reversedBy: String?
     }
     var invoice: String
     var customer: String
@@ -116,9 +121,11 @@ struct CaseJSON: Encodable {
         status = summary.state.status.rawValue
         self.daysOverdue = daysOverdue
         unreadable = summary.unreadable.map { Unreadable(problems: $0.problems.map(\.headline), lastReadCommit: $0.lastReadCommit, lastReadDay: $0.lastReadDay?.iso) }
+        let reversals = Dictionary(file.events.compactMap { e in e.reverses.map { ($0, e.id) } }, uniquingKeysWith: { a, _ in a })
         events = file.events.map { e in
             Event(id: e.id, date: e.date.iso, time: e.minutes.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }, kind: e.kind.wireName,
-                attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }), text: e.text, who: e.who)
+                attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }), text: e.text, who: e.who,
+                reversedBy: reversals[e.id])
         }
     }
 }

@@ -186,6 +186,7 @@ package struct CaseFile: Sendable, Equatable {
         if section == 0 {
             problems.append(Diagnostic(path: path, line: lines.count, message: "no `## Timeline` section"))
         }
+        problems += Self.reversalProblems(events, lines: ids, path: path, text: lines)
         guard problems.isEmpty, let facts else { return .failure(DiagnosticList(problems)) }
         var file = CaseFile(facts: facts, customerName: "", events: events)
         file.extraFrontMatter = extra
@@ -193,6 +194,29 @@ package struct CaseFile: Sendable, Equatable {
         file.preamble = preamble.joined(separator: "\n")
         file.postamble = postamble.joined(separator: "\n")
         return .success(file)
+    }
+
+    /// A `reversed` event must name an earlier event of this timeline that may be reversed.
+    /// Two reversals of one event (two people, merged) are harmless: it is cancelled once.
+    static func reversalProblems(_ events: [TimelineEvent], lines: [String: Int], path: String, text: [Substring]) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        var byID: [String: (index: Int, event: TimelineEvent)] = [:]
+        for (i, e) in events.enumerated() { byID[e.id] = (i, e) }
+        for (i, e) in events.enumerated() {
+            guard let target = e.reverses else { continue }
+            let line = lines[e.id]
+            let excerpt = line.flatMap { $0 - 1 < text.count ? String(text[$0 - 1]) : nil }
+            func problem(_ message: String) { problems.append(Diagnostic(path: path, line: line, message: message, excerpt: excerpt)) }
+            guard let found = byID[target], found.index < i else {
+                problem("this reversal names #\(target), which is not an earlier event of this case")
+                continue
+            }
+            guard found.event.kind.isReversible else {
+                problem("a `\(found.event.kind.wireName)` event cannot be reversed" + (found.event.kind == .sent ? " (what went out went out)" : ""))
+                continue
+            }
+        }
+        return problems
     }
 
     static func describe(_ error: TimelineEvent.ParseError) -> String {

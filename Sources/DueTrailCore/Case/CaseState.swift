@@ -3,7 +3,7 @@
 /// a merge of two timelines recomputes it.
 package struct CaseState: Sendable, Equatable {
     /// The version of the rules below; caches of derived state are keyed by it.
-    package static let derivation = 6
+    package static let derivation = 7
 
     package enum Status: String, Sendable, Equatable, CaseIterable {
         case open, paid, closed
@@ -52,7 +52,7 @@ package struct CaseState: Sendable, Equatable {
         balanceMinor = facts.amount.minorUnits
         status = .open
         var base = ImportBase.Builder()
-        for event in events {
+        for event in events.inEffect {
             base.add(event, currency: facts.amount.currency)
             apply(event)
         }
@@ -145,7 +145,7 @@ package struct CaseState: Sendable, Equatable {
             reach(event)  // a logged call that finished the cadence's call step
         case .done, .skipped:
             reach(event)
-        case .updated, .withdrawn, .autoReply, .note, .other:
+        case .updated, .withdrawn, .autoReply, .note, .reversed, .other:
             break
         }
         // A promise is kept the moment the balance reaches its target.
@@ -169,7 +169,7 @@ package struct CaseState: Sendable, Equatable {
         case .resolved:
             return event.credit(in: currency).map { Money(balance.amount - $0.amount, currency) } ?? balance
         case .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed, .escalated,
-            .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
+            .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
             return balance
         }
     }
@@ -338,7 +338,7 @@ package final class ImportBase: Sendable, Equatable {
                 case .reopened:
                     break
                 case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
-                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
+                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
                     break
                 }
                 return
@@ -352,7 +352,7 @@ package final class ImportBase: Sendable, Equatable {
             case .closed:
                 since.append("closed on \(event.date.iso) (#\(event.id))")
             case .opened, .balance, .updated, .reopened, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed,
-                .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
+                .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
                 break
             }
         }

@@ -47,6 +47,9 @@ package enum EventKind: Hashable, Sendable {
     case done
     /// A person skipped a step of the cadence (`step:`, with the reason as text).
     case skipped
+    /// A person cancelled an earlier event's effect (`event:` its id, and why): a payment
+    /// typed twice, a promise on the wrong case. The original stays on the timeline.
+    case reversed
     /// Free text only.
     case note
     /// A word this version does not know (typed by hand, or written by a later version): kept
@@ -56,7 +59,7 @@ package enum EventKind: Hashable, Sendable {
     /// Every kind this version knows, in the order the README lists them.
     package static let known: [EventKind] = [
         .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
-        .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note,
+        .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note,
     ]
 
     private static let byWireName: [String: EventKind] = Dictionary(uniqueKeysWithValues: known.map { ($0.wireName, $0) })
@@ -92,6 +95,7 @@ package enum EventKind: Hashable, Sendable {
         case .contact: "contact"
         case .done: "done"
         case .skipped: "skipped"
+        case .reversed: "reversed"
         case .note: "note"
         case .other(let name): name
         }
@@ -123,6 +127,8 @@ package enum EventKind: Hashable, Sendable {
             [Requirement(key: .step, shape: .present, missing: "a `done` event needs `step:` (the cadence step finished), like `- 2026-11-30 · done · step: call · spoke to Jan · by Ana Ruiz`")]
         case .skipped:
             [Requirement(key: .step, shape: .present, missing: "a `skipped` event needs `step:` (the cadence step skipped), like `- 2026-11-30 · skipped · step: call · no phone number · by Ana Ruiz`")]
+        case .reversed:
+            [Requirement(key: .event, shape: .present, missing: "a `reversed` event needs `event:` (the id of the event it cancels), like `- 2026-11-30 · reversed · event: 5e17b968 · typed twice · by Ana Ruiz`")]
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promiseBroken, .disputed, .resolved,
             .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
             []
@@ -134,7 +140,8 @@ package enum EventKind: Hashable, Sendable {
         switch self {
         case .note: true
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
-            .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .other:
+            .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed,
+            .other:
             false
         }
     }
@@ -143,7 +150,7 @@ package enum EventKind: Hashable, Sendable {
     package var answersReply: Bool {
         switch self {
         case .ack, .note, .contact, .done, .skipped, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .payment, .rejected: true
-        case .opened, .balance, .updated, .reopened, .closed, .sent, .withdrawn, .promiseBroken, .reply, .autoReply, .bounce, .other:
+        case .opened, .balance, .updated, .reopened, .closed, .sent, .withdrawn, .promiseBroken, .reply, .autoReply, .bounce, .reversed, .other:
             false
         }
     }
@@ -153,7 +160,20 @@ package enum EventKind: Hashable, Sendable {
         switch self {
         case .opened, .balance, .updated, .reopened, .closed: true
         case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
-            .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .note, .other:
+            .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
+            false
+        }
+    }
+
+    /// Whether a person may cancel an event of this kind with `reverse`: what a person (or a
+    /// customer on the portal) recorded. Not a message sent (what went out went out), not an
+    /// import's facts (the next import states them), not a reversal (record the event again).
+    package var isReversible: Bool {
+        switch self {
+        case .payment, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .rejected, .contact, .done, .skipped, .ack,
+            .reply, .autoReply, .bounce, .note, .closed, .other:
+            true
+        case .opened, .balance, .updated, .reopened, .sent, .withdrawn, .promiseBroken, .reversed:
             false
         }
     }
@@ -163,7 +183,7 @@ package enum EventKind: Hashable, Sendable {
 /// it is kept and shown, and no rule reads it.
 package enum EventAttribute: String, Sendable, CaseIterable {
     case amount, answer, address, balance, credit, date, draft, due, file, from, issued, outcome, paid, promised, reason
-    case reference, source, step, subject, to, total, until, via, was, with
+    case event, reference, source, step, subject, to, total, until, via, was, with
     case messageID = "message-id"
     case dueFrom = "due-from"
 }
@@ -223,6 +243,9 @@ extension TimelineEvent {
     /// The credit a `resolved` event grants, in `currency`.
     package func credit(in currency: Currency) -> Money? { kind == .resolved ? money(.credit, in: currency) : nil }
 
+    /// The event a `reversed` event cancels.
+    package var reverses: String? { kind == .reversed ? attribute(.event).map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 } : nil }
+
     /// A snooze's end (`snoozed`, or `rejected` with a snooze).
     package var until: CalendarDate? { date(.until) }
 }
@@ -236,5 +259,18 @@ extension LedgerClock {
         TimelineEvent(
             date: eventDate, minutes: minutes, kind: kind, attributes: attributes.map { ($0.key.rawValue, $0.value) }, text: text,
             who: who)
+    }
+}
+
+extension Array where Element == TimelineEvent {
+    /// The ids of the events a `reversed` event cancels.
+    package var reversedIDs: Set<String> { Set(lazy.compactMap(\.reverses)) }
+
+    /// The events whose effect stands: every event but those reversed, and the reversals
+    /// themselves. What the state, the cadence and every report are derived from.
+    package var inEffect: [TimelineEvent] {
+        guard contains(where: { $0.kind == .reversed }) else { return self }
+        let reversed = reversedIDs
+        return filter { $0.kind != .reversed && !reversed.contains($0.id) }
     }
 }

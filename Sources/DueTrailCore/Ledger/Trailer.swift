@@ -62,6 +62,10 @@ package enum LedgerAction: String, Sendable, CaseIterable {
     case done, skip
     /// A customer put on hold, or released.
     case hold, release
+    /// An earlier event's effect cancelled (`reverse`).
+    case reverse
+    /// A customer's credit applied to another invoice (`apply-credit`).
+    case applyCredit = "apply-credit"
 }
 
 /// The trailers of a commit message: the `Key: value` lines of its last paragraph.

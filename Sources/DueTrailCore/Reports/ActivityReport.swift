@@ -5,7 +5,7 @@ import Foundation
 /// count as edits by hand.
 package struct ActivityReport: Sendable {
     package enum Column: String, Sendable, CaseIterable {
-        case approvals, policyApprovals = "policy approvals", contacts, promises, payments, disputes, notes, sent, other
+        case approvals, policyApprovals = "policy approvals", contacts, promises, payments, disputes, notes, sent, reversals, other
         case byHand = "by hand"
     }
 
@@ -54,8 +54,9 @@ package struct ActivityReport: Sendable {
                 case .dispute: (column, count) = (.disputes, cases)
                 case .note: (column, count) = (.notes, cases)
                 case .send: (column, count) = (.sent, max(trailers.values(.messageID).count, 1))
+                case .reverse: (column, count) = (.reversals, cases)
                 case .initialize, .setup, .sync, .customer, .inbox, .draft, .reject, .withdraw, .importInvoices, .resolve, .escalate, .deescalate,
-                    .snooze, .ack, .skip, .hold, .release:
+                    .snooze, .ack, .skip, .hold, .release, .applyCredit:
                     (column, count) = (.other, 1)
                 }
             } else {

@@ -18,8 +18,9 @@ package struct CaseReplay: Sendable {
         self.file = file
         var balance = file.facts.amount
         var out: [Step] = []
-        out.reserveCapacity(file.events.count)
-        for event in file.events {
+        let events = file.events.inEffect
+        out.reserveCapacity(events.count)
+        for event in events {
             balance = CaseState.balance(after: event, from: balance)
             out.append(Step(event: event, effective: event.effectiveDate, balance: balance))
         }
