@@ -77,9 +77,12 @@ struct ImportPaymentsCommand: ParsableCommand {
             if !result.alreadyRecorded.isEmpty { out += "\(result.alreadyRecorded.count) already recorded (not again).\n" }
             if !result.skipped.isEmpty { out += "\(result.skipped.count) row\(result.skipped.count == 1 ? "" : "s") not payments: " + result.skipped.prefix(5).map { "line \($0.line) (\($0.why))" }.joined(separator: ", ") + "\n" }
             if !result.unapplied.isEmpty {
-                out += "Unapplied — no such invoice in the ledger (apply by hand with `duetrail pay` if you find it):\n"
+                let where_ = dryRun ? "would be kept in unapplied/" : "kept in unapplied/ (`duetrail unapplied`)"
+                out += "Unapplied — no such invoice in the ledger; \(where_), apply one with `duetrail pay INVOICE --from-unapplied ID`:\n"
+                let sourceName = URL(fileURLWithPath: file).lastPathComponent
                 for p in result.unapplied {
-                    out += "  line \(p.line): \(p.number)  \(p.amount)\(p.currency.map { " \($0.code)" } ?? "")" + (p.reference.map { "  ref \($0)" } ?? "") + "\n"
+                    let id = UnappliedPayment(p, source: sourceName, imported: ledger.clock.today).id
+                    out += "  \(id)  line \(p.line): \(p.number)  \(p.amount)\(p.currency.map { " \($0.code)" } ?? "")" + (p.reference.map { "  ref \($0)" } ?? "") + "\n"
                 }
             }
             Terminal.print(out, terminator: "")

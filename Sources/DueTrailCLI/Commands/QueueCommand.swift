@@ -101,12 +101,19 @@ struct QueueCommand: ParsableCommand {
         if let cadence { queue = queue.describing(with: cadence) }
         // Files shown as UNREADABLE rows say so there; the others (never readable, a customer file) here.
         for problem in snapshot.unreadableWithoutRow { Terminal.note("warning: " + problem.headline) }
+        // Credits of the customers listed (all, unfiltered): money owed back, never netted into the totals.
+        let credits = CustomerCredit.all(in: snapshot.cases).filter { c in
+            (wantedCustomer == nil || c.customer == wantedCustomer || names[c.customer]?.lowercased() == wantedCustomer)
+                && (owned == nil || owned?.contains(c.customer) == true)
+        }
         if json {
-            Terminal.print(JSON.render(QueueJSON(queue)))
+            var out = QueueJSON(queue)
+            out.credits = credits.map { QueueJSON.Credit(customer: $0.customer, currency: $0.amount.currency.code, amount: $0.amount.plain, invoices: $0.sources.map(\.invoice)) }
+            Terminal.print(JSON.render(out))
         } else if csv {
             Terminal.write(ReportRendering.csv(queue.table))
         } else {
-            Terminal.write(Self.table(queue))
+            Terminal.write(Self.table(queue) + Self.creditLines(credits, names: names))
         }
         // Done: skip tearing down 100,000 summaries one by one.
         Terminal.finish()
@@ -115,6 +122,15 @@ struct QueueCommand: ParsableCommand {
     /// The customers whose `owner:` names `who` (by name or address, case-insensitively).
     static func customers(ownedBy who: String, in snapshot: LedgerSnapshot) -> Set<String> {
         Set(snapshot.customers.compactMap { slug, c in c.owner?.matches(who) == true ? slug : nil })
+    }
+
+    /// Customers' credits under the worklist, with the command that applies one.
+    static func creditLines(_ credits: [CustomerCredit], names: [String: String]) -> String {
+        guard !credits.isEmpty else { return "" }
+        var out = "\nCredits (owed to customers, not in the totals above):\n"
+        for c in credits { out += "  \(names[c.customer] ?? c.customer): \(c.phrase)\n" }
+        out += "Apply one with `duetrail apply-credit CUSTOMER --to INVOICE`.\n"
+        return out
     }
 
     /// The worklist as a person reads it; shared with `demo`.
@@ -161,6 +177,9 @@ struct QueueJSON: Encodable {
     var totals: [Total]
     /// How many listed cases are counted at their last readable balance.
     var unreadableCases: Int
+    struct Credit: Encodable { var customer: String; var currency: String; var amount: String; var invoices: [String] }
+    /// Customers' credits (negative balances), per currency.
+    var credits: [Credit] = []
 
     init(_ queue: Queue) {
         today = queue.today.iso

@@ -18,12 +18,14 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
+        var credits: [CustomerCredit] = []
         let (summary, file, customerName, next) = try guarded { () throws -> (CaseSummary, CaseFile, String, String?) in
             let snapshot = try ledger.snapshot()
             guard let summary = try Ledger.resolve([invoice], in: snapshot).first, let tree = snapshot.tree,
                 let text = try ledger.caseText(summary, tree: tree)
             else { throw CLIError("no case for `\(invoice)`") }
             // Where it stands in the cadence: paused (and why), a broken promise, the next step.
+            credits = CustomerCredit.of(summary.facts.customer, in: snapshot.cases)
             let setup = try? ledger.cadenceSetup(tree: tree)
             let drafts = (try? ledger.outbox(tree: tree, customers: [summary.facts.customer]).drafts) ?? []
             let next = setup.map { ledger.planner(snapshot, setup: $0, outbox: drafts).status(of: summary, today: ledger.clock.today).phrase(manual: false) }
@@ -35,7 +37,9 @@ struct ShowCommand: ParsableCommand {
         let today = ledger.clock.today
         let days = summary.facts.due.days(to: today)
         if json {
-            Terminal.print(JSON.render(CaseJSON(summary: summary, file: file, customerName: customerName, daysOverdue: max(0, days))))
+            var out = CaseJSON(summary: summary, file: file, customerName: customerName, daysOverdue: max(0, days))
+            out.customerCredits = credits.map { CaseJSON.Credit(currency: $0.currency.code, amount: $0.amount.plain, invoices: $0.sources.map(\.invoice)) }
+            Terminal.print(JSON.render(out))
             return
         }
         let f = file.facts
@@ -53,6 +57,9 @@ struct ShowCommand: ParsableCommand {
         out += "  balance   \(summary.state.balance.display)\n"
         out += "  status    \(summary.state.status.rawValue)" + (summary.state.closedReason.map { " (\($0))" } ?? "") + "\n"
         if summary.state.balance.amount < 0 { out += "  credit    \(Money(-summary.state.balance.amount, summary.state.balance.currency).display) (paid more than owed)\n" }
+        for credit in credits {
+            out += "  customer credit  \(credit.phrase): `duetrail apply-credit \(summary.facts.customer) --to INVOICE`\n"
+        }
         if summary.state.status == .open {
             out += "  bucket    \(AgingBucket(daysOverdue: days).rawValue)\n"
             let h = summary.state.holds
@@ -99,6 +106,9 @@ struct CaseJSON: Encodable {
     var status: String
     var daysOverdue: Int
     var events: [Event]
+    struct Credit: Encodable { var currency: String; var amount: String; var invoices: [String] }
+    /// The customer's credits (its cases with a negative balance), per currency.
+    var customerCredits: [Credit] = []
     /// Set when the committed file does not read: its problems and the commit the rest was read from.
     var unreadable: Unreadable?
     struct Unreadable: Encodable {

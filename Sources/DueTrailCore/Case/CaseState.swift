@@ -89,7 +89,7 @@ package struct CaseState: Sendable, Equatable {
     package mutating func apply(_ event: TimelineEvent) {
         let currency = balance.currency
         switch event.kind {
-        case .opened, .balance, .payment:
+        case .opened, .balance, .payment, .credited, .creditApplied:
             balance = Self.balance(after: event, from: balance)
         case .closed:
             status = .closed
@@ -168,6 +168,10 @@ package struct CaseState: Sendable, Equatable {
             return event.payment(in: currency).map { Money(balance.amount - $0.amount.amount, currency) } ?? balance
         case .resolved:
             return event.credit(in: currency).map { Money(balance.amount - $0.amount, currency) } ?? balance
+        case .credited:
+            return event.money(.amount, in: currency).map { Money(balance.amount - $0.amount, currency) } ?? balance
+        case .creditApplied:
+            return event.money(.amount, in: currency).map { Money(balance.amount + $0.amount, currency) } ?? balance
         case .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed, .escalated,
             .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
             return balance
@@ -338,7 +342,7 @@ package final class ImportBase: Sendable, Equatable {
                 case .reopened:
                     break
                 case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
-                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
+                    .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .creditApplied, .credited, .note, .other:
                     break
                 }
                 return
@@ -351,6 +355,10 @@ package final class ImportBase: Sendable, Equatable {
                 if let credit = event.attribute(.credit) { since.append("credit \(credit) on \(event.date.iso) (#\(event.id))") }
             case .closed:
                 since.append("closed on \(event.date.iso) (#\(event.id))")
+            case .credited:
+                since.append("credit \(event.attribute(.amount) ?? "") applied on \(event.date.iso) (#\(event.id))")
+            case .creditApplied:
+                break
             case .opened, .balance, .updated, .reopened, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .disputed,
                 .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
                 break

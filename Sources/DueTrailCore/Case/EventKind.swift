@@ -50,6 +50,11 @@ package enum EventKind: Hashable, Sendable {
     /// A person cancelled an earlier event's effect (`event:` its id, and why): a payment
     /// typed twice, a promise on the wrong case. The original stays on the timeline.
     case reversed
+    /// Part of a customer's credit (this case's negative balance) applied to another of its
+    /// invoices (`amount:`, `to:`): this balance goes up by it.
+    case creditApplied
+    /// A customer's credit applied to this invoice (`amount:`, `from:`): the balance goes down.
+    case credited
     /// Free text only.
     case note
     /// A word this version does not know (typed by hand, or written by a later version): kept
@@ -59,7 +64,7 @@ package enum EventKind: Hashable, Sendable {
     /// Every kind this version knows, in the order the README lists them.
     package static let known: [EventKind] = [
         .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
-        .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note,
+        .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .creditApplied, .credited, .note,
     ]
 
     private static let byWireName: [String: EventKind] = Dictionary(uniqueKeysWithValues: known.map { ($0.wireName, $0) })
@@ -96,6 +101,8 @@ package enum EventKind: Hashable, Sendable {
         case .done: "done"
         case .skipped: "skipped"
         case .reversed: "reversed"
+        case .creditApplied: "credit-applied"
+        case .credited: "credited"
         case .note: "note"
         case .other(let name): name
         }
@@ -130,7 +137,7 @@ package enum EventKind: Hashable, Sendable {
         case .reversed:
             [Requirement(key: .event, shape: .present, missing: "a `reversed` event needs `event:` (the id of the event it cancels), like `- 2026-11-30 · reversed · event: 5e17b968 · typed twice · by Ana Ruiz`")]
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promiseBroken, .disputed, .resolved,
-            .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .note, .other:
+            .deescalated, .reply, .autoReply, .bounce, .ack, .contact, .note, .creditApplied, .credited, .other:
             []
         }
     }
@@ -141,7 +148,7 @@ package enum EventKind: Hashable, Sendable {
         case .note: true
         case .opened, .balance, .updated, .reopened, .closed, .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment,
             .disputed, .resolved, .escalated, .deescalated, .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed,
-            .other:
+            .creditApplied, .credited, .other:
             false
         }
     }
@@ -150,7 +157,7 @@ package enum EventKind: Hashable, Sendable {
     package var answersReply: Bool {
         switch self {
         case .ack, .note, .contact, .done, .skipped, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .payment, .rejected: true
-        case .opened, .balance, .updated, .reopened, .closed, .sent, .withdrawn, .promiseBroken, .reply, .autoReply, .bounce, .reversed, .other:
+        case .opened, .balance, .updated, .reopened, .closed, .sent, .withdrawn, .promiseBroken, .reply, .autoReply, .bounce, .reversed, .creditApplied, .credited, .other:
             false
         }
     }
@@ -160,7 +167,7 @@ package enum EventKind: Hashable, Sendable {
         switch self {
         case .opened, .balance, .updated, .reopened, .closed: true
         case .sent, .rejected, .withdrawn, .promised, .promiseBroken, .payment, .disputed, .resolved, .escalated, .deescalated,
-            .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .note, .other:
+            .snoozed, .reply, .autoReply, .bounce, .ack, .contact, .done, .skipped, .reversed, .creditApplied, .credited, .note, .other:
             false
         }
     }
@@ -173,7 +180,8 @@ package enum EventKind: Hashable, Sendable {
         case .payment, .promised, .disputed, .resolved, .escalated, .deescalated, .snoozed, .rejected, .contact, .done, .skipped, .ack,
             .reply, .autoReply, .bounce, .note, .closed, .other:
             true
-        case .opened, .balance, .updated, .reopened, .sent, .withdrawn, .promiseBroken, .reversed:
+        // A credit application moves money between two cases: it is undone on both or neither.
+        case .opened, .balance, .updated, .reopened, .sent, .withdrawn, .promiseBroken, .reversed, .creditApplied, .credited:
             false
         }
     }

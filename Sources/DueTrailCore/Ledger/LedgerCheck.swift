@@ -152,6 +152,9 @@ package struct LedgerCheck {
                 numbers[summary.facts.number] = path
             }
         }
+        for path in files.keys.sorted() where path.hasPrefix(UnappliedPayment.folder + "/") && path.hasSuffix(".yaml") {
+            if case .failure(let list) = UnappliedPayment.parse(files[path] ?? "", path: path) { report.problems += list.items }
+        }
         for path in files.keys.sorted() where path.hasPrefix("outbox/") && path.hasSuffix(".eml") {
             // The rules `approve` applies: a draft check passes is one approve accepts.
             let problems = DraftHeaders.problems(approving: files[path] ?? "", path: path, personalNote: false)

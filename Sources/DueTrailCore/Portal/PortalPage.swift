@@ -84,6 +84,12 @@ package enum PortalPage {
             "promised": view.notice == .promised, "disputed": view.notice == .disputed,
             "can_dispute": rows.contains { $0["disputable"] as? Bool == true },
         ]
+        // Money in the customer's favour (an overpayment, a credit note), shown beside what is owed.
+        let credits = CustomerCredit.all(in: view.cases)
+        if !credits.isEmpty {
+            context["credits"] = credits.map { ["amount": $0.amount.display] }
+            context["has_credits"] = true
+        }
         for key in ["promise_date", "promise_amount", "promise_note", "dispute_reason"] where (context[key] as? String)?.isEmpty == true {
             context[key] = nil
         }
@@ -199,6 +205,7 @@ package enum PortalPage {
         {{#disputed}}<div class="notice" role="status"><h2>Thank you</h2><p>Your dispute is recorded. Our team will look into it and contact you; reminders for that invoice are paused meanwhile.</p></div>{{/disputed}}
         {{#has_errors}}<div class="errors" role="alert"><h2>Please check the form</h2><ul>{{#errors}}<li><a href="#{{field}}">{{message}}</a></li>{{/errors}}</ul></div>{{/has_errors}}
         <p>What is open with {{company}} on {{today}}.</p>
+        {{#has_credits}}<p class="credits" id="credits">Credit in your favour: {{#credits}}<span>{{amount}}</span> {{/credits}}(set against an open invoice or refunded; ask us which you prefer)</p>{{/has_credits}}
         {{#has_invoices}}
         <table>
         <caption>Open invoices</caption>

@@ -14,6 +14,8 @@ package struct AgingReport: Sendable {
         package let amounts: [Decimal]
         package let cases: Int
         package var total: Decimal { amounts.reduce(0, +) }
+        /// Credits owed back to the customer (negative balances), shown beside, not netted.
+        package var credit: Decimal = 0
     }
 
     package let asOf: CalendarDate
@@ -45,9 +47,16 @@ package struct AgingReport: Sendable {
                 counts[key, default: 0] += 1
             }
         }
+        var credits: [Key: Decimal] = [:]
+        for c in cases where c.state.status != .closed && c.state.balance.amount < 0 {
+            for key in [Key(customer: nil, currency: c.state.balance.currency)] + (byCustomer ? [Key(customer: c.facts.customer, currency: c.state.balance.currency)] : []) {
+                credits[key, default: 0] -= c.state.balance.amount
+                if sums[key] == nil { sums[key] = Array(repeating: 0, count: Self.buckets.count) }
+            }
+        }
         func row(_ key: Key) -> Row {
             Row(customer: key.customer, customerName: key.customer.map { customerNames[$0] ?? $0 }, currency: key.currency,
-                amounts: sums[key] ?? [], cases: counts[key] ?? 0)
+                amounts: sums[key] ?? [], cases: counts[key] ?? 0, credit: credits[key] ?? 0)
         }
         totals = sums.keys.filter { $0.customer == nil }.sorted { $0.currency < $1.currency }.map(row)
         rows = sums.keys.filter { $0.customer != nil }.map(row).sorted {

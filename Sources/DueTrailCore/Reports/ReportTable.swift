@@ -85,14 +85,16 @@ extension AgingReport {
     package var table: ReportTable {
         let columns = [ReportTable.Column("customer", "Customer"), ReportTable.Column("customer_slug", "Slug"), ReportTable.Column("currency", "Cur")]
             + Self.buckets.map { ReportTable.Column($0 == "current" ? "current" : "days_" + $0.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "+", with: "_plus"), $0, numeric: true) }
-            + [ReportTable.Column("total", "Total", numeric: true), ReportTable.Column("cases", "Cases", numeric: true)]
+            + [ReportTable.Column("total", "Total", numeric: true), ReportTable.Column("cases", "Cases", numeric: true),
+                ReportTable.Column("credit", "Credit", numeric: true)]
         func cells(_ row: Row, name: String) -> [ReportTable.Cell] {
-            [.text(name), .text(row.customer ?? ""), .text(row.currency.code)] + row.amounts.map { .amount($0, row.currency) } + [.amount(row.total, row.currency), .int(row.cases)]
+            [.text(name), .text(row.customer ?? ""), .text(row.currency.code)] + row.amounts.map { .amount($0, row.currency) }
+                + [.amount(row.total, row.currency), .int(row.cases), .amount(row.credit, row.currency)]
         }
         let rows = totals.map { cells($0, name: "(all)") } + self.rows.map { cells($0, name: $0.customerName ?? $0.customer ?? "") }
         return ReportTable(
             name: "aging", title: "Aging of open balances", facts: [("as_of", "As of", asOf.iso)], columns: columns, rows: rows,
-            notes: totals.isEmpty ? ["Nothing is open."] : ["Buckets are days past due; each currency is totalled on its own."])
+            notes: totals.isEmpty ? ["Nothing is open."] : ["Buckets are days past due; each currency is totalled on its own; Credit is owed back to customers (overpayments, credit notes), not netted into Total."])
     }
 }
 

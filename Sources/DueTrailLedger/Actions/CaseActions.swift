@@ -125,7 +125,7 @@ extension Ledger {
 
     /// `text` as an amount in the case's currency, read by the ledger's `number_format`, or an
     /// error naming `option`, the case and what was wrong (two readings, a negative amount, …).
-    private func amount(_ text: String, option: String, for c: CaseSummary) throws(LedgerError) -> Money {
+    func amount(_ text: String, option: String, for c: CaseSummary) throws(LedgerError) -> Money {
         do {
             return try TypedAmount.parse(text, currency: c.state.balance.currency, format: config.amountFormat)
         } catch {
@@ -231,10 +231,14 @@ extension Ledger {
     /// `pay`: a payment of `amount` (partial or full). Paid in full closes the case and
     /// withdraws any draft for it, approved or not: a paid invoice is never chased.
     package func pay(
-        _ key: String, amount: String, date typed: CalendarDate?, reference: String?, allowOverpayment: Bool
+        _ key: String, amount typedAmount: String, date typed: CalendarDate?, reference typedReference: String?, allowOverpayment: Bool,
+        fromUnapplied unapplied: UnappliedPayment? = nil
     ) throws(LedgerError) -> ActionResult {
+        // An unapplied payment brings its own amount, date and reference, and leaves `unapplied/` in the same commit.
+        let amount = unapplied?.amountText ?? typedAmount
+        let reference = typedReference ?? unapplied?.reference
         // Without --date the payment is on "today": the real date, or the one --today set.
-        let date = typed ?? (clock.today != clock.eventDate ? clock.today : nil)
+        let date = typed ?? unapplied?.date ?? (clock.today != clock.eventDate ? clock.today : nil)
         var paid: Money?
         var withdrawn: [String] = []
         var uncommittedDrafts: [String] = []
@@ -247,20 +251,32 @@ extension Ledger {
             },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)
-                let money = try self.amount(amount, option: "--amount", for: c)
+                let money: Money
+                if let unapplied { money = Money(unapplied.amount, c.state.balance.currency) } else { money = try self.amount(amount, option: "--amount", for: c) }
                 if money.amount > c.state.balance.amount && !allowOverpayment {
                     throw LedgerError.conflict("\(c.facts.number): \(money.display) is more than the balance \(c.state.balance.display); if the customer really paid more, add --allow-overpayment (the rest shows as a credit)")
                 }
                 if let date, date > clock.today { throw LedgerError.badRequest("the payment date \(date.iso) is in the future") }
+                if let unapplied, let named = unapplied.currency, named != c.state.balance.currency {
+                    throw LedgerError.conflict("\(c.facts.number) is in \(c.state.balance.currency.code), unapplied payment \(unapplied.id) in \(named.code); record a converted amount with `duetrail pay` by hand")
+                }
                 paid = money
             },
             event: { c, who in
                 var attributes: [(key: EventAttribute, value: String)] = [(.amount, paid?.description ?? amount)]
                 if let date { attributes.append((.date, date.iso)) }
                 if let reference { attributes.append((.reference, reference)) }
+                if let unapplied { attributes.append((.source, "\(unapplied.source) line \(unapplied.line), unapplied \(unapplied.id) (was \(unapplied.invoice))")) }
                 return self.event(.payment, attributes, who: who)
             },
             alsoChange: { (c: CaseSummary, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
+                if let unapplied {
+                    guard try self.read(unapplied.path, inTree: tree) != nil else {
+                        throw LedgerError.conflict("unapplied payment \(unapplied.id) was applied or removed meanwhile")
+                    }
+                    change.files[unapplied.path] = .some(nil)
+                    change.body = "From unapplied payment \(unapplied.id): \(unapplied.amountText) for `\(unapplied.invoice)` (\(unapplied.source) line \(unapplied.line))"
+                }
                 guard let paid, paid.amount >= c.state.balance.amount else { return }
                 let drafts = try self.withdrawDrafts(of: c, tree: tree, into: &change)
                 change.trailers += drafts.removed.map { .draft($0) }

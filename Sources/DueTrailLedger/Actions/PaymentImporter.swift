@@ -132,7 +132,16 @@ extension Ledger {
             }
             change.body = body.joined(separator: "\n")
             change.trailers += Set(result.applied.map(\.number)).sorted().map { .caseNumber($0) }
-            if dryRun || files.isEmpty { return nil }
+            // Unapplied payments are kept in the ledger, each once (the same row imported again is not added twice).
+            var keptUnapplied = 0
+            for p in result.unapplied {
+                let kept = UnappliedPayment(p, source: sourceName, imported: clock.today)
+                if try read(kept.path, inTree: tree) != nil || change.files[kept.path] != nil { continue }
+                change.files[kept.path] = kept.render()
+                keptUnapplied += 1
+            }
+            if unapplied > 0 { change.body += "\nKept in \(UnappliedPayment.folder)/ (`duetrail unapplied`)." }
+            if dryRun || (files.isEmpty && keptUnapplied == 0) { return nil }
             return change
         }
         result.commit = outcome?.commit

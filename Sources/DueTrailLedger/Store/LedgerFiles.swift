@@ -3,7 +3,7 @@ import Foundation
 import GitStore
 
 extension Ledger {
-    package static let checkedFolders = ["customers", "cases", "templates", "outbox"]
+    package static let checkedFolders = ["customers", "cases", "templates", "outbox", UnappliedPayment.folder]
     static let checkedFiles = [LedgerConfig.fileName, "cadence.yaml"]
 
     /// The ledger's files as a person sees them: the working tree of a clone (uncommitted
