@@ -189,9 +189,9 @@ import TestSupport
     @Test func csvAndTextCarryTheSameFiguresAndBadOptionsAreRefused() throws {
         let env = ["DUETRAIL_TODAY": "2026-12-10", "DUETRAIL_NOW": "2026-12-10T09:00:00Z"]
         let csv = try sandbox.duetrail(["report", "aging", "--csv"], in: dir, extraEnvironment: env)
-        #expect(csv.stdout.hasPrefix("customer,customer_slug,currency,current,days_1_30,days_31_60,days_61_90,days_90_plus,total,cases\n(all),,EUR,4800.00,8000.00,2780.00,6925.50,11320.00,33825.50,14\n"), "\(csv)")
+        #expect(csv.stdout.hasPrefix("customer,customer_slug,currency,current,days_1_30,days_31_60,days_61_90,days_90_plus,total,cases,credit\n(all),,EUR,4800.00,8000.00,2780.00,6925.50,11320.00,33825.50,14,0.00\n"), "\(csv)")
         let text = try sandbox.duetrail(["report", "aging"], in: dir, extraEnvironment: env)
-        #expect(text.stdout.contains("(all)           EUR  4,800.00   8,000.00   2,780.00  6,925.50  11,320.00  33,825.50     14"), "\(text)")
+        #expect(text.stdout.contains("(all)           EUR  4,800.00   8,000.00   2,780.00  6,925.50  11,320.00  33,825.50     14    0.00"), "\(text)")
         for (args, message) in [
             (["dso", "--period", "forever"], "--period takes a number of days like 90d"),
             (["aging", "--as-of", "2020-01-01"], "the ledger has no commit on or before 2020-01-01"),

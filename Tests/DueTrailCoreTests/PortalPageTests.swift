@@ -22,6 +22,15 @@ private func view(name: String = "Acme GmbH", cases: [CaseSummary], settings: Po
 
 /// The customer's page: what it shows, and that nothing in it can become markup.
 @Suite struct PortalPageTests {
+    @Test func aCreditInTheCustomersFavourIsShownBesideWhatIsOwed() throws {
+        var overpaid = openCase("INV-1030", due: "2026-08-27", balance: "-160.00")
+        overpaid.state.status = .paid
+        let html = PortalPage.statement(view(cases: [openCase("INV-1042", due: "2026-09-09", balance: "7150.00"), overpaid]))
+        #expect(html.contains(#"<p class="credits" id="credits">Credit in your favour: <span>EUR 160.00</span> "#), "\(html)")
+        #expect(html.contains("Total open: <span>EUR 7,150.00</span>"), "the credit is not netted into what is owed")
+        #expect(!PortalPage.statement(view(cases: [openCase("INV-1042", due: "2026-09-09", balance: "7150.00")])).contains("Credit in your favour"))
+    }
+
     @Test func theStatementListsOpenInvoicesWithDaysOverdueTotalsPerCurrencyAndPayLinks() throws {
         var paid = openCase("INV-0999", due: "2026-09-01", balance: "50.00")
         paid.state.status = .paid

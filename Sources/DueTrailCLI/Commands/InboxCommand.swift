@@ -9,7 +9,7 @@ struct InboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inbox",
         abstract: "Read customers' replies from a Maildir folder or mbox file and put them on their cases.",
-        subcommands: [InboxImportCommand.self, InboxUnmatchedCommand.self])
+        subcommands: [InboxImportCommand.self, InboxUnmatchedCommand.self, InboxAssignCommand.self])
 }
 
 struct InboxImportCommand: ParsableCommand {
@@ -88,5 +88,27 @@ struct InboxUnmatchedCommand: ParsableCommand {
         for (path, message) in messages {
             Terminal.print("\(path)  \((message?.header("Date") ?? "").controlCharactersAsSpaces)  \((message?.from?.email ?? "?").controlCharactersAsSpaces)  \((message?.subject ?? "(unreadable)").controlCharactersAsSpaces)")
         }
+    }
+}
+
+struct InboxAssignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign",
+        abstract: "File an unmatched message onto a case: it moves to replies/<customer>/ and the case gets the reply (one commit).")
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: ArgumentHelp("The message: its path from `inbox unmatched`, its file name, or a unique prefix.", valueName: "message"))
+    var message: String
+
+    @Argument(help: ArgumentHelp("The case (invoice number); several of one customer's cases may be named.", valueName: "case"))
+    var cases: [String]
+
+    func run() throws {
+        let ledger = try options.open()
+        let (path, kind, result) = try guarded { try ledger.assignMessage(message, to: cases) }
+        for c in result.cases { Terminal.print("Filed \(path) on \(c.facts.number) as a \(kind.wireName)") }
+        if kind == .reply { Terminal.print("The cadence for \(result.cases.map(\.facts.number).joined(separator: ", ")) waits until someone acts on the reply (a note, `duetrail ack`, …).") }
+        if let commit = result.commit { Terminal.print("Commit \(commit.short)") }
     }
 }

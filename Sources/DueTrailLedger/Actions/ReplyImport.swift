@@ -162,3 +162,52 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Files an unmatched message onto `keys`' cases (one customer's), in one commit: it moves
+    /// from `inbox/unmatched/` to `replies/<customer>/`, and each case gets the event an
+    /// import would have written had it matched (a reply pauses the cadence until someone
+    /// looks). `message`: its path, file name, or a unique prefix of the name.
+    package func assignMessage(_ message: String, to keys: [String]) throws(LedgerError) -> (path: String, kind: EventKind, result: ActionResult) {
+        guard !keys.isEmpty else { throw LedgerError.badRequest("name the case to file it on (an invoice number)") }
+        let unmatched = try unmatchedMessages()
+        let wanted = message.split(separator: "/").last.map(String.init) ?? message
+        let found = unmatched.filter { $0.path.hasSuffix("/" + wanted) } + unmatched.filter { !$0.path.hasSuffix("/" + wanted) && ($0.path.split(separator: "/").last ?? "").hasPrefix(wanted) }
+        guard let chosen = found.first, wanted.count >= 4 || found.count == 1 else {
+            throw LedgerError.notFound("no unmatched message `\(message)`; `duetrail inbox unmatched` lists them")
+        }
+        if found.count > 1 && !chosen.path.hasSuffix("/" + wanted) {
+            throw LedgerError.badRequest("`\(message)` matches several unmatched messages: " + found.map(\.path).joined(separator: ", "))
+        }
+        guard let mail = chosen.message else { throw LedgerError.badRequest("\(chosen.path) does not read as a mail message; look at it with `git show HEAD:\(chosen.path)`") }
+        let kind: EventKind = mail.isBounce ? .bounce : mail.isAutoReply ? .autoReply : .reply
+        let name = String(chosen.path.split(separator: "/").last ?? "")
+        var storedAt = ""
+        let from = mail.from?.email ?? ""
+        let subject = mail.subject.controlCharactersAsSpaces
+        let who = mail.from.map { $0.name.isEmpty ? $0.email : $0.name } ?? "unknown sender"
+        let result = try run(
+            keys, action: .inbox,
+            subject: { cases in "inbox: \(name) filed on \(cases.map(\.facts.number).joined(separator: ", "))" },
+            validate: { (c: CaseSummary) throws(LedgerError) in
+                if storedAt.isEmpty { storedAt = "\(Self.repliesFolder)/\(c.facts.customer)/\(name)" }
+                guard storedAt.hasPrefix("\(Self.repliesFolder)/\(c.facts.customer)/") else {
+                    throw LedgerError.badRequest("one message is filed on one customer's cases; \(c.facts.number) is \(c.facts.customer)'s")
+                }
+            },
+            event: { _, _ in
+                var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, storedAt)]
+                if kind == .bounce, let failed = mail.failedRecipients.first { attributes.insert((.address, failed), at: 0) }
+                return self.clock.event(kind, attributes, text: kind == .bounce ? "delivery failed" : ReplyText.summary(mail.text), who: who)
+            },
+            alsoChange: { (_: CaseSummary, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
+                guard change.bytes[storedAt] == nil else { return }
+                guard let entry = try? self.repository.entry(at: chosen.path, inTree: tree), let bytes = try? self.repository.readBlob(entry.id) else {
+                    throw LedgerError.conflict("\(chosen.path) was filed or removed meanwhile")
+                }
+                change.bytes[storedAt] = bytes
+                change.files[chosen.path] = .some(nil)
+            })
+        return (storedAt, kind, result)
+    }
+}
