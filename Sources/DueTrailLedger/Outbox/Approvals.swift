@@ -51,7 +51,9 @@ extension Ledger {
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             let tree = try self.tree(ofBase: base)
             let (drafts, problems) = try outbox(tree: tree)
-            let waiting = drafts.filter(\.awaitingReview)
+            // A draft committed only as a review branch's proposal (no merge) is approved again here.
+            let stuck = stuckProposals(drafts, head: base)
+            let waiting = drafts.filter { $0.awaitingReview || stuck[$0.path] != nil }
             let snapshot = try snapshot(at: base)
             let snapshotNames = snapshot.customerNames
             chosen = try Self.selectDrafts(waiting, keys: keys, names: snapshotNames)
@@ -92,8 +94,16 @@ extension Ledger {
                 body: chosen.count == 1 ? "" : chosen.map(what).joined(separator: "\n"),
                 trailers: [.action(.approve)])
             for d in chosen {
-                change.files[d.path] = d.working
+                change.files[d.path] = d.working ?? d.committed
                 change.trailers.append(.draft(d.path))
+            }
+            let again = chosen.filter { stuck[$0.path] != nil }
+            if !again.isEmpty {
+                // Nothing changes in those files: the commit itself is the approval.
+                change.allowEmpty = true
+                change.body += (change.body.isEmpty ? "" : "\n\n")
+                    + "Approved as committed (they reached the main branch from a review branch without a merge commit):\n"
+                    + again.map { "  \($0.path)" }.joined(separator: "\n")
             }
             change.trailers += chosen.flatMap { d in d.pending.caseNumbers.map { .caseNumber($0) } }
             return change
