@@ -7,7 +7,7 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Show the drafts awaiting approval as diffs, with what a reviewer needs to know of each case.",
-        discussion: "The same diffs as `git diff` (new drafts included). Approve with `duetrail approve` or `git commit`.")
+        discussion: "The same diffs as `git diff`, new drafts included (they are untracked files, which plain `git diff` leaves out: `git add -N outbox && git diff` shows them too). Approve with `duetrail approve` or `git commit`.")
 
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
@@ -91,6 +91,9 @@ struct ReviewCommand: ParsableCommand {
             }
             out += "\(waiting.count) draft\(waiting.count == 1 ? "" : "s") awaiting review. Approve: `duetrail approve [CASE|CUSTOMER…]` or `--all`; drop one: `duetrail reject CASE --reason …`.\n"
         }
+        if !stat, waiting.contains(where: { $0.committed == nil }) {
+            out += "New drafts are untracked files, which plain `git diff` leaves out; `git add -N outbox && git diff` shows them with the rest.\n"
+        }
         out += onBranches
         Terminal.print(out, terminator: "")
     }
@@ -98,7 +101,7 @@ struct ReviewCommand: ParsableCommand {
     /// `INV-1042 · balance EUR 1,200.00 · due 2026-10-31, 30 days overdue · last: nudge sent 2026-11-20 · open`
     static func context(_ c: CaseSummary, today: CalendarDate) -> String {
         let days = c.facts.due.days(to: today)
-        let due = days > 0 ? "\(days) days overdue" : days == 0 ? "due today" : "due in \(-days) days"
+        let due = days > 0 ? "\(Plural.days(days)) overdue" : days == 0 ? "due today" : "due in \(Plural.days(-days))"
         var parts = [c.facts.number, "balance \(c.state.balance.display)", "due \(c.facts.due.iso), \(due)"]
         if let sent = c.state.lastReminder {
             let count = c.state.reminderDates.count

@@ -42,7 +42,7 @@ struct ShowCommand: ParsableCommand {
         var out = "Invoice \(f.number) — \(customerName)\n"
         out += "  file      \(summary.path)\n"
         if let issued = f.issued { out += "  issued    \(issued.iso)\n" }
-        out += "  due       \(f.due.iso)" + (days > 0 ? " (\(days) days overdue)" : days == 0 ? " (today)" : " (in \(-days) days)") + "\n"
+        out += "  due       \(f.due.iso)" + (days > 0 ? " (\(Plural.days(days)) overdue)" : days == 0 ? " (today)" : " (in \(Plural.days(-days)))") + "\n"
         out += "  amount    \(f.amount.display)\n"
         out += "  balance   \(summary.state.balance.display)\n"
         out += "  status    \(summary.state.status.rawValue)" + (summary.state.closedReason.map { " (\($0))" } ?? "") + "\n"
