@@ -36,6 +36,8 @@ import TestSupport
         #expect(review.stdout.contains("git diff main...origin/reminders-1211") && review.stdout.contains("git merge --no-ff origin/reminders-1211"), "\(review)")
         let approve = try sandbox.duetrail(["approve", "--all"], in: b)
         #expect(approve.stdout.contains("await review on branch origin/reminders-1211"), "\(approve)")
+        let named = try sandbox.duetrail(["approve", "INV-1042"], in: b)
+        #expect(named.status == 1 && named.stderr.contains("review branch origin/reminders-1211 proposes drafts for them: merging it with a merge commit approves them"), "\(named)")
 
         // Merged (with a merge commit) into main, they are approved and nothing waits.
         #expect(try sandbox.git(["merge", "-q", "--no-ff", "-m", "approve reminders", "origin/reminders-1211"], in: b).status == 0)

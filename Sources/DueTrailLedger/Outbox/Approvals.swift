@@ -56,7 +56,19 @@ extension Ledger {
             let waiting = drafts.filter { $0.awaitingReview || stuck[$0.path] != nil }
             let snapshot = try snapshot(at: base)
             let snapshotNames = snapshot.customerNames
-            chosen = try Self.selectDrafts(waiting, keys: keys, names: snapshotNames)
+            do throws(LedgerError) {
+                chosen = try Self.selectDrafts(waiting, keys: keys, names: snapshotNames)
+            } catch {
+                // Named drafts that wait on a review branch are approved by merging it.
+                guard case .notFound(let message) = error, let onBranches = try? pendingReviewBranches(), !onBranches.isEmpty else { throw error }
+                let there = onBranches.filter { b in
+                    b.drafts.contains { d in
+                        keys.contains { k in d.pending.customer == k.lowercased() || d.pending.caseNumbers.contains { $0.lowercased() == k.lowercased() } || d.path == k }
+                    }
+                }
+                guard !there.isEmpty else { throw error }
+                throw LedgerError.notFound(message + "; " + there.map { "review branch \($0.branch) proposes drafts for them: merging it with a merge commit approves them (git merge --no-ff \($0.branch))" }.joined(separator: "; "))
+            }
             let broken = problems.filter { p in keys.isEmpty || keys.contains { p.path.contains($0) } }
             if !broken.isEmpty { throw LedgerError.invalid(DiagnosticList(broken)) }
             guard !chosen.isEmpty else { return nil }
