@@ -106,7 +106,8 @@ extension Ledger {
                 body: chosen.count == 1 ? "" : chosen.map(what).joined(separator: "\n"),
                 trailers: [.action(.approve)])
             for d in chosen {
-                change.files[d.path] = d.working ?? d.committed
+                let text: String? = d.working ?? d.committed
+                change.files[d.path] = .some(text)
                 change.trailers.append(.draft(d.path))
             }
             let again = chosen.filter { stuck[$0.path] != nil }
