@@ -130,10 +130,15 @@ import TestSupport
         #expect(try sandbox.git(["diff", "--name-only"], in: ledger).stdout.contains("outbox/acme-gmbh/2026-11-30-statement.eml"))
         let approved = try sandbox.duetrail(["approve", "acme-gmbh"], in: ledger)
         #expect(approved.status == 0 && approved.stdout.contains("Approved 1 draft"), "\(approved)")
-        // Paths printed by what keeps copies aside and what fails on a path.
+        // Paths printed by what keeps copies aside, and a Maildir given relative to the ledger.
+        let config = try sandbox.read("ledger/duetrail.yaml")
+        #expect(config.contains("  kind: maildir "))
+        try sandbox.write("ledger/duetrail.yaml", config.replacingOccurrences(of: "  kind: maildir ", with: "  path: ../outgoing-mail\n  kind: maildir "))
+        #expect(try sandbox.git(["commit", "-qam", "mail to a folder beside the ledger"], in: ledger).status == 0)
         for args in [["reject", "INV-1061", "--reason", "wrong contact"], ["hold", "fjord-software", "--reason", "talks"], ["send"]] {
             let r = try sandbox.duetrail(args, in: ledger)
             #expect(r.status == 0, "\(args): \(r)")
+            if args == ["send"] { #expect(r.stdout.contains("via maildir \(ledger)/../outgoing-mail"), "\(r)") }
             #expect(!(r.stdout + r.stderr).replacingOccurrences(of: "://", with: "").contains("//"), "\(args): \(r)")
         }
     }
