@@ -123,12 +123,22 @@ package final class Repository {
 
     /// The local branches (`refs/heads/…`) and their tips, sorted by name.
     package func localBranches() throws(GitError) -> [(name: String, tip: ObjectID)] {
+        try branches(GIT_BRANCH_LOCAL)
+    }
+
+    /// The remote-tracking branches (`refs/remotes/origin/…`, as the last fetch left them) and
+    /// their tips, sorted by name; a symbolic one (`origin/HEAD`) is left out.
+    package func remoteBranches() throws(GitError) -> [(name: String, tip: ObjectID)] {
+        try branches(GIT_BRANCH_REMOTE)
+    }
+
+    private func branches(_ kind: git_branch_t) throws(GitError) -> [(name: String, tip: ObjectID)] {
         var iterator: OpaquePointer?
-        try check(git_branch_iterator_new(&iterator, pointer, GIT_BRANCH_LOCAL), "git_branch_iterator_new")
+        try check(git_branch_iterator_new(&iterator, pointer, kind), "git_branch_iterator_new")
         defer { git_branch_iterator_free(iterator) }
         var out: [(String, ObjectID)] = []
         var ref: OpaquePointer?
-        var type = GIT_BRANCH_LOCAL
+        var type = kind
         while git_branch_next(&ref, &type, iterator) == 0 {
             defer { git_reference_free(ref) }
             guard let name = git_reference_name(ref), let target = git_reference_target(ref) else { continue }

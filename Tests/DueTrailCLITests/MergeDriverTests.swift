@@ -52,4 +52,57 @@ import TestSupport
         #expect(try String(contentsOfFile: b + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8).contains("amount: 7100.00"))
         #expect(try sandbox.git(["show", "MERGE_HEAD:cases/acme-gmbh/inv-1042.md"], in: b).stdout.contains("amount: 7200.00"))
     }
+
+    /// `duetrail` found through PATH (as a person runs it), started from a folder that has
+    /// nothing to do with the ledger: the driver git config names is the program itself, so a
+    /// later plain `git pull` (with no `duetrail` on PATH at all) merges a case by meaning.
+    @Test func aDuetrailFoundThroughPathRegistersItselfAndPlainGitPullMergesTwoNotes() throws {
+        let sandbox = try Sandbox()
+        let seed = try sandbox.exampleLedger("seed")
+        let remote = sandbox.path("shared.git")
+        #expect(try sandbox.git(["init", "-q", "--bare", remote]).status == 0)
+        #expect(try sandbox.git(["push", "-q", remote, "HEAD:refs/heads/main"], in: seed).status == 0)
+        let bin = sandbox.path("bin"), elsewhere = sandbox.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin + "/duetrail", withDestinationPath: Binary.duetrail)
+        var onPath = sandbox.environment
+        onPath["PATH"] = bin + ":" + (onPath["PATH"] ?? "/usr/bin:/bin")
+        func viaPath(_ args: [String], _ env: [String: String]? = nil) throws -> ProcessResult {
+            try ProcessResult.run("duetrail", args, cwd: elsewhere, environment: env ?? onPath)
+        }
+        let program = URL(fileURLWithPath: Binary.duetrail).resolvingSymlinksInPath().path
+        let expected = "'\(program)' merge-driver %O %A %B %P"
+        let a = sandbox.path("a"), b = sandbox.path("b"), fresh = sandbox.path("fresh")
+        #expect(try viaPath(["clone", remote, a]).status == 0)
+        #expect(try viaPath(["clone", remote, b]).status == 0)
+        let initialised = try viaPath(["init", fresh, "--company", "Fresh Ltd"])
+        #expect(initialised.status == 0, "\(initialised)")
+        for dir in [a, b, fresh] {
+            let driver = try sandbox.git(["config", "--get", "merge.duetrail.driver"], in: dir).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(driver == expected, "\(dir): \(driver)")
+            #expect(!driver.contains(elsewhere))
+        }
+
+        // A clone whose driver points at a program that is gone: setup repairs it.
+        #expect(try sandbox.git(["config", "merge.duetrail.driver", "'\(elsewhere)/duetrail' merge-driver %O %A %B %P"], in: b).status == 0)
+        let repaired = try viaPath(["setup", "--ledger", b])
+        #expect(repaired.status == 0 && repaired.stdout.contains("merge.duetrail.driver repaired") && repaired.stdout.contains("now \(expected)"), "\(repaired)")
+        #expect(try sandbox.git(["config", "--get", "merge.duetrail.driver"], in: b).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+
+        // Two notes on one case, one in each clone; Bo pulls with plain git, `duetrail` not on PATH.
+        #expect(try viaPath(["note", "INV-1042", "Ana called: paying Friday", "--ledger", a]).status == 0)
+        #expect(try sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/main"], in: a).status == 0)
+        var bo = sandbox.environment(actingAs: "Bo Chen", email: "bo@northwind-studio.example")
+        bo["DUETRAIL_NOW"] = "2026-11-30T10:00:00Z"
+        var boOnPath = bo
+        boOnPath["PATH"] = onPath["PATH"]
+        #expect(try viaPath(["note", "INV-1042", "Bo: remittance expected", "--ledger", b], boOnPath).status == 0)
+        let pull = try ProcessResult.run("/usr/bin/env", ["git", "pull", "--no-rebase", "--no-edit", "origin", "main"], cwd: b, environment: bo)
+        #expect(pull.status == 0 && !pull.stdout.contains("CONFLICT"), "\(pull)")
+        let merged = try String(contentsOfFile: b + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8)
+        #expect(merged.contains("Ana called: paying Friday") && merged.contains("Bo: remittance expected") && !merged.contains("<<<<<<<"), "\(merged)")
+        #expect(try sandbox.git(["log", "-1", "--format=%P"], in: b).stdout.split(separator: " ").count == 2, "a merge commit joins both")
+        #expect(try sandbox.duetrail(["check"], in: b).status == 0)
+    }
 }

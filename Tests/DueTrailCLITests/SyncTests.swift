@@ -139,6 +139,62 @@ import TestSupport
         #expect(try head(sandbox, a) == head(sandbox, b))
     }
 
+    /// Two cases changed two ways: each `--take` settles what it names with its own side, in
+    /// one run (an invoice number, a customer slug); a name not in conflict is refused with
+    /// nothing changed.
+    @Test func eachTakeSettlesItsOwnCasesWithItsOwnSideAndANameNotInConflictIsRefused() throws {
+        let sandbox = try Sandbox()
+        let (remote, bo) = try team(sandbox)
+        let a = sandbox.path("a"), b = sandbox.path("b")
+        #expect(try sandbox.duetrail(["clone", remote, a]).status == 0)
+        #expect(try sandbox.duetrail(["clone", remote, b]).status == 0)
+        func setAmounts(_ dir: String, _ acme: String, _ delta: String, _ env: [String: String]) throws {
+            for (file, from, to) in [("acme-gmbh/inv-1042", "7150.00", acme), ("delta-foods/inv-1047", "1875.50", delta)] {
+                let path = dir + "/cases/\(file).md"
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(text.contains("amount: \(from)"), "\(text)")
+                try text.replacingOccurrences(of: "amount: \(from)", with: "amount: \(to)").write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            #expect(try ProcessResult.run("/usr/bin/env", ["git", "commit", "-qam", "amounts"], cwd: dir, environment: env).status == 0)
+        }
+        try setAmounts(a, "7200.00", "1900.00", sandbox.environment)
+        #expect(try sandbox.duetrail(["sync"], in: a).status == 0)
+        try setAmounts(b, "7100.00", "1850.00", bo)
+        func asBo(_ args: [String]) throws -> ProcessResult { try ProcessResult.run(Binary.duetrail, args, cwd: b, environment: bo) }
+        let stopped = try asBo(["sync"])
+        #expect(stopped.status == 3 && stopped.stderr.contains("2 conflicts"), "\(stopped)")
+        let before = try head(sandbox, b)
+
+        // Names that are not in conflict: refused, nothing merged, committed or pushed.
+        for stray in [["--take", "theirs", "INV-9999"], ["--take", "ours", "INV-1093", "--take", "theirs", "INV-1042"], ["--take", "ours", "fjord-software"]] {
+            let refused = try asBo(["sync"] + stray)
+            #expect(refused.status == 1 && refused.stderr.contains("not in conflict with origin/main"), "\(stray): \(refused)")
+            #expect(refused.stderr.contains("cases/acme-gmbh/inv-1042.md, cases/delta-foods/inv-1047.md"), "\(refused)")
+            #expect(try head(sandbox, b) == before)
+            #expect(try String(contentsOfFile: b + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8).contains("amount: 7100.00"))
+        }
+        #expect(try sandbox.git(["rev-parse", "main"], in: remote).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == head(sandbox, a))
+        let malformed = try asBo(["sync", "--take", "INV-1042"])
+        #expect(malformed.status != 0 && malformed.stderr.contains("--take is followed by the side to keep"), "\(malformed)")
+
+        // Theirs for one invoice, ours for a whole customer, in one run.
+        let settled = try asBo(["sync", "--take", "theirs", "INV-1042", "--take", "ours", "delta-foods"])
+        #expect(settled.status == 0, "\(settled)")
+        #expect(settled.stdout.contains("Settled cases/acme-gmbh/inv-1042.md: amount (kept theirs)"), "\(settled)")
+        #expect(settled.stdout.contains("Settled cases/delta-foods/inv-1047.md: amount (kept ours)"), "\(settled)")
+        for dir in [b] {
+            #expect(try String(contentsOfFile: dir + "/cases/acme-gmbh/inv-1042.md", encoding: .utf8).contains("amount: 7200.00"))
+            #expect(try String(contentsOfFile: dir + "/cases/delta-foods/inv-1047.md", encoding: .utf8).contains("amount: 1850.00"))
+        }
+        let message = try sandbox.git(["log", "-1", "--format=%B"], in: b).stdout
+        #expect(message.contains("cases/acme-gmbh/inv-1042.md: amount (kept theirs)") && message.contains("cases/delta-foods/inv-1047.md: amount (kept ours)"), "\(message)")
+        #expect(try sandbox.duetrail(["sync"], in: a).status == 0)
+        #expect(try head(sandbox, a) == head(sandbox, b))
+        // Nothing in conflict any more: a name to settle is refused.
+        let nothing = try asBo(["sync", "--take", "ours", "INV-1042"])
+        #expect(nothing.status == 1 && nothing.stderr.contains("nothing is in conflict with origin/main"), "\(nothing)")
+    }
+
     @Test func aLedgerServedByGitDaemonClonesSyncsAndRetriesWhenSomeonePushesFirst() throws {
         let sandbox = try Sandbox()
         let (remote, _) = try team(sandbox)

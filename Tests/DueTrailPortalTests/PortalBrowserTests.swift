@@ -10,6 +10,8 @@ import TestSupport
         let sandbox = try Sandbox()
         let ledger = try sandbox.exampleLedger()
         #expect(try sandbox.duetrail(["portal", "key", "--new"], in: ledger).status == 0)
+        // Part of a balance promised on the phone: the longest status the page shows.
+        #expect(try sandbox.duetrail(["promise", "INV-1008", "--date", "2026-12-30", "--amount", "1234.56"], in: ledger).status == 0)
         let link = try sandbox.duetrail(["portal", "link", "delta-foods", "--expires", "7d"], in: ledger)
         let token = try #require(link.stdout.split(separator: "/").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         let server = try PortalTestServer(sandbox: sandbox, ledger: ledger)
@@ -37,6 +39,8 @@ import TestSupport
         #expect(json["submit_focused"] as? String == "Send my dispute")
         #expect((json["after_dispute_notice"] as? String)?.contains("Your dispute is recorded") == true, "\(json)")
         #expect(json["phone_scroll_width"] as? Int == 390, "nothing wider than a phone's screen")
+        #expect((json["phone_statuses"] as? [String])?.contains("Payment of EUR 1,234.56 promised by 30 December 2026") == true, "\(json)")
+        #expect((json["phone_overflowing_cells"] as? [String]) == [], "every label fits a 390 px screen: \(json)")
         #expect((json["console_errors"] as? [String])?.isEmpty == true, "\(json)")
         for shot in ["portal-desktop.png", "portal-confirmation.png", "portal-phone.png"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: artifacts + "/" + shot)[.size] as? Int) ?? 0

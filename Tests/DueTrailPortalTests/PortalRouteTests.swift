@@ -100,7 +100,7 @@ import TestSupport
             try await client.execute(uri: "/p/\(link)?done=promised", method: .get) { response in
                 let html = String(buffer: response.body)
                 #expect(html.contains(#"<div class="notice" role="status"><h2>Thank you</h2><p>Your payment date is recorded."#))
-                #expect(html.contains("INV-1042<span class=\"status\">Payment promised by 15 December 2026</span>"))
+                #expect(html.contains("INV-1042<span class=\"status\">Payment of EUR 2,000.00 promised by 15 December 2026</span>"), "the part promised, in its currency")
             }
             try await client.execute(uri: "/p/\(link)/dispute", method: .post, headers: PortalFixture.formHeaders,
                 body: PortalFixture.form([("token", token), ("invoice", "INV-1030"), ("reason", "We never received the second delivery.")])) { response in

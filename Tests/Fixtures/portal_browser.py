@@ -153,6 +153,11 @@ def main():
         page.call("Page.reload")
         page.wait_for("Page.loadEventFired")
         out["phone_scroll_width"] = page.js("document.documentElement.scrollWidth")
+        # Every cell fits its row and the screen: a long status ("Payment of … promised by …") wraps.
+        out["phone_overflowing_cells"] = page.js("""[...document.querySelectorAll('tbody th, tbody td, .status')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .map(e => e.textContent)""")
+        out["phone_statuses"] = page.js("[...document.querySelectorAll('.status')].map(s => s.textContent)")
         page.screenshot(os.path.join(artifacts, "portal-phone.png"))
         out["console_errors"] = [e["params"]["entry"].get("text", "") for e in page.events
                                  if e.get("method") == "Log.entryAdded" and e["params"]["entry"].get("level") == "error"

@@ -34,7 +34,9 @@ struct ApproveCommand: ParsableCommand {
             return
         }
         guard let outcome = result.outcome else {
-            Terminal.print("Nothing to approve: no drafts awaiting review.")
+            let onBranches = try guarded { try ReviewBranchHint.text(ledger) }
+            Terminal.print("Nothing to approve" + (onBranches.isEmpty ? "" : " here") + ": no drafts awaiting review" + (onBranches.isEmpty ? "." : " in the working tree."))
+            Terminal.print(onBranches, terminator: "")
             return
         }
         Terminal.print("Approved \(result.drafts.count) draft\(result.drafts.count == 1 ? "" : "s") in commit \(outcome.commit.short):")

@@ -170,7 +170,7 @@ struct DemoCommand: ParsableCommand {
                 Terminal.print("    duetrail done \(first.summary.facts.number) --note …: \(done.step.name) finished in commit \(done.result.commit?.short ?? "-"); the cadence moves on.")
             }
         }
-        let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let binDir = URL(fileURLWithPath: DueTrailExecutable.path).deletingLastPathComponent().path
         Terminal.print("""
 
             Try next:
@@ -207,7 +207,7 @@ struct DemoCommand: ParsableCommand {
         if let example { candidates.append(example) }
         candidates.append(fm.currentDirectoryPath + "/example-ledger")
         // Beside the source tree, when run from .build/<config>/duetrail.
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let exe = URL(fileURLWithPath: DueTrailExecutable.path).deletingLastPathComponent()
         candidates.append(exe.appendingPathComponent("../../../example-ledger").standardizedFileURL.path)
         candidates.append(exe.appendingPathComponent("../../example-ledger").standardizedFileURL.path)
         return candidates.first { fm.fileExists(atPath: $0 + "/" + LedgerConfig.fileName) }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

@@ -104,7 +104,7 @@ struct DraftCommand: ParsableCommand {
                 out += "Committed to branch \(branch.name) (\(branch.commit)); the working tree is unchanged.\n"
                 out += "Next: `git push origin \(branch.name)` and review it as a pull request; merging it into main approves the drafts.\n"
             } else {
-                out += "Next: `duetrail review` (or `git diff`), then `duetrail approve` (or `git commit`); `duetrail reject CASE --reason …` drops one.\n"
+                out += "Next: `duetrail review` (or `git add -N outbox && git diff`), then `duetrail approve` (or `git commit`); `duetrail reject CASE --reason …` drops one.\n"
             }
         }
         return out

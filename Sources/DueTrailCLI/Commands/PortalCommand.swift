@@ -79,7 +79,8 @@ struct PortalLinkCommand: ParsableCommand {
             let tree = try ledger.headTree()
             let unknown = try customers.filter { try !Slug.isValid($0) || ledger.read("customers/\($0).yaml", inTree: tree) == nil }
             if !unknown.isEmpty {
-                throw CLIError("no customer " + unknown.map { "`\($0)`" }.joined(separator: ", ") + " (give the slug as in customers/<slug>.yaml)")
+                let names = try ledger.snapshot().customerNames
+                throw CLIError(unknown.map { CustomerLookup.unknown($0, names: names) }.joined(separator: "; "))
             }
             let now = ledger.clock.instant
             let expires = self.expires ?? "\(ledger.config.portalSettings.linkDays)d"

@@ -40,6 +40,6 @@ struct PromiseCommand: ParsableCommand {
         let result = try guarded {
             try ledger.promise(cases, date: try CaseActionOutput.date(date, option: "--date"), amount: amount, via: via, note: note)
         }
-        CaseActionOutput.print(result) { money in "a promise to pay " + (money.map { "\($0.display) " } ?? "") + "by \(date)" }
+        CaseActionOutput.print(result) { money in "a promise to pay " + (money.map { "\($0.display) " } ?? "the whole balance ") + "by \(date)" }
     }
 }

@@ -53,6 +53,7 @@ struct QueueCommand: ParsableCommand {
     func run() throws {
         let ledger = try options.open()
         let snapshot = try guarded { try ledger.snapshot() }
+        try CustomerCheck.require(customer, in: snapshot)
         let wantedBucket = bucket.flatMap(AgingBucket.init(argument:))
         let wantedCustomer = customer?.lowercased()
         let names = snapshot.customerNames

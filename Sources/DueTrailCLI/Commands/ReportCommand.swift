@@ -58,8 +58,14 @@ struct ReportFormatOptions: ParsableArguments {
     @Flag(help: "Print CSV.")
     var csv = false
 
+    /// `report aging --html FILE` would print aging and write nothing: refused.
+    @ParentCommand var report: ReportCommand
+
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if let html = report.html {
+            throw ValidationError("--html writes every report into one file: `duetrail report --html \(html)`, with no report named; one report prints as a table, --json or --csv")
+        }
     }
 
     /// Opens the ledger, makes the table and prints it as asked.

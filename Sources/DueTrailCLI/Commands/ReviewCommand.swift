@@ -7,7 +7,7 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Show the drafts awaiting approval as diffs, with what a reviewer needs to know of each case.",
-        discussion: "The same diffs as `git diff` (new drafts included). Approve with `duetrail approve` or `git commit`.")
+        discussion: "The same diffs as `git diff`, new drafts included (they are untracked files, which plain `git diff` leaves out: `git add -N outbox && git diff` shows them too). Approve with `duetrail approve` or `git commit`.")
 
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
@@ -30,16 +30,23 @@ struct ReviewCommand: ParsableCommand {
         let snapshot = try guarded { try ledger.snapshot() }
         let (drafts, problems) = try guarded { try ledger.outbox(tree: snapshot.tree) }
         for p in problems { Terminal.note("warning: " + p.headline) }
-        var waiting = try guarded { try Ledger.selectDrafts(drafts.filter(\.awaitingReview), keys: keys, names: snapshot.customerNames) }
+        // Drafts committed only as a review branch's proposal (fast-forwarded, no merge) await approval too.
+        let stuck = ledger.stuckProposals(drafts, head: snapshot.commit)
+        var waiting = try guarded {
+            try Ledger.selectDrafts(drafts.filter { $0.awaitingReview || stuck[$0.path] != nil }, keys: keys, names: snapshot.customerNames)
+        }
         if mine {
             let me = try guarded { try ledger.identity() }
             waiting = waiting.filter { d in
                 snapshot.customers[d.pending.customer]?.owner?.isPerson(name: me.name, email: me.email) == true
             }
         }
+        let onBranches = keys.isEmpty ? try guarded { try ReviewBranchHint.text(ledger) } : ""
         if waiting.isEmpty {
             let approved = drafts.filter { $0.committed != nil }.count
-            Terminal.print("No drafts awaiting review." + (approved > 0 ? " \(approved) approved, not sent yet." : " Run `duetrail draft` to write today's reminders."))
+            Terminal.print("No drafts awaiting review" + (onBranches.isEmpty ? "" : " here") + "."
+                + (approved > 0 ? " \(approved) approved, not sent yet." : onBranches.isEmpty ? " Run `duetrail draft` to write today's reminders." : ""))
+            Terminal.print(onBranches, terminator: "")
             return
         }
         let patches = try guarded { try ledger.draftPatches(waiting.map(\.path), tree: snapshot.tree) }
@@ -61,7 +68,8 @@ struct ReviewCommand: ParsableCommand {
         } else {
             for d in waiting {
                 let name = snapshot.customerNames[d.pending.customer] ?? d.pending.customer
-                let header = "== \(d.path): \(name), step \(d.pending.step)" + (d.committed == nil ? "" : " (edited since approval)")
+                let header = "== \(d.path): \(name), step \(d.pending.step)"
+                    + (stuck[d.path] != nil ? " (reached main from a review branch without a merge commit: not approved)" : d.committed == nil ? "" : " (edited since approval)")
                 out += (paint ? "\u{1B}[1m\(header)\u{1B}[0m" : header) + "\n"
                 for number in d.pending.caseNumbers {
                     guard let c = byNumber[number] else { out += "   \(number): no such case in HEAD\n"; continue }
@@ -70,6 +78,9 @@ struct ReviewCommand: ParsableCommand {
                 for number in d.pending.alsoListed {
                     guard let c = byNumber[number] else { continue }
                     out += "   " + Self.context(c, today: today) + " · also listed (no step of its own)\n"
+                }
+                if stuck[d.path] != nil {
+                    out += "   Committed as proposed, unchanged: read it with `git show HEAD:\(d.path)`; `duetrail approve \(d.pending.caseNumbers.first ?? d.path)` approves it as it stands.\n"
                 }
                 // Nothing in a draft may drive the terminal: escapes show as `^[`.
                 let text = (patches[d.path]?.text ?? "").replacingOccurrences(of: "\u{1B}", with: "^[")
@@ -80,13 +91,17 @@ struct ReviewCommand: ParsableCommand {
             }
             out += "\(waiting.count) draft\(waiting.count == 1 ? "" : "s") awaiting review. Approve: `duetrail approve [CASE|CUSTOMER…]` or `--all`; drop one: `duetrail reject CASE --reason …`.\n"
         }
+        if !stat, waiting.contains(where: { $0.committed == nil }) {
+            out += "New drafts are untracked files, which plain `git diff` leaves out; `git add -N outbox && git diff` shows them with the rest.\n"
+        }
+        out += onBranches
         Terminal.print(out, terminator: "")
     }
 
     /// `INV-1042 · balance EUR 1,200.00 · due 2026-10-31, 30 days overdue · last: nudge sent 2026-11-20 · open`
     static func context(_ c: CaseSummary, today: CalendarDate) -> String {
         let days = c.facts.due.days(to: today)
-        let due = days > 0 ? "\(days) days overdue" : days == 0 ? "due today" : "due in \(-days) days"
+        let due = days > 0 ? "\(Plural.days(days)) overdue" : days == 0 ? "due today" : "due in \(Plural.days(-days))"
         var parts = [c.facts.number, "balance \(c.state.balance.display)", "due \(c.facts.due.iso), \(due)"]
         if let sent = c.state.lastReminder {
             let count = c.state.reminderDates.count

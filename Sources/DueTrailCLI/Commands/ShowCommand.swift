@@ -52,7 +52,7 @@ struct ShowCommand: ParsableCommand {
             out += "    fix the file and commit it (`duetrail check` lists every problem)\n"
         }
         if let issued = f.issued { out += "  issued    \(issued.iso)\n" }
-        out += "  due       \(f.due.iso)" + (days > 0 ? " (\(days) days overdue)" : days == 0 ? " (today)" : " (in \(-days) days)") + "\n"
+        out += "  due       \(f.due.iso)" + (days > 0 ? " (\(Plural.days(days)) overdue)" : days == 0 ? " (today)" : " (in \(Plural.days(-days)))") + "\n"
         out += "  amount    \(f.amount.display)\n"
         out += "  balance   \(summary.state.balance.display)\n"
         out += "  status    \(summary.state.status.rawValue)" + (summary.state.closedReason.map { " (\($0))" } ?? "") + "\n"

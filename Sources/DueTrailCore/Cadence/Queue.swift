@@ -217,7 +217,7 @@ package struct Queue: Sendable {
     /// Without a cadence (no planner given), the next action follows the age of the debt.
     static func nextAction(daysOverdue days: Int) -> String {
         switch days {
-        case ..<(-3): return "wait (due in \(-days) days)"
+        case ..<(-3): return "wait (due in \(Plural.days(-days)))"
         case -3...0: return "courtesy reminder"
         case 1...14: return "friendly reminder"
         case 15...30: return "firm reminder"

@@ -238,7 +238,7 @@ package struct CaseHolds: Sendable, Equatable {
     /// `promiseGrace` is how long after the promised date the cadence still waits.
     package func reason(today: CalendarDate, promiseGrace: (CalendarDate) -> CalendarDate = { $0 }) -> String? {
         if let d = escalatedSince { return "escalated" + (escalatedTo.map { " to \($0)" } ?? "") + " since \(d.iso)" }
-        if let d = disputedSince { return "disputed \(d.iso) (\(max(0, d.days(to: today))) days)" }
+        if let d = disputedSince { return "disputed \(d.iso) (\(Plural.days(max(0, d.days(to: today)))))" }
         if let d = replySince { return "reply waiting since \(d.iso)" }
         if let d = promisedUntil, today <= promiseGrace(d) { return "promised for \(d.iso)" }
         if let d = snoozedUntil, today < d { return "snoozed until \(d.iso)" }

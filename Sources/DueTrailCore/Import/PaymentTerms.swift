@@ -42,8 +42,8 @@ package struct PaymentTerms: Sendable, Equatable, CustomStringConvertible {
         case .days(0): return "due on receipt"
         case .days(let n): return "\(n) day\(n == 1 ? "" : "s")"
         case .endOfMonthThenDays(0): return "end of the month"
-        case .endOfMonthThenDays(let n): return "end of month + \(n) days"
-        case .daysThenEndOfMonth(let n): return "\(n) days, then to the end of that month"
+        case .endOfMonthThenDays(let n): return "end of month + \(Plural.days(n))"
+        case .daysThenEndOfMonth(let n): return "\(Plural.days(n)), then to the end of that month"
         }
     }
 

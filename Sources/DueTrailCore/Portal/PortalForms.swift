@@ -87,7 +87,7 @@ package enum PortalForms {
                 if d < today {
                     errors.append(PortalFieldError(field: "promise-date", message: "The payment date is in the past; choose today or a later day."))
                 } else if d > last {
-                    errors.append(PortalFieldError(field: "promise-date", message: "Choose a date no later than \(ReminderComposer.friendly(last)) (\(horizon) days from today)."))
+                    errors.append(PortalFieldError(field: "promise-date", message: "Choose a date no later than \(ReminderComposer.friendly(last)) (\(Plural.days(horizon)) from today)."))
                 } else {
                     date = d
                 }

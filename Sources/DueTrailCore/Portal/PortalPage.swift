@@ -54,7 +54,10 @@ package enum PortalPage {
             if let since = c.state.holds.disputedSince {
                 status = "Disputed since \(ReminderComposer.friendly(since))"
             } else if let until = c.state.holds.promisedUntil {
-                status = "Payment promised by \(ReminderComposer.friendly(until))"
+                // Part of the balance promised: how much, in its currency.
+                let h = c.state.holds
+                let part = h.promiseTarget.flatMap { t in h.balanceAtPromise.map { Money($0.amount - t.amount, t.currency) } }.flatMap { $0.amount > 0 && (h.promiseTarget?.amount ?? 0) > 0 ? $0 : nil }
+                status = "Payment " + (part.map { "of \($0.display) " } ?? "") + "promised by \(ReminderComposer.friendly(until))"
             }
             var row: [String: Any] = [
                 "number": f.number, "issued": f.issued.map(ReminderComposer.friendly) ?? "—", "due": ReminderComposer.friendly(f.due),
@@ -146,7 +149,7 @@ package enum PortalPage {
         .num { text-align: right; font-variant-numeric: tabular-nums; }
         tbody th, td.num { white-space: nowrap; }
         .overdue { color: var(--warn); font-weight: 600; }
-        .status { display: block; color: var(--muted); font-size: .95rem; }
+        .status { display: block; color: var(--muted); font-size: .95rem; white-space: normal; overflow-wrap: anywhere; }
         .totals { font-size: 1.15rem; font-weight: 600; }
         .pay { display: inline-block; padding: .35rem .8rem; border: 2px solid var(--accent); border-radius: .3rem; text-decoration: none; font-weight: 600; }
         form { border: 1px solid var(--line); border-radius: .4rem; padding: 1rem; }
@@ -165,7 +168,7 @@ package enum PortalPage {
           thead { position: absolute; left: -999px; }
           table, tbody, tr, th, td { display: block; width: 100%; }
           tr { border: 1px solid var(--line); border-radius: .4rem; margin: .75rem 0; padding: .25rem .5rem; }
-          td, th { border: 0; padding: .2rem 0; white-space: normal; }
+          td, th, tbody th { border: 0; padding: .2rem 0; white-space: normal; }
           td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
           .num { text-align: left; }
         }

@@ -167,7 +167,7 @@ extension Ledger {
     /// Returns each draft moved, with where it went.
     @discardableResult
     func keepAside(drafts paths: [String], in folder: String = "rejected") -> [(path: String, copy: String)] {
-        let keep = repository.gitDirectory + "/duetrail/" + folder
+        let keep = repository.gitDirectory + (repository.gitDirectory.hasSuffix("/") ? "" : "/") + "duetrail/" + folder
         var moved: [(String, String)] = []
         for path in paths {
             try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
@@ -204,13 +204,18 @@ extension Ledger {
         let horizon = try cadenceSetup(tree: tree).book.promiseHorizon
         guard date >= today else { throw LedgerError.badRequest("the promised date \(date.iso) is in the past (today is \(today.iso))") }
         guard date <= today.adding(days: horizon) else {
-            throw LedgerError.badRequest("the promised date \(date.iso) is more than \(horizon) days ahead (`promise_horizon` in cadence.yaml); record a note instead, or agree a nearer date")
+            throw LedgerError.badRequest("the promised date \(date.iso) is more than \(Plural.days(horizon)) ahead (`promise_horizon` in cadence.yaml); record a note instead, or agree a nearer date")
         }
         var amounts: [String: Money] = [:]
         var result = try run(
             keys, action: .promise,
             subject: { cases in
-                "promise: \(cases.map(\.facts.number).joined(separator: ", ")) by \(date.iso)" + (cases.first.flatMap { amounts[$0.facts.number] }.map { " (\($0.display))" } ?? "")
+                // Each amount with its own currency: one invoice in USD, another in EUR.
+                let shown = cases.compactMap { c in amounts[c.facts.number].map { (c.facts.number, $0.display) } }
+                let distinct = Set(shown.map(\.1))
+                let what = shown.isEmpty ? "" : distinct.count == 1 ? " (\(shown[0].1)\(cases.count > 1 ? " each" : ""))"
+                    : " (" + shown.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
+                return "promise: \(cases.map(\.facts.number).joined(separator: ", ")) by \(date.iso)" + what
             },
             validate: { (c: CaseSummary) throws(LedgerError) in
                 try Self.requireOpen(c)

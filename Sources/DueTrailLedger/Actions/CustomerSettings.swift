@@ -9,6 +9,9 @@ package struct CustomerChange: Sendable {
     /// Replaces the contacts' addresses, in order (the first gets reminders in To, the others
     /// in Cc); a contact's name is kept when its address stays.
     package var emails: [String]?
+    /// Contacts to add (`Name <email>`), after the others; one whose address is there
+    /// already gets the name. The other contacts stay as they are, names included.
+    package var addContacts: [String] = []
     package var cadence: String?
     /// `Name <email>` of the account owner; "" removes it.
     package var owner: String?
@@ -21,13 +24,21 @@ package struct CustomerChange: Sendable {
         self.owner = owner
     }
 
-    package var isEmpty: Bool { policy == nil && sensitive == nil && emails == nil && cadence == nil && owner == nil }
+    package var isEmpty: Bool { policy == nil && sensitive == nil && emails == nil && addContacts.isEmpty && cadence == nil && owner == nil }
 }
 
 extension Ledger {
     /// Applies `change` to `customers/<slug>.yaml` and commits it; returns the file as written.
     package func changeCustomer(_ slug: String, _ change: CustomerChange) throws(LedgerError) -> (file: CustomerFile, outcome: CommitOutcome?) {
-        guard !change.isEmpty else { throw LedgerError.badRequest("nothing to change: give --policy, --sensitive/--no-sensitive, --email, --cadence or --owner") }
+        guard !change.isEmpty else { throw LedgerError.badRequest("nothing to change: give --policy, --sensitive/--no-sensitive, --email, --contact, --cadence or --owner") }
+        var added: [CustomerFile.Contact] = []
+        for text in change.addContacts {
+            guard let person = Owner(text) else {
+                throw LedgerError.badRequest("--contact `\(text)` is not a contact; write --contact \"Maria Keller <maria@example.com>\" (or just the address)")
+            }
+            if let why = EmailAddress.problem(person.email) { throw LedgerError.badRequest("--contact `\(text)`: \(why)") }
+            added.append(CustomerFile.Contact(name: person.name, email: person.email))
+        }
         for email in change.emails ?? [] {
             if let why = EmailAddress.problem(email) { throw LedgerError.badRequest("--email `\(email)` is not an email address: \(why)") }
         }
@@ -48,14 +59,36 @@ extension Ledger {
                 let before = file.contacts
                 file.contacts = emails.map { email in CustomerFile.Contact(name: before.first { $0.email == email }?.name, email: email) }
             }
+            for contact in added {
+                if let i = file.contacts.firstIndex(where: { $0.email.lowercased() == contact.email.lowercased() }) {
+                    if contact.name != nil { file.contacts[i].name = contact.name }
+                } else {
+                    file.contacts.append(contact)
+                }
+            }
             if let owner = change.owner { file.owner = Owner(owner) }
             var what: [String] = []
             if let p = change.policy { what.append("policy \(p.rawValue)") }
             if let s = change.sensitive { what.append(s ? "sensitive" : "not sensitive") }
             if let e = change.emails { what.append("contacts \(e.joined(separator: ", "))") }
+            if !added.isEmpty { what.append("contact \(added.map { c in c.name.map { "\($0) <\(c.email)>" } ?? c.email }.joined(separator: ", "))") }
             if let c = change.cadence { what.append("cadence \(c)") }
             if let o = change.owner { what.append(o.isEmpty ? "no owner" : "owner \(o)") }
             return "customer: \(slug): " + what.joined(separator: ", ")
+        }
+    }
+
+    /// `customers/<slug>.yaml` as committed at the branch tip; an unknown slug is an error
+    /// suggesting the nearest one.
+    package func customerFile(_ slug: String) throws(LedgerError) -> CustomerFile {
+        let tree = try headTree()
+        let path = ImportPlan.customerPath(slug)
+        guard Slug.isValid(slug), let text = try read(path, inTree: tree) else {
+            throw LedgerError.notFound(CustomerLookup.unknown(slug, names: try snapshot().customerNames))
+        }
+        switch CustomerFile.parse(text, path: path, slug: slug) {
+        case .success(let f): return f
+        case .failure(let problems): throw LedgerError.invalid(problems)
         }
     }
 
@@ -72,8 +105,8 @@ extension Ledger {
         var written: CustomerFile?
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             let tree = try self.tree(ofBase: base)
-            guard let text = try read(path, inTree: tree) else {
-                throw LedgerError.notFound("no customer `\(slug)` (customers/\(slug).yaml); see `duetrail queue` for customer slugs")
+            guard Slug.isValid(slug), let text = try read(path, inTree: tree) else {
+                throw LedgerError.notFound(CustomerLookup.unknown(slug, names: try snapshot(at: base).customerNames))
             }
             var file: CustomerFile
             switch CustomerFile.parse(text, path: path, slug: slug) {

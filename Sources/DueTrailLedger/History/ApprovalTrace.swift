@@ -14,6 +14,9 @@ extension Ledger {
         while let id = cursor {
             let info = try repo.commit(id)
             guard try repo.entry(at: path, inTree: info.tree)?.id == blob else { break }
+            // `approve` of these very bytes (a draft that reached the main line unapproved,
+            // approved again without a change): that commit is the approval.
+            if Self.approvedDrafts(info.message).contains(path) { return info.id }
             boundary = info
             cursor = info.parents.first
         }
@@ -41,6 +44,10 @@ extension Ledger {
             var cursor: ObjectID? = head
             while !pending.isEmpty, let id = cursor {
                 let info = try repo.commit(id)
+                // Approved again since it arrived (`approve` of the same bytes): it may go.
+                for path in Self.approvedDrafts(info.message) where pending[path] != nil {
+                    if try repo.entry(at: path, inTree: info.tree)?.id == pending[path] { pending[path] = nil }
+                }
                 let parentTree = try info.parents.first.map { (p: ObjectID) throws(GitError) in try repo.commit(p).tree }
                 let before = try parentTree.flatMap { (t: ObjectID) throws(GitError) in try repo.entry(at: Self.outboxFolder, inTree: t)?.id }
                 let after = try repo.entry(at: Self.outboxFolder, inTree: info.tree)?.id
@@ -62,7 +69,7 @@ extension Ledger {
                         // Through a merge: the approval is on the merged side or the merge itself.
                         let approval = info.parents.count > 1 ? try approvalCommit(path: path, blob: blob, from: id) : id
                         guard let approval, let branch = try reviewBranch(approval) else { continue }
-                        out[path] = "it was proposed on review branch \(branch) and reached the main branch without a merge commit (\(approval.short)), so no one approved it; merge review branches with a merge commit (git merge --no-ff, or \"Create a merge commit\" on the git host), or approve it again by editing and committing it"
+                        out[path] = "it was proposed on review branch \(branch) and reached the main branch without a merge commit (\(approval.short)), so no one approved it; merge review branches with a merge commit (git merge --no-ff, or \"Create a merge commit\" on the git host), or approve it as it stands with `duetrail approve \(path)`"
                     }
                 }
                 cursor = info.parents.first
@@ -71,5 +78,13 @@ extension Ledger {
             return out  // history that cannot be read: the audit reports it; sending goes by HEAD
         }
         return out
+    }
+
+    /// The drafts an `approve` commit names (`DueTrail-Draft:`); none for any other commit.
+    static func approvedDrafts(_ message: String) -> [String] {
+        guard message.contains("\(Trailer.Key.action.rawValue): \(LedgerAction.approve.rawValue)") else { return [] }
+        let trailers = TrailerLines(message)
+        guard trailers.values(.action).contains(LedgerAction.approve.rawValue) else { return [] }
+        return trailers.values(.draft)
     }
 }

@@ -51,10 +51,24 @@ extension Ledger {
         let outcome = try commit(author: identity) { (base: ObjectID?) throws(LedgerError) -> ChangeSet? in
             let tree = try self.tree(ofBase: base)
             let (drafts, problems) = try outbox(tree: tree)
-            let waiting = drafts.filter(\.awaitingReview)
+            // A draft committed only as a review branch's proposal (no merge) is approved again here.
+            let stuck = stuckProposals(drafts, head: base)
+            let waiting = drafts.filter { $0.awaitingReview || stuck[$0.path] != nil }
             let snapshot = try snapshot(at: base)
             let snapshotNames = snapshot.customerNames
-            chosen = try Self.selectDrafts(waiting, keys: keys, names: snapshotNames)
+            do throws(LedgerError) {
+                chosen = try Self.selectDrafts(waiting, keys: keys, names: snapshotNames)
+            } catch {
+                // Named drafts that wait on a review branch are approved by merging it.
+                guard case .notFound(let message) = error, let onBranches = try? pendingReviewBranches(), !onBranches.isEmpty else { throw error }
+                let there = onBranches.filter { b in
+                    b.drafts.contains { d in
+                        keys.contains { k in d.pending.customer == k.lowercased() || d.pending.caseNumbers.contains { $0.lowercased() == k.lowercased() } || d.path == k }
+                    }
+                }
+                guard !there.isEmpty else { throw error }
+                throw LedgerError.notFound(message + "; " + there.map { "review branch \($0.branch) proposes drafts for them: merging it with a merge commit approves them (git merge --no-ff \($0.branch))" }.joined(separator: "; "))
+            }
             let broken = problems.filter { p in keys.isEmpty || keys.contains { p.path.contains($0) } }
             if !broken.isEmpty { throw LedgerError.invalid(DiagnosticList(broken)) }
             guard !chosen.isEmpty else { return nil }
@@ -92,8 +106,17 @@ extension Ledger {
                 body: chosen.count == 1 ? "" : chosen.map(what).joined(separator: "\n"),
                 trailers: [.action(.approve)])
             for d in chosen {
-                change.files[d.path] = d.working
+                let text: String? = d.working ?? d.committed
+                change.files[d.path] = .some(text)
                 change.trailers.append(.draft(d.path))
+            }
+            let again = chosen.filter { stuck[$0.path] != nil }
+            if !again.isEmpty {
+                // Nothing changes in those files: the commit itself is the approval.
+                change.allowEmpty = true
+                change.body += (change.body.isEmpty ? "" : "\n\n")
+                    + "Approved as committed (they reached the main branch from a review branch without a merge commit):\n"
+                    + again.map { "  \($0.path)" }.joined(separator: "\n")
             }
             change.trailers += chosen.flatMap { d in d.pending.caseNumbers.map { .caseNumber($0) } }
             return change

@@ -140,10 +140,30 @@ extension Ledger {
             }
         }
         if reviewBranches, !repository.isBare, let head = try branchTip() {
+            // Committed, but only as a review branch's proposal (fast-forwarded, no merge): it
+            // awaits review, as it did on the branch, until someone approves it.
+            let stuck = stuckProposals(drafts, head: head)
+            if !stuck.isEmpty {
+                drafts = drafts.map { d in
+                    guard stuck[d.path] != nil else { return d }
+                    var pending = d.pending
+                    pending.approved = false
+                    return OutboxDraft(pending: pending, committed: d.committed, working: d.working, workingDiffers: d.workingDiffers, workingIsUTF8: d.workingIsUTF8)
+                }
+            }
             let proposed = try draftsOnReviewBranches(head: head, known: Set(drafts.map(\.path)))
             drafts += proposed.filter { customers?.contains($0.pending.customer) != false }
         }
         return (drafts, problems)
+    }
+
+    /// Of `drafts`, those committed as they stand on disk that reached the main line from a
+    /// review branch without a merge commit (so no one approved them), and why, by path:
+    /// `approve` approves them again.
+    package func stuckProposals(_ drafts: [OutboxDraft], head: ObjectID?) -> [String: String] {
+        let committed = drafts.filter { $0.committed != nil && !$0.workingDiffers }.map(\.path)
+        guard let head, !committed.isEmpty else { return [:] }
+        return unapprovedProposals(committed, head: head)
     }
 
     /// The cadence engine over `snapshot` and the current outbox.

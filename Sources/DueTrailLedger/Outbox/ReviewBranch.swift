@@ -67,13 +67,37 @@ extension Ledger {
     /// Drafts waiting on review branches not merged yet (`draft --branch`): the cadence
     /// counts them as awaiting review, so drafting again on main does not write them twice.
     func draftsOnReviewBranches(head: ObjectID, known: Set<String>) throws(LedgerError) -> [OutboxDraft] {
-        var out: [OutboxDraft] = []
+        try reviewProposals(head: head, known: known).flatMap(\.drafts)
+    }
+
+    /// The review branches not merged into the current branch and the drafts each proposes:
+    /// local branches, and branches only on a remote (`origin/reminders-1211` after a fetch,
+    /// named so), a draft counted once (a local branch first).
+    package func pendingReviewBranches() throws(LedgerError) -> [(branch: String, drafts: [OutboxDraft])] {
+        guard !repository.isBare, let head = try branchTip() else { return [] }
+        return try reviewProposals(head: head, known: [])
+    }
+
+    private func reviewProposals(head: ObjectID, known: Set<String>) throws(LedgerError) -> [(branch: String, drafts: [OutboxDraft])] {
+        var out: [(branch: String, drafts: [OutboxDraft])] = []
+        var known = known
         let repo = repository
         do {
             let current = try branch()
+            let currentShort = current.replacingOccurrences(of: "refs/heads/", with: "")
+            let locals = try repo.localBranches()
+            let localTips = Set(locals.map(\.tip))
+            // A remote's copy of the current branch is the team's main line, not a proposal;
+            // one whose tip a local branch has is that branch.
+            let remotes = try repo.remoteBranches().filter { r in
+                !r.name.hasSuffix("/" + currentShort) && !localTips.contains(r.tip)
+            }
             var headTree: ObjectID?
-            for (name, tip) in try repo.localBranches() where name != current {
+            for (name, tip) in locals.filter({ $0.name != current }) + remotes {
                 guard try !repo.isAncestor(tip, of: head), let base = try repo.mergeBase(head, tip) else { continue }
+                let shown = name.hasPrefix("refs/heads/") ? String(name.dropFirst("refs/heads/".count))
+                    : name.hasPrefix("refs/remotes/") ? String(name.dropFirst("refs/remotes/".count)) : name
+                var drafts: [OutboxDraft] = []
                 let proposal = try repo.commit(tip)
                 guard !TrailerLines(proposal.message).values(.reviewBranch).isEmpty else { continue }
                 let changes = try repo.changedFiles(from: try repo.commit(base).tree, to: proposal.tree)
@@ -82,8 +106,10 @@ extension Ledger {
                     guard let blob, let headTree, try !Self.alreadySent(path, in: headTree, repo) else { continue }
                     let text = String(decoding: try repo.readBlob(blob), as: UTF8.self)
                     guard let headers = try? DraftHeaders.parse(text, path: path), let pending = try? headers.pending(path: path, approved: false) else { continue }
-                    out.append(OutboxDraft(pending: pending, committed: nil, working: text, workingDiffers: true, workingIsUTF8: true))
+                    drafts.append(OutboxDraft(pending: pending, committed: nil, working: text, workingDiffers: true, workingIsUTF8: true))
+                    known.insert(path)
                 }
+                if !drafts.isEmpty { out.append((shown, drafts)) }
             }
         } catch let error as GitError {
             throw error.context("reading review branches")

@@ -53,7 +53,7 @@ final class SendJournal {
     private var lockDescriptor: Int32 = -1
 
     init(gitDirectory: String) {
-        path = gitDirectory + "/duetrail/send.journal"
+        path = gitDirectory + (gitDirectory.hasSuffix("/") ? "" : "/") + "duetrail/send.journal"
     }
 
     deinit {

@@ -17,6 +17,9 @@ package struct ChangeSet: Sendable {
     /// the summary cache is then brought up to date without reading them back.
     package var caseSummaries: [String: CaseSummary] = [:]
     package var customers: [String: CustomerSummary] = [:]
+    /// Commit even when no file changes (`approve` of drafts already committed unapproved):
+    /// the commit itself is what is recorded.
+    package var allowEmpty = false
 
     package init(subject: String, body: String = "", trailers: [Trailer] = []) {
         self.subject = subject
@@ -76,7 +79,7 @@ extension Ledger {
             } catch {
                 throw error.context("reading \(branch)")
             }
-            guard let changes = try build(base), !changes.files.isEmpty || !changes.bytes.isEmpty else { return nil }
+            guard let changes = try build(base), !changes.files.isEmpty || !changes.bytes.isEmpty || changes.allowEmpty else { return nil }
             let paths = Set(changes.files.keys).union(changes.bytes.keys).sorted()
             try refuseDirty(paths, tree: baseTree, writing: changes)
             Timings.mark("check working tree")
@@ -95,7 +98,7 @@ extension Ledger {
                 throw error.context("committing \"\(changes.subject)\"")
             }
             guard let written else { continue }  // someone else committed first: rebuild on their tip
-            if written.tree == baseTree { return nil }
+            if written.tree == baseTree && !changes.allowEmpty { return nil }
             Timings.mark("write objects and commit")
             try updateWorkingTree(written.files, tree: written.tree, baseline: baseTree, commit: written.commit)
             Timings.mark("update working tree")
@@ -162,7 +165,7 @@ extension Ledger {
             try batch.finish(tree: tree, base: baseTree)
             try repo.refreshObjects()
         }
-        if tree == baseTree, let base { return (base, tree, []) }
+        if tree == baseTree, let base, !changes.allowEmpty { return (base, tree, []) }
         let signature = signature(identity)
         do {
             let commit = try repo.commit(tree: tree, onto: branch, parent: base, author: signature, committer: signature, message: changes.message)

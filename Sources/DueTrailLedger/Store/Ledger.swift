@@ -20,13 +20,22 @@ package final class Ledger {
         self.config = config
         self.clock = clock
         self.environment = environment
-        root = repository.workingDirectory ?? repository.gitDirectory
+        // libgit2 gives folders with a trailing slash; paths are joined as `root + "/" + path`,
+        // so without it (nothing printed shows `//`).
+        var folder = repository.workingDirectory ?? repository.gitDirectory
+        while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
+        root = folder
     }
 
     /// Opens the ledger containing `path` (`--ledger`, `DUETRAIL_LEDGER`, or the current folder).
     package static func open(
         at path: String, today: CalendarDate? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LedgerError) -> Ledger {
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            throw LedgerError.notFound("the ledger folder \(path) does not exist; point at an existing ledger with --ledger (or $DUETRAIL_LEDGER), or create one with `duetrail init \(path)`")
+        }
+        if !isFolder.boolValue { throw LedgerError.badRequest("\(path) is a file, not a ledger folder; point at the ledger's folder with --ledger") }
         let repo: Repository
         do {
             repo = try Repository.discover(from: path)

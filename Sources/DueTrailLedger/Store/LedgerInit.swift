@@ -18,10 +18,17 @@ extension Ledger {
     package func installMergeDriver(executable: String) throws(LedgerError) {
         do {
             try repository.setConfig("merge.duetrail.name", "DueTrail: merge case files by meaning")
-            try repository.setConfig("merge.duetrail.driver", "'\(executable)' merge-driver %O %A %B %P")
+            // git runs the driver through the shell: the path is single-quoted (a `'` in it as `'\''`).
+            let quoted = "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            try repository.setConfig("merge.duetrail.driver", "\(quoted) merge-driver %O %A %B %P")
         } catch {
             throw error.context("setting merge.duetrail.driver")
         }
+    }
+
+    /// This clone's `merge.duetrail.driver`, as git config holds it (nil when unset).
+    package func mergeDriverSetting() throws(LedgerError) -> String? {
+        do { return try repository.configString("merge.duetrail.driver") } catch { throw error.context("reading merge.duetrail.driver") }
     }
 
     /// Commits the case-file line of `.gitattributes` when it is missing; nil when present.

@@ -30,6 +30,8 @@ package struct SyncReport: Sendable {
     package var mergedFiles: [String] = []
     package var conflicts: [CaseMerge.Conflict] = []
     package var settled: [CaseMerge.Conflict] = []
+    /// The side kept for each settled file, by path.
+    package var keptSides: [String: CaseMerge.Side] = [:]
     /// Untracked drafts an incoming change replaced, and where they were kept.
     package var keptAside: [String] = []
     /// How many times the push lost to someone else's and sync merged again.
@@ -38,16 +40,29 @@ package struct SyncReport: Sendable {
     package var mine = 0
 }
 
-/// How `sync` should settle conflicts a person has looked at.
+/// How `sync` should settle conflicts a person has looked at: each choice keeps one side
+/// for the files its keys name (`--take theirs INV-1042 --take ours acme-gmbh`).
 package struct SyncSettlement: Sendable {
-    package var side: CaseMerge.Side
-    /// Invoice numbers (or ledger paths) to settle; empty: every conflict.
-    package var cases: [String]
+    package struct Choice: Sendable {
+        package var side: CaseMerge.Side
+        /// Invoice numbers, customer slugs (all that customer's files) or ledger paths;
+        /// empty: every conflict no other choice names.
+        package var keys: [String]
 
-    package init(side: CaseMerge.Side, cases: [String]) {
-        self.side = side
-        self.cases = cases
+        package init(side: CaseMerge.Side, keys: [String]) {
+            self.side = side
+            self.keys = keys
+        }
     }
+
+    package var choices: [Choice]
+
+    package init(_ choices: [Choice]) { self.choices = choices }
+
+    package init(side: CaseMerge.Side, cases: [String]) { self.init([Choice(side: side, keys: cases)]) }
+
+    /// Every key a choice names.
+    package var namedKeys: [String] { choices.flatMap(\.keys) }
 }
 
 extension Ledger {
@@ -114,6 +129,13 @@ extension Ledger {
             throw LedgerError.notFound("this ledger has no remote `\(remote)`; add one (git remote add \(remote) URL) or start from `duetrail clone URL`")
         }
         let settle = try settlementRule(settlement)
+        // Names given to settle must name conflicts: checked on the first merge, before anything moves.
+        var namesChecked = settlement?.namedKeys.isEmpty ?? true
+        func refuseUnmerged() throws(LedgerError) {
+            guard !namesChecked else { return }
+            throw LedgerError.badRequest(
+                "nothing is in conflict with \(remote)/\(short), so there is nothing to settle for \(Self.listed(settlement?.namedKeys ?? [])); nothing was changed. Run `duetrail sync` without --take")
+        }
         var report = SyncReport(remote: remote, branch: short)
         Timings.mark("open")
         for attempt in 1...maxAttempts {
@@ -131,23 +153,26 @@ extension Ledger {
             report.after = local
             guard let remoteTip else {
                 // An empty remote (or a new branch): publish ours.
+                try refuseUnmerged()
                 guard let local else { return report }
                 report.sent = try count(from: local, excluding: nil)
                 if try push(remote: remote, branch: branch, access: access) { report.outcome = .pushed; return report }
                 continue
             }
             guard let local else {
+                try refuseUnmerged()
                 try moveBranch(branch, from: nil, to: remoteTip, tree: try tree(of: remoteTip), report: &report)
                 report.received = try count(from: remoteTip, excluding: nil)
                 report.outcome = .fastForwarded
                 return report
             }
-            if local == remoteTip { return report }
+            if local == remoteTip { try refuseUnmerged(); return report }
             let descends: Bool, behind: Bool
             do {
                 descends = try repo.isAncestor(remoteTip, of: local)
                 behind = try repo.isAncestor(local, of: remoteTip)
             } catch { throw error.context("comparing with \(remote)") }
+            if behind || descends { try refuseUnmerged() }
             if behind {
                 report.received += try count(from: remoteTip, excluding: local)
                 try moveBranch(branch, from: local, to: remoteTip, tree: try tree(of: remoteTip), report: &report)
@@ -159,8 +184,21 @@ extension Ledger {
             if !descends {
                 let base: ObjectID?
                 do { base = try repo.mergeBase(local, remoteTip) } catch { throw error.context("finding the common history") }
-                let merged = try TreeMerge(repository: repo).merge(base: base, ours: local, theirs: remoteTip, settle: settle)
+                let merged = try TreeMerge(repository: repo).merge(base: base, ours: local, theirs: remoteTip, settle: settle.side)
                 Timings.mark("merge trees")
+                if !namesChecked, let settlement {
+                    let conflicted = merged.settled.map(\.path) + merged.conflicts.map(\.path)
+                    let strays = settlement.namedKeys.filter { key in !conflicted.contains { settle.matches(key, $0) } }
+                    if !strays.isEmpty {
+                        let now = Array(Set(conflicted)).sorted()
+                        throw LedgerError.badRequest(
+                            "\(Self.listed(strays)) \(strays.count == 1 ? "is" : "are") not in conflict with \(remote)/\(short)"
+                                + (now.isEmpty ? " (nothing is)" : " (in conflict: \(now.joined(separator: ", ")))")
+                                + "; nothing was merged or pushed. Name an invoice number, a customer slug or a path that is in conflict")
+                    }
+                    namesChecked = true
+                }
+                for c in merged.settled { report.keptSides[c.path] = settle.side(c.path) }
                 report.received += try count(from: remoteTip, excluding: local)
                 report.mergedFiles += merged.merged
                 report.settled += merged.settled
@@ -170,7 +208,7 @@ extension Ledger {
                     report.outcome = .conflicts
                     return report
                 }
-                head = try commitMerge(tree: tree, ours: local, theirs: remoteTip, remote: remote, short: short, report: report, kept: settlement?.side)
+                head = try commitMerge(tree: tree, ours: local, theirs: remoteTip, remote: remote, short: short, report: report)
                 Timings.mark("commit merge")
                 try moveBranch(branch, from: local, to: head, tree: tree, report: &report)
                 Timings.mark("update working tree")
@@ -188,18 +226,38 @@ extension Ledger {
         throw LedgerError.lostRace("\(remote) kept moving while syncing (\(maxAttempts) attempts); your commits are safe here; run sync again")
     }
 
-    /// Which side to keep for a conflicted path, from `--take SIDE [CASE…]`.
-    private func settlementRule(_ settlement: SyncSettlement?) throws(LedgerError) -> (String) -> CaseMerge.Side? {
-        guard let settlement else { return { _ in nil } }
-        if settlement.cases.isEmpty { return { _ in settlement.side } }
-        var paths: Set<String> = []
-        let snapshot = try snapshot()
-        for key in settlement.cases {
-            let found = snapshot.find(key)
-            if found.isEmpty { paths.insert(key) } else { found.forEach { paths.insert($0.path) } }
+    /// Which side to keep for a conflicted path, from `--take SIDE [CASE…]…`, and whether a
+    /// key names a path: the path itself (or a folder of it), `customer/invoice`, a customer
+    /// slug (its customer file and all its cases), or an invoice number.
+    private func settlementRule(_ settlement: SyncSettlement?) throws(LedgerError) -> (side: (String) -> CaseMerge.Side?, matches: (String, String) -> Bool) {
+        guard let settlement else { return ({ _ in nil }, { _, _ in false }) }
+        var numbered: [String: Set<String>] = [:]
+        if !settlement.namedKeys.isEmpty {
+            let snapshot = try snapshot()
+            for key in settlement.namedKeys { numbered[key] = Set(snapshot.find(key).map(\.path)) }
         }
-        return { paths.contains($0) ? settlement.side : nil }
+        let known = numbered
+        let matches = { (key: String, path: String) -> Bool in
+            var k = key
+            while k.hasSuffix("/") { k.removeLast() }
+            if k.hasPrefix("./") { k.removeFirst(2) }
+            guard !k.isEmpty else { return false }
+            if path == k || path.hasPrefix(k + "/") || path == "cases/\(k).md" || known[key]?.contains(path) == true { return true }
+            let lower = k.lowercased()
+            if path == "customers/\(lower).yaml" || path.hasPrefix("cases/\(lower)/") { return true }
+            // An invoice number: its case file is named by it (INV-1042 → …/inv-1042.md), on either side.
+            if let slug = Slug.make(k), path.hasPrefix("cases/"), path.hasSuffix("/\(slug).md") { return true }
+            return false
+        }
+        let named = settlement.choices.filter { !$0.keys.isEmpty }
+        let rest = settlement.choices.first { $0.keys.isEmpty }?.side
+        let side = { (path: String) -> CaseMerge.Side? in
+            named.first { choice in choice.keys.contains { matches($0, path) } }?.side ?? rest
+        }
+        return (side, matches)
     }
+
+    private static func listed(_ keys: [String]) -> String { keys.map { "`\($0)`" }.joined(separator: ", ") }
 
     private func tree(of commit: ObjectID) throws(LedgerError) -> ObjectID {
         do { return try repository.commit(commit).tree } catch { throw error.context("reading \(commit.short)") }
@@ -214,13 +272,13 @@ extension Ledger {
     }
 
     private func commitMerge(
-        tree: ObjectID, ours: ObjectID, theirs: ObjectID, remote: String, short: String, report: SyncReport, kept: CaseMerge.Side?
+        tree: ObjectID, ours: ObjectID, theirs: ObjectID, remote: String, short: String, report: SyncReport
     ) throws(LedgerError) -> ObjectID {
         let identity = try identity()
         var change = ChangeSet(subject: "sync: merge \(remote)/\(short)", trailers: [.action(.sync)])
         var body: [String] = []
         if !report.mergedFiles.isEmpty { body.append("Merged by meaning:\n" + report.mergedFiles.map { "  \($0)" }.joined(separator: "\n")) }
-        if !report.settled.isEmpty { body.append("Settled by hand:\n" + report.settled.map { "  \($0.path): \($0.what) (kept \(kept?.rawValue ?? "?"))" }.joined(separator: "\n")) }
+        if !report.settled.isEmpty { body.append("Settled by hand:\n" + report.settled.map { "  \($0.path): \($0.what) (kept \(report.keptSides[$0.path]?.rawValue ?? "?"))" }.joined(separator: "\n")) }
         change.body = body.joined(separator: "\n\n")
         let signature = signature(identity)
         do {
