@@ -166,7 +166,18 @@ package struct LedgerCheck {
     /// The conflict markers a `git merge` left in `text` (`<<<<<<<`, `=======`, `>>>>>>>`
     /// at the start of a line), one problem per conflicted block; nil when there are none.
     static func conflictMarkers(_ text: String, path: String) -> [Diagnostic]? {
-        guard text.contains("<<<<<<<") else { return nil }
+        // Bytes first: most files hold no `<` at all, and this runs on every file read.
+        var run = 0
+        var found = false
+        for byte in text.utf8 {
+            if byte == 60 {
+                run += 1
+                if run == 7 { found = true; break }
+            } else {
+                run = 0
+            }
+        }
+        guard found else { return nil }
         var out: [Diagnostic] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.hasPrefix("<<<<<<<") {
             out.append(Diagnostic(path: path, line: i + 1, message: "a git merge conflict marker: this file was left half-merged", excerpt: String(line),
