@@ -75,6 +75,28 @@ import TestSupport
         #expect(try run(["queue"]).stdout.contains("UNREADABLE") == false)
     }
 
+    @Test func sendHoldsAnApprovedMessageWhoseCaseFileStoppedReading() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.exampleLedger()
+        func run(_ args: [String]) throws -> ProcessResult { try sandbox.duetrail(args, in: dir) }
+        #expect(try run(["draft"]).status == 0)
+        #expect(try run(["approve", "--all"]).status == 0)
+        let path = dir + "/cases/acme-gmbh/inv-1030.md"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "amount: 1340.00", with: "amount: 1.340,00").write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try sandbox.git(["commit", "-qam", "typo"], in: dir)
+        let send = try run(["send"])
+        #expect(send.status == 2, "\(send)")
+        #expect(send.stdout.contains("outbox/acme-gmbh/2026-11-30-statement.eml: INV-1030's case file does not read (cases/acme-gmbh/inv-1030.md:6:9"), "\(send.stdout)")
+        #expect(send.stdout.contains("Sent 6 messages"))
+        // Held, not withdrawn: still approved, and sent once the file reads again.
+        #expect(FileManager.default.fileExists(atPath: dir + "/outbox/acme-gmbh/2026-11-30-statement.eml"))
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try sandbox.git(["commit", "-qam", "fix"], in: dir)
+        let again = try run(["send"])
+        #expect(again.status == 0 && again.stdout.contains("Sent 1 message"), "\(again)")
+    }
+
     @Test func checkListsEveryProblemOfAFile() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.exampleLedger()
