@@ -70,7 +70,7 @@ struct ShowCommand: ParsableCommand {
             if let next { out += "  next      \(next)\n" }
         }
         out += "\nTimeline\n"
-        let reversals = Dictionary(file.events.compactMap { e in e.reverses.map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
+        let reversals = file.events.reversals
         for e in file.events {
             var details = e.attributes.map { "\($0.key): \($0.value)" }
             if let text = e.text { details.append(text) }
@@ -131,7 +131,7 @@ struct CaseJSON: Encodable {
         status = summary.state.status.rawValue
         self.daysOverdue = daysOverdue
         unreadable = summary.unreadable.map { Unreadable(problems: $0.problems.map(\.headline), lastReadCommit: $0.lastReadCommit, lastReadDay: $0.lastReadDay?.iso) }
-        let reversals = Dictionary(file.events.compactMap { e in e.reverses.map { ($0, e.id) } }, uniquingKeysWith: { a, _ in a })
+        let reversals = file.events.reversals.mapValues(\.id)
         events = file.events.map { e in
             Event(id: e.id, date: e.date.iso, time: e.minutes.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }, kind: e.kind.wireName,
                 attributes: Dictionary(e.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }), text: e.text, who: e.who,

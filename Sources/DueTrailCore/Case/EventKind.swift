@@ -274,6 +274,11 @@ extension Array where Element == TimelineEvent {
     /// The ids of the events a `reversed` event cancels.
     package var reversedIDs: Set<String> { Set(lazy.compactMap(\.reverses)) }
 
+    /// The first `reversed` event that cancelled each event, by the cancelled event's id.
+    package var reversals: [String: TimelineEvent] {
+        Dictionary(compactMap { e in e.reverses.map { ($0, e) } }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The events whose effect stands: every event but those reversed, and the reversals
     /// themselves. What the state, the cadence and every report are derived from.
     package var inEffect: [TimelineEvent] {

@@ -10,8 +10,9 @@ extension Ledger {
     package func applyCredit(customer: String, to invoice: String, amount text: String?) throws(LedgerError) -> ActionResult {
         let snapshot = try snapshot()
         guard let target = try Self.resolve([invoice], in: snapshot).first else { throw LedgerError.notFound("no case for `\(invoice)`") }
-        let slug = customer.lowercased()
-        guard snapshot.customers[slug] != nil else { throw LedgerError.notFound("no customer `\(customer)` (customers/\(slug).yaml)") }
+        guard let slug = CustomerLookup.slug(for: customer, names: snapshot.customerNames) else {
+            throw LedgerError.notFound(CustomerLookup.unknown(customer, names: snapshot.customerNames))
+        }
         guard target.facts.customer == slug else {
             throw LedgerError.conflict("\(target.facts.number) is an invoice of \(target.facts.customer), not \(slug): a credit is applied within one customer")
         }

@@ -172,12 +172,12 @@ extension Ledger {
         guard !keys.isEmpty else { throw LedgerError.badRequest("name the case to file it on (an invoice number)") }
         let unmatched = try unmatchedMessages()
         let wanted = message.split(separator: "/").last.map(String.init) ?? message
-        let found = unmatched.filter { $0.path.hasSuffix("/" + wanted) } + unmatched.filter { !$0.path.hasSuffix("/" + wanted) && ($0.path.split(separator: "/").last ?? "").hasPrefix(wanted) }
-        guard let chosen = found.first, wanted.count >= 4 || found.count == 1 else {
-            throw LedgerError.notFound("no unmatched message `\(message)`; `duetrail inbox unmatched` lists them")
-        }
-        if found.count > 1 && !chosen.path.hasSuffix("/" + wanted) {
-            throw LedgerError.badRequest("`\(message)` matches several unmatched messages: " + found.map(\.path).joined(separator: ", "))
+        let chosen: (path: String, message: MailMessage?)
+        switch IDLookup.find(wanted, in: unmatched, id: { String($0.path.split(separator: "/").last ?? "") }) {
+        case .success(let found): chosen = found
+        case .failure(.none): throw LedgerError.notFound("no unmatched message `\(message)`; `duetrail inbox unmatched` lists them")
+        case .failure(.several(let names)):
+            throw LedgerError.badRequest("`\(message)` matches several unmatched messages: " + names.map { "\(Self.unmatchedFolder)/\($0)" }.joined(separator: ", "))
         }
         guard let mail = chosen.message else { throw LedgerError.badRequest("\(chosen.path) does not read as a mail message; look at it with `git show HEAD:\(chosen.path)`") }
         let kind: EventKind = mail.isBounce ? .bounce : mail.isAutoReply ? .autoReply : .reply

@@ -39,12 +39,13 @@ extension Ledger {
 
     /// The event of `file` that `id` names, if a person may reverse it; otherwise why not.
     static func reversible(_ id: String, in file: CaseFile) throws(LedgerError) -> TimelineEvent {
-        let matches = file.events.filter { $0.id.lowercased() == id } + file.events.filter { $0.id.lowercased() != id && $0.id.lowercased().hasPrefix(id) }
-        guard let event = matches.first else {
+        let event: TimelineEvent
+        switch IDLookup.find(id, in: file.events, id: \.id) {
+        case .success(let found): event = found
+        case .failure(.none):
             throw LedgerError.notFound("\(file.facts.number) has no event #\(id); `duetrail show \(file.facts.number)` lists its events with their ids")
-        }
-        if matches.count > 1 && event.id.lowercased() != id {
-            throw LedgerError.badRequest("#\(id) matches several events of \(file.facts.number): " + matches.map { "#\($0.id)" }.joined(separator: ", "))
+        case .failure(.several(let ids)):
+            throw LedgerError.badRequest("#\(id) matches several events of \(file.facts.number): " + ids.map { "#\($0)" }.joined(separator: ", "))
         }
         switch event.kind {
         case .sent:
@@ -56,7 +57,7 @@ extension Ledger {
                 throw LedgerError.conflict("#\(event.id) is `\(event.kind.wireName)`, a fact the accounting export states; correct it in the accounting package and import again")
             }
         }
-        if let by = file.events.first(where: { $0.reverses == event.id }) {
+        if let by = file.events.reversals[event.id] {
             throw LedgerError.conflict("#\(event.id) is already reversed (by #\(by.id) on \(by.date.iso))")
         }
         return event

@@ -27,13 +27,10 @@ extension Ledger {
 
     /// The unapplied payment `id` names (or a unique prefix of it).
     package func unappliedPayment(_ id: String) throws(LedgerError) -> UnappliedPayment {
-        let all = try unappliedPayments().payments
-        let wanted = id.lowercased()
-        let found = all.filter { $0.id == wanted } + all.filter { $0.id != wanted && $0.id.hasPrefix(wanted) }
-        guard let first = found.first, wanted.count >= 4 || first.id == wanted else {
-            throw LedgerError.notFound("no unapplied payment `\(id)`; `duetrail unapplied` lists them")
+        switch IDLookup.find(id, in: try unappliedPayments().payments, id: \.id) {
+        case .success(let found): return found
+        case .failure(.none): throw LedgerError.notFound("no unapplied payment `\(id)`; `duetrail unapplied` lists them")
+        case .failure(.several(let ids)): throw LedgerError.badRequest("`\(id)` matches several unapplied payments: " + ids.joined(separator: ", "))
         }
-        if found.count > 1 && first.id != wanted { throw LedgerError.badRequest("`\(id)` matches several unapplied payments: " + found.map(\.id).joined(separator: ", ")) }
-        return first
     }
 }

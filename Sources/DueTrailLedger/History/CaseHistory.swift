@@ -42,13 +42,9 @@ extension Ledger {
                 var facts: [String] = []
                 // A version that does not read is a bad edit, not events removed: said as such,
                 // and the fix after it is compared with the last version that read.
-                if try cache.isUnreadable(now, path: path) {
-                    let problem: String
-                    if let now, case .failure(let list) = CaseFile.parse(String(decoding: try repository.readBlob(now), as: UTF8.self), path: path) {
-                        problem = list.items.first?.headline ?? "does not read"
-                    } else {
-                        problem = "does not read"
-                    }
+                let problems = try cache.problems(now, path: path)
+                if !problems.isEmpty {
+                    let problem = problems.first?.headline ?? "does not read"
                     let already = try cache.isUnreadable(before.first ?? nil, path: path)
                     facts.append("the file \(already ? "still does not read" : "stopped reading"): \(problem)")
                     entries.append(CaseHistoryEntry(

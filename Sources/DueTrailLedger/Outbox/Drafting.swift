@@ -74,10 +74,11 @@ extension Ledger {
             // A customer with a case file that does not read gets no reminder until it is fixed:
             // its message would leave that invoice out, or chase one already paid.
             var blocked: [String: [String]] = [:]
-            for c in snapshot.cases where c.unreadable != nil { blocked[c.facts.customer, default: []].append(c.unreadable?.headline ?? c.path) }
-            for (path, problems, lastRead) in snapshot.unreadableCases where lastRead == nil {
+            for (path, problems, lastRead) in snapshot.unreadableCases {
+                // The customer as last read, else the folder (cases/<customer>/<invoice>.md).
                 let parts = path.split(separator: "/")
-                if parts.count == 3 { blocked[String(parts[1]), default: []].append(problems.first?.headline ?? path) }
+                guard let slug = lastRead?.facts.customer ?? (parts.count == 3 ? String(parts[1]) : nil) else { continue }
+                blocked[slug, default: []].append(lastRead?.unreadable?.headline ?? problems.first?.headline ?? path)
             }
             if let only { blocked = blocked.filter { slug, _ in only.contains(slug) || snapshot.cases.contains { $0.facts.customer == slug && only.contains($0.facts.number) } } }
             if !blocked.isEmpty {

@@ -6,22 +6,33 @@ import GitStore
 /// nil (`check` is where that is reported).
 struct CaseFileCache {
     let repository: Repository
-    private var parsed: [ObjectID: CaseFile?] = [:]
+    /// Each version read, as it parsed or with its problems.
+    private var parsed: [ObjectID: Result<CaseFile, DiagnosticList>] = [:]
 
     init(repository: Repository) { self.repository = repository }
 
-    mutating func file(_ blob: ObjectID?, path: String) throws(GitError) -> CaseFile? {
-        guard let blob else { return nil }
+    private mutating func parse(_ blob: ObjectID, path: String) throws(GitError) -> Result<CaseFile, DiagnosticList> {
         if let known = parsed[blob] { return known }
-        let file = try repository.caseFile(blob, path: path)
-        parsed[blob] = file
-        return file
+        let result = CaseFile.parse(String(decoding: try repository.readBlob(blob), as: UTF8.self), path: path)
+        parsed[blob] = result
+        return result
     }
 
-    /// Whether the blob is there but does not read (a bad edit, not a deletion).
+    mutating func file(_ blob: ObjectID?, path: String) throws(GitError) -> CaseFile? {
+        guard let blob else { return nil }
+        return try? parse(blob, path: path).get()
+    }
+
+    /// The problems of a version that is there but does not read (a bad edit, not a
+    /// deletion); empty when it reads or is absent.
+    mutating func problems(_ blob: ObjectID?, path: String) throws(GitError) -> [Diagnostic] {
+        guard let blob, case .failure(let list) = try parse(blob, path: path) else { return [] }
+        return list.items
+    }
+
+    /// Whether the blob is there but does not read.
     mutating func isUnreadable(_ blob: ObjectID?, path: String) throws(GitError) -> Bool {
-        guard let blob else { return false }
-        return try file(blob, path: path) == nil
+        try !problems(blob, path: path).isEmpty
     }
 
     /// The case file at `path` as it last read on the first-parent line from `commit` (that
