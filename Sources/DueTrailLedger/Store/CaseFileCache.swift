@@ -40,12 +40,17 @@ struct CaseFileCache {
     /// read is compared against, so a bad edit does not read as events removed, and a fix
     /// that drops events is still caught.
     mutating func lastReadable(_ path: String, from commit: ObjectID, depth: Int = 500) throws(GitError) -> CaseFile? {
+        try lastReadableVersion(path, from: commit, depth: depth)?.file
+    }
+
+    /// The same, with the commit that version was read from.
+    mutating func lastReadableVersion(_ path: String, from commit: ObjectID, depth: Int) throws(GitError) -> (file: CaseFile, commit: ObjectID, info: CommitInfo)? {
         var cursor: ObjectID? = commit
         for _ in 0..<depth {
             guard let id = cursor else { return nil }
             let info = try repository.commit(id)
             guard let blob = try repository.entry(at: path, inTree: info.tree)?.id else { return nil }
-            if let file = try file(blob, path: path) { return file }
+            if let file = try file(blob, path: path) { return (file, id, info) }
             cursor = info.parents.first
         }
         return nil

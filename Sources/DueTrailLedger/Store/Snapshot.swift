@@ -207,20 +207,17 @@ extension Ledger {
         return try read(summary.path, inTree: older)
     }
 
-    /// The case at `path` as it last read in the history of `start` (newest first), marked
-    /// with `problems`; nil when no committed version ever read. A bad edit is usually the
-    /// latest commit, so this reads one or two versions.
+    /// The case at `path` as it last read on the first-parent line from `start` (the walk
+    /// `history` and `audit` use, `CaseFileCache.lastReadableVersion`), marked with
+    /// `problems`; nil when no committed version read. A bad edit is usually the latest
+    /// commit, so this reads one or two versions.
     func lastReadable(_ path: String, from start: ObjectID, problems: [Diagnostic]) throws(GitError) -> CaseSummary? {
-        var tried: Set<ObjectID> = []
-        for id in try repository.log(from: start) {
-            let info = try repository.commit(id)
-            guard let blob = try repository.entry(at: path, inTree: info.tree)?.id, tried.insert(blob).inserted else { continue }
-            guard case .success(var summary) = Self.parseCase(try repository.readBlob(blob), path: path) else { continue }
-            summary.unreadable = UnreadableCase(
-                problems: problems, lastReadCommit: id.hex, lastReadDay: CalendarDate(info.committer.time, in: config.timezone))
-            return summary
-        }
-        return nil
+        var versions = CaseFileCache(repository: repository)
+        guard let last = try versions.lastReadableVersion(path, from: start, depth: 10_000) else { return nil }
+        var summary = CaseSummary(path: path, file: last.file)
+        summary.unreadable = UnreadableCase(
+            problems: problems, lastReadCommit: last.commit.hex, lastReadDay: CalendarDate(last.info.committer.time, in: config.timezone))
+        return summary
     }
 }
 
