@@ -73,6 +73,30 @@ import TestSupport
         #expect(try run(["check"]).status == 0)
     }
 
+    /// In Stripe's unified-payments layout (its own header names): the currency the row names
+    /// stays with the kept payment, and decides which invoice may take it.
+    @Test func aStripePaymentForAnUnknownInvoiceIsKeptWithItsCurrency() throws {
+        let sandbox = try Sandbox()
+        let dir = try sandbox.exampleLedger()
+        func run(_ args: [String]) throws -> ProcessResult { try sandbox.duetrail(args, in: dir) }
+        try sandbox.write("unified_payments.csv", """
+            id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Customer Email,Invoice Number
+            py_1,2026-11-28 14:03:11,750.00,0.00,usd,Paid,invoices@fjord-software.example,INV-10900
+            py_2,2026-11-28 15:00:00,990.00,0.00,usd,Failed,invoices@fjord-software.example,INV-1025
+
+            """)
+        let imported = try run(["import", "payments", sandbox.path("unified_payments.csv")])
+        #expect(imported.status == 2 && imported.stdout.contains("(stripe)"), "\(imported)")
+        let json = try JSONSerialization.jsonObject(with: Data(try run(["unapplied", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(json.count == 1, "the failed charge is not a payment: \(json)")
+        let kept = try #require(json.first)
+        #expect(kept["invoice"] as? String == "INV-10900" && kept["currency"] as? String == "USD" && kept["amount"] as? String == "750.00", "\(kept)")
+        let id = try #require(kept["id"] as? String)
+        let wrong = try run(["pay", "INV-1042", "--from-unapplied", id])
+        #expect(wrong.status != 0 && wrong.stderr.contains("INV-1042 is in EUR, unapplied payment \(id) in USD"), "\(wrong)")
+        #expect(try run(["pay", "INV-1090", "--from-unapplied", id]).stdout.contains("Balance now USD 6,150.00"))
+    }
+
     @Test func anUnmatchedMessageIsFiledOntoACaseByHand() throws {
         let sandbox = try Sandbox()
         let dir = try sandbox.exampleLedger()
