@@ -18,7 +18,7 @@ package struct DueTrailCommand: AsyncParsableCommand {
             InitCommand.self, ImportCommand.self, QueueCommand.self, ShowCommand.self, CadenceCommand.self, DraftCommand.self,
             ReviewCommand.self, ApproveCommand.self, RejectCommand.self, SimulateCommand.self, NoteCommand.self, CheckCommand.self,
             SendCommand.self, PromiseCommand.self, PayCommand.self, DisputeCommand.self, ResolveCommand.self, EscalateCommand.self,
-            DeescalateCommand.self, ContactCommand.self, SnoozeCommand.self, ReverseCommand.self, ApplyCreditCommand.self, UnappliedCommand.self, TasksCommand.self, DoneCommand.self, SkipCommand.self, HoldCommand.self, ReleaseCommand.self, CustomerCommand.self, HistoryCommand.self, AuditCommand.self, CloneCommand.self, PortalCommand.self, ReportCommand.self, InboxCommand.self, AckCommand.self, SyncCommand.self, SetupCommand.self, MergeDriverCommand.self, DemoCommand.self,
+            DeescalateCommand.self, ContactCommand.self, SnoozeCommand.self, ReverseCommand.self, ApplyCreditCommand.self, UnappliedCommand.self, TasksCommand.self, DoneCommand.self, SkipCommand.self, HoldCommand.self, ReleaseCommand.self, CustomerCommand.self, HistoryCommand.self, AuditCommand.self, CloneCommand.self, PortalCommand.self, ReportCommand.self, InboxCommand.self, AckCommand.self, SyncCommand.self, RepairCommand.self, SetupCommand.self, MergeDriverCommand.self, DemoCommand.self,
         ]
     )
 

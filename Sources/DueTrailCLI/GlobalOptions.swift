@@ -33,7 +33,9 @@ struct LedgerOptions: ParsableArguments {
     }
 
     func open() throws -> Ledger {
-        try guarded { try Ledger.open(at: ledgerPath, today: try todayOverride(), environment: environment) }
+        let ledger = try guarded { try Ledger.open(at: ledgerPath, today: try todayOverride(), environment: environment) }
+        if let recovered = ledger.recovered, !recovered.isEmpty { Terminal.note(RepairText.recovered(recovered)) }
+        return ledger
     }
 }
 
@@ -117,7 +119,7 @@ extension LedgerError {
         switch self {
         case .lostRace: 75
         case .internalFailure: 70
-        case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths, .git, .io: 1
+        case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths, .cloneBehind, .git, .io: 1
         }
     }
 }

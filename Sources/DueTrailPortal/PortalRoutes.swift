@@ -138,7 +138,7 @@ struct PortalRoutes: Sendable {
             return (.badRequest, PortalFieldError(field: field, message: "This could not be recorded as entered. Please check the form and try again."))
         case .lostRace:
             return (.serviceUnavailable, PortalFieldError(field: field, message: "We are busy recording other changes. Please try again in a moment."))
-        case .notALedger, .invalid, .dirtyPaths, .git, .io, .internalFailure:
+        case .notALedger, .invalid, .dirtyPaths, .cloneBehind, .git, .io, .internalFailure:
             return nil
         }
     }

@@ -45,7 +45,10 @@ package struct GitError: Error, CustomStringConvertible, Sendable {
         case GIT_ELOCKED.rawValue: code = .locked
         case GIT_EBAREREPO.rawValue: code = .bareRepository
         case GIT_EOWNER.rawValue: code = .owner
-        default: code = .other(result)
+        default:
+            // libgit2 reports a lock file it could not create (another writer made it a moment
+            // earlier) as a plain error: it is the same lost race as GIT_ELOCKED.
+            code = message.contains("lock file") ? .locked : .other(result)
         }
         git_error_clear()
         return GitError(code: code, function: function, message: message)

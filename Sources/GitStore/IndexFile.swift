@@ -1,6 +1,11 @@
-import AtomicFiles
 import Crypto
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The git index file (`.git/index`, versions 2 and 3), read and patched in place for a
 /// handful of paths. libgit2 1.5 parses every entry into its own structures and hashes the
@@ -254,18 +259,6 @@ struct IndexFile {
         return out
     }
 
-    /// Writes through `index.lock` and a rename, as git does; fails if another writer holds the lock.
-    func write(to path: String) throws(GitError) {
-        let lock = path + ".lock"
-        do throws(AtomicFileError) {
-            try AtomicFile.write(serialized(), to: path, temporary: lock)
-        } catch where error.exists && error.path == lock {
-            throw GitError(code: .locked, function: "index.lock", message: "\(lock) exists: another git command is running (or crashed; remove the file if not)")
-        } catch {
-            throw GitError(code: .other(-1), function: "index write", message: error.description)
-        }
-    }
-
     // MARK: Big-endian helpers
 
     static func uint32(_ b: [UInt8], _ at: Int) -> UInt32 {
@@ -278,5 +271,56 @@ struct IndexFile {
 
     static func be32(_ v: UInt32) -> [UInt8] {
         [UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
+    }
+}
+
+/// git's `index.lock`, taken *before* the index is read: read, change and write happen under
+/// one lock, so an update another process made in between is never lost (reading first and
+/// locking only to write let the last writer win, leaving files `MM`). A holder that is
+/// another git command is waited for, briefly and bounded, as git waits.
+struct IndexLock {
+    let indexPath: String
+    private let descriptor: Int32
+    var lockPath: String { indexPath + ".lock" }
+
+    static func acquire(_ indexPath: String) throws(GitError) -> IndexLock {
+        let lock = indexPath + ".lock"
+        var delay: UInt32 = 2_000
+        for attempt in 1...LockRetry.attempts {
+            let fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 { return IndexLock(indexPath: indexPath, descriptor: fd) }
+            guard errno == EEXIST, attempt < LockRetry.attempts else { break }
+            LockRetry.pause(&delay)
+        }
+        if errno == EEXIST {
+            throw GitError(code: .locked, function: "index.lock", message: "\(lock) exists: another git command is running (or crashed; remove the file if no git command is)")
+        }
+        throw GitError(code: .other(-1), function: "index.lock", message: "\(lock): \(String(cString: strerror(errno)))")
+    }
+
+    /// Writes `bytes` as the new index and releases the lock by renaming it into place.
+    func commit(_ bytes: [UInt8]) throws(GitError) {
+        let written = bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return true }
+            var offset = 0
+            while offset < raw.count {
+                let n = write(descriptor, base + offset, raw.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        guard written, rename(lockPath, indexPath) == 0 else {
+            unlink(lockPath)
+            throw GitError(code: .other(-1), function: "index write", message: "\(indexPath): \(written ? String(cString: strerror(errno)) : reason)")
+        }
+    }
+
+    /// Gives the lock up without changing the index.
+    func release() {
+        close(descriptor)
+        unlink(lockPath)
     }
 }

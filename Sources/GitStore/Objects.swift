@@ -48,6 +48,16 @@ extension Repository {
         return ObjectID(oid)
     }
 
+    /// The id `bytes` would have as a blob, without writing anything (`git hash-object`).
+    package static func blobID(_ bytes: [UInt8]) -> ObjectID? {
+        var oid = git_oid()
+        var none: UInt8 = 0
+        let rc = bytes.isEmpty
+            ? git_odb_hash(&oid, &none, 0, GIT_OBJECT_BLOB)
+            : bytes.withUnsafeBytes { raw in git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB) }
+        return rc == 0 ? ObjectID(oid) : nil
+    }
+
     package func writeBlob(_ text: String) throws(GitError) -> ObjectID {
         try writeBlob(Array(text.utf8))
     }

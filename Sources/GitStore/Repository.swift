@@ -91,6 +91,20 @@ package final class Repository {
     /// Moves `name` to `newValue` only if it still points at `expected` (nil: must not exist).
     /// Throws `.modified` when another writer moved it first.
     package func updateReference(_ name: String, to newValue: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
+        // A reference's lock file held by another writer is a lost race of a moment, not a
+        // failure: git itself waits for it. Try again, bounded (about 3 s in all), backing off.
+        var delay: UInt32 = 2_000
+        for attempt in 1...LockRetry.attempts {
+            do {
+                try updateReferenceOnce(name, to: newValue, expected: expected, message: message)
+                return
+            } catch where error.code == .locked && attempt < LockRetry.attempts {
+                LockRetry.pause(&delay)
+            }
+        }
+    }
+
+    private func updateReferenceOnce(_ name: String, to newValue: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
         var ref: OpaquePointer?
         var target = newValue.oid
         if let expected {
@@ -216,5 +230,18 @@ package final class Repository {
                 message: "\(missing) not set; run: git config --global user.name \"Your Name\" && git config --global user.email you@example.com")
         }
         return (name, email)
+    }
+}
+
+/// How long a writer waits for a lock file another writer holds (a reference's, the index's):
+/// git's own commands hold them for milliseconds, so a bounded, growing pause with jitter wins
+/// the race without a person ever seeing it; past the bound the failure is reported.
+package enum LockRetry {
+    package static let attempts = 14
+
+    /// Sleeps about `delay` microseconds (with jitter), then doubles it up to half a second.
+    package static func pause(_ delay: inout UInt32) {
+        usleep(delay / 2 + UInt32.random(in: 0...delay))
+        delay = min(delay * 2, 500_000)
     }
 }

@@ -224,7 +224,10 @@ extension Repository {
     /// checked that these paths hold no uncommitted edits.
     package func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
         guard let workdir = workingDirectory else { return }
-        if files.count <= IndexFile.fastPathLimit, var index = IndexFile.load(gitDirectory + "index") {
+        if files.count <= IndexFile.fastPathLimit, let (lock, loaded) = try lockedIndexForFastPath() {
+            var index = loaded
+            var done = false
+            defer { if !done { lock.release() } }
             for file in files {
                 let full = workdir + file.path
                 guard let bytes = file.bytes, let blob = file.blob else {
@@ -235,7 +238,8 @@ extension Repository {
                 if let slash = file.path.lastIndex(of: "/") { try makeDirectories(workdir, String(file.path[..<slash])) }
                 index.set(file.path, id: blob, stat: try writeFile(full, bytes, display: file.path))
             }
-            try index.write(to: gitDirectory + "index")
+            done = true
+            try lock.commit(index.serialized())
             return
         }
         let index = try openIndex()
@@ -274,6 +278,17 @@ extension Repository {
             try check(rc, "git_index_add")
         }
         try check(git_index_write(index), "git_index_write")
+    }
+
+    /// The index, read under its lock, for the hand-written path; nil (lock given back) when
+    /// the index is missing or in a form that path leaves to libgit2, whose write locks itself.
+    private func lockedIndexForFastPath() throws(GitError) -> (IndexLock, IndexFile)? {
+        let lock = try IndexLock.acquire(gitDirectory + "index")
+        guard let index = IndexFile.load(gitDirectory + "index") else {
+            lock.release()
+            return nil
+        }
+        return (lock, index)
     }
 
     /// Writes `bytes` to `full` and returns the file's stat data, for its index entry.

@@ -388,6 +388,35 @@ import TestSupport
         #expect(wrong.status == 1 && wrong.stderr.contains("is not an uncertain delivery"), "\(wrong)")
     }
 
+    @Test func aSendKilledAfterItsCommitIsRecordedOnceAndAuditFindsADoubleRecording() throws {
+        try draftAndApprove()
+        let crashed = try run(["send"], extra: ["DUETRAIL_FAULT": "after-recording"])
+        #expect(crashed.status == 75, "\(crashed)")
+        #expect(delivered().count == 7)
+        let recordedOnce = try git(["ls-files", "sent"])
+        #expect(recordedOnce.split(separator: "\n").count == 7)
+        // The journal still says "delivered, not recorded": the next run must see the ledger has it.
+        let next = try run(["send"])
+        #expect(next.status == 0, "\(next)")
+        #expect(!next.stdout.contains("Recorded"), "nothing is recorded again: \(next)")
+        #expect(try git(["ls-files", "sent"]) == recordedOnce, "no sent/…-2.eml copies")
+        #expect(delivered().count == 7, "nothing went twice")
+        let ids = try git(["log", "--format=%(trailers:key=DueTrail-Message-ID,valueonly)"]).split(separator: "\n").filter { !$0.isEmpty }
+        #expect(ids.count == 7 && Set(ids).count == 7, "\(ids)")
+        let activity = try run(["report", "activity", "--json"])
+        #expect(activity.stdout.contains("\"sent\" : 7"), "\(activity)")
+        let clean = try run(["audit"])
+        #expect(clean.status == 0, "\(clean)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.git/duetrail/send.journal"))
+
+        // A second recording of a message (as the old version made): audit names it.
+        let first = try #require(ids.first)
+        try git(["commit", "-q", "--allow-empty", "-m", "send: again\n\nDueTrail-Action: send\nDueTrail-Message-ID: \(first)"])
+        let audit = try run(["audit"])
+        #expect(audit.status != 0, "\(audit)")
+        #expect(audit.stderr.contains("[recorded-sent-twice]") && audit.stderr.contains("\(first) is recorded as sent a second time"), "\(audit)")
+    }
+
     @Test func sendmailCommandGetsTheMessageOnStandardInput() throws {
         let capture = sandbox.path("capture.sh")
         try sandbox.write("capture.sh", "#!/bin/sh\nn=$(ls \(sandbox.path("captured")) | wc -l)\ncat > \(sandbox.path("captured"))/$n.eml\necho \"$@\" > \(sandbox.path("captured"))/$n.args\n")

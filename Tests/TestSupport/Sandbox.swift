@@ -84,8 +84,8 @@ public final class Sandbox {
 
     /// Runs the built `duetrail` binary.
     @discardableResult
-    public func duetrail(_ args: [String], in dir: String? = nil, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
-        try ProcessResult.run(Binary.duetrail, args, cwd: dir ?? root.path, environment: environment.merging(extraEnvironment) { _, new in new })
+    public func duetrail(_ args: [String], in dir: String? = nil, extraEnvironment: [String: String] = [:], killAfter: Double? = nil) throws -> ProcessResult {
+        try ProcessResult.run(Binary.duetrail, args, cwd: dir ?? root.path, environment: environment.merging(extraEnvironment) { _, new in new }, killAfter: killAfter)
     }
 }
 
@@ -100,7 +100,8 @@ public struct ProcessResult: CustomStringConvertible {
     /// Runs `executable` to its end. Spawned with posix_spawn and reaped with waitpid rather
     /// than through Foundation's `Process`, whose exit notice can be lost when many tests
     /// run children at once under a moved clock (libfaketime, scripts/test-any-date.sh).
-    public static func run(_ executable: String, _ args: [String], cwd: String, environment: [String: String]) throws -> ProcessResult {
+    /// `killAfter`: send SIGKILL that many seconds after the start (the fault tests' `kill -9`).
+    public static func run(_ executable: String, _ args: [String], cwd: String, environment: [String: String], killAfter: Double? = nil) throws -> ProcessResult {
         // Output goes to files, not pipes: a large output can never block the child.
         let tmp = FileManager.default.temporaryDirectory
         let outURL = tmp.appendingPathComponent("duetrail-out-\(UUID().uuidString)")
@@ -125,6 +126,10 @@ public struct ProcessResult: CustomStringConvertible {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
         guard rc == 0 else { throw FixtureError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        if let killAfter {
+            usleep(UInt32(killAfter * 1_000_000))
+            kill(pid, SIGKILL)
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw FixtureError("waitpid for \(executable): \(String(cString: strerror(errno)))") }

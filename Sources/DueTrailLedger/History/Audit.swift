@@ -12,6 +12,7 @@ package struct AuditViolation: Sendable, Equatable, CustomStringConvertible {
         case eventAltered = "event-altered"
         case caseRemoved = "case-removed"
         case historyRewritten = "history-rewritten"
+        case sentTwice = "recorded-sent-twice"
     }
 
     package let kind: Kind
@@ -75,6 +76,10 @@ extension Ledger {
             report.since = start
             let commits = try repo.log(from: head, hiding: start).reversed()
             var checker = AuditChecker(ledger: self)
+            // Messages recorded before the walk's start, so a second recording after it shows.
+            if let start {
+                for id in try repo.log(from: start) { checker.noteSent(in: try repo.commit(id)) }
+            }
             for id in commits {
                 report.commitsChecked += 1
                 try checker.check(id, into: &report)
@@ -110,8 +115,29 @@ private struct AuditChecker {
         cases = CaseFileCache(repository: ledger.repository)
     }
 
+    /// The commit that first recorded each Message-ID as sent.
+    private var sentIn: [String: ObjectID] = [:]
+
+    /// Records the Message-IDs a `send` commit says it delivered; the earlier commit of a
+    /// Message-ID already seen, if any (a message recorded as sent twice).
+    @discardableResult
+    mutating func noteSent(in info: CommitInfo) -> [(messageID: String, first: ObjectID)] {
+        let trailers = TrailerLines(info.message)
+        guard trailers.action == .send else { return [] }
+        var twice: [(String, ObjectID)] = []
+        for messageID in Set(trailers.values(.messageID)).sorted() {
+            if let first = sentIn[messageID], first != info.id { twice.append((messageID, first)) } else { sentIn[messageID] = info.id }
+        }
+        return twice
+    }
+
     mutating func check(_ id: ObjectID, into report: inout AuditReport) throws {
         let info = try repo.commit(id)
+        for (messageID, first) in noteSent(in: info) {
+            report.violations.append(AuditViolation(
+                kind: .sentTwice, commit: info.id, path: "",
+                message: "message \(messageID) is recorded as sent a second time (first in \(first.short)): one delivery counted twice in the ledger and its reports"))
+        }
         let parents = try info.parents.map { try repo.commit($0) }
         let changes = try repo.changedFiles(from: parents.first?.tree, to: info.tree)
         for path in changes.keys.sorted() {

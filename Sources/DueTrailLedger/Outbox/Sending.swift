@@ -8,6 +8,8 @@ package enum SendFault: String, Sendable, CaseIterable {
     case beforeDelivery = "before-delivery"
     /// After the server accepted the message, before anything else is recorded.
     case afterAccept = "after-accept"
+    /// After the ledger commit recording a batch, before the journal says it was recorded.
+    case afterRecording = "after-recording"
 }
 
 package struct SendOptions: Sendable {
@@ -101,7 +103,7 @@ extension Ledger {
         if !unrecorded.isEmpty && !options.dryRun {
             let headTree = try branchTip().map { (tip: ObjectID) throws(LedgerError) in try self.tree(ofBase: tip) }
             let before = try outbox(tree: headTree).drafts
-            run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: before)
+            run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: before, fault: options.fault)
         }
         let uncertain = journal.all.filter(\.isUncertain)
         run.uncertain = uncertain.map {
@@ -223,13 +225,13 @@ extension Ledger {
             if run.unavailable != nil { break }
             if let entry = journal.entries[id] { delivered.append(entry) }
             if delivered.count >= options.batchSize {
-                run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts)
+                run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts, fault: options.fault)
                 delivered = []
                 if let last = run.commits.last { ownTips.insert(last) }
             }
         }
         if !delivered.isEmpty {
-            run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts)
+            run.sent += try recordSent(delivered, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: drafts, fault: options.fault)
         }
         return run
     }
@@ -310,7 +312,8 @@ extension Ledger {
     /// One commit for `entries`: each message kept under `sent/`, its draft removed from the
     /// outbox, a `sent` event on each of its cases.
     private func recordSent(
-        _ entries: [SendJournal.Entry], journal: SendJournal, identity: Identity, transport: String, run: inout SendRun, drafts: [OutboxDraft] = []
+        _ entries: [SendJournal.Entry], journal: SendJournal, identity: Identity, transport: String, run: inout SendRun, drafts: [OutboxDraft] = [],
+        fault: SendFault? = nil
     ) throws(LedgerError) -> [SentMessage] {
         // A working copy edited after approval: what went out is the approved version; the
         // edit is kept aside (and reported) instead of being committed or lost.
@@ -337,6 +340,9 @@ extension Ledger {
                 let approved = (try? read(entry.draftPath, inTree: tree)) ?? nil
                 let pending = approved.flatMap { try? DraftHeaders.parse($0, path: entry.draftPath).pending(path: entry.draftPath, approved: true) }
                     ?? Self.pendingFromPath(entry.draftPath)
+                // A run stopped after its commit and before its journal said so: the ledger
+                // already records this message; recording it again would count it twice.
+                if try alreadyRecorded(entry, from: base) { continue }
                 let fileName = (entry.draftPath as NSString).lastPathComponent
                 let folder = "\(Self.sentFolder)/\(month.iso.prefix(4))/\(month.iso.dropFirst(5).prefix(2))/\(pending.customer)"
                 var sentPath = "\(folder)/\(fileName)"
@@ -378,6 +384,7 @@ extension Ledger {
                     id: entry.id, draftPath: entry.draftPath, sentPath: sentPath, messageID: entry.messageID, customer: pending.customer,
                     caseNumbers: pending.caseNumbers, recipients: entry.recipients, receipt: DeliveryReceipt(answer: entry.answer, refused: entry.refused)))
             }
+            if recorded.isEmpty { return nil }
             if recorded.count == 1, let only = recorded.first {
                 let step = Self.pendingFromPath(only.draftPath).step
                 change.subject = "send: " + Self.describe(
@@ -388,11 +395,32 @@ extension Ledger {
             change.body = body.joined(separator: "\n")
             return change
         }
-        if let outcome {
-            run.commits.append(outcome.commit)
-            try journal.recordRecorded(ids: entries.map(\.id), commit: outcome.commit.hex)
-        }
+        if let outcome { run.commits.append(outcome.commit) }
+        if fault == .afterRecording { Self.crash() }
+        // Entries found recorded already are settled too (nothing was committed for them).
+        let tip = outcome?.commit ?? (try? repository.resolve(reference: try branch())) ?? nil
+        try journal.recordRecorded(ids: entries.map(\.id), commit: tip?.hex ?? "-")
         return recorded
+    }
+
+    /// Whether a `send` commit since the message's intent already records its Message-ID
+    /// (first-parent from `base`, back to an hour before the intent, at most 2,000 commits).
+    private func alreadyRecorded(_ entry: SendJournal.Entry, from base: ObjectID?) throws(LedgerError) -> Bool {
+        let since = ISO8601DateFormatter().date(from: entry.time)?.addingTimeInterval(-3600)
+        var cursor = base
+        do throws(GitError) {
+            for _ in 0..<2000 {
+                guard let id = cursor else { break }
+                let info = try repository.commit(id)
+                if let since, info.committer.time < since { break }
+                let trailers = TrailerLines(info.message)
+                if trailers.action == .send, trailers.values(.messageID).contains(entry.messageID) { return true }
+                cursor = info.parents.first
+            }
+        } catch {
+            throw error.context("reading what earlier sends recorded")
+        }
+        return false
     }
 
     /// `outbox/acme-gmbh/2026-11-30-nudge.eml` → customer and step, when the file is gone.

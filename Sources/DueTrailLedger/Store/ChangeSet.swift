@@ -68,6 +68,18 @@ extension Ledger {
         author identity: Identity, maxAttempts: Int = 8, _ build: (_ base: ObjectID?) throws(LedgerError) -> ChangeSet?
     ) throws(LedgerError) -> CommitOutcome? {
         try refuseFutureToday()
+        guard !repository.isBare else { return try commitHoldingClone(author: identity, maxAttempts: maxAttempts, build) }
+        // One writer at a time in a working clone: the dirty check, the branch move and the
+        // file writes of two commands must not interleave (see `CloneLock`).
+        return try cloneLock.holding { () throws(LedgerError) -> CommitOutcome? in
+            _ = try finishInterruptedCheckout()
+            return try commitHoldingClone(author: identity, maxAttempts: maxAttempts, build)
+        }
+    }
+
+    private func commitHoldingClone(
+        author identity: Identity, maxAttempts: Int, _ build: (_ base: ObjectID?) throws(LedgerError) -> ChangeSet?
+    ) throws(LedgerError) -> CommitOutcome? {
         let repo = repository
         let branch = try branch()
         for attempt in 1...maxAttempts {
@@ -101,6 +113,7 @@ extension Ledger {
             if written.tree == baseTree && !changes.allowEmpty { return nil }
             Timings.mark("write objects and commit")
             try updateWorkingTree(written.files, tree: written.tree, baseline: baseTree, commit: written.commit)
+            PendingCheckout.remove(gitDirectory: repo.gitDirectory)
             Timings.mark("update working tree")
             var hints = SummaryHints()
             for file in written.files {
@@ -118,18 +131,53 @@ extension Ledger {
     /// Writes `files` (paths the branch just changed from `baseline` to `tree`, checked to hold
     /// no uncommitted edits) into the working tree and the index. When the fast path fails,
     /// libgit2's checkout of those paths is tried; the commit stands either way.
+    /// The record of this update stays in `.git/duetrail` until it is done: a command killed
+    /// meanwhile leaves it for the next one to finish (`PendingCheckout`).
     func updateWorkingTree(_ files: [WorkingFile], tree: ObjectID, baseline: ObjectID?, commit: ObjectID) throws(LedgerError) {
+        if let crash = environment["DUETRAIL_CRASH"] { Self.crash(crash, files: files, root: root) }
         do {
             try repository.writeWorkingFiles(files)
         } catch {
             do {
                 try repository.checkout(paths: files.map(\.path), from: tree, baseline: baseline)
             } catch let second {
-                let shown = files.count <= 20 ? files.map(\.path).joined(separator: " ") : "."
-                throw LedgerError.io(path: root, message: "committed \(commit.short), but the working tree could not be updated (\(error.message); \(second.message)); "
-                    + "bring it in line with: git checkout HEAD -- \(shown)")
+                throw LedgerError.io(path: root, message: "committed \(commit.short), but the working files could not be updated (\(error.message); \(second.message)); "
+                    + "once the cause is fixed, `duetrail repair` writes them from HEAD (your own edits are left alone)")
             }
         }
+    }
+
+    /// Moves `branch` from `expected` to `commit` (compare-and-swap), having first recorded the
+    /// working-tree update it calls for, so that a kill at any instant after the move leaves
+    /// what the next command needs to finish it. The record is dropped if the move fails.
+    func moveBranchRecorded(
+        _ branch: String, to commit: ObjectID, expected: ObjectID?, baseline: ObjectID?, tree: ObjectID, message: String
+    ) throws(GitError) {
+        let pending = PendingCheckout(commit: commit, baseline: baseline, tree: tree)
+        if !repository.isBare {
+            do { try pending.write(gitDirectory: repository.gitDirectory) } catch {
+                throw GitError(code: .other(-1), function: "recording the working-tree update", message: error.description)
+            }
+        }
+        do {
+            try repository.updateReference(branch, to: commit, expected: expected, message: message)
+        } catch {
+            if !repository.isBare { PendingCheckout.remove(gitDirectory: repository.gitDirectory) }
+            throw error
+        }
+        if environment["DUETRAIL_CRASH"] == "after-branch-move" { Self.crash("after-branch-move", files: [], root: root) }
+    }
+
+    /// Stops the process as `kill -9` would at a chosen instant (a switch for the fault tests):
+    /// `after-branch-move`, or `mid-checkout` (the first file cut short, the rest and the index
+    /// not written).
+    static func crash(_ point: String, files: [WorkingFile], root: String) {
+        guard point == "mid-checkout" || point == "after-branch-move" else { return }
+        if point == "mid-checkout", let first = files.first(where: { $0.bytes != nil }), let bytes = first.bytes {
+            let half = Data(bytes.prefix(bytes.count / 2))
+            FileManager.default.createFile(atPath: root + "/" + first.path, contents: half)
+        }
+        _exit(137)
     }
 
     /// Writes the objects and the commit; nil when the branch moved (lost the race).
@@ -168,14 +216,16 @@ extension Ledger {
         if tree == baseTree, let base, !changes.allowEmpty { return (base, tree, []) }
         let signature = signature(identity)
         do {
-            let commit = try repo.commit(tree: tree, onto: branch, parent: base, author: signature, committer: signature, message: changes.message)
+            let commit = try repo.writeCommit(tree: tree, parents: base.map { [$0] } ?? [], author: signature, committer: signature, message: changes.message)
+            let subject = changes.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+            try moveBranchRecorded(branch, to: commit, expected: base, baseline: baseTree, tree: tree, message: "commit: \(subject)")
             return (commit, tree, files)
         } catch where error.code == .modified {
             return nil
         } catch where error.code == .locked {
-            // Another writer holds the branch's lock file this instant (libgit2 does not
-            // wait for it as git does): back off a moment, then rebuild on whatever tip won.
-            usleep(UInt32.random(in: 2_000...20_000))
+            // Another writer held the branch's lock file through every bounded retry of the
+            // move: rebuild on whatever tip won.
+            usleep(UInt32.random(in: 20_000...100_000))
             return nil
         }
     }
@@ -204,6 +254,10 @@ extension Ledger {
             if let wanted { return onDisk != Data(wanted.utf8) }
             return onDisk != nil
         }
-        if !blocking.isEmpty { throw LedgerError.dirtyPaths(blocking.sorted()) }
+        if !blocking.isEmpty {
+            let lagging = laggingPaths(blocking)
+            if !lagging.isEmpty { throw LedgerError.cloneBehind(lagging.sorted()) }
+            throw LedgerError.dirtyPaths(blocking.sorted())
+        }
     }
 }

@@ -14,12 +14,17 @@ package final class Ledger {
     package let root: String
     /// A summary cache read ahead on another core (see `preloadSummaries`).
     let preloadedCache = CacheBox()
+    /// One writer at a time in this working clone (see `CloneLock`).
+    let cloneLock: CloneLock
+    /// What opening the ledger finished of a working-tree update an interrupted command left.
+    package private(set) var recovered: CloneRepair?
 
     init(repository: Repository, config: LedgerConfig, clock: LedgerClock, environment: [String: String]) {
         self.repository = repository
         self.config = config
         self.clock = clock
         self.environment = environment
+        cloneLock = CloneLock(gitDirectory: repository.gitDirectory)
         // libgit2 gives folders with a trailing slash; paths are joined as `root + "/" + path`,
         // so without it (nothing printed shows `//`).
         var folder = repository.workingDirectory ?? repository.gitDirectory
@@ -65,7 +70,10 @@ package final class Ledger {
         }
         let now = environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant)
         let clock = LedgerClock(timezone: config.timezone, today: today, now: now)
-        return Ledger(repository: repo, config: config, clock: clock, environment: environment)
+        let ledger = Ledger(repository: repo, config: config, clock: clock, environment: environment)
+        // The next command after a crash finishes what the crashed one left half-written.
+        ledger.recovered = try ledger.finishInterruptedCheckout()
+        return ledger
     }
 
     /// The person acting (commit author).

@@ -21,6 +21,9 @@ package enum LedgerError: Error, CustomStringConvertible {
     case invalid(DiagnosticList)
     /// Uncommitted edits in files the action would rewrite.
     case dirtyPaths([String])
+    /// Files whose working copy and index still hold an earlier commit's version: a command
+    /// stopped between moving the branch and writing them.
+    case cloneBehind([String])
     /// git refused or failed.
     case git(GitError, doing: String)
     /// A file outside git could not be read or written.
@@ -48,6 +51,11 @@ package enum LedgerError: Error, CustomStringConvertible {
             let shown = paths.prefix(10).map { "  \($0)" }.joined(separator: "\n")
             let more = paths.count > 10 ? "\n  … and \(paths.count - 10) more" : ""
             return "uncommitted changes in files this would rewrite:\n\(shown)\(more)\ncommit them (git commit) or discard them (git checkout -- PATH) first; nothing was changed"
+        case .cloneBehind(let paths):
+            let shown = paths.prefix(10).map { "  \($0)" }.joined(separator: "\n")
+            let more = paths.count > 10 ? "\n  … and \(paths.count - 10) more" : ""
+            return "these files still hold an earlier version than the branch (HEAD): a command was stopped after committing and before writing them out:\n\(shown)\(more)\n"
+                + "run `duetrail repair` to write them from HEAD (it leaves your own edits alone); do not `git commit` now, it would undo the last commit; nothing was changed"
         case .io(let path, let message):
             return "\(path): \(message)"
         case .badRequest(let message), .notFound(let message), .conflict(let message), .lostRace(let message):
@@ -69,7 +77,7 @@ package enum LedgerError: Error, CustomStringConvertible {
 
     package var kind: Kind {
         switch self {
-        case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths: .person
+        case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths, .cloneBehind: .person
         case .lostRace: .retry
         case .git, .io, .internalFailure: .failure
         }

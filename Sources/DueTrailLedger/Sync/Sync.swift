@@ -116,7 +116,7 @@ extension Ledger {
     /// nothing is merged, committed or pushed: the report names each conflict, and a person
     /// settles it (`settlement`, or an edit) and syncs again.
     package func sync(
-        remote: String = "origin", access: RemoteAccess, settlement: SyncSettlement? = nil, maxAttempts: Int = 5
+        remote: String = "origin", access: RemoteAccess, settlement: SyncSettlement? = nil, maxAttempts: Int = 10
     ) throws(LedgerError) -> SyncReport {
         let repo = repository
         let branch = try branch()
@@ -138,8 +138,12 @@ extension Ledger {
         }
         var report = SyncReport(remote: remote, branch: short)
         Timings.mark("open")
+        var pause: UInt32 = 20_000
         for attempt in 1...maxAttempts {
             report.retries = attempt - 1
+            // Someone pushed first last time: let the other writers' pushes land before
+            // fetching again (growing, with jitter, so writers that collided spread out).
+            if attempt > 1 { LockRetry.pause(&pause) }
             let local: ObjectID?, remoteTip: ObjectID?
             do {
                 try repo.fetch(remote: remote, access: access)
@@ -290,6 +294,14 @@ extension Ledger {
     /// along: only the files that differ, only where they hold no uncommitted edits. An
     /// untracked draft in the way of an incoming file is kept aside, never overwritten.
     private func moveBranch(_ branch: String, from old: ObjectID?, to new: ObjectID, tree: ObjectID, report: inout SyncReport) throws(LedgerError) {
+        guard !repository.isBare else { return try moveBranchHoldingClone(branch, from: old, to: new, tree: tree, report: &report) }
+        try cloneLock.holding { () throws(LedgerError) in
+            _ = try finishInterruptedCheckout()
+            try moveBranchHoldingClone(branch, from: old, to: new, tree: tree, report: &report)
+        }
+    }
+
+    private func moveBranchHoldingClone(_ branch: String, from old: ObjectID?, to new: ObjectID, tree: ObjectID, report: inout SyncReport) throws(LedgerError) {
         let repo = repository
         let oldTree = try old.map { (o: ObjectID) throws(LedgerError) in try self.tree(of: o) }
         // Decide everything before touching a file: a refusal leaves the working tree as it was.
@@ -317,10 +329,13 @@ extension Ledger {
                     blocking.append(path)
                 }
             }
-            if !blocking.isEmpty { throw LedgerError.dirtyPaths(blocking.sorted()) }
+            if !blocking.isEmpty {
+                let lagging = laggingPaths(blocking)
+                throw lagging.isEmpty ? LedgerError.dirtyPaths(blocking.sorted()) : LedgerError.cloneBehind(lagging.sorted())
+            }
         }
         do {
-            try repo.updateReference(branch, to: new, expected: old, message: "sync: \(old?.short ?? "(none)") → \(new.short)")
+            try moveBranchRecorded(branch, to: new, expected: old, baseline: oldTree, tree: tree, message: "sync: \(old?.short ?? "(none)") → \(new.short)")
         } catch where error.code == .modified || error.code == .exists {
             throw LedgerError.lostRace("the branch moved while syncing (another command committed); nothing was lost; run sync again")
         } catch {
@@ -343,6 +358,7 @@ extension Ledger {
             throw error.context("reading what \(new.short) changed")
         }
         try updateWorkingTree(files, tree: tree, baseline: oldTree, commit: new)
+        PendingCheckout.remove(gitDirectory: repo.gitDirectory)
         if !stuck.isEmpty {
             throw LedgerError.io(path: root, message: "\(branch) is now at \(new.short), but these untracked drafts could not be moved aside and were left as they are: \(stuck.sorted().joined(separator: " ")); move them elsewhere, then: git checkout HEAD -- \(stuck.sorted().joined(separator: " "))")
         }

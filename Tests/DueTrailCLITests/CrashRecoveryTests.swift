@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Commands killed at the worst moment, and several commands at once: the clone is never left
+/// looking edited, the next command finishes what a killed one left, `repair` mends the rest
+/// without touching a person's edits, and every action is recorded once or refused clearly.
+@Suite struct CrashRecoveryTests {
+    let sandbox: Sandbox
+    let dir: String
+    init() throws {
+        sandbox = try Sandbox()
+        dir = try sandbox.exampleLedger()
+    }
+
+    func run(_ args: [String], extra: [String: String] = [:], killAfter: Double? = nil) throws -> ProcessResult {
+        try sandbox.duetrail(args, in: dir, extraEnvironment: extra, killAfter: killAfter)
+    }
+
+    func git(_ args: [String], in where: String? = nil) throws -> String { try sandbox.git(args, in: `where` ?? dir).stdout }
+
+    var pendingRecord: String { dir + "/.git/duetrail/checkout-pending" }
+
+    @Test(arguments: ["after-branch-move", "mid-checkout"])
+    func theNextCommandFinishesWhatAKilledCommandLeft(point: String) throws {
+        let before = try git(["rev-parse", "HEAD"])
+        let crashed = try run(["note", "INV-1093", "Called Jonas; paying Friday."], extra: ["DUETRAIL_CRASH": point])
+        #expect(crashed.status == 137, "\(crashed)")
+        // The branch moved; the files and index did not follow: exactly what a kill -9 leaves.
+        #expect(try git(["rev-parse", "HEAD"]) != before)
+        #expect(try git(["status", "--porcelain"]).contains("cases/acme-gmbh/inv-1093.md"))
+        #expect(FileManager.default.fileExists(atPath: pendingRecord))
+
+        // Any next command, even a read-only one, finishes the update and says so.
+        let queue = try run(["queue"])
+        #expect(queue.status == 0, "\(queue)")
+        #expect(queue.stderr.contains("an earlier command was stopped after committing") && queue.stderr.contains("wrote 1 file from HEAD"), "\(queue)")
+        #expect(try git(["status", "--porcelain"]).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: pendingRecord))
+        #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md").contains("Called Jonas; paying Friday."))
+        let check = try run(["check"])
+        #expect(check.status == 0, "\(check)")
+        // What `git commit` would now commit is HEAD itself: nothing to undo.
+        #expect(try git(["diff", "--cached", "--stat"]).isEmpty)
+    }
+
+    @Test func aCloneLeftBehindWithoutARecordIsRefusedWithTheOneCommandThatRepairsIt() throws {
+        let crashed = try run(["note", "INV-1093", "Left a voicemail."], extra: ["DUETRAIL_CRASH": "mid-checkout"])
+        #expect(crashed.status == 137)
+        // As an older version (or a lost record) leaves it: no record to finish from.
+        try FileManager.default.removeItem(atPath: pendingRecord)
+        // A person's own edit elsewhere, and one staged: both must survive the repair.
+        let customer = dir + "/customers/acme-gmbh.yaml"
+        let edited = try String(contentsOfFile: customer, encoding: .utf8) + "# call before 10:00\n"
+        try edited.write(toFile: customer, atomically: true, encoding: .utf8)
+        try sandbox.write("ledger/notes.txt", "my own file\n")
+        _ = try git(["add", "notes.txt"])
+
+        let again = try run(["note", "INV-1093", "Second note."])
+        #expect(again.status == 1, "\(again)")
+        #expect(again.stderr.contains("duetrail repair") && again.stderr.contains("cases/acme-gmbh/inv-1093.md"), "\(again)")
+        #expect(!again.stderr.contains("git checkout --"), "the advice that does nothing there is not given")
+
+        let dry = try run(["repair", "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("Would restore 1 file from HEAD") && dry.stdout.contains("cases/acme-gmbh/inv-1093.md"), "\(dry)")
+        #expect(try git(["status", "--porcelain"]).contains("inv-1093.md"), "a dry run changes nothing")
+
+        let repaired = try run(["repair", "--json"])
+        #expect(repaired.status == 0, "\(repaired)")
+        #expect(repaired.stdout.contains("\"restored\" : [\n    \"cases/acme-gmbh/inv-1093.md\"\n  ]"), "\(repaired)")
+        #expect(repaired.stdout.contains("notes.txt"), "the staged file is listed as kept")
+        // Only the person's two changes are left; the case file is HEAD's, note included.
+        let status = try git(["status", "--porcelain"])
+        #expect(status == " M customers/acme-gmbh.yaml\nA  notes.txt\n", "\(status)")
+        #expect(try String(contentsOfFile: customer, encoding: .utf8) == edited)
+        #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md").contains("Left a voicemail."))
+        let next = try run(["note", "INV-1093", "Second note."])
+        #expect(next.status == 0, "\(next)")
+        let nothing = try run(["repair"])
+        #expect(nothing.stdout.contains("Nothing to repair") && nothing.stdout.contains("notes.txt") && !nothing.stdout.contains("Restored"), "\(nothing)")
+    }
+
+    /// Random kills of each committing command, at any instant of its run (seeded, so a
+    /// failure can be replayed): after each, the next command succeeds and the clone is clean.
+    @Test func randomKillsNeverLeaveTheCloneStuck() throws {
+        var random = SplitMix(seed: 20_261_202)
+        let commands: [[String]] = [
+            ["note", "INV-1093", "kill test"], ["promise", "INV-1061", "--date", "2026-12-10"], ["snooze", "INV-1064", "--until", "2026-12-05"],
+            ["draft"], ["approve", "--all"],
+        ]
+        var killed = 0
+        for command in commands {
+            // How long the command takes when left alone, to spread the kills over its run.
+            let started = Date()
+            let probe = try run(command + (command[0] == "note" ? ["(timing)"] : []))
+            let length = max(Date().timeIntervalSince(started), 0.05)
+            _ = probe
+            for round in 0..<6 {
+                let at = Double(random.next() % 1000) / 1000 * length
+                let r = try run(command, killAfter: at)
+                if r.status == 137 { killed += 1 }
+                let next = try run(["note", "INV-1093", "after \(command[0]) \(round)"])
+                #expect(next.status == 0, "after killing `\(command.joined(separator: " "))` at \(at) s: \(next)")
+                // Drafts awaiting review are untracked files by design; nothing else may differ.
+                let status = try git(["status", "--porcelain"]).split(separator: "\n").filter { !$0.hasPrefix("?? outbox/") }.joined(separator: "\n")
+                #expect(status.isEmpty, "after killing `\(command.joined(separator: " "))` at \(at) s the clone is not clean:\n\(status)")
+            }
+        }
+        #expect(killed >= 10, "most rounds kill the command while it runs (\(killed) of 30)")
+        let fsck = try sandbox.git(["fsck", "--strict"], in: dir)
+        #expect(fsck.status == 0, "\(fsck)")
+        #expect(try run(["check"]).status == 0)
+    }
+
+    @Test func concurrentWritersInOneCloneAreEachRecordedOnce() throws {
+        try concurrentNotes(in: dir, ledgerFlag: [])
+        #expect(try git(["status", "--porcelain"]).isEmpty)
+    }
+
+    @Test func concurrentWritersOnABareRepositoryAreEachRecordedOnce() throws {
+        let bare = sandbox.path("shared.git")
+        _ = try sandbox.git(["clone", "-q", "--bare", dir, bare])
+        try concurrentNotes(in: bare, ledgerFlag: ["--ledger", bare])
+    }
+
+    /// Six writers at once, four notes each, on two cases: every note lands exactly once (or
+    /// its command says clearly that it lost, exit 75), and the history is ordinary git.
+    private func concurrentNotes(in repo: String, ledgerFlag: [String]) throws {
+        let writers = 6, each = 4
+        let results = Results()
+        let binary = Binary.duetrail, cwd = dir, environment = sandbox.environment
+        DispatchQueue.concurrentPerform(iterations: writers) { w in
+            for i in 0..<each {
+                let invoice = (w + i) % 2 == 0 ? "INV-1093" : "INV-1061"
+                let text = "writer \(w) note \(i)"
+                let r = try? ProcessResult.run(binary, ["note", invoice, text] + ledgerFlag, cwd: cwd, environment: environment)
+                results.add(text: text, invoice: invoice, result: r)
+            }
+        }
+        let all = results.all
+        #expect(all.count == writers * each)
+        for (text, invoice, r) in all {
+            guard let r else { Issue.record("\(text): did not run"); continue }
+            #expect(r.status == 0 || (r.status == 75 && r.stderr.contains("run this again")), "\(text): \(r)")
+            let path = try #require(try caseFile(invoice, repo: repo))
+            let file = try git(["show", "HEAD:" + path], in: repo)
+            let times = file.components(separatedBy: "· note · \(text) ·").count - 1
+            #expect(times == (r.status == 0 ? 1 : 0), "\(text) is recorded \(times) times in \(path)")
+        }
+        let fsck = try sandbox.git(["fsck", "--strict"], in: repo)
+        #expect(fsck.status == 0, "\(fsck)")
+    }
+
+    private func caseFile(_ invoice: String, repo: String) throws -> String? {
+        try git(["ls-tree", "-r", "--name-only", "HEAD", "cases"], in: repo).split(separator: "\n").map(String.init)
+            .first { $0.hasSuffix("/" + invoice.lowercased() + ".md") }
+    }
+}
+
+/// Collects results from concurrent writers.
+private final class Results: @unchecked Sendable {
+    private var items: [(String, String, ProcessResult?)] = []
+    private let lock = NSLock()
+    func add(text: String, invoice: String, result: ProcessResult?) {
+        lock.lock()
+        items.append((text, invoice, result))
+        lock.unlock()
+    }
+    var all: [(String, String, ProcessResult?)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same kills on every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
