@@ -123,6 +123,33 @@ import TestSupport
         try concurrentNotes(in: bare, ledgerFlag: ["--ledger", bare])
     }
 
+    /// Four teammates' clones syncing with one bare remote at the same instant, twice each:
+    /// every sync succeeds (a push that lost the race fetches, merges and pushes again,
+    /// backing off) and the remote ends with every note once.
+    @Test func concurrentSyncsAllLandOnTheRemote() throws {
+        let remote = try RemoteFixture.sharedLedger(sandbox)
+        let clones = (0..<4).map { sandbox.path("clone\($0)") }
+        for clone in clones {
+            let r = try sandbox.duetrail(["clone", remote, clone])
+            #expect(r.status == 0, "\(r)")
+        }
+        let results = Results()
+        let binary = Binary.duetrail, environment = sandbox.environment
+        DispatchQueue.concurrentPerform(iterations: clones.count) { c in
+            for round in 0..<2 {
+                let text = "clone \(c) round \(round)"
+                _ = try? ProcessResult.run(binary, ["note", "INV-1093", text], cwd: clones[c], environment: environment)
+                let synced = try? ProcessResult.run(binary, ["sync"], cwd: clones[c], environment: environment)
+                results.add(text: text, invoice: "INV-1093", result: synced)
+            }
+        }
+        let file = try git(["show", "main:cases/acme-gmbh/inv-1093.md"], in: remote)
+        for (text, _, r) in results.all {
+            #expect(r?.status == 0, "sync after \(text): \(r.map(\.description) ?? "did not run")")
+            #expect(file.components(separatedBy: "· note · \(text) ·").count - 1 == 1, "\(text) reached the remote once")
+        }
+    }
+
     /// Six writers at once, four notes each, on two cases: every note lands exactly once (or
     /// its command says clearly that it lost, exit 75), and the history is ordinary git.
     private func concurrentNotes(in repo: String, ledgerFlag: [String]) throws {
