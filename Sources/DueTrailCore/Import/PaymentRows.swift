@@ -67,6 +67,8 @@ package struct ImportedPayment: Sendable, Equatable {
     package let reference: String?
     /// Line in the file.
     package let line: Int
+    /// The amount as the file wrote it, for an error about it.
+    package var amountText: String = ""
 }
 
 /// The payments of one export, read all at once: every payment, or every problem.
@@ -187,7 +189,14 @@ package struct PaymentExport: Sendable {
                 date = d
             }
             let reference = cell(r, .reference)
-            payments.append(ImportedPayment(number: number, amount: value, currency: currency, date: date, reference: reference.isEmpty ? nil : reference, line: r.line))
+            // Exactly as written or refused (the case's currency is checked when it is known).
+            let amountText = cell(r, .amount)
+            if let why = currency.map({ ExactAmount.problem(value, text: amountText, currency: $0) }) ?? ExactAmount.tooLarge(value, text: amountText) {
+                problems.append(Diagnostic(path: path, line: r.line, message: "column \(map[.amount].map { $0 + 1 } ?? 0) (\(header.fields[map[.amount] ?? 0])): \(why)"))
+                continue
+            }
+            payments.append(ImportedPayment(
+                number: number, amount: value, currency: currency, date: date, reference: reference.isEmpty ? nil : reference, line: r.line, amountText: amountText))
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
         self.payments = payments

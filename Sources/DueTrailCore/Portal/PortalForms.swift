@@ -149,6 +149,7 @@ package enum PortalForms {
             return "This amount could mean \(asGroup.display) or \(asDecimal.display); please write it as \(asGroup.plain) or \(asDecimal.plain)."
         case .notPositive: return "Enter an amount above zero, or leave it empty to promise the whole balance."
         case .otherCurrency: return "Enter the amount in \(currency.code), the currency of the invoice."
+        case .tooLarge: return "That amount is too large; enter what you will pay in \(currency.code)."
         case .tooManyDecimals: return "Enter the amount with at most \(currency.minorDigits) decimal places."
         case .misplacedMark(_, _, let asGroup, _): return "If you mean \(asGroup.display), please write it as \(Decimals.plain(asGroup.amount, scale: 0))."
         case .empty, .notANumber: return "Enter an amount in \(currency.code), for example 250.00."
