@@ -68,7 +68,14 @@ enum Terminal {
         Swift.print(TerminalText.escaped(text), terminator: TerminalText.escaped(terminator))
     }
 
-    /// `text` to standard output as it is. A reader that went away (`duetrail queue | head`)
+    /// `text` to standard output with the colour codes a command added itself (`review
+    /// --color`): the only output not escaped here, so the command must have escaped every
+    /// value in it with `TerminalText` first.
+    static func printPainted(_ text: String) {
+        Swift.print(text, terminator: "")
+    }
+
+    /// `text` to standard output, escaped. A reader that went away (`duetrail queue | head`)
     /// is not an error: SIGPIPE is ignored (see `main.swift`), the write just stops.
     static func write(_ text: String) {
         fflush(nil)  // what `print` buffered goes first

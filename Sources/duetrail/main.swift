@@ -11,6 +11,10 @@ import DueTrailCLI
 /// pick the synchronous one, which cannot run `portal serve`), letting writes still running
 /// in the background (the summary cache) finish before the process exits, on success or error.
 func start<Root: AsyncParsableCommand>(_: Root.Type) async {
+    if let refusal = DueTrailCommand.controlCharacterRefusal(Array(CommandLine.arguments.dropFirst())) {
+        _ = (refusal + "\n").withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        exit(ExitCode.validationFailure.rawValue)
+    }
     if let unknown = DueTrailCommand.printableUnknownCommandMessage(Array(CommandLine.arguments.dropFirst())) {
         _ = (unknown + "\n").withCString { write(STDERR_FILENO, $0, strlen($0)) }
         exit(ExitCode.validationFailure.rawValue)

@@ -25,4 +25,16 @@ extension DueTrailCommand {
     package static func printableUnknownCommandMessage(_ arguments: [String]) -> String? {
         unknownCommandMessage(arguments).map(TerminalText.escaped)
     }
+
+    /// An argument holding a control character (other than a tab or a line break) is refused
+    /// before anything runs: what a person types becomes notes, reasons and names in the
+    /// ledger's files, which never hold them (`RecordedText`). nil when every argument is clean.
+    package static func controlCharacterRefusal(_ arguments: [String]) -> String? {
+        for (n, argument) in arguments.enumerated() {
+            guard let control = RecordedText.firstControl(argument) else { continue }
+            return "error: argument \(n + 1) (`\(TerminalText.oneLine(argument))`) holds the control character `\(control)`; "
+                + "DueTrail records no control characters: type the text without it"
+        }
+        return nil
+    }
 }

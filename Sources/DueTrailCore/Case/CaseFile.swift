@@ -51,7 +51,9 @@ package struct CaseFile: Sendable, Equatable {
     package init(facts: InvoiceFacts, customerName: String, events: [TimelineEvent]) {
         self.facts = facts
         extraFrontMatter = ""
-        preamble = "# Invoice \(facts.number) — \(customerName)\n"
+        // A title line: the name without its line breaks or control characters (the
+        // customer file keeps the name exactly).
+        preamble = "# Invoice \(facts.number) — \(RecordedText.cleaned(customerName).replacingAll("\n", with: " "))\n"
         self.events = events
         postamble = ""
     }
@@ -91,7 +93,7 @@ package struct CaseFile: Sendable, Equatable {
         for event in events { out += event.line + "\n" }
         let post = postamble.trimmedLines
         if !post.isEmpty { out += "\n" + post + "\n" }
-        return out
+        return RecordedText.withoutRawControls(out)
     }
 
     // MARK: Parsing

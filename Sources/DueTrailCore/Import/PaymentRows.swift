@@ -118,6 +118,16 @@ package struct PaymentExport: Sendable {
         }
         self.format = format
         let map = columns(format, names)
+        // Two columns under one header the import reads: which is the payment? Never guessed.
+        for (field, i) in map.sorted(by: { $0.value < $1.value }) {
+            let same = names.indices.filter { names[$0] == names[i] }
+            guard same.count > 1 else { continue }
+            let positions = same.map { String($0 + 1) }
+            throw DiagnosticList([Diagnostic(
+                path: path, line: header.line,
+                message: "the header names `\(header.fields[i].trimmedSpaces)` in columns \(positions.dropLast().joined(separator: ", ")) and \(positions[positions.count - 1]): cannot tell which holds the \(field.rawValue)",
+                excerpt: header.fields.joined(separator: ","), hint: "rename or remove the column that is not the \(field.rawValue) in the file")])
+        }
         let rows = table.records.dropFirst(headerIndex + 1)
         func cell(_ r: CSVTable.Record, _ f: PaymentField) -> String {
             guard let c = map[f], c < r.count else { return "" }

@@ -112,7 +112,8 @@ package enum PortalForms {
                 }
             }
         }
-        let note = trimmed(form.note)
+        // What a customer types may hold control characters (`%1b`, `%00`): never recorded.
+        let note = trimmed(form.note.map(RecordedText.cleaned))
         if let note, note.count > maxNote {
             errors.append(PortalFieldError(field: "promise-note", message: "The note is \(note.count) characters long; keep it to \(maxNote)."))
         }
@@ -132,7 +133,7 @@ package enum PortalForms {
         } else {
             errors.append(PortalFieldError(field: "dispute-invoice", message: "Choose the invoice you dispute."))
         }
-        let reason = trimmed(form.reason)
+        let reason = trimmed(form.reason.map(RecordedText.cleaned))
         if reason == nil {
             errors.append(PortalFieldError(field: "dispute-reason", message: "Tell us what is wrong with the invoice."))
         } else if let reason, reason.count > maxReason {
