@@ -51,9 +51,10 @@ package struct CaseFile: Sendable, Equatable {
     package init(facts: InvoiceFacts, customerName: String, events: [TimelineEvent]) {
         self.facts = facts
         extraFrontMatter = ""
-        // A title line: the name without its line breaks or control characters (the
-        // customer file keeps the name exactly).
-        preamble = "# Invoice \(facts.number) — \(RecordedText.cleaned(customerName).replacingAll("\n", with: " "))\n"
+        // A title line: the name without its line breaks, control characters or bidi
+        // overrides (the customer file keeps the name exactly).
+        let title = String(String.UnicodeScalarView(RecordedText.cleaned(customerName).unicodeScalars.filter { !TerminalText.isHostile($0) || $0 == "\n" }))
+        preamble = "# Invoice \(facts.number) — \(title.replacingAll("\n", with: " "))\n"
         self.events = events
         postamble = ""
     }
