@@ -62,16 +62,26 @@ func guarded<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// Where output goes; errors to standard error so scripts can read standard output cleanly.
+/// Every line passes through `TerminalText.escaped`: a customer name, a note or a subject
+/// holding ESC, BEL or a right-to-left override shows those as visible escapes, never as the
+/// terminal would obey them (JSON output stays JSON: see `TerminalText`).
 enum Terminal {
     static func print(_ text: String, terminator: String = "\n") {
-        Swift.print(text, terminator: terminator)
+        Swift.print(TerminalText.escaped(text), terminator: TerminalText.escaped(terminator))
     }
 
-    /// `text` to standard output as it is. A reader that went away (`duetrail queue | head`)
+    /// `text` to standard output with the colour codes a command added itself (`review
+    /// --color`): the only output not escaped here, so the command must have escaped every
+    /// value in it with `TerminalText` first.
+    static func printPainted(_ text: String) {
+        Swift.print(text, terminator: "")
+    }
+
+    /// `text` to standard output, escaped. A reader that went away (`duetrail queue | head`)
     /// is not an error: SIGPIPE is ignored (see `main.swift`), the write just stops.
     static func write(_ text: String) {
         fflush(nil)  // what `print` buffered goes first
-        var bytes = text
+        var bytes = TerminalText.escaped(text)
         bytes.withUTF8 { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
@@ -87,11 +97,11 @@ enum Terminal {
     static func error(_ text: String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if let first = lines.first, !first.hasPrefix("error") { lines[0] = "error: " + first }
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(lines.joined(separator: "\n")) + "\n").utf8))
     }
 
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(text) + "\n").utf8))
     }
 
     /// Ends the process successfully right away, once output is flushed; for read-only commands
@@ -122,4 +132,10 @@ extension LedgerError {
         case .notALedger, .badRequest, .notFound, .conflict, .invalid, .dirtyPaths, .cloneBehind, .git, .io: 1
         }
     }
+}
+
+/// Shadows `Swift.print` in this module, so a plain `print(…)` added to a command later goes
+/// through `Terminal` (escaped) like every other line; nothing printed can slip past it.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Terminal.print(items.map { "\($0)" }.joined(separator: separator), terminator: terminator)
 }

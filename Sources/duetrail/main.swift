@@ -11,7 +11,11 @@ import DueTrailCLI
 /// pick the synchronous one, which cannot run `portal serve`), letting writes still running
 /// in the background (the summary cache) finish before the process exits, on success or error.
 func start<Root: AsyncParsableCommand>(_: Root.Type) async {
-    if let unknown = DueTrailCommand.unknownCommandMessage(Array(CommandLine.arguments.dropFirst())) {
+    if let refusal = DueTrailCommand.controlCharacterRefusal(Array(CommandLine.arguments.dropFirst())) {
+        _ = (refusal + "\n").withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        exit(ExitCode.validationFailure.rawValue)
+    }
+    if let unknown = DueTrailCommand.printableUnknownCommandMessage(Array(CommandLine.arguments.dropFirst())) {
         _ = (unknown + "\n").withCString { write(STDERR_FILENO, $0, strlen($0)) }
         exit(ExitCode.validationFailure.rawValue)
     }
@@ -25,7 +29,7 @@ func start<Root: AsyncParsableCommand>(_: Root.Type) async {
         DueTrailCommand.finishBackgroundWork()
     } catch {
         DueTrailCommand.finishBackgroundWork()
-        Root.exit(withError: error)
+        DueTrailCommand.exit(printing: error, for: Root.self)
     }
 }
 

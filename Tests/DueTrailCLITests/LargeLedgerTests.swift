@@ -125,7 +125,11 @@ import TestSupport
 
     @Test func reImportingThreeDecimalAmountsIsANoOp() throws {
         let dir = try sandbox.exampleLedger(importing: false)
+        // Issue 20: a third decimal that rounding would change is refused, never rounded…
         try sandbox.write("odd.csv", "Invoice,Customer,Due,Total,Balance,Currency\nA-1,Acme GmbH,2026-10-01,100.125,100.125,EUR\n")
+        #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("odd.csv")], in: dir).stderr.contains("`100.125` has more decimal places than EUR has (2)"))
+        // …and one that is a zero is the same amount, re-imported as no change.
+        try sandbox.write("odd.csv", "Invoice,Customer,Due,Total,Balance,Currency\nA-1,Acme GmbH,2026-10-01,100.130,100.130,EUR\n")
         #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("odd.csv")], in: dir).status == 0)
         #expect(try sandbox.duetrail(["import", "invoices", sandbox.path("odd.csv")], in: dir).stdout.contains("Nothing to change"))
         // A later balance-only export updates the balance and leaves the invoice total alone.

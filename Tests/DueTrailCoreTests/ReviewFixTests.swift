@@ -8,8 +8,10 @@ import Testing
         try InvoiceExport(bytes: Array(text.utf8), path: "x.csv", options: ExportOptions(overrides: map, defaultCurrency: Currency(code: currency)!))
     }
 
-    @Test func amountsAreRoundedToTheCurrencysDigitsOnRead() throws {
-        let export = try read("Invoice,Customer,Due,Total,Balance\nA-1,Acme,2026-10-01,100.125,100.125\n")
+    @Test func amountsAreNeverRoundedToTheCurrencysDigitsOnRead() throws {
+        // Issue 20: refused naming the value, not silently rounded to 100.13.
+        #expect(throws: DiagnosticList.self) { try read("Invoice,Customer,Due,Total,Balance\nA-1,Acme,2026-10-01,100.125,100.125\n") }
+        let export = try read("Invoice,Customer,Due,Total,Balance\nA-1,Acme,2026-10-01,100.130,100.130\n")
         #expect(export.invoices[0].balance.plain == "100.13")
         #expect(export.invoices[0].total.plain == "100.13")
     }

@@ -25,7 +25,8 @@ struct ImportInvoicesCommand: ParsableCommand {
             Headers are recognised in English, German, French, Spanish, Italian, Dutch, \
             Portuguese, Swedish, Danish, Norwegian and Finnish. Name others with --map, e.g.
               --map number="Rechnungsnr." --map customer=Kunde --map due=Fällig --map balance=Offen
-            Fields: \(InvoiceField.allCases.map(\.rawValue).joined(separator: ", ")). `--map terms=` (empty) leaves a column unread.
+            Fields: \(InvoiceField.allCases.map(\.rawValue).joined(separator: ", ")). `--map terms=` (empty) leaves a column unread; \
+            `--map balance=#5` reads the fifth column (for a header the export names twice).
             """)
 
     @OptionGroup var options: LedgerOptions

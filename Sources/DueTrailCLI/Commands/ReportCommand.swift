@@ -106,7 +106,10 @@ enum ReportRendering {
 
     static func csv(_ table: ReportTable) -> String {
         var out = csvLine(table.columns.map(\.id)) + "\n"
-        for row in table.rows { out += csvLine(row.map { $0.display(grouped: false) }) + "\n" }
+        for row in table.rows {
+            // Only text cells can carry a formula; amounts and counts are written as they are.
+            out += csvLine(row.map { $0.display(grouped: false) }, text: row.map { if case .text = $0 { true } else { false } }) + "\n"
+        }
         return out
     }
 

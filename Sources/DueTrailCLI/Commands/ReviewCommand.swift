@@ -58,7 +58,7 @@ struct ReviewCommand: ParsableCommand {
             let width = waiting.map(\.path.count).max() ?? 0
             for d in waiting {
                 let p = patches[d.path]
-                let name = snapshot.customerNames[d.pending.customer] ?? d.pending.customer
+                let name = TerminalText.oneLine(snapshot.customerNames[d.pending.customer] ?? d.pending.customer)
                 let pad = String(repeating: " ", count: width - d.path.count)
                 let plus = paint ? "\u{1B}[32m+\(p?.additions ?? 0)\u{1B}[0m" : "+\(p?.additions ?? 0)"
                 let minus = paint ? "\u{1B}[31m-\(p?.deletions ?? 0)\u{1B}[0m" : "-\(p?.deletions ?? 0)"
@@ -67,23 +67,23 @@ struct ReviewCommand: ParsableCommand {
             out += "\(waiting.count) draft\(waiting.count == 1 ? "" : "s") awaiting review\n"
         } else {
             for d in waiting {
-                let name = snapshot.customerNames[d.pending.customer] ?? d.pending.customer
+                let name = TerminalText.oneLine(snapshot.customerNames[d.pending.customer] ?? d.pending.customer)
                 let header = "== \(d.path): \(name), step \(d.pending.step)"
                     + (stuck[d.path] != nil ? " (reached main from a review branch without a merge commit: not approved)" : d.committed == nil ? "" : " (edited since approval)")
                 out += (paint ? "\u{1B}[1m\(header)\u{1B}[0m" : header) + "\n"
                 for number in d.pending.caseNumbers {
                     guard let c = byNumber[number] else { out += "   \(number): no such case in HEAD\n"; continue }
-                    out += "   " + Self.context(c, today: today) + " · step \(d.pending.step(for: number))\n"
+                    out += "   " + TerminalText.oneLine(Self.context(c, today: today)) + " · step \(d.pending.step(for: number))\n"
                 }
                 for number in d.pending.alsoListed {
                     guard let c = byNumber[number] else { continue }
-                    out += "   " + Self.context(c, today: today) + " · also listed (no step of its own)\n"
+                    out += "   " + TerminalText.oneLine(Self.context(c, today: today)) + " · also listed (no step of its own)\n"
                 }
                 if stuck[d.path] != nil {
                     out += "   Committed as proposed, unchanged: read it with `git show HEAD:\(d.path)`; `duetrail approve \(d.pending.caseNumbers.first ?? d.path)` approves it as it stands.\n"
                 }
-                // Nothing in a draft may drive the terminal: escapes show as `^[`.
-                let text = (patches[d.path]?.text ?? "").replacingOccurrences(of: "\u{1B}", with: "^[")
+                // Nothing in a draft may drive the terminal: escapes show as `\e`, overrides as `\u202E`.
+                let text = TerminalText.escaped(patches[d.path]?.text ?? "")
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
                     out += (paint ? Self.paint(line) : String(line)) + "\n"
                 }
@@ -94,8 +94,9 @@ struct ReviewCommand: ParsableCommand {
         if !stat, waiting.contains(where: { $0.committed == nil }) {
             out += "New drafts are untracked files, which plain `git diff` leaves out; `git add -N outbox && git diff` shows them with the rest.\n"
         }
-        out += onBranches
-        Terminal.print(out, terminator: "")
+        out += TerminalText.escaped(onBranches)
+        // Every value above is escaped already; only the colours this command adds remain.
+        if paint { Terminal.printPainted(out) } else { Terminal.print(out, terminator: "") }
     }
 
     /// `INV-1042 · balance EUR 1,200.00 · due 2026-10-31, 30 days overdue · last: nudge sent 2026-11-20 · open`

@@ -43,7 +43,7 @@ struct ShowCommand: ParsableCommand {
             return
         }
         let f = file.facts
-        var out = "Invoice \(f.number) — \(customerName)\n"
+        var out = TerminalText.oneLine("Invoice \(f.number) — \(customerName)") + "\n"
         out += "  file      \(summary.path)\n"
         if let u = summary.unreadable {
             out += "  UNREADABLE  the committed file does not read; shown as last read"
@@ -76,7 +76,7 @@ struct ShowCommand: ParsableCommand {
             if let text = e.text { details.append(text) }
             var line = "  \(e.timestamp)  \(e.kind.wireName)  \(details.joined(separator: "; "))  — \(e.who)  #\(e.id)"
             if let by = reversals[e.id] { line += "  [REVERSED by #\(by.id) on \(by.date.iso)]" }
-            out += line + "\n"
+            out += TerminalText.oneLine(line) + "\n"
         }
         Terminal.write(out)
     }

@@ -143,7 +143,7 @@ struct ImportReport: Encodable {
     }
 
     static func list(_ items: [String]) -> String {
-        items.prefix(8).joined(separator: ", ") + (items.count > 8 ? ", … (\(items.count) in all)" : "")
+        items.prefix(8).map(TerminalText.oneLine).joined(separator: ", ") + (items.count > 8 ? ", … (\(items.count) in all)" : "")
     }
 
     var text: String {
@@ -153,7 +153,7 @@ struct ImportReport: Encodable {
         lines.append("Read a\(formatName.first.map { "AEIOU".contains($0) } == true ? "n" : "") \(formatName) export: \(invoices) invoices (\(how))")
         let width = columns.map(\.field.count).max() ?? 0
         lines.append("Columns read:")
-        for c in columns { lines.append("  \(c.field.padding(toLength: width, withPad: " ", startingAt: 0))  ← \(c.header)") }
+        for c in columns { lines.append("  \(c.field.padding(toLength: width, withPad: " ", startingAt: 0))  ← \(TerminalText.oneLine(c.header))") }
         if !unusedColumns.isEmpty { lines.append("Not read: " + Self.list(unusedColumns.map { "`\($0)`" })) }
         for w in warnings { lines.append("warning: \(w)") }
         if !assumptions.isEmpty {
@@ -165,19 +165,19 @@ struct ImportReport: Encodable {
         if drafts > 0 { counts += ", \(drafts) draft\(drafts == 1 ? "" : "s") (never sent) not opened" }
         lines.append(counts)
         if !newCustomers.isEmpty {
-            let shown = newCustomers.prefix(8).joined(separator: ", ")
+            let shown = newCustomers.prefix(8).map(TerminalText.oneLine).joined(separator: ", ")
             lines.append("  \(newCustomers.count) new customer\(newCustomers.count == 1 ? "" : "s"): \(shown)\(newCustomers.count > 8 ? ", …" : "")")
         }
         if !contactsAdded.isEmpty { lines.append("  contacts added to: \(Self.list(contactsAdded))") }
         if !keptLocalFacts.isEmpty {
             lines.append("Kept as changed in the ledger (the export still shows the value it had at the last import):")
-            for k in keptLocalFacts.prefix(20) { lines.append("  \(k.invoice)  \(k.fact) \(k.ledger) (export: \(k.export))") }
+            for k in keptLocalFacts.prefix(20) { lines.append(TerminalText.oneLine("  \(k.invoice)  \(k.fact) \(k.ledger) (export: \(k.export))")) }
             if keptLocalFacts.count > 20 { lines.append("  … and \(keptLocalFacts.count - 20) more") }
         }
         if !conflicts.isEmpty {
             lines.append("Not applied: the export raises these balances (or reopens the case), but DueTrail recorded money or a closing since the last import:")
             for c in conflicts.prefix(20) {
-                lines.append("  \(c.invoice)  ledger \(c.ledger), export \(c.export): \(c.since.joined(separator: "; "))")
+                lines.append(TerminalText.oneLine("  \(c.invoice)  ledger \(c.ledger), export \(c.export): \(c.since.joined(separator: "; "))"))
             }
             if conflicts.count > 20 { lines.append("  … and \(conflicts.count - 20) more") }
             lines.append("  If the export is right, apply it with --accept-export-balance \(conflicts.prefix(5).map(\.invoice).joined(separator: " "))")
@@ -188,7 +188,7 @@ struct ImportReport: Encodable {
         if !plan.missing.isEmpty {
             lines.append(closing ? "Closed, not in this export:" : "Not in this export — paid? (--close-missing closes them):")
             for m in plan.missing.prefix(20) {
-                lines.append("  \(m.facts.number)  \(m.facts.customer)  \(m.state.balance.display)")
+                lines.append(TerminalText.oneLine("  \(m.facts.number)  \(m.facts.customer)  \(m.state.balance.display)"))
             }
             if plan.missing.count > 20 { lines.append("  … and \(plan.missing.count - 20) more") }
         }

@@ -1,3 +1,5 @@
+import DueTrailCore
+
 /// A plain-text table for the terminal: left-aligned text, right-aligned numbers,
 /// two spaces between columns. Widths count characters, not bytes.
 struct TextTable {
@@ -7,6 +9,8 @@ struct TextTable {
     var rows: [[String]] = []
 
     func render() -> String {
+        // One value per cell: a line break or an escape in a name cannot break the table.
+        let rows = rows.map { $0.map(TerminalText.oneLine) }
         var widths = headers.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -31,9 +35,7 @@ struct TextTable {
     }
 }
 
-/// Quotes CSV fields that need it (RFC 4180).
-func csvLine(_ fields: [String]) -> String {
-    fields.map { f in
-        f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-    }.joined(separator: ",")
+/// One CSV line, through `CSVText` (quoting, and formulas neutralised) like every `--csv`.
+func csvLine(_ fields: [String], text: [Bool]? = nil) -> String {
+    CSVText.line(fields, text: text)
 }

@@ -51,7 +51,10 @@ package struct CaseFile: Sendable, Equatable {
     package init(facts: InvoiceFacts, customerName: String, events: [TimelineEvent]) {
         self.facts = facts
         extraFrontMatter = ""
-        preamble = "# Invoice \(facts.number) — \(customerName)\n"
+        // A title line: the name without its line breaks, control characters or bidi
+        // overrides (the customer file keeps the name exactly).
+        let title = String(String.UnicodeScalarView(RecordedText.cleaned(customerName).unicodeScalars.filter { !TerminalText.isHostile($0) || $0 == "\n" }))
+        preamble = "# Invoice \(facts.number) — \(title.replacingAll("\n", with: " "))\n"
         self.events = events
         postamble = ""
     }
@@ -91,7 +94,7 @@ package struct CaseFile: Sendable, Equatable {
         for event in events { out += event.line + "\n" }
         let post = postamble.trimmedLines
         if !post.isEmpty { out += "\n" + post + "\n" }
-        return out
+        return RecordedText.withoutRawControls(out)
     }
 
     // MARK: Parsing

@@ -260,13 +260,14 @@ extension TimelineEvent {
 
 extension LedgerClock {
     /// A new event at this clock's moment: the one way the tool makes events, so every one
-    /// carries the ledger's day and time.
+    /// carries the ledger's day and time, and no control character from any source (a
+    /// portal note, an export, a reply) enters a case file (`RecordedText`).
     package func event(
         _ kind: EventKind, _ attributes: [(key: EventAttribute, value: String)] = [], text: String? = nil, who: String
     ) -> TimelineEvent {
         TimelineEvent(
-            date: eventDate, minutes: minutes, kind: kind, attributes: attributes.map { ($0.key.rawValue, $0.value) }, text: text,
-            who: who)
+            date: eventDate, minutes: minutes, kind: kind, attributes: attributes.map { ($0.key.rawValue, RecordedText.cleaned($0.value)) },
+            text: text.map(RecordedText.cleaned), who: RecordedText.cleaned(who))
     }
 }
 

@@ -70,7 +70,7 @@ package struct CustomerFile: Sendable, Equatable {
             if let until = hold.until { out += "hold_until: \(until.iso)\n" }
         }
         out += extra
-        return out
+        return RecordedText.withoutRawControls(out)
     }
 
     package static func parse(_ text: String, path: String, slug: String) -> Result<CustomerFile, DiagnosticList> {

@@ -82,15 +82,19 @@ package struct ColumnMap: Sendable {
                 }
             }
             var unmatched: [(InvoiceField, String)] = []
+            var byPosition = Set<InvoiceField>()
             for (field, column) in overrides.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
                 let wanted = column.trimmedSpaces
                 if wanted.isEmpty {
                     columns[field] = nil
                     continue
                 }
-                guard let i = fields.firstIndex(where: { $0.trimmedSpaces.caseInsensitiveCompare(wanted) == .orderedSame })
+                let named = fields.firstIndex(where: { $0.trimmedSpaces.caseInsensitiveCompare(wanted) == .orderedSame })
                     ?? normalised.firstIndex(of: ExportFormat.normalise(wanted))
-                else {
+                // `--map balance=#5`: the fifth column, whatever its header (two share one).
+                let position = named == nil ? Self.position(wanted, count: fields.count) : nil
+                if position != nil { byPosition.insert(field) }
+                guard let i = named ?? position else {
                     unmatched.append((field, column))
                     continue
                 }
@@ -105,8 +109,9 @@ package struct ColumnMap: Sendable {
             guard columns[.number] != nil, customerKnown, amountKnown else { continue }
             if let (field, column) = unmatched.first {
                 throw Diagnostic(path: path, line: record.line, message: "--map \(field.rawValue)=\(column): the header row has no column `\(column)`",
-                    excerpt: fields.joined(separator: ","), hint: "columns: " + fields.joined(separator: ", "))
+                    excerpt: fields.joined(separator: ","), hint: "columns: " + fields.joined(separator: ", ") + " (or pick one by its position: --map \(field.rawValue)=#3)")
             }
+            try Self.refuseRepeatedHeaders(columns, byPosition: byPosition, headers: fields, normalised: normalised, line: record.line, path: path)
             // The language most matched names belong to, when one leads (a sheet of `Fakturanummer`
             // and `Kunde` could be Danish or Norwegian: then it is named for neither).
             let ranked = languageVotes.sorted { $0.value > $1.value }
@@ -127,6 +132,33 @@ package struct ColumnMap: Sendable {
             excerpt: table.records.first.map { $0.fields.joined(separator: ",") },
             hint: "name the columns with --map, e.g. --map number=\"Invoice No\" --map customer=Client --map due=\"Due Date\" --map balance=Open\n"
                 + "fields: " + InvoiceField.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+}
+
+extension ColumnMap {
+    /// `#5` → column index 4, when the header row has a fifth column.
+    static func position(_ text: String, count: Int) -> Int? {
+        guard text.hasPrefix("#"), let n = Int(text.dropFirst()), n >= 1, n <= count else { return nil }
+        return n - 1
+    }
+
+    /// A field read from a column whose header the row names more than once is ambiguous
+    /// (which of the two `Balance` columns is owed?): refused naming every position, unless
+    /// `--map FIELD=#N` picked one. A repeated header no field reads is harmless.
+    static func refuseRepeatedHeaders(
+        _ columns: [InvoiceField: Int], byPosition: Set<InvoiceField>, headers: [String], normalised: [String], line: Int, path: String
+    ) throws(Diagnostic) {
+        for (field, i) in columns.sorted(by: { $0.key.ordinal < $1.key.ordinal }) where !byPosition.contains(field) {
+            let same = normalised.indices.filter { normalised[$0] == normalised[i] }
+            guard same.count > 1 else { continue }
+            let positions = same.map { String($0 + 1) }
+            let listed = positions.dropLast().joined(separator: ", ") + " and " + positions[positions.count - 1]
+            throw Diagnostic(
+                path: path, line: line,
+                message: "the header names `\(headers[i].trimmedSpaces)` in columns \(listed): cannot tell which holds the \(field.rawValue)",
+                excerpt: headers.joined(separator: ","),
+                hint: "say which column with --map \(field.rawValue)=#\(positions[0])" + positions.dropFirst().map { " or --map \(field.rawValue)=#\($0)" }.joined())
+        }
     }
 }
 

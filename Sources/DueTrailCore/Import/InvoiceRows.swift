@@ -347,6 +347,12 @@ package struct InvoiceExport: Sendable {
             case .contradiction(let problem):
                 problems.append(problem)
                 continue
+            case .emptyBalance:
+                let column = columnOf[InvoiceField.balance.ordinal]
+                problems.append(Diagnostic(
+                    path: path, line: g.line, message: "column \(column + 1) (\(map.headers[column])): the balance of \(g.number) is empty; an empty cell is not 0.00",
+                    hint: "write what is still owed (0 for a paid invoice), or give the row a paid or void status"))
+                continue
             }
             // A generic sheet whose balance is not total − paid may have the wrong column mapped.
             if checkSums, let b = g.balance, let p = g.paid, let t = g.total ?? (summing ? g.lineSum : nil), (t - p - b).magnitude > Decimal(sign: .plus, exponent: -3, significand: 5) {
@@ -476,8 +482,11 @@ struct RowValues: Sendable {
 
     enum Made {
         case invoice(ImportedInvoice)
-        /// Partly paid, or an empty balance cell: how much is left is not known.
+        /// Partly paid, and the export has no balance column: how much is left is not known.
         case balanceUnknown
+        /// The export has a balance column, but this invoice's cell is empty (and no paid
+        /// column or paid status says what is left): an error, never read as 0.00.
+        case emptyBalance
         /// A paid status with money still owed by the export's own figures.
         case contradiction(Diagnostic)
     }
@@ -494,7 +503,7 @@ struct RowValues: Sendable {
             owed = totalValue - paid
             source = .totalMinusPaid
         } else {
-            if balanceColumn && status != .paid && status != .void && status != .draft { return .balanceUnknown }
+            if balanceColumn && status != .paid && status != .void && status != .draft { return .emptyBalance }
             owed = totalValue ?? 0
             source = .totalAsOwed
             if statusIsPartial && status == .open { return .balanceUnknown }
@@ -624,11 +633,13 @@ struct RowReader: Sendable {
             named = true
         }
         var values: (total: Decimal?, paid: Decimal?, balance: Decimal?, line: Decimal?) = (nil, nil, nil, nil)
+        var read: [(field: InvoiceField, text: String, value: Decimal)] = []
         for f in Self.amountFields where has(f) {
             let text = cell(r, f)
             // An empty balance or total says nothing (not zero); an empty paid or line amount is none.
             if text.isEmpty && (f == .balance || f == .total) { continue }
             guard let (v, symbol) = amounts.parse(text) else { return .problem(problem(r, f, "`\(text)` is not an amount")) }
+            read.append((f, text, v))
             switch f {
             case .total: values.total = v
             case .paid: values.paid = v
@@ -639,6 +650,10 @@ struct RowReader: Sendable {
                 currency = c
                 named = true
             }
+        }
+        // Exactly as written, or refused: never rounded to the currency's digits.
+        for (f, text, v) in read {
+            if let why = ExactAmount.problem(v, text: text, currency: currency) { return .problem(problem(r, f, why)) }
         }
         let email = cell(r, .email)
         if !email.isEmpty && !EmailAddress.isPlausible(email) { return .problem(problem(r, .email, "`\(email)` is not an email address: \(EmailAddress.problem(email) ?? "")")) }

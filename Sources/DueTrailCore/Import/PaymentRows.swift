@@ -67,6 +67,8 @@ package struct ImportedPayment: Sendable, Equatable {
     package let reference: String?
     /// Line in the file.
     package let line: Int
+    /// The amount as the file wrote it, for an error about it.
+    package var amountText: String = ""
 }
 
 /// The payments of one export, read all at once: every payment, or every problem.
@@ -116,6 +118,16 @@ package struct PaymentExport: Sendable {
         }
         self.format = format
         let map = columns(format, names)
+        // Two columns under one header the import reads: which is the payment? Never guessed.
+        for (field, i) in map.sorted(by: { $0.value < $1.value }) {
+            let same = names.indices.filter { names[$0] == names[i] }
+            guard same.count > 1 else { continue }
+            let positions = same.map { String($0 + 1) }
+            throw DiagnosticList([Diagnostic(
+                path: path, line: header.line,
+                message: "the header names `\(header.fields[i].trimmedSpaces)` in columns \(positions.dropLast().joined(separator: ", ")) and \(positions[positions.count - 1]): cannot tell which holds the \(field.rawValue)",
+                excerpt: header.fields.joined(separator: ","), hint: "rename or remove the column that is not the \(field.rawValue) in the file")])
+        }
         let rows = table.records.dropFirst(headerIndex + 1)
         func cell(_ r: CSVTable.Record, _ f: PaymentField) -> String {
             guard let c = map[f], c < r.count else { return "" }
@@ -187,7 +199,14 @@ package struct PaymentExport: Sendable {
                 date = d
             }
             let reference = cell(r, .reference)
-            payments.append(ImportedPayment(number: number, amount: value, currency: currency, date: date, reference: reference.isEmpty ? nil : reference, line: r.line))
+            // Exactly as written or refused (the case's currency is checked when it is known).
+            let amountText = cell(r, .amount)
+            if let why = currency.map({ ExactAmount.problem(value, text: amountText, currency: $0) }) ?? ExactAmount.tooLarge(value, text: amountText) {
+                problems.append(Diagnostic(path: path, line: r.line, message: "column \(map[.amount].map { $0 + 1 } ?? 0) (\(header.fields[map[.amount] ?? 0])): \(why)"))
+                continue
+            }
+            payments.append(ImportedPayment(
+                number: number, amount: value, currency: currency, date: date, reference: reference.isEmpty ? nil : reference, line: r.line, amountText: amountText))
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
         self.payments = payments

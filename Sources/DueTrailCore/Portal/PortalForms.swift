@@ -112,7 +112,8 @@ package enum PortalForms {
                 }
             }
         }
-        let note = trimmed(form.note)
+        // What a customer types may hold control characters (`%1b`, `%00`): never recorded.
+        let note = trimmed(form.note.map(RecordedText.cleaned))
         if let note, note.count > maxNote {
             errors.append(PortalFieldError(field: "promise-note", message: "The note is \(note.count) characters long; keep it to \(maxNote)."))
         }
@@ -132,7 +133,7 @@ package enum PortalForms {
         } else {
             errors.append(PortalFieldError(field: "dispute-invoice", message: "Choose the invoice you dispute."))
         }
-        let reason = trimmed(form.reason)
+        let reason = trimmed(form.reason.map(RecordedText.cleaned))
         if reason == nil {
             errors.append(PortalFieldError(field: "dispute-reason", message: "Tell us what is wrong with the invoice."))
         } else if let reason, reason.count > maxReason {
@@ -149,6 +150,7 @@ package enum PortalForms {
             return "This amount could mean \(asGroup.display) or \(asDecimal.display); please write it as \(asGroup.plain) or \(asDecimal.plain)."
         case .notPositive: return "Enter an amount above zero, or leave it empty to promise the whole balance."
         case .otherCurrency: return "Enter the amount in \(currency.code), the currency of the invoice."
+        case .tooLarge: return "That amount is too large; enter what you will pay in \(currency.code)."
         case .tooManyDecimals: return "Enter the amount with at most \(currency.minorDigits) decimal places."
         case .misplacedMark(_, _, let asGroup, _): return "If you mean \(asGroup.display), please write it as \(Decimals.plain(asGroup.amount, scale: 0))."
         case .empty, .notANumber: return "Enter an amount in \(currency.code), for example 250.00."

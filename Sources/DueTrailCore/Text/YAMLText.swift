@@ -9,6 +9,7 @@ package enum YAMLText {
     package static func quoted(_ value: String) -> String {
         doubleQuoted(value, uppercaseHex: true) { s in
             s.value < 0x20 || s.value == 0x7F || (s.value >= 0x80 && s.value < 0xA0) || s.value == 0xFEFF || s.value == 0x2028 || s.value == 0x2029
+                || TerminalText.isHostile(s)  // a bidi override too: `cat` and `git diff` show the name in order
         }
     }
 
@@ -48,7 +49,7 @@ package enum YAMLText {
         if first.properties.numericType != nil || first == "+" { return true }
         for scalar in value.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value >= 0x80 && scalar.value < 0xA0 || scalar.value == 0xFEFF
-                || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar == "\\" || scalar == "\""
+                || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar == "\\" || scalar == "\"" || TerminalText.isHostile(scalar)
             {
                 return true
             }

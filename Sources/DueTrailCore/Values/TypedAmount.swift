@@ -72,6 +72,8 @@ package enum AmountInputError: Error, Sendable, Equatable {
     case notPositive(String)
     case otherCurrency(text: String, typed: String, expected: Currency)
     case tooManyDecimals(text: String, currency: Currency)
+    /// More than `ExactAmount.maxWholeDigits` digits before the decimal mark.
+    case tooLarge(String)
     /// `1,234` where `,` is the decimal mark but the currency has two decimals.
     case misplacedMark(text: String, mark: Character, asGroup: Money, format: NumberFormat)
 
@@ -93,6 +95,8 @@ package enum AmountInputError: Error, Sendable, Equatable {
             return "`\(text)` is in \(typed), but the case is in \(expected.code)"
         case .tooManyDecimals(let text, let currency):
             return "`\(text)` has more decimal places than \(currency.code) has (\(currency.minorDigits))"
+        case .tooLarge(let text):
+            return ExactAmount.tooLarge(ExactAmount.limit, text: text) ?? "`\(text)` is too large"
         case .misplacedMark(let text, let mark, let asGroup, let format):
             return "`\(text)`: `\(mark)` is the decimal mark here (number_format \(format)), but \(asGroup.currency.code) has \(asGroup.currency.minorDigits) decimal places; "
                 + "for \(asGroup.display) type \(Decimals.plain(asGroup.amount, scale: 0))"
@@ -206,6 +210,7 @@ package enum TypedAmount {
         }
         guard let amount = value(decimalAt: decimalPosition) else { throw .notANumber(original) }
         if amount <= 0 { throw .notPositive(original) }
+        if amount >= ExactAmount.limit { throw .tooLarge(original) }
         if let position = decimalPosition, digits.count - position > currency.minorDigits {
             throw .tooManyDecimals(text: original, currency: currency)
         }

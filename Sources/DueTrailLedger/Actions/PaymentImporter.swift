@@ -70,6 +70,10 @@ extension Ledger {
                         hint: "record a payment in another currency by hand with `duetrail pay` once converted"))
                     continue
                 }
+                if let why = ExactAmount.problem(p.amount, text: p.amountText, currency: currency) {
+                    problems.append(Diagnostic(path: source, line: p.line, message: "\(p.number): \(why)"))
+                    continue
+                }
                 let money = Money(p.amount, currency)
                 var file: CaseFile
                 if let f = files[c.path] {
