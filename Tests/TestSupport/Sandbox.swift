@@ -90,7 +90,7 @@ public final class Sandbox {
 }
 
 /// What a command printed and how it exited.
-public struct ProcessResult: CustomStringConvertible {
+public struct ProcessResult: CustomStringConvertible, Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
