@@ -56,6 +56,8 @@ import TestSupport
         try sandbox.write("ledger/notes.txt", "my own file\n")
         _ = try git(["add", "notes.txt"])
 
+        let check = try run(["check"])
+        #expect(check.status == 1 && check.stderr.contains("cases/acme-gmbh/inv-1093.md still holds an earlier or half-written version than HEAD") && check.stderr.contains("`duetrail repair`"), "\(check)")
         let again = try run(["note", "INV-1093", "Second note."])
         #expect(again.status == 1, "\(again)")
         #expect(again.stderr.contains("duetrail repair") && again.stderr.contains("cases/acme-gmbh/inv-1093.md"), "\(again)")

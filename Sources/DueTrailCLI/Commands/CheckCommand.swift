@@ -29,6 +29,11 @@ struct CheckCommand: ParsableCommand {
         } else {
             for p in report.problems { Terminal.print(p.description + "\n") }
             Terminal.note("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found")
+            // Files an interrupted command left behind HEAD are not a person's mistake to fix by hand.
+            let lagging = ledger.laggingPaths(Array(Set(report.problems.map(\.path))).sorted())
+            if !lagging.isEmpty {
+                Terminal.note("\(lagging.joined(separator: ", ")) still \(lagging.count == 1 ? "holds" : "hold") an earlier or half-written version than HEAD: a command was stopped after committing and before writing \(lagging.count == 1 ? "it" : "them"); `duetrail repair` writes \(lagging.count == 1 ? "it" : "them") from HEAD (your own edits are left alone). Do not `git commit` now: it would undo the last commit")
+            }
         }
         if !report.problems.isEmpty { throw ExitCode.failure }
     }

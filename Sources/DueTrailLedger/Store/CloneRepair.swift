@@ -75,7 +75,7 @@ extension Ledger {
 
     /// Of `paths`, those whose index still holds an earlier version of the branch (what an
     /// interrupted command leaves), as opposed to a person's edits.
-    func laggingPaths(_ paths: [String]) -> [String] {
+    package func laggingPaths(_ paths: [String]) -> [String] {
         guard let head = try? branchTip(), let headTree = try? tree(ofBase: head),
             let indexTree = try? repository.writeIndexTree(), let history = try? firstParentTrees(from: head, depth: Self.repairDepth)
         else { return [] }
