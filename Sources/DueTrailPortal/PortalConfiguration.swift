@@ -18,6 +18,23 @@ package struct PortalConfiguration: Sendable {
     /// Ledger readers kept for page views (each holds its own libgit2 handle).
     package var readers = max(4, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// How long a connection may stay open without a request before it is closed.
+    package var idleTimeout: Duration = .seconds(30)
+    /// How long a client has to send its first request's headers.
+    package var headerTimeout: Duration = .seconds(10)
+    /// Connections one address may hold open at once; more are closed with a 503.
+    package var maxConnectionsPerAddress = 32
+    /// Connections the server holds open at once, under its file-descriptor limit.
+    package var maxConnections = PortalConfiguration.defaultMaxConnections
+
+    /// 1,024, or half the process's file-descriptor limit when that is lower (the other
+    /// half is for the ledger's readers, pack files and the listening socket).
+    package static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return max(8, min(1024, Int(clamping: limit.rlim_cur) / 2))
+    }
+
     package var environment: [String: String] {
         didSet { readClock() }
     }

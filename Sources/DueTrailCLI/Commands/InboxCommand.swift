@@ -34,14 +34,17 @@ struct InboxImportCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try options.open()
-        let messages: [Mailbox.Message]
+        let mailbox: Mailbox.Contents
         do {
-            messages = try Mailbox.read(path)
+            mailbox = try Mailbox.read(path)
         } catch {
             Terminal.error(error.description)
             throw ExitCode.failure
         }
-        let result = try guarded { try ledger.importReplies(messages.map { ($0.source, $0.bytes) }) }
+        let messages = mailbox.messages
+        var result = try guarded { try ledger.importReplies(messages.map { ($0.source, $0.bytes) }) }
+        // Entries that were not read at all (a FIFO, a folder, a device): listed like messages that do not parse.
+        result.failed = mailbox.unreadable.map { .init(source: $0.source, reason: $0.reason) } + result.failed
         if json {
             struct Out: Encodable {
                 struct Item: Encodable { let source, kind, from, subject, method, path: String; let cases: [String] }
@@ -59,7 +62,7 @@ struct InboxImportCommand: ParsableCommand {
             }
             for u in result.unmatched { Terminal.print("unmatched: \(u.from.controlCharactersAsSpaces): \(u.subject) (kept as \(u.path))") }
             for f in result.failed { Terminal.error("\(f.source): \(f.reason); skipped, the rest were imported") }
-            var summary = "\(messages.count) message(s): \(result.recorded.count) recorded, \(result.unmatched.count) unmatched, \(result.duplicates) already imported"
+            var summary = "\(messages.count + mailbox.unreadable.count) message(s): \(result.recorded.count) recorded, \(result.unmatched.count) unmatched, \(result.duplicates) already imported"
             if result.own > 0 { summary += ", \(result.own) of our own (left alone)" }
             if !result.failed.isEmpty { summary += ", \(result.failed.count) unreadable" }
             Terminal.print(summary + (result.commit.map { "; commit \($0.short)" } ?? "; nothing new to commit"))

@@ -29,12 +29,28 @@ struct PortalServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Requests one link may make per minute before it is asked to wait.", valueName: "n"))
     var rateLimit = 30
 
+    @Option(help: ArgumentHelp("Seconds a connection may stay open without a request before it is closed.", valueName: "seconds"))
+    var idleTimeout = 30
+
+    @Option(help: ArgumentHelp("Seconds a client has to send a request's headers before it is closed.", valueName: "seconds"))
+    var headerTimeout = 10
+
+    @Option(help: ArgumentHelp("Connections one address may hold open at once; more are refused with 503.", valueName: "n"))
+    var maxConnectionsPerAddress = 32
+
+    @Option(help: ArgumentHelp("Connections the portal holds open in all (default: 1024, or half the file-descriptor limit if lower).", valueName: "n"))
+    var maxConnections: Int?
+
     @Option(help: ArgumentHelp("How much to log: debug, info, notice, warning or error.", valueName: "level"))
     var logLevel = "info"
 
     func validate() throws {
         guard Self.hostAndPort(listen) != nil else { throw ValidationError("--listen takes host:port, like 127.0.0.1:8080 or [::1]:8080, not `\(listen)`") }
         guard (1...100_000).contains(rateLimit) else { throw ValidationError("--rate-limit is a number of requests per minute from 1 to 100000") }
+        guard (1...3600).contains(idleTimeout), (1...3600).contains(headerTimeout) else { throw ValidationError("--idle-timeout and --header-timeout are seconds from 1 to 3600") }
+        guard (1...100_000).contains(maxConnectionsPerAddress), (1...1_000_000).contains(maxConnections ?? 1) else {
+            throw ValidationError("--max-connections-per-address and --max-connections are numbers of connections, 1 or more")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level is one of debug, info, notice, warning, error") }
         if let baseURL, PortalSettings(baseURL: baseURL).origin == nil {
             throw ValidationError("--base-url takes an address like https://pay.example.com, not `\(baseURL)`")
@@ -48,6 +64,10 @@ struct PortalServeCommand: AsyncParsableCommand {
         if let today = try options.todayOverride() { environment["DUETRAIL_TODAY"] = today.iso }
         var configuration = PortalConfiguration(ledgerPath: ledger.root, key: key, environment: environment)
         configuration.requestsPerMinute = rateLimit
+        configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.headerTimeout = .seconds(headerTimeout)
+        configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
+        if let maxConnections { configuration.maxConnections = maxConnections }
         let base = baseURL ?? ledger.config.portal?.baseURL ?? environment["DUETRAIL_PORTAL_URL"]
         configuration.allowedOrigin = base.flatMap { PortalSettings(baseURL: $0).origin }
         guard let (host, port) = Self.hostAndPort(listen) else { throw ExitCode.validationFailure }

@@ -18,6 +18,8 @@ package struct ReminderComposer: Sendable {
         /// The customer file lists no contact to write to.
         case noContact(customer: String)
         case missingTemplate(String)
+        /// The template rendered to more than `TemplateLimits.maxRenderedBytes`.
+        case tooLarge(template: String, bytes: Int)
     }
 
     /// The draft for `reminder` on `today`, to `customer`'s contacts (the first in To, the
@@ -26,7 +28,11 @@ package struct ReminderComposer: Sendable {
         guard let first = customer.contacts.first else { throw .noContact(customer: customer.slug) }
         guard let template = templates[reminder.template] else { throw .missingTemplate(reminder.template) }
         let context = context(reminder, customer: customer, today: today, using: template.names)
-        var (subject, body) = template.render(context)
+        var (subject, body): (String, String)
+        switch template.render(context, limits: .standard) {
+        case .success(let rendered): (subject, body) = rendered
+        case .failure(let tooLarge): throw .tooLarge(template: reminder.template, bytes: tooLarge.bytes)
+        }
         // A sensitive customer's reminder always waits for a personal note, whatever the template says.
         if customer.sensitive && !body.contains(ReminderTemplate.personalNoteMarker) {
             body = "\(ReminderTemplate.personalNoteMarker) write a line for this customer here, then delete this bracketed line.]\n\n" + body

@@ -28,7 +28,9 @@ package struct ReminderTemplate: Sendable {
     package static let personalNoteMarker = "[PERSONAL NOTE:"
 
     /// Reads a template; a problem names the file and line.
-    package init(name: String, text raw: String, path: String) throws(Diagnostic) {
+    package init(name: String, text raw: String, path: String, limits: TemplateLimits = .standard) throws(Diagnostic) {
+        // Before swift-mustache sees it: its parser is what a hostile template attacks.
+        try limits.check(raw, path: path)
         let text = raw.withLFLineEndings
         self.name = name
         self.path = path
@@ -98,6 +100,14 @@ package struct ReminderTemplate: Sendable {
             }
         }
         return used
+    }
+
+    /// As `render`, or nil when the reminder would be over `limits.maxRenderedBytes` (and
+    /// its size): a draft never grows past what a person can review.
+    package func render(_ values: [String: Any], limits: TemplateLimits) -> Result<(subject: String, body: String), TemplateLimits.TooLarge> {
+        let rendered = render(values)
+        let size = rendered.subject.utf8.count + rendered.body.utf8.count
+        return size <= limits.maxRenderedBytes ? .success(rendered) : .failure(TemplateLimits.TooLarge(bytes: size))
     }
 
     /// The subject (one line) and the body (ending in one newline).

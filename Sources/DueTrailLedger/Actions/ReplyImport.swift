@@ -26,6 +26,11 @@ package struct ReplyImportResult: Sendable {
     package struct Failed: Sendable {
         package let source: String
         package let reason: String
+
+        package init(source: String, reason: String) {
+            self.source = source
+            self.reason = reason
+        }
     }
 
     package var recorded: [Recorded] = []
@@ -58,6 +63,10 @@ extension Ledger {
             var seen = try storedMessageNames(tree: tree)
             var change = ChangeSet(subject: "inbox", trailers: [.action(.inbox)])
             var touched: [String] = []
+            // Events gathered per case and written once at the end: appending them one at a
+            // time parsed and rendered the growing case file per message (quadratic).
+            var pending: [String: [TimelineEvent]] = [:]
+            var pendingOrder: [String] = []
             for (source, bytes) in messages {
                 let message: MailMessage
                 do throws(MailMessage.Problem) {
@@ -100,12 +109,16 @@ extension Ledger {
                 let text = kind == .bounce ? "delivery failed" : ReplyText.summary(message.text)
                 let who = message.from.map { $0.name.isEmpty ? $0.email : $0.name } ?? "unknown sender"
                 for ref in match.cases {
-                    guard let summary = byPath[ref.path] else { continue }
-                    let event = clock.event(kind, attributes, text: text, who: who)
-                    try append(event, to: summary, tree: tree, into: &change)
+                    guard byPath[ref.path] != nil else { continue }
+                    if pending[ref.path] == nil { pendingOrder.append(ref.path) }
+                    pending[ref.path, default: []].append(clock.event(kind, attributes, text: text, who: who))
                     touched.append(ref.number)
                 }
                 result.recorded.append(.init(source: source, kind: kind.wireName, from: from, subject: subject, cases: match.cases.map(\.number), method: match.method.rawValue, path: path))
+            }
+            for path in pendingOrder {
+                guard let summary = byPath[path], let events = pending[path] else { continue }
+                try append(events, to: summary, tree: tree, into: &change)
             }
             guard !change.bytes.isEmpty else { return nil }
             var counts: [String] = []
@@ -116,12 +129,39 @@ extension Ledger {
             if !result.unmatched.isEmpty { counts.append("\(result.unmatched.count) unmatched") }
             change.subject = "inbox: " + counts.joined(separator: ", ")
             var caseTrailers: [String] = []
-            for n in touched where !caseTrailers.contains(n) { caseTrailers.append(n) }
+            var trailerSet: Set<String> = []
+            for n in touched where trailerSet.insert(n).inserted { caseTrailers.append(n) }
             change.trailers += caseTrailers.map { .caseNumber($0) }
             return change
         }
         result.commit = outcome?.commit
         return result
+    }
+
+    /// Adds `events` to one case file in one parse and one render, each with an id no other
+    /// event of the case has (as `CaseFile.append` gives, without rebuilding the set per event).
+    func append(_ events: [TimelineEvent], to summary: CaseSummary, tree: ObjectID, into change: inout ChangeSet) throws(LedgerError) {
+        guard let text = try read(summary.path, inTree: tree) else {
+            throw LedgerError.io(path: summary.path, message: "listed in the ledger summary but missing from HEAD; run `duetrail check`")
+        }
+        var file: CaseFile
+        switch CaseFile.parse(text, path: summary.path) {
+        case .success(let f): file = f
+        case .failure(let list): throw LedgerError.invalid(list)
+        }
+        var ids = Set(file.events.map(\.id))
+        for event in events {
+            var e = event
+            var salt = 0
+            while ids.contains(e.id) {
+                salt += 1
+                e.id = e.derivedID(salt: salt)
+            }
+            ids.insert(e.id)
+            file.events.append(e)
+        }
+        change.files[summary.path] = file.render()
+        change.caseSummaries[summary.path] = CaseSummary(path: summary.path, file: file)
     }
 
     /// The stored name of a message: from its Message-ID (the same message fetched twice, or

@@ -141,6 +141,8 @@ extension Ledger {
                 case .failure(.missingTemplate(let name))?:
                     let why = setup.templateProblems.first { $0.path == "templates/\(name).mustache" }?.headline ?? "templates/\(name).mustache is missing"
                     skipped.append((reminder.customer, why))
+                case .failure(.tooLarge(let name, let bytes))?:
+                    skipped.append((reminder.customer, "templates/\(name).mustache renders a \(bytes / 1024) KiB reminder for this customer, over the \(TemplateLimits.standard.maxRenderedBytes / 1024) KiB a reminder may be; shorten the template"))
                 case .success(let draft)?:
                     let path = reminder.path(on: today)
                     if ours.contains(path) { continue }
