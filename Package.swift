@@ -83,7 +83,7 @@ let package = Package(
         // Tests: the core's rules and GitStore in-process; the portal's routes through
         // Hummingbird's test client and a real browser; every command through the binary.
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DueTrailCoreTests", dependencies: ["DueTrailCore", "TestSupport", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "DueTrailPortalTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import DueTrailCore
 import Testing
+import TestSupport
 
 /// Whatever the tool writes on a timeline line reads back as it was written: every attribute
 /// value and every free text, however odd.
@@ -99,18 +100,5 @@ import Testing
         #expect(wrong.problem == "`until: soon` is not a date (YYYY-MM-DD)")
         let fine = try TimelineEvent.parse("- 2026-11-30 · payment · amount: 5.00 EUR · by Ana").get()
         #expect(fine.problem == nil)
-    }
-}
-
-/// A small deterministic generator, so the property test is the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

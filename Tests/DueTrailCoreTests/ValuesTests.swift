@@ -1,6 +1,7 @@
 import DueTrailCore
 import Foundation
 import Testing
+import TestSupport
 import Yams
 
 @Suite struct CalendarDateTests {
