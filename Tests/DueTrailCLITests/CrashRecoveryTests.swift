@@ -114,6 +114,30 @@ import TestSupport
         #expect(try run(["check"]).status == 0)
     }
 
+    /// The import the issue saw leave 1,048 files looking edited: killed at seeded random
+    /// instants on fresh ledgers, the next import finishes the job and the clone is clean.
+    @Test func randomKillsOfAnImportLeaveNothingToUndo() throws {
+        var random = SplitMix(seed: 1_048)
+        let export = Binary.exampleLedger + "/exports/open-invoices.csv"
+        let timing = try sandbox.exampleLedger("timing", importing: false)
+        let started = Date()
+        #expect(try sandbox.duetrail(["import", "invoices", export], in: timing).status == 0)
+        let length = max(Date().timeIntervalSince(started), 0.05)
+        let expected = try sandbox.git(["ls-tree", "-r", "HEAD", "cases", "customers"], in: timing).stdout
+        var killed = 0
+        for round in 0..<5 {
+            let ledger = try sandbox.exampleLedger("import\(round)", importing: false)
+            let at = Double(random.next() % 1000) / 1000 * length
+            if try sandbox.duetrail(["import", "invoices", export], in: ledger, killAfter: at).status == 137 { killed += 1 }
+            let again = try sandbox.duetrail(["import", "invoices", export], in: ledger)
+            #expect(again.status == 0, "after a kill at \(at) s: \(again)")
+            #expect(try sandbox.git(["status", "--porcelain"], in: ledger).stdout.isEmpty, "after a kill at \(at) s")
+            // The same cases and customers as an import never interrupted.
+            #expect(try sandbox.git(["ls-tree", "-r", "HEAD", "cases", "customers"], in: ledger).stdout == expected, "after a kill at \(at) s")
+        }
+        #expect(killed >= 2, "most rounds kill the import while it runs (\(killed) of 5)")
+    }
+
     @Test func concurrentWritersInOneCloneAreEachRecordedOnce() throws {
         try concurrentNotes(in: dir, ledgerFlag: [])
         #expect(try git(["status", "--porcelain"]).isEmpty)
