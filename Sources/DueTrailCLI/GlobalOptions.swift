@@ -32,9 +32,14 @@ struct LedgerOptions: ParsableArguments {
         return nil
     }
 
-    func open() throws -> Ledger {
-        let ledger = try guarded { try Ledger.open(at: ledgerPath, today: try todayOverride(), environment: environment) }
+    func open(finishingInterrupted: Bool = true) throws -> Ledger {
+        let ledger = try guarded {
+            try Ledger.open(at: ledgerPath, today: try todayOverride(), environment: environment, finishingInterrupted: finishingInterrupted)
+        }
         if let recovered = ledger.recovered, !recovered.isEmpty { Terminal.note(RepairText.recovered(recovered)) }
+        if let problem = ledger.recoveryProblem {
+            Terminal.note("warning: an earlier command was stopped before writing its files, and they could not be written now: \(problem); once that is fixed, `duetrail repair` writes them")
+        }
         return ledger
     }
 }

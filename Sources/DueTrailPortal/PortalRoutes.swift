@@ -136,6 +136,8 @@ struct PortalRoutes: Sendable {
             return (.notFound, PortalFieldError(field: field, message: "This invoice is no longer open on your statement. Please check the page."))
         case .badRequest:
             return (.badRequest, PortalFieldError(field: field, message: "This could not be recorded as entered. Please check the form and try again."))
+        case .git(let failure, _) where failure.code == .locked:
+            return (.serviceUnavailable, PortalFieldError(field: field, message: "We are busy recording other changes. Please try again in a moment."))
         case .lostRace:
             return (.serviceUnavailable, PortalFieldError(field: field, message: "We are busy recording other changes. Please try again in a moment."))
         case .notALedger, .invalid, .dirtyPaths, .cloneBehind, .git, .io, .internalFailure:

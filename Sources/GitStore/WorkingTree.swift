@@ -291,6 +291,31 @@ extension Repository {
         return (lock, index)
     }
 
+    /// Sets the index entries of `entries` to these blobs (nil: no entry) without touching
+    /// the working files, as `git reset -- PATH` does: a file on disk that differs then shows
+    /// as an unstaged change (the stat data are left empty, so git compares the content).
+    package func resetIndexEntries(_ entries: [(path: String, blob: ObjectID?)]) throws(GitError) {
+        guard !entries.isEmpty, workingDirectory != nil else { return }
+        let index = try openIndex()
+        defer { git_index_free(index) }
+        for (path, blob) in entries {
+            guard let blob else {
+                let rc = git_index_remove_bypath(index, path)
+                try check(rc, "git_index_remove_bypath")
+                continue
+            }
+            var entry = git_index_entry()
+            entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+            entry.id = blob.oid
+            let rc = path.withCString { p -> Int32 in
+                entry.path = p
+                return git_index_add(index, &entry)
+            }
+            try check(rc, "git_index_add")
+        }
+        try check(git_index_write(index), "git_index_write")
+    }
+
     /// Writes `bytes` to `full` and returns the file's stat data, for its index entry.
     private func writeFile(_ full: String, _ bytes: [UInt8], display: String) throws(GitError) -> stat {
         let fd = systemOpen(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

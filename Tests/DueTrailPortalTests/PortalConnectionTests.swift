@@ -41,10 +41,10 @@ import TestSupport
             let refused = await Socket.waitUntil(seconds: 1.5) { idle.filter(\.isClosed).count >= 168 }
             #expect(refused, "\(idle.filter(\.isClosed).count) of 200 closed")
             let closedSoon = idle.filter { $0.isClosed }.count
-            #expect(closedSoon == 168)
+            #expect(closedSoon >= 168, "the 32 admitted may already be closing; the excess are")
             // Another address is served meanwhile.
             #expect(try Socket.get("/healthz", port: port, from: "127.0.0.2").hasPrefix("HTTP/1.1 200"))
-            // The 32 admitted ones are closed by the idle timeout (2 s).
+            // The 32 admitted ones (which sent no request) are closed by the header timeout.
             let allClosed = await Socket.waitUntil(seconds: 4) { idle.allSatisfy(\.isClosed) }
             #expect(allClosed, "\(idle.filter { !$0.isClosed }.count) idle connections still open")
             // And the address may connect again.
@@ -73,7 +73,7 @@ import TestSupport
             let elapsed = Date().timeIntervalSince(started)
             let stillOpen = slow.filter { !$0.isClosed }.count
             #expect(stillOpen == 0, "\(stillOpen) slow connections still open after \(elapsed) s")
-            #expect(elapsed < 2.5, "closed after \(elapsed) s")
+            #expect(elapsed < 5, "closed after \(elapsed) s")
             #expect(try Socket.get("/healthz", port: port, from: "127.0.0.3").hasPrefix("HTTP/1.1 200"))
         }
     }

@@ -25,12 +25,10 @@ struct RepairCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let ledger = try options.open()
+        // Opened without finishing an interrupted update: `repair` does that itself (and
+        // `--dry-run` only says it would).
+        let ledger = try options.open(finishingInterrupted: false)
         var result = try guarded { try ledger.repair(dryRun: dryRun) }
-        if let recovered = ledger.recovered {
-            result.interrupted = result.interrupted ?? recovered.interrupted
-            result.restored = Array(Set(result.restored + recovered.restored)).sorted()
-        }
         if json {
             struct Out: Encodable { var dryRun: Bool; var interrupted: String?; var restored: [String]; var keptEdits: [String] }
             Terminal.print(JSON.render(Out(dryRun: dryRun, interrupted: result.interrupted?.hex, restored: result.restored, keptEdits: result.keptEdits)))

@@ -62,25 +62,26 @@ struct ReviewCommand: ParsableCommand {
                 let pad = String(repeating: " ", count: width - d.path.count)
                 let plus = paint ? "\u{1B}[32m+\(p?.additions ?? 0)\u{1B}[0m" : "+\(p?.additions ?? 0)"
                 let minus = paint ? "\u{1B}[31m-\(p?.deletions ?? 0)\u{1B}[0m" : "-\(p?.deletions ?? 0)"
-                out += "\(d.path)\(pad) | \(plus) \(minus) | \(d.committed == nil ? "new" : "edited since approval") | \(name): \(d.pending.caseNumbers.joined(separator: ", "))\n"
+                out += "\(TerminalText.oneLine(d.path))\(pad) | \(plus) \(minus) | \(d.committed == nil ? "new" : "edited since approval") | \(name): \(TerminalText.oneLine(d.pending.caseNumbers.joined(separator: ", ")))\n"
             }
             out += "\(waiting.count) draft\(waiting.count == 1 ? "" : "s") awaiting review\n"
         } else {
             for d in waiting {
                 let name = TerminalText.oneLine(snapshot.customerNames[d.pending.customer] ?? d.pending.customer)
-                let header = "== \(d.path): \(name), step \(d.pending.step)"
+                // The draft's own headers (step, cases) are whatever its file says: escaped too.
+                let header = "== \(TerminalText.oneLine(d.path)): \(name), step \(TerminalText.oneLine(d.pending.step))"
                     + (stuck[d.path] != nil ? " (reached main from a review branch without a merge commit: not approved)" : d.committed == nil ? "" : " (edited since approval)")
                 out += (paint ? "\u{1B}[1m\(header)\u{1B}[0m" : header) + "\n"
                 for number in d.pending.caseNumbers {
-                    guard let c = byNumber[number] else { out += "   \(number): no such case in HEAD\n"; continue }
-                    out += "   " + TerminalText.oneLine(Self.context(c, today: today)) + " · step \(d.pending.step(for: number))\n"
+                    guard let c = byNumber[number] else { out += "   \(TerminalText.oneLine(number)): no such case in HEAD\n"; continue }
+                    out += "   " + TerminalText.oneLine(Self.context(c, today: today) + " · step \(d.pending.step(for: number))") + "\n"
                 }
                 for number in d.pending.alsoListed {
                     guard let c = byNumber[number] else { continue }
                     out += "   " + TerminalText.oneLine(Self.context(c, today: today)) + " · also listed (no step of its own)\n"
                 }
                 if stuck[d.path] != nil {
-                    out += "   Committed as proposed, unchanged: read it with `git show HEAD:\(d.path)`; `duetrail approve \(d.pending.caseNumbers.first ?? d.path)` approves it as it stands.\n"
+                    out += TerminalText.oneLine("   Committed as proposed, unchanged: read it with `git show HEAD:\(d.path)`; `duetrail approve \(d.pending.caseNumbers.first ?? d.path)` approves it as it stands.") + "\n"
                 }
                 // Nothing in a draft may drive the terminal: escapes show as `\e`, overrides as `\u202E`.
                 let text = TerminalText.escaped(patches[d.path]?.text ?? "")

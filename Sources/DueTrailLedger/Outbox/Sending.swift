@@ -103,7 +103,8 @@ extension Ledger {
         if !unrecorded.isEmpty && !options.dryRun {
             let headTree = try branchTip().map { (tip: ObjectID) throws(LedgerError) in try self.tree(ofBase: tip) }
             let before = try outbox(tree: headTree).drafts
-            run.recovered = try recordSent(unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: before, fault: options.fault)
+            run.recovered = try recordSent(
+                unrecorded, journal: journal, identity: identity, transport: transport.description, run: &run, drafts: before, fault: options.fault, recovering: true)
         }
         let uncertain = journal.all.filter(\.isUncertain)
         run.uncertain = uncertain.map {
@@ -313,7 +314,7 @@ extension Ledger {
     /// outbox, a `sent` event on each of its cases.
     private func recordSent(
         _ entries: [SendJournal.Entry], journal: SendJournal, identity: Identity, transport: String, run: inout SendRun, drafts: [OutboxDraft] = [],
-        fault: SendFault? = nil
+        fault: SendFault? = nil, recovering: Bool = false
     ) throws(LedgerError) -> [SentMessage] {
         // A working copy edited after approval: what went out is the approved version; the
         // edit is kept aside (and reported) instead of being committed or lost.
@@ -342,7 +343,7 @@ extension Ledger {
                     ?? Self.pendingFromPath(entry.draftPath)
                 // A run stopped after its commit and before its journal said so: the ledger
                 // already records this message; recording it again would count it twice.
-                if try alreadyRecorded(entry, from: base) { continue }
+                if recovering, try alreadyRecorded(entry, from: base) { continue }
                 let fileName = (entry.draftPath as NSString).lastPathComponent
                 let folder = "\(Self.sentFolder)/\(month.iso.prefix(4))/\(month.iso.dropFirst(5).prefix(2))/\(pending.customer)"
                 var sentPath = "\(folder)/\(fileName)"
@@ -403,19 +404,16 @@ extension Ledger {
         return recorded
     }
 
-    /// Whether a `send` commit since the message's intent already records its Message-ID
-    /// (first-parent from `base`, back to an hour before the intent, at most 2,000 commits).
+    /// Whether a `send` commit in the branch's history already records the message's
+    /// Message-ID: every ancestor (a teammate's merge may have put that commit on a second
+    /// parent), newest first, at most 20,000 commits. Asked only of messages an earlier run
+    /// delivered and did not mark recorded.
     private func alreadyRecorded(_ entry: SendJournal.Entry, from base: ObjectID?) throws(LedgerError) -> Bool {
-        let since = ISO8601DateFormatter().date(from: entry.time)?.addingTimeInterval(-3600)
-        var cursor = base
+        guard let base else { return false }
         do throws(GitError) {
-            for _ in 0..<2000 {
-                guard let id = cursor else { break }
-                let info = try repository.commit(id)
-                if let since, info.committer.time < since { break }
-                let trailers = TrailerLines(info.message)
+            for id in try repository.log(from: base, limit: 20_000) {
+                let trailers = TrailerLines(try repository.commit(id).message)
                 if trailers.action == .send, trailers.values(.messageID).contains(entry.messageID) { return true }
-                cursor = info.parents.first
             }
         } catch {
             throw error.context("reading what earlier sends recorded")

@@ -223,10 +223,10 @@ extension Ledger {
         } catch where error.code == .modified {
             return nil
         } catch where error.code == .locked {
-            // Another writer held the branch's lock file through every bounded retry of the
-            // move: rebuild on whatever tip won.
-            usleep(UInt32.random(in: 20_000...100_000))
-            return nil
+            // The branch's lock file stayed through every bounded retry (about 3 s): not a
+            // race of a moment but a git command holding it, or one killed that left it.
+            throw GitError(code: .locked, function: error.function, message: error.message
+                + " for over 3 s: another git command is holding it, or one was stopped and left it behind; if no git command is running, remove that file; nothing was committed")
         }
     }
 

@@ -60,37 +60,14 @@ final class CloneLock: @unchecked Sendable {
             usleep(delay)
             delay = min(delay * 2, 50_000)
         }
-        // The file names its holder while held and is emptied on release: a name left in it
-        // means the last holder was killed holding it, perhaps with git's lock files made.
-        var st = stat()
-        let held = fstat(fd, &st) == 0 && st.st_size > 0
-        if held { removeStaleGitLocks(since: st.st_mtim.tv_sec) }
-        // Who holds it, for the message another waiter prints.
+        // Who holds it, for the message another waiter prints; emptied on release. (A git lock
+        // file a killed holder left is not removed here: a live git command may hold one just
+        // as well. The error that meets it names the file.)
         _ = ftruncate(fd, 0)
         let note = "pid \(getpid())\n"
         _ = note.withCString { write(fd, $0, strlen($0)) }
         descriptor = fd
         depth = 1
-    }
-
-    /// git's lock files (the index's, the branches') made after a killed holder took this
-    /// lock: it held them, so nothing else is writing them, and every git command (ours and
-    /// the person's) would refuse to work while they stay.
-    private func removeStaleGitLocks(since taken: Int) {
-        let git = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-        var candidates = [git + "/index.lock", git + "/HEAD.lock", git + "/packed-refs.lock"]
-        var pending = [git + "/refs/heads"]
-        while let dir = pending.popLast() {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), isDir.boolValue { pending.append(dir + "/" + name) }
-                else if name.hasSuffix(".lock") { candidates.append(dir + "/" + name) }
-            }
-        }
-        for lock in candidates {
-            var st = stat()
-            if lstat(lock, &st) == 0, st.st_mtim.tv_sec >= taken { unlink(lock) }
-        }
     }
 
     private func release() {

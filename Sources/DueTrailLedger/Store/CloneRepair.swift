@@ -9,6 +9,8 @@ package struct CloneRepair: Sendable {
     /// its record behind.
     package var interrupted: ObjectID?
     package var restored: [String] = []
+    /// Files that hold a person's edit; where their index still held an earlier version of
+    /// the branch it was set to HEAD's, so the edit shows as an ordinary unstaged change.
     package var keptEdits: [String] = []
 
     package var isEmpty: Bool { interrupted == nil && restored.isEmpty && keptEdits.isEmpty }
@@ -68,7 +70,7 @@ extension Ledger {
             result.restored += plan.files.map(\.path)
             result.keptEdits = Array(Set(result.keptEdits + plan.kept)).sorted()
             result.restored.sort()
-            if !dryRun { try writeRestored(plan.files) }
+            if !dryRun { try writeRestored(plan) }
             return result
         }
     }
@@ -112,7 +114,7 @@ extension Ledger {
             guard let baseline = pending.baseline else { return id == nil }
             return try self.repository.entry(at: path, inTree: baseline)?.id == id
         }
-        try writeRestored(plan.files)
+        try writeRestored(plan)
         result.restored = plan.files.map(\.path)
         result.keptEdits = plan.kept
         return result
@@ -123,10 +125,11 @@ extension Ledger {
     /// short); otherwise the path is kept as a person's edit.
     private func restorePlan(
         _ paths: [String], target: ObjectID, isToolVersion: (String, ObjectID?) throws(GitError) -> Bool
-    ) throws(LedgerError) -> (files: [WorkingFile], kept: [String]) {
-        guard !paths.isEmpty else { return ([], []) }
+    ) throws(LedgerError) -> (files: [WorkingFile], kept: [String], indexOnly: [(path: String, blob: ObjectID?)]) {
+        guard !paths.isEmpty else { return ([], [], []) }
         var files: [WorkingFile] = []
         var kept: [String] = []
+        var indexOnly: [(path: String, blob: ObjectID?)] = []
         do throws(GitError) {
             let indexTree = try repository.writeIndexTree()
             for path in paths {
@@ -152,17 +155,28 @@ extension Ledger {
                     ours = id == staged || id == want || (wantBytes.map { $0.starts(with: bytes) } ?? false)
                     if !ours { ours = try isToolVersion(path, id) }
                 }
-                if ours { files.append(WorkingFile(path: path, bytes: wantBytes, blob: want)) } else { kept.append(path) }
+                if ours {
+                    files.append(WorkingFile(path: path, bytes: wantBytes, blob: want))
+                } else {
+                    // A person edited the file after the crash: keep it, and bring only the
+                    // index to HEAD, so `git commit` no longer undoes the last commit.
+                    kept.append(path)
+                    indexOnly.append((path, want))
+                }
             }
         } catch {
             throw error.context("comparing the working files with HEAD")
         }
-        return (files, kept)
+        return (files, kept, indexOnly)
     }
 
-    private func writeRestored(_ files: [WorkingFile]) throws(LedgerError) {
-        guard !files.isEmpty else { return }
-        do { try repository.writeWorkingFiles(files) } catch { throw error.context("restoring files from HEAD") }
+    private func writeRestored(_ plan: (files: [WorkingFile], kept: [String], indexOnly: [(path: String, blob: ObjectID?)])) throws(LedgerError) {
+        do {
+            if !plan.files.isEmpty { try repository.writeWorkingFiles(plan.files) }
+            try repository.resetIndexEntries(plan.indexOnly)
+        } catch {
+            throw error.context("restoring files from HEAD")
+        }
     }
 
     /// The trees of `head`'s first-parent ancestors (not `head` itself), newest first.

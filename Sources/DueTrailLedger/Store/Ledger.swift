@@ -18,6 +18,8 @@ package final class Ledger {
     let cloneLock: CloneLock
     /// What opening the ledger finished of a working-tree update an interrupted command left.
     package private(set) var recovered: CloneRepair?
+    /// Why such an update could not be finished on opening (the command goes on).
+    package private(set) var recoveryProblem: String?
 
     init(repository: Repository, config: LedgerConfig, clock: LedgerClock, environment: [String: String]) {
         self.repository = repository
@@ -33,8 +35,11 @@ package final class Ledger {
     }
 
     /// Opens the ledger containing `path` (`--ledger`, `DUETRAIL_LEDGER`, or the current folder).
+    /// `finishingInterrupted`: finish a working-tree update an interrupted command left (every
+    /// command does, but `repair --dry-run`, which must change nothing).
     package static func open(
-        at path: String, today: CalendarDate? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        at path: String, today: CalendarDate? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        finishingInterrupted: Bool = true
     ) throws(LedgerError) -> Ledger {
         var isFolder: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
@@ -71,8 +76,12 @@ package final class Ledger {
         let now = environment["DUETRAIL_NOW"].flatMap(LedgerClock.parseInstant)
         let clock = LedgerClock(timezone: config.timezone, today: today, now: now)
         let ledger = Ledger(repository: repo, config: config, clock: clock, environment: environment)
-        // The next command after a crash finishes what the crashed one left half-written.
-        ledger.recovered = try ledger.finishInterruptedCheckout()
+        // The next command after a crash finishes what the crashed one left half-written. If
+        // that cannot be done now, the command still runs (a read needs no working files) and
+        // says why; a command that writes meets the same cause and names it.
+        if finishingInterrupted {
+            do { ledger.recovered = try ledger.finishInterruptedCheckout() } catch { ledger.recoveryProblem = error.description }
+        }
         return ledger
     }
 

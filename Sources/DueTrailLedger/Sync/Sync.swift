@@ -303,6 +303,11 @@ extension Ledger {
 
     private func moveBranchHoldingClone(_ branch: String, from old: ObjectID?, to new: ObjectID, tree: ObjectID, report: inout SyncReport) throws(LedgerError) {
         let repo = repository
+        // Another command of this clone may have committed while this sync fetched and
+        // merged: its files are not edits, and the move below would lose the race anyway.
+        if try branchTip() != old {
+            throw LedgerError.lostRace("the branch moved while syncing (another command committed); nothing was lost; run sync again")
+        }
         let oldTree = try old.map { (o: ObjectID) throws(LedgerError) in try self.tree(of: o) }
         // Decide everything before touching a file: a refusal leaves the working tree as it was.
         var changed: [String: ObjectID?] = [:]
