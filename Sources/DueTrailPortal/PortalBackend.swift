@@ -42,6 +42,7 @@ final class PortalBackend: @unchecked Sendable {
         let environment = configuration.environment
         try await NIOThreadPool.singleton.runIfActive {
             let ledger = try Ledger.open(at: path, today: today, environment: environment)
+            ledger.cloneLockTimeout = 10
             try action(ledger)
         }
     }

@@ -48,7 +48,7 @@ package struct GitError: Error, CustomStringConvertible, Sendable {
         default:
             // libgit2 reports a lock file it could not create (another writer made it a moment
             // earlier) as a plain error: it is the same lost race as GIT_ELOCKED.
-            code = message.contains("lock file") ? .locked : .other(result)
+            code = message.hasPrefix("failed to lock file") || message.hasPrefix("failed to create lock file") ? .locked : .other(result)
         }
         git_error_clear()
         return GitError(code: code, function: function, message: message)

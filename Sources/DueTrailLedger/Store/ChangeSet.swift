@@ -71,7 +71,7 @@ extension Ledger {
         guard !repository.isBare else { return try commitHoldingClone(author: identity, maxAttempts: maxAttempts, build) }
         // One writer at a time in a working clone: the dirty check, the branch move and the
         // file writes of two commands must not interleave (see `CloneLock`).
-        return try cloneLock.holding { () throws(LedgerError) -> CommitOutcome? in
+        return try cloneLock.holding(timeout: cloneLockTimeout) { () throws(LedgerError) -> CommitOutcome? in
             _ = try finishInterruptedCheckout()
             return try commitHoldingClone(author: identity, maxAttempts: maxAttempts, build)
         }

@@ -18,6 +18,10 @@ package final class Ledger {
     let cloneLock: CloneLock
     /// What opening the ledger finished of a working-tree update an interrupted command left.
     package private(set) var recovered: CloneRepair?
+    /// How long a commit waits for another writer of this working clone (`CloneLock`): two
+    /// minutes for a person's command behind a long import; the portal waits less and answers
+    /// "try again" rather than hold a thread its page views need.
+    package var cloneLockTimeout: Double = 120
     /// Why such an update could not be finished on opening (the command goes on).
     package private(set) var recoveryProblem: String?
 
