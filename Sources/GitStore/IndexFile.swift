@@ -170,6 +170,55 @@ struct IndexFile {
     /// Records `path` as the regular file described by `st` with content `id`.
     mutating func set(_ path: String, id: ObjectID, stat st: stat) {
         let p = Array(path.utf8)
+        let entry = Self.entryBytes(p, id: id, stat: st)
+        let (i, found) = search(p)
+        if found {
+            replace(at: i, with: entry, pathLength: p.count)
+        } else {
+            insert(entry, at: i, pathLength: p.count)
+        }
+    }
+
+    /// Sets (`id` given) and removes (nil) many paths in one sorted merge of the entries: the
+    /// cost of one pass however many files an import writes (`set` moves every byte after the
+    /// entry it changes). Every stage of a path named here is replaced.
+    /// False (nothing changed) if the merged entries did not read back, which would be a bug.
+    mutating func apply(_ changes: [(path: String, id: ObjectID?, stat: stat)]) -> Bool {
+        var updates: [[UInt8]: [UInt8]?] = [:]
+        for change in changes {
+            let p = Array(change.path.utf8)
+            updates[p] = change.id.map { Self.entryBytes(p, id: $0, stat: change.stat) } ?? .some(nil)
+        }
+        let incoming = updates.compactMap { key, value in value.map { (key, $0) } }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        var merged: [UInt8] = Array(bytes[0..<12])
+        merged.reserveCapacity(bytes.count + incoming.reduce(0) { $0 + $1.1.count })
+        var count = 0
+        var next = 0
+        for e in entries {
+            let path = Array(bytes[e.pathStart..<(e.pathStart + e.pathLength)])
+            while next < incoming.count, incoming[next].0.lexicographicallyPrecedes(path) {
+                merged += incoming[next].1
+                count += 1
+                next += 1
+            }
+            if updates[path] != nil { continue }  // replaced or removed
+            merged += bytes[e.offset..<(e.offset + e.length)]
+            count += 1
+        }
+        while next < incoming.count {
+            merged += incoming[next].1
+            count += 1
+            next += 1
+        }
+        merged += bytes[entriesEnd...]
+        merged.replaceSubrange(8..<12, with: Self.be32(UInt32(count)))
+        guard let rebuilt = IndexFile(bytes: merged) else { return false }
+        self = rebuilt
+        return true
+    }
+
+    /// One entry's bytes: stat data, mode, ids, object id, flags, path, NUL padding.
+    static func entryBytes(_ p: [UInt8], id: ObjectID, stat st: stat) -> [UInt8] {
         var entry = [UInt8](repeating: 0, count: Self.fixedLength)
         func put32(_ value: UInt32, _ at: Int) {
             entry[at] = UInt8(truncatingIfNeeded: value >> 24)
@@ -193,13 +242,7 @@ struct IndexFile {
         entry[61] = UInt8(nameLength & 0xFF)
         entry += p
         entry += [UInt8](repeating: 0, count: ((entry.count + 8) & ~7) - entry.count)
-
-        let (i, found) = search(p)
-        if found {
-            replace(at: i, with: entry, pathLength: p.count)
-        } else {
-            insert(entry, at: i, pathLength: p.count)
-        }
+        return entry
     }
 
     /// Removes `path`'s entry, if any.

@@ -224,19 +224,34 @@ extension Repository {
     /// checked that these paths hold no uncommitted edits.
     package func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
         guard let workdir = workingDirectory else { return }
-        if files.count <= IndexFile.fastPathLimit, let (lock, loaded) = try lockedIndexForFastPath() {
+        // The index is read, changed and written under its lock (another process's update made
+        // between a read and a write would be lost): a few paths patched in place, many merged in
+        // one pass.
+        if let (lock, loaded) = try lockedIndexForFastPath() {
             var index = loaded
             var done = false
             defer { if !done { lock.release() } }
+            var changes: [(path: String, id: ObjectID?, stat: stat)] = []
+            var madeDirs: Set<String> = []
             for file in files {
                 let full = workdir + file.path
                 guard let bytes = file.bytes, let blob = file.blob else {
                     unlink(full)
-                    index.remove(file.path)
+                    changes.append((file.path, nil, stat()))
                     continue
                 }
-                if let slash = file.path.lastIndex(of: "/") { try makeDirectories(workdir, String(file.path[..<slash])) }
-                index.set(file.path, id: blob, stat: try writeFile(full, bytes, display: file.path))
+                if let slash = file.path.lastIndex(of: "/") {
+                    let dir = String(file.path[..<slash])
+                    if madeDirs.insert(dir).inserted { try makeDirectories(workdir, dir) }
+                }
+                changes.append((file.path, blob, try writeFile(full, bytes, display: file.path)))
+            }
+            if changes.count <= IndexFile.fastPathLimit {
+                for change in changes {
+                    if let id = change.id { index.set(change.path, id: id, stat: change.stat) } else { index.remove(change.path) }
+                }
+            } else if !index.apply(changes) {
+                throw GitError(code: .other(-1), function: "index merge", message: "the updated index did not read back; nothing was written to it")
             }
             done = true
             try lock.commit(index.serialized())
