@@ -143,7 +143,7 @@ import TestSupport
         let r = try run(["inbox", "import", box])
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("reply from finance@stbrigids.example on INV-1095 (by sender)"), "\(r)")
-        #expect(r.stdout.contains("bounce from mailer-daemon@mx.example on INV-1095 (by sender)"), "\(r)")
+        #expect(r.stdout.contains("bounce from mailer-daemon@mx.example on INV-1095 (by failed-address)"), "\(r)")
         #expect(r.stdout.contains("unmatched: ap@acme-gmbh.example: Re: INV-1047"), "\(r)")
         #expect(r.stdout.contains("4 message(s): 2 recorded, 1 unmatched, 0 already imported, 1 of our own (left alone)"), "\(r)")
         // `ack` clears both the waiting reply and the failing address.

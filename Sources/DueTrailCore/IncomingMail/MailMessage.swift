@@ -31,8 +31,19 @@ package struct MailMessage: Sendable {
     package let headers: [Header]
     /// The readable text: the text/plain part, else the HTML part reduced to text.
     package let text: String
-    /// Addresses a delivery status report says could not be delivered to.
+    /// Addresses a bounce says could not be delivered to, for good: from a delivery status
+    /// report, `X-Failed-Recipients`, or the text servers write without one (`BounceText`).
     package let failedRecipients: [String]
+    /// Addresses a bounce says are delayed (the server will retry): never marked failing.
+    package let delayedRecipients: [String]
+    /// The headers of the message a bounce returned (our own reminder, usually): its
+    /// Message-ID and `X-DueTrail-*` headers say which case and address it was.
+    package let returnedHeaders: [Header]
+    /// A spam complaint (an ARF feedback report).
+    package let isComplaint: Bool
+
+    /// The address the returned message was sent to (its `To`), lower-cased.
+    package var returnedRecipient: String? { returnedHeaders.value(of: "To").flatMap(Self.mailbox)?.email }
     package let isDeliveryReport: Bool
     /// A read receipt or another machine report (multipart/report that is not a bounce).
     package let isMachineReport: Bool
@@ -64,9 +75,8 @@ package struct MailMessage: Sendable {
 
     /// A bounce: a delivery status notification, or a mailer daemon's message.
     package var isBounce: Bool {
-        if isDeliveryReport { return true }
-        let sender = from?.email ?? ""
-        return sender.hasPrefix("mailer-daemon@") || sender.hasPrefix("postmaster@")
+        if isDeliveryReport || isComplaint || !failedRecipients.isEmpty || !delayedRecipients.isEmpty { return true }
+        return BounceText.looksLikeBounce(subject: subject, sender: from?.email ?? "")
     }
 
     // MARK: Parsing
@@ -80,10 +90,26 @@ package struct MailMessage: Sendable {
         }
         var reader = BodyReader()
         reader.read(entity, depth: 0)
-        let text = reader.plain ?? reader.html.map(HTMLText.reduce) ?? ""
+        let text = Self.normalizedNewlines(reader.plain ?? reader.html.map(HTMLText.reduce) ?? "")
+        var failed = reader.failed, delayed = reader.delayed
+        let subject = entity.headers.value(of: "Subject") ?? ""
+        let sender = entity.headers.value(of: "From").flatMap(Self.mailbox)?.email ?? ""
+        for address in (entity.headers.value(of: "X-Failed-Recipients") ?? "").split(separator: ",") {
+            let a = address.trimmingCharacters(in: CharacterSet(charactersIn: " <>\t")).lowercased()
+            if a.contains("@") && !failed.contains(a) { failed.append(a) }
+        }
+        if failed.isEmpty && delayed.isEmpty && !reader.feedback
+            && (reader.deliveryReport || BounceText.looksLikeBounce(subject: subject, sender: sender))
+        {
+            // No status report to read: the words the server wrote.
+            let own = Set(["From", "To", "Cc", "Return-Path", "Delivered-To", "Reply-To", "Sender", "Errors-To"]
+                .flatMap { name in entity.headers.filter { $0.name.lowercased() == name.lowercased() }.flatMap { BounceText.addresses(in: $0.value) } })
+            let found = BounceText.read(text, subject: subject, excluding: own)
+            if found.temporary { delayed = found.addresses } else { failed = found.addresses }
+        }
         return MailMessage(
-            headers: entity.headers, text: Self.normalizedNewlines(text), failedRecipients: reader.failed, isDeliveryReport: reader.deliveryReport,
-            isMachineReport: reader.machineReport)
+            headers: entity.headers, text: text, failedRecipients: failed, delayedRecipients: delayed, returnedHeaders: reader.returned,
+            isComplaint: reader.feedback, isDeliveryReport: reader.deliveryReport, isMachineReport: reader.machineReport)
     }
 
     static func normalizedNewlines(_ text: String) -> String {
@@ -203,13 +229,22 @@ struct BodyReader {
     var plain: String?
     var html: String?
     var failed: [String] = []
+    var delayed: [String] = []
+    var returned: [MailMessage.Header] = []
+    var feedback = false
     var deliveryReport = false
     var machineReport = false
+
+    /// Parts read even when marked as attachments: a bounce's report and returned message.
+    static let reportTypes: Set<String> = [
+        "message/delivery-status", "message/global-delivery-status", "message/rfc822", "text/rfc822-headers", "message/global",
+        "message/feedback-report", "message/global-headers",
+    ]
 
     mutating func read(_ entity: Entity, depth: Int) {
         guard depth < 12 else { return }
         let (type, parameters) = entity.contentType
-        if entity.header("Content-Disposition")?.lowercased().hasPrefix("attachment") == true { return }
+        if entity.header("Content-Disposition")?.lowercased().hasPrefix("attachment") == true && !Self.reportTypes.contains(type) { return }
         if type.hasPrefix("multipart/") {
             if type == "multipart/report" {
                 machineReport = true
@@ -229,16 +264,24 @@ struct BodyReader {
         case "message/delivery-status", "message/global-delivery-status":
             deliveryReport = true
             let status = Charsets.decode(entity.decodedBody[...], charset: "utf-8")
-            var recipient: String?
-            for raw in MailMessage.normalizedNewlines(status).split(separator: "\n") {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                let lower = line.lowercased()
-                if lower.hasPrefix("final-recipient:") || (recipient == nil && lower.hasPrefix("original-recipient:")) {
-                    recipient = line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces).lowercased().filter { !$0.isNewline && $0.asciiValue.map { $0 >= 32 } ?? true } }
-                } else if lower.hasPrefix("action:"), lower.contains("failed"), let r = recipient, !failed.contains(r) {
-                    failed.append(r)
+            for block in DeliveryStatus.recipients(MailMessage.normalizedNewlines(status)) {
+                switch block.outcome {
+                case .failed: if !failed.contains(block.address) { failed.append(block.address) }
+                case .delayed: if !delayed.contains(block.address) { delayed.append(block.address) }
+                case .other: break
                 }
             }
+        case "message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers":
+            let inner = Entity(entity.decodedBody[...])
+            // A bounce forwarded as an attachment: its report is the one to read.
+            if type != "text/rfc822-headers", !deliveryReport, inner.contentType.0 == "multipart/report" {
+                read(inner, depth: depth + 1)
+            } else if returned.isEmpty {
+                returned = inner.headers
+            }
+        case "message/feedback-report":
+            feedback = true
+            machineReport = true
         default:
             if type.hasPrefix("text/") && plain == nil && html == nil { plain = Charsets.decode(entity.decodedBody[...], charset: parameters["charset"]) }
         }

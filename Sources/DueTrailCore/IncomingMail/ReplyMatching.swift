@@ -42,7 +42,10 @@ package enum ReplyText {
 /// (In-Reply-To, References), then by an invoice number in its subject, then by its sender
 /// when that address belongs to a customer with exactly one open case.
 package struct ReplyIndex: Sendable {
-    package enum Method: String, Sendable { case thread, subject, sender }
+    /// How a message was tied to its cases: by its thread, by the returned copy of our own
+    /// reminder a bounce carries, by an invoice number in the subject, by its sender, or (a
+    /// bounce) by the address that failed.
+    package enum Method: String, Sendable { case thread, returned, subject, sender, failedAddress = "failed-address" }
 
     package struct Match: Sendable, Equatable {
         package let customer: String
@@ -99,6 +102,15 @@ package struct ReplyIndex: Sendable {
     }
 
     package func match(_ message: MailMessage) -> Match? {
+        // A bounce carrying our reminder back: its own Message-ID names the cases exactly.
+        if message.isBounce {
+            let returned = message.returnedHeaders.value(of: "Message-ID").map(MailMessage.messageIDs(in:)) ?? []
+            for id in returned {
+                if let refs = byMessageID[id], let first = refs.first {
+                    return Match(customer: first.customer, cases: unique(refs), method: .returned)
+                }
+            }
+        }
         for id in message.referencedIDs {
             if let refs = byMessageID[id], let first = refs.first {
                 return Match(customer: first.customer, cases: unique(refs), method: .thread)

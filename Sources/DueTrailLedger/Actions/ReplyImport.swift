@@ -91,7 +91,7 @@ extension Ledger {
                     // A bounce answers the address that failed: that customer's open cases.
                     for address in message.failedRecipients {
                         let open = index.openCases(email: address)
-                        if let first = open.first { match = ReplyIndex.Match(customer: first.customer, cases: open, method: .sender); break }
+                        if let first = open.first { match = ReplyIndex.Match(customer: first.customer, cases: open, method: .failedAddress); break }
                     }
                 }
                 let from = message.from?.email ?? ""
@@ -105,8 +105,8 @@ extension Ledger {
                 let path = "\(Self.repliesFolder)/\(match.customer)/\(name)"
                 change.bytes[path] = bytes
                 var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, path)]
-                if kind == .bounce, let failed = message.failedRecipients.first { attributes.insert((.address, failed), at: 0) }
-                let text = kind == .bounce ? "delivery failed" : ReplyText.summary(message.text)
+                if kind == .bounce, let failed = Self.failedAddress(message, customer: match.customer, index: index) { attributes.insert((.address, failed), at: 0) }
+                let text = kind == .bounce ? Self.bounceText(message) : ReplyText.summary(message.text)
                 let who = message.from.map { $0.name.isEmpty ? $0.email : $0.name } ?? "unknown sender"
                 for ref in match.cases {
                     guard byPath[ref.path] != nil else { continue }
@@ -238,7 +238,7 @@ extension Ledger {
             event: { _, _ in
                 var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, storedAt)]
                 if kind == .bounce, let failed = mail.failedRecipients.first { attributes.insert((.address, failed), at: 0) }
-                return self.clock.event(kind, attributes, text: kind == .bounce ? "delivery failed" : ReplyText.summary(mail.text), who: who)
+                return self.clock.event(kind, attributes, text: kind == .bounce ? Self.bounceText(mail) : ReplyText.summary(mail.text), who: who)
             },
             alsoChange: { (_: CaseSummary, tree: ObjectID, change: inout ChangeSet) throws(LedgerError) in
                 guard change.bytes[storedAt] == nil else { return }
@@ -249,5 +249,25 @@ extension Ledger {
                 change.files[chosen.path] = .some(nil)
             })
         return (storedAt, kind, result)
+    }
+
+    /// What a bounce says on the case: a failure marks the address failing; a delay (the
+    /// server will retry) and a spam complaint do not.
+    static func bounceText(_ message: MailMessage) -> String {
+        if message.isComplaint { return "spam complaint: the customer's mail system reported a reminder as spam" }
+        if message.failedRecipients.isEmpty && !message.delayedRecipients.isEmpty {
+            return "delivery delayed (" + message.delayedRecipients.joined(separator: ", ") + "); the server will retry"
+        }
+        return "delivery failed"
+    }
+
+    /// The address that failed for this customer: one of its own (an alias that forwarded
+    /// elsewhere names another's), else the address our returned reminder went to. Nil for a
+    /// delay or a complaint, which never mark an address failing.
+    static func failedAddress(_ message: MailMessage, customer: String, index: ReplyIndex) -> String? {
+        guard !message.isComplaint, !message.failedRecipients.isEmpty else { return nil }
+        if let own = message.failedRecipients.first(where: { index.openCases(email: $0).contains { $0.customer == customer } }) { return own }
+        if let to = message.returnedRecipient { return to }
+        return message.failedRecipients.first
     }
 }
