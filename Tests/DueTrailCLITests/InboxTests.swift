@@ -129,6 +129,31 @@ import TestSupport
         #expect(missing.status == 1 && missing.stderr.contains("no such Maildir folder or mbox file"), "\(missing)")
     }
 
+    @Test func aDelayNeverMarksFailingAComplaintIsShownAndAReturnedReminderFindsItsCase() throws {
+        // A reminder to Acme went out: its Message-ID is on INV-1093's timeline.
+        #expect(try run(["draft"]).status == 0)
+        #expect(try run(["approve", "--all"]).status == 0)
+        #expect(try run(["send"]).status == 0)
+        let sent = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
+        let id = try #require(sent.split(separator: "\n").first { $0.contains("· sent ·") }?.components(separatedBy: "message-id: ").last?.components(separatedBy: " ·").first)
+        let returned = "From: accounts@northwind-studio.example\nTo: ap@acme-gmbh.example\nMessage-ID: \(id)\nSubject: Reminder\n\nHello\n"
+        let box = try maildir("Maildir", [
+            // A delay warning, subject and sender naming nothing: found by the returned copy.
+            "From: postmaster@mx.example\nSubject: Delivery delayed\nMessage-ID: <d1@mx.example>\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; <ap@acme-gmbh.example>\nAction: delayed\nStatus: 4.4.7\n--b\nContent-Type: message/rfc822\n\n\(returned)--b--\n",
+            // A spam complaint about the same reminder.
+            "From: fbl@isp.example\nSubject: Complaint\nMessage-ID: <c1@isp.example>\nContent-Type: multipart/report; report-type=feedback-report; boundary=f\n\n--f\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n--f\nContent-Type: message/rfc822\n\n\(returned)--f--\n",
+        ])
+        let r = try run(["inbox", "import", box])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("bounce from postmaster@mx.example on INV-1030, INV-1042, INV-1093 (by returned)") && r.stdout.contains("bounce from fbl@isp.example on INV-1030, INV-1042, INV-1093 (by returned)"), "\(r)")
+        let file = try sandbox.read("ledger/cases/acme-gmbh/inv-1093.md")
+        #expect(file.contains("delivery delayed (ap@acme-gmbh.example); the server will retry"), "\(file)")
+        #expect(file.contains("spam complaint"), "\(file)")
+        #expect(!file.contains("· bounce · address:"), "neither marks the address failing")
+        let queue = try run(["queue", "--json"])
+        #expect(!queue.stdout.contains("contact failing"), "\(queue)")
+    }
+
     @Test func aSenderWithOneOpenCaseABounceByItsAddressAndNoOtherCustomersInvoice() throws {
         // St. Brigid's pays INV-1049: INV-1095 is their one open case.
         #expect(try run(["pay", "INV-1049", "--amount", "650"]).status == 0)
