@@ -69,8 +69,7 @@ package struct MailMessage: Sendable {
         if let auto = header("Auto-Submitted")?.lowercased(), !auto.hasPrefix("no") { return true }
         if header("X-Autoreply") != nil || header("X-Autorespond") != nil || header("X-Auto-Response-Suppress")?.lowercased().contains("all") == true { return true }
         if let precedence = header("Precedence")?.lowercased(), ["auto_reply", "bulk", "junk", "list"].contains(precedence.trimmingCharacters(in: .whitespaces)) { return true }
-        let s = subject.lowercased()
-        return ["out of office", "automatic reply", "auto-reply", "autoreply", "abwesenheitsnotiz", "absence"].contains { s.hasPrefix($0) || s.contains(": " + $0) }
+        return AutoReplyText.matches(subject: subject, text: text)
     }
 
     /// A bounce: a delivery status notification, or a mailer daemon's message.

@@ -2,29 +2,26 @@ import Foundation
 
 /// What the customer wrote in a reply, without the quoted message below it.
 package enum ReplyText {
-    /// The new text: lines up to the first quote header (`On … wrote:`, `-----Original
-    /// Message-----`, an Outlook `From:` block), without `>` lines or a signature.
+    /// The new text: lines up to the first quote header (`QuoteHeader`: "On … wrote:" in many
+    /// languages, wrapped or not, `-----Original Message-----` and its translations, an
+    /// Outlook or Gmail header block), without `>` lines or a signature after `-- `.
     package static func new(_ text: String) -> String {
         var kept: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
         // A quote header ends the new text once there is some; before that (an answer written
         // below the quote) it is skipped with the quote.
         var hasText: Bool { kept.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        var skip = 0
         for (i, raw) in lines.enumerated() {
+            if skip > 0 { skip -= 1; continue }
             let line = raw.trimmingCharacters(in: .whitespaces)
-            let lower = line.lowercased()
-            var quoteHeader = false
             if line == "--" || raw == "-- " { if hasText { break } else { continue } }
-            if lower.hasPrefix("-----original message") || lower.hasPrefix("________________________________") { quoteHeader = true }
-            if (lower.hasPrefix("from:") || lower.hasPrefix("von:")) && i > 0 && lines[i - 1].trimmingCharacters(in: .whitespaces).isEmpty { quoteHeader = true }
-            if (lower.hasPrefix("on ") || lower.hasPrefix("am ") || lower.hasPrefix("le ")) && (lower.hasSuffix("wrote:") || lower.hasSuffix("schrieb:") || lower.hasSuffix("a écrit :")) { quoteHeader = true }
-            // "On Mon, 30 Nov 2026 at 09:00, Accounts <a@b>" / "wrote:" split over two lines.
-            if lower.hasPrefix("on "), i + 1 < lines.count, lines[i + 1].trimmingCharacters(in: .whitespaces).lowercased().hasSuffix("wrote:") { quoteHeader = true }
-            if quoteHeader {
+            if let span = QuoteHeader.at(i, in: lines) {
                 if hasText { break }
+                skip = span - 1
                 continue
             }
-            if line.hasPrefix(">") || (lower.hasSuffix("wrote:") && !hasText) { continue }
+            if line.hasPrefix(">") { continue }
             kept.append(raw)
         }
         return kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
