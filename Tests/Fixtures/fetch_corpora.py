@@ -21,6 +21,9 @@ CORPORA = [
     # tests/test_detectors.py names the failed addresses of each message.
     ("flufl.bounce", "6.0.0", "a1df16b9d1877ae4536f7d76c00d8421fcefbe694f80f5285d05c45a2547b1bc",
      "flufl_bounce-6.0.0", ["tests/data/", "tests/test_detectors.py"]),
+    # Replies from common mail programs (Gmail, Outlook, Apple Mail, Thunderbird, Yahoo, AOL…)
+    # with the text the customer wrote, from Mailgun's quotation stripper's tests.
+    ("talon", "1.4.4", "263d122609747691e9f75726ea565f5da8a40146a7a81eb5883e51b8224b0e5c", "talon-1.4.4", ["tests/fixtures/standard_replies/"]),
 ]
 
 

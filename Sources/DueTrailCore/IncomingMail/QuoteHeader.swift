@@ -23,7 +23,9 @@ enum QuoteHeader {
             {
                 break
             }
-            if endsAttribution(joined) && (startsAttribution(joined) || n == 0 && joined.count < 200 && joined.contains("@")) { return n + 1 }
+            if endsAttribution(joined) && (startsAttribution(joined) || joined.count < 300 && (joined.contains("@") || joined.contains(where: \.isNumber))) {
+                return n + 1
+            }
             // "Am 30.11.2026 um 09:00 schrieb Ana <a@b>:" — the verb before the name (German,
             // Dutch, the Nordic languages): a dated line with the verb, ending in a colon.
             if joined.hasSuffix(":"), joined.count < 300, joined.contains(where: \.isNumber),
