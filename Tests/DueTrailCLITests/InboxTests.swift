@@ -154,6 +154,20 @@ import TestSupport
         #expect(!queue.stdout.contains("contact failing"), "\(queue)")
     }
 
+    @Test func unmatchedMessagesShowTheirKindAndTheAddressesABounceNames() throws {
+        let box = try maildir("Maildir", [
+            "From: MAILER-DAEMON@mx.example\nSubject: Undeliverable: Hello\nMessage-ID: <u1@mx.example>\nX-Failed-Recipients: nobody@unknown.example\n\nDelivery has failed.\n",
+            "From: someone@unknown.example\nSubject: Réponse automatique : Hello\nMessage-ID: <u2@unknown.example>\n\nJe suis absente.\n",
+        ])
+        #expect(try run(["inbox", "import", box]).status == 0)
+        let list = try run(["inbox", "unmatched"])
+        let lines = list.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("  bounce  ") && $0.hasSuffix("Undeliverable: Hello  (nobody@unknown.example)") }, "\(list)")
+        #expect(lines.contains { $0.contains("  auto-reply  ") && $0.contains("someone@unknown.example") }, "\(list)")
+        let json = try run(["inbox", "unmatched", "--json"])
+        #expect(json.stdout.contains("\"failed\" : [\n      \"nobody@unknown.example\"\n    ]") && json.stdout.contains("\"kind\" : \"bounce\""), "\(json)")
+    }
+
     @Test func aSenderWithOneOpenCaseABounceByItsAddressAndNoOtherCustomersInvoice() throws {
         // St. Brigid's pays INV-1049: INV-1095 is their one open case.
         #expect(try run(["pay", "INV-1049", "--amount", "650"]).status == 0)

@@ -83,13 +83,19 @@ struct InboxUnmatchedCommand: ParsableCommand {
         let ledger = try options.open()
         let messages = try guarded { try ledger.unmatchedMessages() }
         if json {
-            struct Out: Encodable { let path, from, subject, date: String }
-            Terminal.print(JSON.render(messages.map { Out(path: $0.path, from: $0.message?.from?.email ?? "", subject: $0.message?.subject ?? "", date: $0.message?.header("Date") ?? "") }))
+            struct Out: Encodable { let path, kind, from, subject, date: String; let failed, delayed: [String] }
+            Terminal.print(JSON.render(messages.map {
+                Out(path: $0.path, kind: $0.message?.kindName ?? "unreadable", from: $0.message?.from?.email ?? "", subject: $0.message?.subject ?? "",
+                    date: $0.message?.header("Date") ?? "", failed: $0.message?.failedRecipients ?? [], delayed: $0.message?.delayedRecipients ?? [])
+            }))
             return
         }
         if messages.isEmpty { Terminal.print("No unmatched messages.") }
         for (path, message) in messages {
-            Terminal.print("\(path)  \((message?.header("Date") ?? "").controlCharactersAsSpaces)  \((message?.from?.email ?? "?").controlCharactersAsSpaces)  \((message?.subject ?? "(unreadable)").controlCharactersAsSpaces)")
+            // A bounce names the addresses it is about, so a person can tell whose it is.
+            let named = (message?.failedRecipients ?? []) + (message?.delayedRecipients ?? [])
+            let about = named.isEmpty ? "" : "  (" + named.joined(separator: ", ") + ")"
+            Terminal.print("\(path)  \(message?.kindName ?? "unreadable")  \((message?.header("Date") ?? "").controlCharactersAsSpaces)  \((message?.from?.email ?? "?").controlCharactersAsSpaces)  \((message?.subject ?? "(unreadable)").controlCharactersAsSpaces)\(about.controlCharactersAsSpaces)")
         }
     }
 }

@@ -42,6 +42,14 @@ package struct MailMessage: Sendable {
     /// A spam complaint (an ARF feedback report).
     package let isComplaint: Bool
 
+    /// What a person sees it as: `complaint`, `bounce`, `warning` (a delay only),
+    /// `auto-reply` or `reply`.
+    package var kindName: String {
+        if isComplaint { return "complaint" }
+        if isBounce { return failedRecipients.isEmpty && !delayedRecipients.isEmpty ? "warning" : "bounce" }
+        return isAutoReply ? "auto-reply" : "reply"
+    }
+
     /// The address the returned message was sent to (its `To`), lower-cased.
     package var returnedRecipient: String? { returnedHeaders.value(of: "To").flatMap(Self.mailbox)?.email }
     package let isDeliveryReport: Bool
