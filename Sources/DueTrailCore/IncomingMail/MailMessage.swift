@@ -160,8 +160,12 @@ struct Entity {
     let headers: [MailMessage.Header]
     let body: ArraySlice<UInt8>
 
-    init(_ bytes: ArraySlice<UInt8>) {
-        // Headers end at the first empty line (CRLF or LF).
+    /// `defaultType`: what a part without `Content-Type` is (`message/rfc822` in a digest).
+    init(_ bytes: ArraySlice<UInt8>, defaultType: String = "text/plain") {
+        self.defaultType = defaultType
+        // Headers end at the first empty line (CRLF or LF). Blank or whitespace-only lines
+        // before the first header are skipped; a line that is neither a header nor a
+        // continuation ends the headers too (a message whose headers end without a blank line).
         var lines: [String] = []
         var i = bytes.startIndex
         var bodyStart = bytes.endIndex
@@ -171,8 +175,17 @@ struct Entity {
             var line = bytes[i..<end]
             if line.last == 13 { line = line.dropLast() }
             let next = end < bytes.endIndex ? end + 1 : end
+            if lines.isEmpty, line.allSatisfy({ $0 == 32 || $0 == 9 }), next < bytes.endIndex {
+                i = next
+                continue
+            }
             if line.isEmpty {
                 bodyStart = next
+                break
+            }
+            let continuation = line.first == 32 || line.first == 9
+            if !lines.isEmpty, !continuation, Self.headerName(line) == nil {
+                bodyStart = i
                 break
             }
             let text = Charsets.decode(line, charset: nil)
@@ -199,22 +212,30 @@ struct Entity {
         body = bytes[bodyStart...]
     }
 
+    let defaultType: String
+
+    /// `Name:` at the start of a header line (a token of printable characters, no space).
+    static func headerName(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard let colon = line.firstIndex(of: 58), colon > line.startIndex else { return nil }
+        let name = line[line.startIndex..<colon]
+        return name.allSatisfy({ $0 > 32 && $0 < 127 }) ? name : nil
+    }
+
     func header(_ name: String) -> String? { headers.value(of: name) }
 
-    /// `text/plain; charset="utf-8"` → ("text/plain", ["charset": "utf-8"]).
+    /// `text/plain; charset="utf-8"` → ("text/plain", ["charset": "utf-8"]), with RFC 2231's
+    /// `name*=charset'lang'value` and `name*0=` / `name*1*=` continuations; a type without a
+    /// subtype (`text`) is read as `text/plain`.
     var contentType: (type: String, parameters: [String: String]) {
-        guard let value = header("Content-Type") else { return ("text/plain", [:]) }
-        var parts = value.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-        let type = parts.isEmpty ? "text/plain" : parts.removeFirst().lowercased()
-        var parameters: [String: String] = [:]
-        for p in parts {
-            guard let eq = p.firstIndex(of: "=") else { continue }
-            let key = p[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            var v = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if v.hasPrefix("\"") && v.hasSuffix("\"") && v.count >= 2 { v = String(v.dropFirst().dropLast()) }
-            parameters[key] = v
-        }
-        return (type, parameters)
+        guard let value = header("Content-Type") else { return (defaultType, [:]) }
+        return Self.parseContentType(value)
+    }
+
+    static func parseContentType(_ value: String) -> (type: String, parameters: [String: String]) {
+        var parts = MIMEParameters.split(value)
+        var type = parts.isEmpty ? "text/plain" : parts.removeFirst().trimmingCharacters(in: .whitespaces).lowercased()
+        if !type.contains("/") { type = type == "text" || type.isEmpty ? "text/plain" : type + "/unknown" }
+        return (type, MIMEParameters.parse(parts))
     }
 
     /// The body with its transfer encoding undone.
@@ -258,7 +279,9 @@ struct BodyReader {
                 deliveryReport = deliveryReport || parameters["report-type"]?.lowercased() == "delivery-status"
             }
             guard let boundary = parameters["boundary"], !boundary.isEmpty else { return }
-            for part in Self.split(entity.body, boundary: boundary) { read(Entity(part), depth: depth + 1) }
+            // A digest's parts are messages (message/rfc822 unless they say otherwise): never the reply's text.
+            let partType = type == "multipart/digest" ? "message/rfc822" : "text/plain"
+            for part in Self.split(entity.body, boundary: boundary) { read(Entity(part, defaultType: partType), depth: depth + 1) }
             return
         }
         switch type {
