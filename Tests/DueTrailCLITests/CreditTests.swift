@@ -115,7 +115,7 @@ import TestSupport
         #expect(try sandbox.git(["ls-files", "inbox/unmatched"], in: dir).stdout.isEmpty)
         #expect(try sandbox.git(["show", "HEAD:replies/acme-gmbh/\(name)"], in: dir).stdout == message)
         #expect(try run(["show", "INV-1042"]).stdout.contains("reply waiting since 2026-11-30"))
-        #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1042.md").contains("· reply · from: jonas@private.example · subject: Hello · file: replies/acme-gmbh/\(name) · We will pay the big one next week. · by Jonas Bauer"))
+        #expect(try sandbox.read("ledger/cases/acme-gmbh/inv-1042.md").contains("· reply · from: jonas@private.example · subject: Hello · file: replies/acme-gmbh/\(name) · matched: by hand · We will pay the big one next week. · by Jonas Bauer"))
         #expect(try run(["inbox", "unmatched"]).stdout.contains("No unmatched messages."))
         #expect(try run(["inbox", "assign", name, "INV-1042"]).stderr.contains("no unmatched message"))
     }

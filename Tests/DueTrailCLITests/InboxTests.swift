@@ -150,6 +150,7 @@ import TestSupport
         #expect(file.contains("delivery delayed (ap@acme-gmbh.example); the server will retry"), "\(file)")
         #expect(file.contains("spam complaint"), "\(file)")
         #expect(!file.contains("· bounce · address:"), "neither marks the address failing")
+        #expect(file.contains("· matched: returned ·"), "the case says how the bounce was tied to it")
         let queue = try run(["queue", "--json"])
         #expect(!queue.stdout.contains("contact failing"), "\(queue)")
     }

@@ -190,7 +190,7 @@ package enum EventKind: Hashable, Sendable {
 /// The attribute keys the tool writes and reads. A hand-typed event may carry any other key;
 /// it is kept and shown, and no rule reads it.
 package enum EventAttribute: String, Sendable, CaseIterable {
-    case amount, answer, address, balance, credit, date, draft, due, file, from, issued, outcome, paid, promised, reason
+    case amount, answer, address, balance, credit, date, draft, due, file, from, issued, matched, outcome, paid, promised, reason
     case event, reference, source, step, subject, to, total, until, via, was, with
     case messageID = "message-id"
     case dueFrom = "due-from"

@@ -104,7 +104,10 @@ extension Ledger {
                 }
                 let path = "\(Self.repliesFolder)/\(match.customer)/\(name)"
                 change.bytes[path] = bytes
-                var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, path)]
+                // How it was tied to the case, said on the case: by thread, returned copy, subject, sender or failed address.
+                var attributes: [(key: EventAttribute, value: String)] = [
+                    (.from, from), (.subject, String(subject.prefix(120))), (.file, path), (.matched, match.method.rawValue),
+                ]
                 if kind == .bounce, let failed = Self.failedAddress(message, customer: match.customer, index: index) { attributes.insert((.address, failed), at: 0) }
                 let text = kind == .bounce ? Self.bounceText(message) : ReplyText.summary(message.text)
                 let who = message.from.map { $0.name.isEmpty ? $0.email : $0.name } ?? "unknown sender"
@@ -236,7 +239,7 @@ extension Ledger {
                 }
             },
             event: { _, _ in
-                var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, storedAt)]
+                var attributes: [(key: EventAttribute, value: String)] = [(.from, from), (.subject, String(subject.prefix(120))), (.file, storedAt), (.matched, "by hand")]
                 if kind == .bounce, let failed = mail.failedRecipients.first { attributes.insert((.address, failed), at: 0) }
                 return self.clock.event(kind, attributes, text: kind == .bounce ? Self.bounceText(mail) : ReplyText.summary(mail.text), who: who)
             },
