@@ -33,8 +33,8 @@ enum AutoReplyText {
 
     static func matches(subject: String, text: String) -> Bool {
         let s = subject.lowercased()
-        if subjects.contains(where: { s.contains($0) }) { return true }
+        if s.containsAny(subjects) { return true }
         let first = text.split(separator: "\n").prefix(4).joined(separator: " ").lowercased()
-        return openings.contains { first.contains($0) }
+        return first.containsAny(openings)
     }
 }

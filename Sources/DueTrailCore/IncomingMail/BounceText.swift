@@ -90,7 +90,7 @@ package enum BounceText {
         let local = sender.split(separator: "@").first.map { $0.lowercased() } ?? ""
         if senders.contains(local) || local.hasPrefix("mailer-daemon") || local.hasPrefix("postmaster") { return true }
         let s = subject.lowercased()
-        return subjects.contains { s.contains($0) }
+        return s.containsAny(subjects)
     }
 
     /// Where the returned copy (or its headers) begins: nothing after it is the server's word.
@@ -123,7 +123,7 @@ package enum BounceText {
         var lines: [Substring] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let lower = line.lowercased()
-            if copyMarkers.contains(where: { lower.contains($0) }) { break }
+            if lower.containsAny(copyMarkers) { break }
             // An embedded header block (Received:, Return-Path:) starts the returned copy too.
             if lower.hasPrefix("received: ") || lower.hasPrefix("return-path:") || lower.hasPrefix("message-id:") { break }
             lines.append(line)
@@ -139,7 +139,7 @@ package enum BounceText {
             }
         }
         let lower = (subject + "\n" + diagnostic).lowercased().replacingOccurrences(of: "non-fatal", with: "transient")
-        let delayed = delayWords.contains { lower.contains($0) } && !finalWords.contains { lower.contains($0) }
+        let delayed = lower.containsAny(delayWords) && !lower.containsAny(finalWords)
         return (found, delayed)
     }
 

@@ -18,7 +18,7 @@ enum QuoteHeader {
             let part = clean(lines[i + n])
             if n > 0 && part.isEmpty { break }
             joined += (n > 0 ? " " : "") + part
-            if n == 0 && !startsAttribution(joined) && !endsAttribution(joined) && !attributionVerbs.contains(where: { joined.contains($0) })
+            if n == 0 && !startsAttribution(joined) && !endsAttribution(joined) && !joined.containsAny(attributionVerbs)
                 && !joined.contains(where: \.isNumber)
             {
                 break
@@ -29,7 +29,7 @@ enum QuoteHeader {
             // "Am 30.11.2026 um 09:00 schrieb Ana <a@b>:" — the verb before the name (German,
             // Dutch, the Nordic languages): a dated line with the verb, ending in a colon.
             if joined.hasSuffix(":"), joined.count < 300, joined.contains(where: \.isNumber),
-                attributionVerbs.contains(where: { joined.contains($0) })
+                joined.containsAny(attributionVerbs)
             {
                 return n + 1
             }
@@ -47,9 +47,9 @@ enum QuoteHeader {
     /// Lower-cased, trimmed, Gmail's `*bold*` labels and a leading `>` removed.
     static func clean(_ raw: String) -> String {
         var line = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        line = line.replacingOccurrences(of: "*", with: "")
+        line.removeAll { $0 == "*" }
         // French puts a space before the colon: `De : …`, `a écrit :`.
-        line = line.replacingOccurrences(of: " :", with: ":")
+        while let r = line.firstRange(of: " :") { line.replaceSubrange(r, with: ":") }
         return line
     }
 

@@ -237,14 +237,10 @@ extension Ledger {
         guard !repository.isBare else { return }
         let dirty: [String]
         do throws(GitError) {
-            if paths.count <= 200 {
-                dirty = try repository.modifiedPaths(paths, comparedTo: tree)
-            } else {
-                // Many paths: one status pass over their folders beats asking path by path.
-                let folders = Set(paths.map { $0.split(separator: "/").first.map { String($0) + "/" } ?? $0 }).sorted()
-                let wanted = Set(paths)
-                dirty = try repository.status(pathspecs: folders).filter { wanted.contains($0.path) }.map(\.path)
-            }
+            // Path by path (an index lookup and an lstat each, a hash only when the stat data
+            // changed): a status pass over the folders instead walked and hashed every file
+            // there, 4.7 s for an inbox import beside 20,000 case files.
+            dirty = try repository.modifiedPaths(paths, comparedTo: tree)
         } catch {
             throw error.context("checking the working tree")
         }
