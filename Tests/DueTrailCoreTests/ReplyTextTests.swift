@@ -75,5 +75,8 @@ import Testing
     @Test func aPersonsReplyIsNotAnAutoReply() throws {
         let m = try MailMessage.parse(Array("From: ap@acme-gmbh.example\r\nSubject: Re: INV-1093\r\n\r\nWe paid it this morning.\r\n".utf8))
         #expect(!m.isAutoReply && !m.isBounce)
+        // Answering about a bounce is still a person's reply.
+        let about = try MailMessage.parse(Array("From: ap@acme-gmbh.example\r\nSubject: Re: Undeliverable: INV-1093\r\n\r\nUse billing@acme-gmbh.example from now on.\r\n".utf8))
+        #expect(!about.isBounce && about.failedRecipients.isEmpty && about.kindName == "reply")
     }
 }

@@ -86,10 +86,14 @@ package enum BounceText {
 
     static let senders = ["mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "mailerdaemon", "mdaemon", "smtp", "mail.delivery.system", "nobody", "daemon", "mmdf", "mail-server"]
 
+    static let replyPrefixes = ["re:", "re :", "aw:", "sv:", "antw:", "r:", "rif:", "odp:", "vs:", "ynt:", "fw:", "fwd:", "wg:", "tr:", "rv:", "res:"]
+
     package static func looksLikeBounce(subject: String, sender: String) -> Bool {
         let local = sender.split(separator: "@").first.map { $0.lowercased() } ?? ""
         if senders.contains(local) || local.hasPrefix("mailer-daemon") || local.hasPrefix("postmaster") { return true }
         let s = subject.lowercased()
+        // A person answering about a bounce ("Re: Undeliverable: …") is a reply, not a bounce.
+        if replyPrefixes.contains(where: { s.hasPrefix($0) }) { return false }
         return s.containsAny(subjects)
     }
 
@@ -132,8 +136,9 @@ package enum BounceText {
         var found: [String] = []
         for line in lines {
             let lower = line.lowercased()
+            let bare = String(lower.drop { $0 == " " || $0 == "\t" || $0 == "*" || $0 == ">" || $0 == "-" })
             // Addresses in lines about ids, the reporting system or the sender are not recipients.
-            if lower.contains("message-id") || lower.contains("reporting-mta") || lower.hasPrefix("from:") || lower.contains("sender:") { continue }
+            if lower.containsAny(["message-id", "reporting-mta", "sender:"]) || bare.hasPrefix("from:") || bare.hasPrefix("reply-to:") || bare.hasPrefix("to:") || bare.hasPrefix("cc:") { continue }
             for address in addresses(in: String(line)) where !own.contains(address) && !isSystem(address) && !found.contains(address) {
                 found.append(address)
             }
