@@ -328,6 +328,15 @@ struct IndexLock {
 
     static func acquire(_ indexPath: String) throws(GitError) -> IndexLock {
         let lock = indexPath + ".lock"
+        let owner = indexPath + ".lock-owner"
+        removeIfLeftByAKilledHolder(lock: lock, owner: owner)
+        // Who is about to hold it: what the check above reads after a kill.
+        let fd = open(owner, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            let note = "\(getpid())\n"
+            _ = note.withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
         var delay: UInt32 = 2_000
         for attempt in 1...LockRetry.attempts {
             let fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -339,6 +348,22 @@ struct IndexLock {
             throw GitError(code: .locked, function: "index.lock", message: "\(lock) exists: another git command is running (or crashed; remove the file if no git command is)")
         }
         throw GitError(code: .other(-1), function: "index.lock", message: "\(lock): \(String(cString: strerror(errno)))")
+    }
+
+    /// An `index.lock` this tool made in a process that no longer runs (killed between taking
+    /// and renaming it) would stop every git command for good. It is ours when the owner note
+    /// names a process that is gone and the lock was made within two seconds after the note;
+    /// a lock a live git command holds (or made later) is never touched.
+    private static func removeIfLeftByAKilledHolder(lock: String, owner: String) {
+        var lockStat = stat(), ownerStat = stat()
+        guard lstat(lock, &lockStat) == 0, lstat(owner, &ownerStat) == 0,
+            let text = try? String(contentsOfFile: owner, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
+        else { return }
+        guard kill(pid, 0) != 0, errno == ESRCH else { return }
+        let made = Double(lockStat.st_mtim.tv_sec) + Double(lockStat.st_mtim.tv_nsec) / 1e9
+        let noted = Double(ownerStat.st_mtim.tv_sec) + Double(ownerStat.st_mtim.tv_nsec) / 1e9
+        if made >= noted - 0.01 && made <= noted + 2 { unlink(lock) }
     }
 
     /// Writes `bytes` as the new index and releases the lock by renaming it into place.
@@ -355,6 +380,7 @@ struct IndexLock {
         }
         let reason = String(cString: strerror(errno))
         close(descriptor)
+        defer { unlink(indexPath + ".lock-owner") }
         guard written, rename(lockPath, indexPath) == 0 else {
             unlink(lockPath)
             throw GitError(code: .other(-1), function: "index write", message: "\(indexPath): \(written ? String(cString: strerror(errno)) : reason)")
@@ -365,5 +391,6 @@ struct IndexLock {
     func release() {
         close(descriptor)
         unlink(lockPath)
+        unlink(indexPath + ".lock-owner")
     }
 }

@@ -224,28 +224,29 @@ extension Repository {
     /// checked that these paths hold no uncommitted edits.
     package func writeWorkingFiles(_ files: [WorkingFile]) throws(GitError) {
         guard let workdir = workingDirectory else { return }
-        // The index is read, changed and written under its lock (another process's update made
-        // between a read and a write would be lost): a few paths patched in place, many merged in
-        // one pass.
+        // The files first; then the index is read, changed and written under its lock (another
+        // process's update made between a read and a write would be lost), held for as short
+        // a time as possible: a few paths patched in place, many merged in one pass.
+        var changes: [(path: String, id: ObjectID?, stat: stat)] = []
+        changes.reserveCapacity(files.count)
+        var madeDirs: Set<String> = []
+        for file in files {
+            let full = workdir + file.path
+            guard let bytes = file.bytes, let blob = file.blob else {
+                unlink(full)
+                changes.append((file.path, nil, stat()))
+                continue
+            }
+            if let slash = file.path.lastIndex(of: "/") {
+                let dir = String(file.path[..<slash])
+                if madeDirs.insert(dir).inserted { try makeDirectories(workdir, dir) }
+            }
+            changes.append((file.path, blob, try writeFile(full, bytes, display: file.path)))
+        }
         if let (lock, loaded) = try lockedIndexForFastPath() {
             var index = loaded
             var done = false
             defer { if !done { lock.release() } }
-            var changes: [(path: String, id: ObjectID?, stat: stat)] = []
-            var madeDirs: Set<String> = []
-            for file in files {
-                let full = workdir + file.path
-                guard let bytes = file.bytes, let blob = file.blob else {
-                    unlink(full)
-                    changes.append((file.path, nil, stat()))
-                    continue
-                }
-                if let slash = file.path.lastIndex(of: "/") {
-                    let dir = String(file.path[..<slash])
-                    if madeDirs.insert(dir).inserted { try makeDirectories(workdir, dir) }
-                }
-                changes.append((file.path, blob, try writeFile(full, bytes, display: file.path)))
-            }
             if changes.count <= IndexFile.fastPathLimit {
                 for change in changes {
                     if let id = change.id { index.set(change.path, id: id, stat: change.stat) } else { index.remove(change.path) }
@@ -257,25 +258,16 @@ extension Repository {
             try lock.commit(index.serialized())
             return
         }
+        // An index this reader leaves to libgit2 (missing, version 4, split): its write locks.
         let index = try openIndex()
         defer { git_index_free(index) }
-        var madeDirs: Set<String> = []
-        for file in files {
-            let full = workdir + file.path
-            guard let bytes = file.bytes, let blob = file.blob else {
-                unlink(full)
-                let rc = git_index_remove_bypath(index, file.path)
+        for change in changes {
+            guard let id = change.id else {
+                let rc = git_index_remove_bypath(index, change.path)
                 try check(rc, "git_index_remove_bypath")
                 continue
             }
-            if let slash = file.path.lastIndex(of: "/") {
-                let dir = String(file.path[..<slash])
-                if !madeDirs.contains(dir) {
-                    try makeDirectories(workdir, dir)
-                    madeDirs.insert(dir)
-                }
-            }
-            let st = try writeFile(full, bytes, display: file.path)
+            let st = change.stat
             var entry = git_index_entry()
             entry.ctime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_ctim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: st.st_ctim.tv_nsec))
             entry.mtime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_mtim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec))
@@ -285,8 +277,8 @@ extension Repository {
             entry.uid = st.st_uid
             entry.gid = st.st_gid
             entry.file_size = UInt32(truncatingIfNeeded: st.st_size)
-            entry.id = blob.oid
-            let rc = file.path.withCString { p -> Int32 in
+            entry.id = id.oid
+            let rc = change.path.withCString { p -> Int32 in
                 entry.path = p
                 return git_index_add(index, &entry)
             }
@@ -298,6 +290,7 @@ extension Repository {
     /// The index, read under its lock, for the hand-written path; nil (lock given back) when
     /// the index is missing or in a form that path leaves to libgit2, whose write locks itself.
     private func lockedIndexForFastPath() throws(GitError) -> (IndexLock, IndexFile)? {
+        guard FileManager.default.fileExists(atPath: gitDirectory + "index") else { return nil }
         let lock = try IndexLock.acquire(gitDirectory + "index")
         guard let index = IndexFile.load(gitDirectory + "index") else {
             lock.release()

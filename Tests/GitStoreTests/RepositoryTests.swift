@@ -161,6 +161,34 @@ import TestSupport
         #expect(try sandbox.git(["fsck", "--strict"], in: dir).status == 0)
     }
 
+    /// An `index.lock` left by a process of ours that was killed holding it is removed by the
+    /// next writer (its owner note names a process that is gone); a lock with no such note, as a
+    /// git command holds it, is waited for and never removed.
+    @Test func anIndexLockLeftByAKilledHolderIsRemovedAndAnyOtherIsLeft() throws {
+        let dir = sandbox.path("w")
+        try sandbox.git(["init", "-q", "-b", "main", dir])
+        try sandbox.write("w/a.md", "a\n")
+        try sandbox.git(["add", "-A"], in: dir)
+        try sandbox.git(["commit", "-qm", "base"], in: dir)
+        let repo = try Repository.open(at: dir)
+        let bytes = Array("b\n".utf8)
+        let blob = try repo.writeBlob(bytes)
+        // A process that has ended: its pid is free (or reused by nothing of ours now).
+        let gone = try ProcessResult.run("/bin/sh", ["-c", "echo $$"], cwd: dir, environment: [:]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lock = dir + "/.git/index.lock", owner = dir + "/.git/index.lock-owner"
+        try (gone + "\n").write(toFile: owner, atomically: false, encoding: .utf8)
+        FileManager.default.createFile(atPath: lock, contents: Data())
+        let started = Date()
+        try repo.writeWorkingFiles([WorkingFile(path: "b.md", bytes: bytes, blob: blob)])
+        #expect(Date().timeIntervalSince(started) < 1, "not waited for: it was a dead holder's")
+        #expect(!FileManager.default.fileExists(atPath: lock) && !FileManager.default.fileExists(atPath: owner))
+        #expect(try sandbox.git(["ls-files", "b.md"], in: dir).stdout == "b.md\n")
+        // No owner note: git's own lock, never removed; the write fails after the bounded wait.
+        FileManager.default.createFile(atPath: lock, contents: Data())
+        #expect(throws: GitError.self) { try repo.writeWorkingFiles([WorkingFile(path: "c.md", bytes: bytes, blob: blob)]) }
+        #expect(FileManager.default.fileExists(atPath: lock))
+    }
+
     /// The index patched for a few paths must be the index git itself would write.
     @Test(arguments: [2, 3, 4]) func aFewWorkingFilesPatchAnIndexGitWrote(version: Int) throws {
         let dir = sandbox.path("w")

@@ -138,9 +138,12 @@ package struct MailMessage: Sendable {
     /// `"Jonas Bauer" <AP@acme.example>` → ("Jonas Bauer", "ap@acme.example").
     static func mailbox(_ text: String) -> (name: String, email: String)? {
         if let open = text.lastIndex(of: "<"), let close = text[open...].firstIndex(of: ">") {
-            let email = text[text.index(after: open)..<close].trimmingCharacters(in: .whitespaces).lowercased()
-            let name = text[..<open].trimmingCharacters(in: CharacterSet(charactersIn: " \t\""))
-            return email.contains("@") ? (name, email) : nil
+            let email = text[text.index(after: open)..<close].trimmedSpaces.lowercased()
+            // Without Foundation's trimming (it bridged to NSString for every message read).
+            var name = Substring(text[..<open])
+            while let f = name.first, f == " " || f == "\t" || f == "\"" { name.removeFirst() }
+            while let l = name.last, l == " " || l == "\t" || l == "\"" { name.removeLast() }
+            return email.contains("@") ? (String(name), email) : nil
         }
         let email = text.split(separator: " ").first { $0.contains("@") }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "()<>\"")).lowercased() }
         return email.map { ("", $0) }

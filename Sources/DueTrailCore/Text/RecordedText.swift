@@ -37,7 +37,18 @@ package enum RecordedText {
     /// breaks) removed from a rendered file. Escapes YAML and timeline lines write (`\u001B`)
     /// are text, and stay.
     package static func withoutRawControls(_ rendered: String) -> String {
-        guard rendered.utf8.contains(where: { ($0 < 0x20 && $0 != 9 && $0 != 10 && $0 != 13) || $0 == 0x7F || $0 == 0xC2 }) else { return rendered }
+        // Fast path, byte by byte: C1 controls are 0xC2 0x80–0x9F in UTF-8 (0xC2 alone also
+        // starts `£`, `§`, `°` and the no-break space, which are kept).
+        var previous: UInt8 = 0
+        var found = false
+        for byte in rendered.utf8 {
+            if (byte < 0x20 && byte != 9 && byte != 10 && byte != 13) || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) {
+                found = true
+                break
+            }
+            previous = byte
+        }
+        guard found else { return rendered }
         return String(String.UnicodeScalarView(rendered.unicodeScalars.filter { !isControl($0) }))
     }
 }
