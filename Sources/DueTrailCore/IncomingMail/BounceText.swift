@@ -89,8 +89,7 @@ package enum BounceText {
     static let replyPrefixes = ["re:", "re :", "aw:", "sv:", "antw:", "r:", "rif:", "odp:", "vs:", "ynt:", "fw:", "fwd:", "wg:", "tr:", "rv:", "res:"]
 
     package static func looksLikeBounce(subject: String, sender: String) -> Bool {
-        let local = sender.split(separator: "@").first.map { $0.lowercased() } ?? ""
-        if senders.contains(local) || local.hasPrefix("mailer-daemon") || local.hasPrefix("postmaster") { return true }
+        if isDaemon(sender.lowercased()) { return true }
         let s = subject.lowercased()
         // A person answering about a bounce ("Re: Undeliverable: …") is a reply, not a bounce.
         if replyPrefixes.contains(where: { s.hasPrefix($0) }) { return false }
@@ -148,10 +147,16 @@ package enum BounceText {
         return (found, delayed)
     }
 
+    /// A mail system's own sender (`MAILER-DAEMON@`, `postmaster@`…), by its local part.
+    static func isDaemon(_ address: String) -> Bool {
+        let local = address.split(separator: "@").first.map(String.init) ?? ""
+        return senders.contains(local) || local.hasPrefix("mailer-daemon") || local.hasPrefix("postmaster")
+    }
+
+    /// An address a bounce names that is no recipient: a daemon's, a bounce handler's, a no-reply.
     static func isSystem(_ address: String) -> Bool {
         let local = address.split(separator: "@").first.map(String.init) ?? ""
-        return senders.contains(local) || local.hasPrefix("mailer-daemon") || local.hasPrefix("postmaster") || local.hasPrefix("bounce")
-            || local == "root" || local == "noreply" || local == "no-reply"
+        return isDaemon(address) || local.hasPrefix("bounce") || local == "root" || local == "noreply" || local == "no-reply"
     }
 
     /// Every `local@domain` in `text`, lower-cased, in order (brackets, quotes and trailing

@@ -41,6 +41,9 @@ package struct MailMessage: Sendable {
     package let returnedHeaders: [Header]
     /// A spam complaint (an ARF feedback report).
     package let isComplaint: Bool
+    /// A bounce: a delivery status or feedback report, named failed or delayed addresses, or a
+    /// mailer daemon's words (decided once, as the message is read).
+    package let isBounce: Bool
 
     /// What a person sees it as: `complaint`, `bounce`, `warning` (a delay only),
     /// `auto-reply` or `reply`.
@@ -80,11 +83,6 @@ package struct MailMessage: Sendable {
         return AutoReplyText.matches(subject: subject, text: text)
     }
 
-    /// A bounce: a delivery status notification, or a mailer daemon's message.
-    package var isBounce: Bool {
-        if isDeliveryReport || isComplaint || !failedRecipients.isEmpty || !delayedRecipients.isEmpty { return true }
-        return BounceText.looksLikeBounce(subject: subject, sender: from?.email ?? "")
-    }
 
     // MARK: Parsing
 
@@ -105,9 +103,8 @@ package struct MailMessage: Sendable {
             let a = address.trimmingCharacters(in: CharacterSet(charactersIn: " <>\t")).lowercased()
             if a.contains("@") && !failed.contains(a) { failed.append(a) }
         }
-        if failed.isEmpty && delayed.isEmpty && !reader.feedback
-            && (reader.deliveryReport || BounceText.looksLikeBounce(subject: subject, sender: sender))
-        {
+        let bounceWords = BounceText.looksLikeBounce(subject: subject, sender: sender)
+        if failed.isEmpty && delayed.isEmpty && !reader.feedback && (reader.deliveryReport || bounceWords) {
             // No status report to read: the words the server wrote.
             let own = Set(["From", "To", "Cc", "Return-Path", "Delivered-To", "Reply-To", "Sender", "Errors-To"]
                 .flatMap { name in entity.headers.filter { $0.name.lowercased() == name.lowercased() }.flatMap { BounceText.addresses(in: $0.value) } })
@@ -116,7 +113,9 @@ package struct MailMessage: Sendable {
         }
         return MailMessage(
             headers: entity.headers, text: text, failedRecipients: failed, delayedRecipients: delayed, returnedHeaders: reader.returned,
-            isComplaint: reader.feedback, isDeliveryReport: reader.deliveryReport, isMachineReport: reader.machineReport)
+            isComplaint: reader.feedback,
+            isBounce: reader.deliveryReport || reader.feedback || !failed.isEmpty || !delayed.isEmpty || bounceWords,
+            isDeliveryReport: reader.deliveryReport, isMachineReport: reader.machineReport)
     }
 
     static func normalizedNewlines(_ text: String) -> String {

@@ -90,6 +90,8 @@ package struct TrailerLines: Sendable {
     package var actionName: String? { values(.action).last }
     /// Drafts in this commit were approved by a customer's policy.
     package var approvedByPolicy: Bool { values(.approvedBy).contains(Trailer.approvedByPolicy.value) }
+    /// The Message-IDs a `send` commit records as delivered (none for any other commit).
+    package var sentMessageIDs: [String] { action == .send ? values(.messageID) : [] }
     /// The same, when this version knows it.
     package var action: LedgerAction? { actionName.flatMap(LedgerAction.init(rawValue:)) }
 }

@@ -122,10 +122,8 @@ private struct AuditChecker {
     /// Message-ID already seen, if any (a message recorded as sent twice).
     @discardableResult
     mutating func noteSent(in info: CommitInfo) -> [(messageID: String, first: ObjectID)] {
-        let trailers = TrailerLines(info.message)
-        guard trailers.action == .send else { return [] }
         var twice: [(String, ObjectID)] = []
-        for messageID in Set(trailers.values(.messageID)).sorted() {
+        for messageID in Set(TrailerLines(info.message).sentMessageIDs).sorted() {
             if let first = sentIn[messageID], first != info.id { twice.append((messageID, first)) } else { sentIn[messageID] = info.id }
         }
         return twice

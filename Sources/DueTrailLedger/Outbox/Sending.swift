@@ -412,8 +412,7 @@ extension Ledger {
         guard let base else { return false }
         do throws(GitError) {
             for id in try repository.log(from: base, limit: 20_000) {
-                let trailers = TrailerLines(try repository.commit(id).message)
-                if trailers.action == .send, trailers.values(.messageID).contains(entry.messageID) { return true }
+                if TrailerLines(try repository.commit(id).message).sentMessageIDs.contains(entry.messageID) { return true }
             }
         } catch {
             throw error.context("reading what earlier sends recorded")
